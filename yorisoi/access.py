@@ -1,0 +1,145 @@
+"""THE need-to-know policy (R6). Every view, API endpoint, export and search asks this module.
+
+Two layers, both deny by default:
+1. Routes: every URL name and API route is listed in ROUTES with the roles that may open it.
+   A route missing from the map is refused (and a test fails).
+2. Records: `visible_people(user)` and friends return only the rows a user may read, with the
+   legal basis of each read (`person_basis`). Anything else is "not found" (404), never a hint
+   that it exists.
+
+Today the record rule is "own agency": a person or household is visible to caseworkers of the
+agency that registered it. Later capabilities (cases, consent, 支援会議) widen it here and only
+here.
+"""
+
+from django.db.models import QuerySet
+
+from yorisoi.accounts.models import CASEWORK_ROLES, Role
+from yorisoi.audit.log import BASIS_OWN_AGENCY
+
+PUBLIC = "public"
+ANY_ROLE = frozenset(Role)
+CASEWORK = frozenset(CASEWORK_ROLES)
+ADMIN_SITE = frozenset({Role.ADMIN})
+
+# Route name → who may open it. Namespaced names as Django resolves them ("app:name").
+ROUTES: dict[str, frozenset | str] = {
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": ANY_ROLE,
+    "accounts:token_list": ANY_ROLE,
+    "accounts:token_create": ANY_ROLE,
+    "accounts:token_revoke": ANY_ROLE,
+    "set_language": PUBLIC,
+    # front
+    "front:home": ANY_ROLE,
+    "front:health": PUBLIC,
+    # people
+    "people:person_list": CASEWORK,
+    "people:person_create": CASEWORK,
+    "people:person_matches": CASEWORK,
+    "people:person_detail": CASEWORK,
+    "people:person_edit": CASEWORK,
+    "people:household_list": CASEWORK,
+    "people:household_create": CASEWORK,
+    "people:household_detail": CASEWORK,
+    "people:household_edit": CASEWORK,
+    "people:household_member_add": CASEWORK,
+    # API (django-ninja); the docs and schema hold no personal data
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:agency_list": ANY_ROLE,
+    "api:district_list": ANY_ROLE,
+    "api:issue_category_list": ANY_ROLE,
+    "api:person_list": CASEWORK,
+    "api:person_create": CASEWORK,
+    "api:person_detail": CASEWORK,
+    "api:person_update": CASEWORK,
+    "api:person_search": CASEWORK,
+    "api:household_list": CASEWORK,
+    "api:household_create": CASEWORK,
+    "api:household_detail": CASEWORK,
+    "api:household_update": CASEWORK,
+    "api:household_member_add": CASEWORK,
+}
+
+# Whole namespaces guarded by their own mechanism.
+NAMESPACES: dict[str, frozenset | str] = {
+    # Django admin checks the role itself (accounts.admin.AdminSite.has_permission).
+    "admin": PUBLIC,
+}
+
+
+def route_rule(view_name: str) -> frozenset | str | None:
+    if view_name in ROUTES:
+        return ROUTES[view_name]
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else None
+    return NAMESPACES.get(namespace) if namespace else None
+
+
+def route_allows(user, view_name: str) -> bool:
+    rule = route_rule(view_name)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    return bool(user and user.is_authenticated and user.is_active and user.role in rule)
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+def _reads_people(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role in CASEWORK_ROLES
+        and user.agency_id is not None
+    )
+
+
+def visible_people(user) -> QuerySet:
+    """People whose records `user` may read (R6). Analysts, 民生委員 and administrators: none."""
+    from yorisoi.people.models import Person
+
+    if not _reads_people(user):
+        return Person.objects.none()
+    return Person.objects.filter(agency_id=user.agency_id)
+
+
+def visible_households(user) -> QuerySet:
+    from yorisoi.people.models import Household
+
+    if not _reads_people(user):
+        return Household.objects.none()
+    return Household.objects.filter(agency_id=user.agency_id)
+
+
+def person_basis(user, person) -> str | None:
+    """The basis on which `user` reads `person`, or None if they may not."""
+    if _reads_people(user) and person.agency_id == user.agency_id:
+        return BASIS_OWN_AGENCY
+    return None
+
+
+def household_basis(user, household) -> str | None:
+    if _reads_people(user) and household.agency_id == user.agency_id:
+        return BASIS_OWN_AGENCY
+    return None
+
+
+def can_edit_person(user, person) -> bool:
+    return person_basis(user, person) == BASIS_OWN_AGENCY
+
+
+def can_edit_household(user, household) -> bool:
+    return household_basis(user, household) == BASIS_OWN_AGENCY
+
+
+def can_create_people(user) -> bool:
+    return _reads_people(user)
+
+
+def can_manage_master_data(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.ADMIN)

@@ -1,0 +1,129 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "福祉総務課（調整担当）"
+    STAFF = "staff", "相談支援機関 職員"
+    MANAGER = "manager", "相談支援機関 管理者"
+    VOLUNTEER = "volunteer", "民生委員・児童委員"
+    ANALYST = "analyst", "分析担当（集計のみ）"
+    ADMIN = "admin", "システム管理者"
+
+
+# Roles whose work is with individual people; the others never read personal records (R6).
+CASEWORK_ROLES = frozenset({Role.COORDINATOR, Role.STAFF, Role.MANAGER})
+
+
+class YorisoiUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser is a system administrator: master data and users, never case content.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    display_name = models.CharField("表示名", max_length=100, blank=True)
+    role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.STAFF)
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name="所属機関",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    objects = YorisoiUserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "利用者"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role != Role.ADMIN and self.agency_id is None:
+            raise ValidationError({"agency": "所属機関を選んでください。"})
+        if self.agency_id is None:
+            return
+        kind = self.agency.kind
+        if self.role == Role.COORDINATOR and not kind.coordinating:
+            raise ValidationError({"role": "調整担当は福祉総務課に所属する利用者だけです。"})
+        if self.role == Role.VOLUNTEER and not kind.volunteer:
+            raise ValidationError(
+                {
+                    "role": "民生委員・児童委員の役割は民生委員児童委員協議会に所属する利用者だけです。"
+                }
+            )
+        if kind.volunteer and self.role != Role.VOLUNTEER:
+            raise ValidationError(
+                {"role": "民生委員児童委員協議会の利用者の役割は民生委員・児童委員です。"}
+            )
+
+    @property
+    def reads_personal_records(self) -> bool:
+        return self.role in CASEWORK_ROLES
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """Token for integrations. Only a hash is stored; the raw token is shown once."""
+
+    PREFIX = "ys_"
+
+    user = models.ForeignKey(
+        User, verbose_name="利用者", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField("識別用の先頭文字", max_length=12, editable=False)
+    created_at = models.DateTimeField("作成日時", default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "APIトークン"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, key_hash=_hash_token(raw), hint=raw[: len(cls.PREFIX) + 6]
+        )
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        if not raw or not raw.startswith(cls.PREFIX):
+            return None
+        token = cls.objects.active().select_related("user").filter(key_hash=_hash_token(raw))
+        token = token.first()
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

@@ -1,0 +1,67 @@
+"""The one call that writes the audit trail (R6: every read of personal data and every export).
+
+    from yorisoi.audit.log import record
+    record("person.viewed", actor=request.user, target=person, basis="own_agency", request=request)
+
+Payloads carry ids and counts only, never names, addresses or search terms.
+"""
+
+from collections.abc import Iterable
+
+from .models import AuditEvent
+
+# Legal or organisational basis on which personal data was read or disclosed.
+BASIS_OWN_AGENCY = "own_agency"
+BASIS_CONSENT = "consent"
+BASIS_SUPPORT_MEETING = "art106_6_meeting"
+BASIS_COORDINATOR = "coordinator"
+BASIS_VOLUNTEER_REPORT = "own_report"
+
+MAX_IDS = 200
+
+
+def _client_ip(request):
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _channel(request):
+    if request is None:
+        return "cli"
+    return "api" if request.path.startswith("/api/") else "web"
+
+
+def record(
+    action: str,
+    *,
+    actor,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    basis: str = "",
+    request=None,
+    ids: Iterable | None = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event. `target` is a model instance; `ids` lists records read at once."""
+    if target is not None:
+        target_type = target._meta.model_name
+        target_id = str(target.pk)
+    payload = dict(data or {})
+    if ids is not None:
+        id_list = [str(i) for i in ids]
+        payload["ids"] = id_list[:MAX_IDS]
+        payload["count"] = len(id_list)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_agency_id=getattr(user, "agency_id", None),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        basis=basis,
+        channel=_channel(request),
+        ip_address=_client_ip(request),
+        data=payload,
+    )

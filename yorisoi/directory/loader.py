@@ -1,0 +1,195 @@
+"""Load a city's master data file (TOML) into the directory tables.
+
+All or nothing: the whole file is checked first and every problem is reported with the table
+and row it was found in; only a clean file is written, in one transaction. Rows the file no
+longer lists are deactivated, never deleted (R7). Loading the same file twice changes nothing.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Agency, AgencyKind, Area, District, Domain, IssueCategory, Operation
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "yokkaichi.toml"
+
+
+class MasterDataError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deactivated: dict[str, int] = field(default_factory=dict)
+
+
+TABLES = ["areas", "districts", "domains", "agency_kinds", "agencies", "issues"]
+REQUIRED = {
+    "areas": ["code", "name"],
+    "districts": ["code", "name"],
+    "domains": ["code", "name"],
+    "agency_kinds": ["code", "name"],
+    "agencies": ["code", "name", "kind"],
+    "issues": ["code", "name", "domain"],
+}
+REFERENCES = {  # table → {field: referenced table}
+    "districts": {"area": "areas"},
+    "agency_kinds": {"domains": "domains"},
+    "agencies": {"kind": "agency_kinds", "district": "districts"},
+    "issues": {"domain": "domains"},
+}
+
+
+def validate(data: dict) -> list[str]:
+    problems = []
+    codes: dict[str, set] = {}
+    for table in TABLES:
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            problems.append(f"[[{table}]] は表の配列で書いてください。")
+            continue
+        seen = set()
+        for n, row in enumerate(rows, start=1):
+            where = f"[[{table}]] {n}行目"
+            for key in REQUIRED[table]:
+                if not str(row.get(key, "")).strip():
+                    problems.append(f"{where}: {key} がありません。")
+            code = row.get("code")
+            if code in seen:
+                problems.append(f"{where}: code「{code}」が重複しています。")
+            seen.add(code)
+        codes[table] = seen
+    for table, refs in REFERENCES.items():
+        for n, row in enumerate(data.get(table, []), start=1):
+            for key, target in refs.items():
+                values = row.get(key)
+                if values is None:
+                    continue
+                for value in values if isinstance(values, list) else [values]:
+                    if value not in codes.get(target, set()):
+                        problems.append(
+                            f"[[{table}]] {n}行目（{row.get('code')}）: {key}「{value}」は"
+                            f" [[{target}]] にありません。"
+                        )
+    valid_ops = set(Operation.values)
+    coordinating = 0
+    for n, row in enumerate(data.get("agency_kinds", []), start=1):
+        for op in row.get("operations", []):
+            if op not in valid_ops:
+                problems.append(
+                    f"[[agency_kinds]] {n}行目: operations「{op}」は {sorted(valid_ops)} の"
+                    "いずれかにしてください。"
+                )
+        count = row.get("site_count")
+        if count is not None and (not isinstance(count, int) or count < 0):
+            problems.append(f"[[agency_kinds]] {n}行目: site_count は0以上の整数にしてください。")
+        coordinating += bool(row.get("coordinating"))
+    if coordinating > 1:
+        problems.append("coordinating = true の種別は1つだけにしてください。")
+    return problems
+
+
+def read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise MasterDataError([f"ファイルが見つかりません: {path}"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MasterDataError([f"TOMLの書式に誤りがあります: {exc}"]) from exc
+
+
+def _sync(model, rows, result, key, build):
+    """Create or update each row by code; deactivate rows of this model the file omits."""
+    created = updated = 0
+    wanted = []
+    for order, row in enumerate(rows, start=1):
+        values = build(row)
+        if "order" in {f.name for f in model._meta.fields}:
+            values["order"] = order
+        values["active"] = True
+        obj, was_created = model.objects.get_or_create(code=row["code"], defaults=values)
+        if was_created:
+            created += 1
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            updated += 1
+        wanted.append(row["code"])
+    deactivated = model.objects.exclude(code__in=wanted).filter(active=True).update(active=False)
+    result.created[key], result.updated[key], result.deactivated[key] = (
+        created,
+        updated,
+        deactivated,
+    )
+    return {o.code: o for o in model.objects.filter(code__in=wanted)}
+
+
+@transaction.atomic
+def load(path: Path = DEFAULT_FILE) -> LoadResult:
+    data = read(path)
+    problems = validate(data)
+    if problems:
+        raise MasterDataError(problems)
+    result = LoadResult()
+    areas = _sync(Area, data.get("areas", []), result, "areas", lambda r: {"name": r["name"]})
+    districts = _sync(
+        District,
+        data.get("districts", []),
+        result,
+        "districts",
+        lambda r: {"name": r["name"], "area": areas.get(r.get("area"))},
+    )
+    domains = _sync(
+        Domain, data.get("domains", []), result, "domains", lambda r: {"name": r["name"]}
+    )
+    kinds = _sync(
+        AgencyKind,
+        data.get("agency_kinds", []),
+        result,
+        "agency_kinds",
+        lambda r: {
+            "name": r["name"],
+            "scope": r.get("scope", ""),
+            "operations": list(r.get("operations", [])),
+            "site_count": r.get("site_count"),
+            "site_unit": r.get("site_unit", "カ所"),
+            "coordinating": bool(r.get("coordinating", False)),
+            "volunteer": bool(r.get("volunteer", False)),
+        },
+    )
+    for row in data.get("agency_kinds", []):
+        kind = kinds[row["code"]]
+        wanted = {domains[c].pk for c in row.get("domains", [])}
+        if set(kind.domains.values_list("pk", flat=True)) != wanted:
+            kind.domains.set(wanted)
+    _sync(
+        Agency,
+        data.get("agencies", []),
+        result,
+        "agencies",
+        lambda r: {
+            "name": r["name"],
+            "kind": kinds[r["kind"]],
+            "district": districts.get(r.get("district")),
+        },
+    )
+    _sync(
+        IssueCategory,
+        data.get("issues", []),
+        result,
+        "issues",
+        lambda r: {
+            "name": r["name"],
+            "domain": domains[r["domain"]],
+            "national_topic": bool(r.get("national_topic", False)),
+        },
+    )
+    return result

@@ -1,0 +1,132 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from yorisoi.directory.models import District
+
+from . import wareki
+from .models import Household, Person, Relationship
+
+BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"
+
+
+class WarekiDateField(forms.Field):
+    """A date typed in 和暦 or 西暦; the cleaned value is a datetime.date."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", BIRTH_DATE_HELP)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "maxlength": "30"})
+
+    def prepare_value(self, value):
+        if hasattr(value, "year"):
+            return wareki.format_wareki(value)
+        return value
+
+    def to_python(self, value):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if not value:
+            return None
+        if hasattr(value, "year"):
+            return value
+        if len(value) > 30:
+            raise ValidationError("生年月日は30文字以内で入力してください。", code="max_length")
+        try:
+            return wareki.parse_date(value)
+        except wareki.WarekiError as exc:
+            raise ValidationError(str(exc), code="date") from exc
+
+
+def parse_birth_date(value):
+    """The same parsing for the API: a ValidationError keyed by field."""
+    try:
+        return WarekiDateField(required=False).clean(value)
+    except ValidationError as exc:
+        raise ValidationError({"birth_date": exc.messages}) from exc
+
+
+def _district_field():
+    return forms.ModelChoiceField(
+        queryset=District.objects.filter(active=True),
+        required=False,
+        label="地区",
+        empty_label="（選択してください）",
+    )
+
+
+class PersonForm(forms.ModelForm):
+    birth_date = WarekiDateField(label="生年月日", required=False)
+    district = _district_field()
+
+    class Meta:
+        model = Person
+        fields = [
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "birth_date",
+            "sex",
+            "postal_code",
+            "address",
+            "district",
+            "phone",
+            "preferred_language",
+            "notes",
+        ]
+        help_texts = {
+            "family_name_kana": "カタカナで入力します（ひらがなで入力しても保存時にカタカナになります）。",
+            "phone": "半角数字とハイフン。例: 059-354-0000",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff type other people's data: the browser must not offer the staff's own details.
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.input_type = "tel"
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="氏名・フリガナ",
+        required=False,
+        max_length=100,
+        help_text="氏名の先頭、名だけ、フリガナ（ひらがな・カタカナ）のどれでも探せます。旧字体も探せます。",
+    )
+    birth_date = WarekiDateField(label="生年月日", required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class HouseholdForm(forms.ModelForm):
+    district = _district_field()
+
+    class Meta:
+        model = Household
+        fields = ["name", "postal_code", "address", "district", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class NewMemberForm(forms.Form):
+    """One member row on the household form: a new person with the essentials."""
+
+    relationship = forms.ChoiceField(
+        label="続柄", choices=[("", "（選択してください）"), *Relationship.choices]
+    )
+    family_name = forms.CharField(label="氏", max_length=50)
+    given_name = forms.CharField(label="名", max_length=50, required=False)
+    family_name_kana = forms.CharField(label="氏（フリガナ）", max_length=100, required=False)
+    given_name_kana = forms.CharField(label="名（フリガナ）", max_length=100, required=False)
+    birth_date = WarekiDateField(label="生年月日", required=False)
+
+
+NewMemberFormSet = forms.formset_factory(
+    NewMemberForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+)
+
+
+class ExistingMemberForm(forms.Form):
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    relationship = forms.ChoiceField(label="続柄", choices=Relationship.choices)

@@ -1,0 +1,83 @@
+"""Reads of people and households. Every query starts from access.visible_…(user) (R6)."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from yorisoi import access
+
+from .models import HouseholdMember, Person
+from .names import normalize_for_search
+
+
+def person_search(*, user, query: str = "", birth_date: date | None = None) -> QuerySet:
+    """Name or kana search that ignores width, kana type, spaces and old/new kanji forms.
+
+    Matches the start of the full name, of the given name alone, or of either in kana.
+    """
+    people = access.visible_people(user).select_related("district")
+    key = normalize_for_search(query or "")
+    if key:
+        people = people.filter(
+            Q(name_key__startswith=key)
+            | Q(given_key__startswith=key)
+            | Q(kana_key__startswith=key)
+            | Q(given_kana_key__startswith=key)
+        )
+    if birth_date is not None:
+        people = people.filter(birth_date=birth_date)
+    return people.order_by("kana_key", "name_key", "id")
+
+
+def person_likely_matches(
+    *,
+    user,
+    family_name="",
+    given_name="",
+    family_name_kana="",
+    given_name_kana="",
+    birth_date: date | None = None,
+    limit: int = 10,
+) -> list[Person]:
+    """Search-before-create: people this user can see who may be the one being registered."""
+    name_key = normalize_for_search(family_name + given_name)
+    kana_key = normalize_for_search(family_name_kana + given_name_kana)
+    family_key = normalize_for_search(family_name)
+    family_kana_key = normalize_for_search(family_name_kana)
+    conditions = Q()
+    if name_key and given_name:
+        conditions |= Q(name_key=name_key)
+    if kana_key and given_name_kana:
+        conditions |= Q(kana_key=kana_key)
+    if birth_date is not None and (family_key or family_kana_key):
+        same_family = Q()
+        if family_key:
+            same_family |= Q(name_key__startswith=family_key)
+        if family_kana_key:
+            same_family |= Q(kana_key__startswith=family_kana_key)
+        conditions |= Q(birth_date=birth_date) & same_family
+    if not conditions:
+        return []
+    return list(access.visible_people(user).filter(conditions).order_by("kana_key", "id")[:limit])
+
+
+def household_list(*, user) -> QuerySet:
+    return (
+        access.visible_households(user)
+        .select_related("district")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=HouseholdMember.objects.select_related("person").order_by("order"),
+            )
+        )
+        .order_by("-created_at")
+    )
+
+
+def household_detail(*, user, household_id):
+    return household_list(user=user).get(pk=household_id)
+
+
+def person_households(*, user, person) -> QuerySet:
+    return access.visible_households(user).filter(memberships__person=person).distinct()

@@ -1,0 +1,250 @@
+"""State changes for people and households. One transaction each, audited in the same one.
+
+Views and the API both call these; they raise django ValidationError (field → Japanese
+message) for bad input and RuleViolation / ConcurrentEditError when a rule says no.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yorisoi import access
+from yorisoi.audit.log import record
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+
+from . import names
+from .models import Household, HouseholdMember, Person, Relationship
+
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "district",
+    "phone",
+    "preferred_language",
+    "notes",
+)
+HOUSEHOLD_FIELDS = ("name", "postal_code", "address", "district", "notes")
+_TEXT_FIELDS = ("family_name", "given_name", "address", "notes", "name", "phone", "postal_code")
+_KANA_FIELDS = ("family_name_kana", "given_name_kana")
+
+
+def _normalise(fields: dict) -> dict:
+    """NFC text (は+゛→ば) and katakana フリガナ, so one person is stored one way."""
+    out = dict(fields)
+    for key in _TEXT_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = names.clean_text(out[key])
+    for key in _KANA_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str) and not names.kana_error(value):
+            out[key] = names.to_katakana(value)
+    for key, value in list(out.items()):
+        if value is None and key not in ("birth_date", "district"):
+            out[key] = ""
+    return out
+
+
+def _require_creator(actor):
+    if not access.can_create_people(actor):
+        raise RuleViolation("この役割では本人や世帯を登録できません。", code="forbidden")
+
+
+def _unknown_fields(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def person_create(*, actor, request=None, **fields) -> Person:
+    _require_creator(actor)
+    _unknown_fields(fields, PERSON_FIELDS)
+    person = Person(**_normalise(fields), agency_id=actor.agency_id, created_by=actor)
+    person.refresh_search_keys()
+    person.full_clean()
+    person.save()
+    record("person.created", actor=actor, target=person, basis="own_agency", request=request)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, version: int, request=None, **fields) -> Person:
+    """R7: the edit applies only to the version the editor saw; otherwise nothing is saved."""
+    _unknown_fields(fields, PERSON_FIELDS)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if not access.can_edit_person(actor, current):
+        raise RuleViolation("この本人の記録は変更できません。", code="forbidden")
+    if current.version != version:
+        raise ConcurrentEditError(
+            "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
+        )
+    changed = []
+    for key, value in _normalise(fields).items():
+        if getattr(current, key) != value:
+            changed.append(key)
+        setattr(current, key, value)
+    current.refresh_search_keys()
+    current.full_clean()
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    record(
+        "person.updated",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+        data={"fields": changed},
+    )
+    return current
+
+
+@dataclass
+class NewMember:
+    """One row of the household form: an existing person or the fields of a new one."""
+
+    relationship: str
+    person: Person | None = None
+    fields: dict | None = None
+
+
+def _check_members(actor, members: list[NewMember]):
+    errors = []
+    seen_ids, seen_new = set(), set()
+    heads = 0
+    for n, member in enumerate(members, start=1):
+        if member.relationship not in Relationship.values:
+            errors.append(f"{n}人目: 続柄を選んでください。")
+        heads += member.relationship == Relationship.HEAD
+        if member.person is not None:
+            if access.person_basis(actor, member.person) is None:
+                errors.append(f"{n}人目: 選んだ本人が見つかりません。")
+            if member.person.pk in seen_ids:
+                errors.append(f"{n}人目: 同じ人が世帯員に2回含まれています。")
+            seen_ids.add(member.person.pk)
+        else:
+            f = member.fields or {}
+            key = (
+                names.normalize_for_search(f.get("family_name", "") + f.get("given_name", "")),
+                f.get("birth_date"),
+            )
+            if key in seen_new:
+                errors.append(f"{n}人目: 同じ氏名・生年月日の人が2回含まれています。")
+            seen_new.add(key)
+    if heads > 1:
+        errors.append("世帯主は1人だけにしてください。")
+    if errors:
+        raise ValidationError({"members": errors})
+
+
+@transaction.atomic
+def household_create(*, actor, members: list[NewMember], request=None, **fields) -> Household:
+    """A household and its members in one go: either all of it is saved or nothing."""
+    _require_creator(actor)
+    _unknown_fields(fields, HOUSEHOLD_FIELDS)
+    _check_members(actor, members)
+    household = Household(**_normalise(fields), agency_id=actor.agency_id, created_by=actor)
+    household.full_clean()
+    household.save()
+    member_errors = {}
+    for n, member in enumerate(members, start=1):
+        person = member.person
+        if person is None:
+            try:
+                person = person_create(actor=actor, request=request, **(member.fields or {}))
+            except ValidationError as exc:
+                member_errors[n] = exc
+                continue
+        HouseholdMember.objects.create(
+            household=household, person=person, relationship=member.relationship, order=n
+        )
+    if member_errors:
+        # Nothing half-saved: the whole household rolls back with the first failing row.
+        raise MemberErrors(member_errors)
+    record(
+        "household.created",
+        actor=actor,
+        target=household,
+        basis="own_agency",
+        request=request,
+        ids=[m.person_id for m in household.memberships.all()],
+    )
+    return household
+
+
+class MemberErrors(ValidationError):
+    """Field errors per member row (1-based), for forms to show next to each row."""
+
+    def __init__(self, by_row: dict[int, ValidationError]):
+        self.by_row = by_row
+        flat = {}
+        for n, exc in by_row.items():
+            for field, errs in exc.message_dict.items():
+                flat[f"members.{n}.{field}"] = errs
+        super().__init__(flat)
+
+
+@transaction.atomic
+def household_update(
+    *, actor, household: Household, version: int, request=None, **fields
+) -> Household:
+    _unknown_fields(fields, HOUSEHOLD_FIELDS)
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    if not access.can_edit_household(actor, current):
+        raise RuleViolation("この世帯の記録は変更できません。", code="forbidden")
+    if current.version != version:
+        raise ConcurrentEditError(
+            "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
+        )
+    for key, value in _normalise(fields).items():
+        setattr(current, key, value)
+    current.full_clean()
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    record("household.updated", actor=actor, target=current, basis="own_agency", request=request)
+    return current
+
+
+@transaction.atomic
+def household_member_add(
+    *, actor, household: Household, member: NewMember, request=None
+) -> HouseholdMember:
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    if not access.can_edit_household(actor, current):
+        raise RuleViolation("この世帯の記録は変更できません。", code="forbidden")
+    existing = list(current.memberships.select_related("person"))
+    if member.person is not None and any(m.person_id == member.person.pk for m in existing):
+        raise ValidationError({"members": "この人はすでに世帯員です。"})
+    if member.relationship == Relationship.HEAD and any(
+        m.relationship == Relationship.HEAD for m in existing
+    ):
+        raise ValidationError({"members": "世帯主は1人だけにしてください。"})
+    _check_members(actor, [member])
+    person = member.person or person_create(actor=actor, request=request, **(member.fields or {}))
+    membership = HouseholdMember.objects.create(
+        household=current,
+        person=person,
+        relationship=member.relationship,
+        order=len(existing) + 1,
+    )
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save(update_fields=["version", "updated_at"])
+    record(
+        "household.member_added",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+        ids=[person.pk],
+    )
+    return membership

@@ -1,0 +1,349 @@
+"""Screens for people and households. Thin: parse, call a selector or service, render.
+
+Names and search terms never go into URLs (they would end up in logs and browser history):
+searches are POSTed, and people and households are addressed by UUID only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yorisoi import access
+from yorisoi.audit.log import record
+from yorisoi.errors import RuleViolation
+
+from . import selectors, services
+from .forms import (
+    ExistingMemberForm,
+    HouseholdForm,
+    NewMemberForm,
+    NewMemberFormSet,
+    PersonForm,
+    PersonSearchForm,
+)
+from .models import Person
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset, number):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(number or 1)
+
+
+def _visible_person(user, person_id):
+    person = access.visible_people(user).select_related("district").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def _visible_household(user, household_id):
+    try:
+        return selectors.household_detail(user=user, household_id=household_id)
+    except Exception as exc:  # DoesNotExist or a malformed id: the same 404, no hint
+        raise Http404 from exc
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def person_list(request):
+    form = PersonSearchForm(request.POST or None)
+    query, birth_date, page_number = "", None, 1
+    if request.method == "POST" and form.is_valid():
+        query = form.cleaned_data["q"]
+        birth_date = form.cleaned_data["birth_date"]
+        page_number = form.cleaned_data["page"] or 1
+    people = selectors.person_search(user=request.user, query=query, birth_date=birth_date)
+    page = _page(request, people, page_number)
+    record(
+        "person.searched" if (query or birth_date) else "person.listed",
+        actor=request.user,
+        request=request,
+        ids=[p.pk for p in page.object_list],
+        basis="own_agency",
+    )
+    template = "people/_person_results.html" if request.htmx else "people/person_list.html"
+    return render(
+        request, template, {"form": form, "page": page, "searched": bool(query or birth_date)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        matches = selectors.person_likely_matches(
+            user=request.user,
+            **{
+                k: data.get(k) or ""
+                for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+            },
+            birth_date=data.get("birth_date"),
+        )
+        # Search before create: likely matches must be seen and dismissed before saving.
+        if matches and not request.POST.get("confirm_new"):
+            record(
+                "person.matches_shown",
+                actor=request.user,
+                request=request,
+                ids=[m.pk for m in matches],
+                basis="own_agency",
+            )
+        else:
+            try:
+                person = services.person_create(actor=request.user, request=request, **data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"{person.full_name} さんを登録しました。")
+                return redirect("people:person_detail", person_id=person.pk)
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "matches": matches, "creating": True},
+        status=status,
+    )
+
+
+@require_POST
+def person_matches(request):
+    """htmx: the likely-existing people for what has been typed so far."""
+    form = PersonForm(request.POST)
+    form.is_valid()  # partial input is fine; use whatever cleaned
+    data = form.cleaned_data
+    matches = selectors.person_likely_matches(
+        user=request.user,
+        **{
+            k: data.get(k) or ""
+            for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+        },
+        birth_date=data.get("birth_date"),
+    )
+    if matches:
+        record(
+            "person.matches_shown",
+            actor=request.user,
+            request=request,
+            ids=[m.pk for m in matches],
+            basis="own_agency",
+        )
+    return render(request, "people/_matches.html", {"matches": matches})
+
+
+def person_detail(request, person_id):
+    person = _visible_person(request.user, person_id)
+    basis = access.person_basis(request.user, person)
+    record("person.viewed", actor=request.user, target=person, basis=basis, request=request)
+    households = selectors.person_households(user=request.user, person=person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "households": households,
+            "can_edit": access.can_edit_person(request.user, person),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, person_id):
+    person = _visible_person(request.user, person_id)
+    if not access.can_edit_person(request.user, person):
+        raise Http404
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    if request.method == "GET":
+        record(
+            "person.viewed",
+            actor=request.user,
+            target=person,
+            basis=access.person_basis(request.user, person),
+            request=request,
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = int(request.POST.get("version", "0"))
+            services.person_update(
+                actor=request.user,
+                person=person,
+                version=version,
+                request=request,
+                **form.cleaned_data,
+            )
+        except (ValidationError, RuleViolation) as exc:
+            if isinstance(exc, RuleViolation):
+                form.add_error(None, exc.message)
+            else:
+                _add_errors(form, exc)
+        else:
+            messages.success(request, "変更を保存しました。")
+            return redirect("people:person_detail", person_id=person.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "version": person.version},
+        status=status,
+    )
+
+
+# --- households ----------------------------------------------------------------------------
+
+
+def household_list(request):
+    households = selectors.household_list(user=request.user)
+    page = _page(request, households, request.GET.get("page"))
+    record(
+        "household.listed",
+        actor=request.user,
+        request=request,
+        ids=[h.pk for h in page.object_list],
+        basis="own_agency",
+    )
+    return render(request, "people/household_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    """A household and its members in one form; "add a member" fetches a row through htmx."""
+    if request.method == "GET" and request.htmx and "row" in request.GET:
+        index = int(request.GET["row"])
+        if not 0 <= index < 20:
+            raise Http404
+        row = NewMemberFormSet().empty_form
+        row.prefix = f"members-{index}"
+        return render(request, "people/_member_row.html", {"row": row, "number": index + 1})
+    form = HouseholdForm(request.POST or None)
+    formset = NewMemberFormSet(
+        request.POST or None,
+        prefix="members",
+        initial=None if request.POST else [{"relationship": "head"}],
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        members = [
+            services.NewMember(
+                relationship=row.cleaned_data["relationship"],
+                fields={k: v for k, v in row.cleaned_data.items() if k != "relationship"},
+            )
+            for row in formset
+            if row.cleaned_data
+        ]
+        try:
+            household = services.household_create(
+                actor=request.user, request=request, members=members, **form.cleaned_data
+            )
+        except services.MemberErrors as exc:
+            for n, err in exc.by_row.items():
+                _add_errors(formset.forms[n - 1], err)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"世帯を登録しました（世帯員 {len(members)} 人）。")
+            return redirect("people:household_detail", household_id=household.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "people/household_form.html", {"form": form, "formset": formset}, status=status
+    )
+
+
+def household_detail(request, household_id):
+    household = _visible_household(request.user, household_id)
+    members = list(household.memberships.all())
+    record(
+        "household.viewed",
+        actor=request.user,
+        target=household,
+        basis=access.household_basis(request.user, household),
+        request=request,
+        ids=[m.person_id for m in members],
+    )
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "can_edit": access.can_edit_household(request.user, household),
+            "member_form": NewMemberForm(prefix="new"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request, household_id):
+    household = _visible_household(request.user, household_id)
+    if not access.can_edit_household(request.user, household):
+        raise Http404
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user,
+                household=household,
+                version=int(request.POST.get("version", "0")),
+                request=request,
+                **form.cleaned_data,
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "世帯の変更を保存しました。")
+            return redirect("people:household_detail", household_id=household.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "people/household_edit.html", {"form": form, "household": household}, status=status
+    )
+
+
+@require_POST
+def household_member_add(request, household_id):
+    """Add an existing person (chosen from search) or a new person to a household."""
+    household = _visible_household(request.user, household_id)
+    if not access.can_edit_household(request.user, household):
+        raise Http404
+    existing = ExistingMemberForm(request.POST) if request.POST.get("person") else None
+    new = None if existing else NewMemberForm(request.POST, prefix="new")
+    form = existing or new
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        relationship = data.pop("relationship")
+        if existing:
+            person = access.visible_people(request.user).filter(pk=data["person"]).first()
+            if person is None:
+                raise Http404
+            member = services.NewMember(relationship=relationship, person=person)
+        else:
+            member = services.NewMember(relationship=relationship, fields=data)
+        try:
+            services.household_member_add(
+                actor=request.user, household=household, member=member, request=request
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "世帯員を追加しました。")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for e in errors:
+                messages.error(request, f"{label}: {e}" if label else e)
+    return redirect("people:household_detail", household_id=household.pk)

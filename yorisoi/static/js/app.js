@@ -1,0 +1,25 @@
+// yorisoi: small progressive enhancements. No inline handlers anywhere (CSP).
+
+// htmx requests carry the CSRF token of the page's form.
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (token) event.detail.headers["X-CSRFToken"] = token.value;
+});
+
+// "Add a row" buttons of Django formsets: fetch the next empty row, bump TOTAL_FORMS,
+// move focus to the new row's first field.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-row]");
+  if (!button) return;
+  const total = document.querySelector(button.dataset.total);
+  const rows = document.querySelector(button.dataset.rows);
+  const index = parseInt(total.value, 10);
+  htmx
+    .ajax("GET", `${button.dataset.addRow}?row=${index}`, { target: rows, swap: "beforeend" })
+    .then(() => {
+      total.value = String(index + 1);
+      const added = rows.lastElementChild;
+      const first = added && added.querySelector("select, input");
+      if (first) first.focus();
+    });
+});

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from yorisoi.api import api
+
+urlpatterns = [
+    path("", include("yorisoi.front.urls")),
+    path("accounts/", include("yorisoi.accounts.urls")),
+    path("people/", include("yorisoi.people.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
