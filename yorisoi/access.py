@@ -46,6 +46,7 @@ ROUTES: dict[str, frozenset | str] = {
     "people:household_edit": CASEWORK,
     "people:household_member_add": CASEWORK,
     # API (django-ninja); the docs and schema hold no personal data
+    "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:agency_list": ANY_ROLE,

@@ -8,6 +8,7 @@ two people overwriting each other's edits.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -119,15 +120,23 @@ class Person(models.Model):
 
     @property
     def age(self):
-        if self.birth_date is None:
+        if self.birth_date is None or self.birth_date > timezone.localdate():
             return None
         return wareki.age_on(self.birth_date, timezone.localdate())
 
     def refresh_search_keys(self):
-        self.name_key = normalize_for_search(self.family_name + self.given_name)
-        self.given_key = normalize_for_search(self.given_name)
-        self.kana_key = normalize_for_search(self.family_name_kana + self.given_name_kana)
-        self.given_kana_key = normalize_for_search(self.given_name_kana)
+        # A key can outgrow its name (NFKC expands ㍿ to 株式会社): cut it to the column.
+        def key(field, text):
+            return normalize_for_search(text)[: self._meta.get_field(field).max_length]
+
+        self.name_key = key("name_key", self.family_name + self.given_name)
+        self.given_key = key("given_key", self.given_name)
+        self.kana_key = key("kana_key", self.family_name_kana + self.given_name_kana)
+        self.given_kana_key = key("given_kana_key", self.given_name_kana)
+
+    def clean(self):
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": "生年月日が未来の日付になっています。"})
 
 
 class Relationship(models.TextChoices):

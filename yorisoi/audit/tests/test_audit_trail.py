@@ -1,0 +1,129 @@
+"""R6: every read of personal data writes the audit trail, which cannot be silently edited."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from yorisoi.audit.log import record
+from yorisoi.audit.models import AppendOnlyError, AuditEvent
+from yorisoi.conftest import PersonFactory, client_for
+from yorisoi.people.models import Household, HouseholdMember
+
+
+@pytest.fixture
+def person(hana):
+    return PersonFactory(agency=hana.agency, family_name="監査", given_name="花子")
+
+
+@pytest.fixture
+def household(hana, person):
+    household = Household.objects.create(name="監査さん世帯", agency=hana.agency)
+    HouseholdMember.objects.create(household=household, person=person, relationship="head")
+    return household
+
+
+def _events():
+    return list(AuditEvent.objects.order_by("id"))
+
+
+READ_PATHS = {
+    "person list": ("get", lambda p, h: reverse("people:person_list"), {}, "person.listed"),
+    "person search": (
+        "post",
+        lambda p, h: reverse("people:person_list"),
+        {"q": "監査"},
+        "person.searched",
+    ),
+    "person detail": (
+        "get",
+        lambda p, h: reverse("people:person_detail", args=[p.pk]),
+        {},
+        "person.viewed",
+    ),
+    "person edit form": (
+        "get",
+        lambda p, h: reverse("people:person_edit", args=[p.pk]),
+        {},
+        "person.viewed",
+    ),
+    "likely matches": (
+        "post",
+        lambda p, h: reverse("people:person_matches"),
+        {"family_name": "監査", "given_name": "花子"},
+        "person.matches_shown",
+    ),
+    "household list": (
+        "get",
+        lambda p, h: reverse("people:household_list"),
+        {},
+        "household.listed",
+    ),
+    "household detail": (
+        "get",
+        lambda p, h: reverse("people:household_detail", args=[h.pk]),
+        {},
+        "household.viewed",
+    ),
+}
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_every_read_path_is_audited(hana, person, household, path):
+    method, url, data, action = READ_PATHS[path]
+    before = AuditEvent.objects.count()
+    response = getattr(client_for(hana), method)(url(person, household), data)
+    assert response.status_code == 200
+    events = _events()[before:]
+    assert [e.action for e in events] == [action]
+    event = events[0]
+    assert event.actor == hana
+    assert event.actor_agency == hana.agency
+    assert event.basis == "own_agency"
+    assert event.channel == "web"
+    assert event.ip_address == "127.0.0.1"
+    read_ids = set(event.data.get("ids", [])) | {event.target_id}
+    assert str(person.pk) in read_ids or str(household.pk) in read_ids
+
+
+def test_audit_payload_never_holds_the_search_term_or_names(hana, person):
+    client_for(hana).post(reverse("people:person_list"), {"q": "監査花子"})
+    event = AuditEvent.objects.get(action="person.searched")
+    stored = str(event.data) + event.target_id + event.target_type
+    assert "監査" not in stored
+    assert event.data["ids"] == [str(person.pk)]
+
+
+def test_changes_are_audited(hana):
+    client = client_for(hana)
+    client.post(
+        reverse("people:person_create"),
+        {"family_name": "新規", "given_name": "一", "preferred_language": "ja"},
+    )
+    assert AuditEvent.objects.filter(action="person.created", actor=hana).count() == 1
+
+
+def test_model_refuses_update_and_delete(hana):
+    event = record("person.viewed", actor=hana, target_type="person", target_id="x")
+    event.action = "tampered"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET action = 'tampered'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
+def test_database_refuses_raw_update_and_delete(hana, sql):
+    record("person.viewed", actor=hana, target_type="person", target_id="x")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.filter(action="person.viewed").count() == 1
