@@ -108,7 +108,9 @@ def read(path: Path) -> dict:
 def _sync(model, rows, result, key, build):
     """Create or update each row by code; deactivate rows of this model the file omits."""
     created = updated = 0
-    wanted = []
+    wanted = [row["code"] for row in rows]
+    # Deactivate first, so a replaced row (e.g. the coordinating kind) frees its unique slot.
+    deactivated = model.objects.exclude(code__in=wanted).filter(active=True).update(active=False)
     for order, row in enumerate(rows, start=1):
         values = build(row)
         if "order" in {f.name for f in model._meta.fields}:
@@ -122,8 +124,6 @@ def _sync(model, rows, result, key, build):
                 setattr(obj, k, v)
             obj.save()
             updated += 1
-        wanted.append(row["code"])
-    deactivated = model.objects.exclude(code__in=wanted).filter(active=True).update(active=False)
     result.created[key], result.updated[key], result.deactivated[key] = (
         created,
         updated,

@@ -82,8 +82,8 @@ class AgencyKind(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["coordinating"],
-                condition=models.Q(coordinating=True),
-                name="one_coordinating_agency_kind",
+                condition=models.Q(coordinating=True, active=True),
+                name="one_active_coordinating_agency_kind",
             )
         ]
 

@@ -1,0 +1,99 @@
+"""Japanese login, logout, inactivity expiry, Argon2, and throttling by django-axes."""
+
+import importlib
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from yorisoi.accounts.models import Role, User
+from yorisoi.directory.models import Agency
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def test_login_page_is_japanese_and_public(db):
+    response = Client().get(reverse("accounts:login"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ja">' in body
+    assert "ログイン" in body and "利用者ID" in body and "パスワード" in body
+
+
+def test_pages_require_login(db):
+    response = Client().get(reverse("people:person_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_login_and_logout(hana):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": "hana", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("front:home")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("front:home")).status_code == 302
+
+
+def test_wrong_password_gives_a_japanese_message(hana):
+    response = Client().post(reverse("accounts:login"), {"username": "hana", "password": "x"})
+    assert response.status_code == 200
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_repeated_failures_lock_the_account_even_with_the_right_password(hana):
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "hana", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "hana", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "ログインを一時停止しています" in response.content.decode()
+    assert client.get(reverse("front:home")).status_code == 302
+
+
+def test_session_expires_after_inactivity():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # each request restarts the idle clock
+
+
+def test_session_cookie_max_age_is_refreshed_on_each_request(hana):
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "hana", "password": PASSWORD})
+    response = client.get(reverse("front:home"))
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] in ("", 1800)
+
+
+def test_passwords_are_hashed_with_argon2():
+    # tests swap in a fast hasher; the real configuration is read from the settings module
+    real = importlib.import_module("yorisoi.settings")
+    assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    encoded = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert encoded.startswith("argon2$argon2id$")
+
+
+@pytest.mark.parametrize(
+    "role, agency_code, error_field",
+    [
+        (Role.COORDINATOR, "zaitaku-kaigo-01", "role"),  # coordinator outside 福祉総務課
+        (Role.VOLUNTEER, "zaitaku-kaigo-01", "role"),  # 民生委員 outside a council
+        (Role.STAFF, "minsei-iin-tomisuhara", "role"),  # staff inside a council
+        (Role.STAFF, None, "agency"),  # everyone but the administrator belongs to an agency
+    ],
+)
+def test_role_must_fit_the_agency(master, role, agency_code, error_field):
+    agency = Agency.objects.get(code=agency_code) if agency_code else None
+    user = User(username="x", role=role, agency=agency)
+    user.set_unusable_password()
+    with pytest.raises(ValidationError) as exc:
+        user.full_clean()
+    assert error_field in exc.value.message_dict
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    user = User.objects.create_superuser("root", password=PASSWORD)
+    assert user.role == Role.ADMIN
+    assert not user.reads_personal_records

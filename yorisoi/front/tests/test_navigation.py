@@ -1,0 +1,36 @@
+"""Navigation by role: each role sees only the screens it may open."""
+
+import pytest
+from django.urls import reverse
+
+from yorisoi.conftest import client_for
+from yorisoi.front.navigation import items_for
+
+EXPECTED = {
+    "hana": ["ホーム", "本人", "世帯", "APIトークン"],
+    "masaki": ["ホーム", "本人", "世帯", "APIトークン"],
+    "ichiro": ["ホーム", "本人", "世帯", "APIトークン"],
+    "saki": ["ホーム", "本人", "世帯", "APIトークン"],
+    "kazuko": ["ホーム", "APIトークン"],
+    "ken": ["ホーム", "APIトークン"],
+    "osamu": ["ホーム", "APIトークン", "管理画面"],
+}
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_menu_shows_what_the_role_may_open(personas, persona):
+    labels = [item["label"] for item in items_for(personas[persona])]
+    assert labels == EXPECTED[persona]
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_rendered_menu_matches(personas, persona):
+    body = client_for(personas[persona]).get(reverse("front:home")).content.decode()
+    nav = body.split('aria-label="メインメニュー"', 1)[1].split("</nav>", 1)[0]
+    for label in ["本人", "世帯", "管理画面"]:
+        assert (f">{label}</a>" in nav) is (label in EXPECTED[persona])
+
+
+def test_current_page_is_marked(hana):
+    body = client_for(hana).get(reverse("people:household_list")).content.decode()
+    assert 'aria-current="page">世帯</a>' in body
