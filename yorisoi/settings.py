@@ -205,8 +205,3 @@ LOGGING = {
     },
 }
 
-# Domain settings a city can change without touching code.
-YORISOI = {
-    # Maximum number of rows per page on list screens.
-    "PAGE_SIZE": 25,
-}

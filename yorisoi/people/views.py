@@ -48,6 +48,27 @@ def _visible_household(user, household_id):
         raise Http404 from exc
 
 
+def _likely_matches(request, data):
+    """People the user can see who may be the one being registered; showing them is a read."""
+    matches = selectors.person_likely_matches(
+        user=request.user,
+        **{
+            k: data.get(k) or ""
+            for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+        },
+        birth_date=data.get("birth_date"),
+    )
+    if matches:
+        record(
+            "person.matches_shown",
+            actor=request.user,
+            request=request,
+            ids=[m.pk for m in matches],
+            basis="own_agency",
+        )
+    return matches
+
+
 def _add_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -85,24 +106,9 @@ def person_create(request):
     matches = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        matches = selectors.person_likely_matches(
-            user=request.user,
-            **{
-                k: data.get(k) or ""
-                for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
-            },
-            birth_date=data.get("birth_date"),
-        )
+        matches = _likely_matches(request, data)
         # Search before create: likely matches must be seen and dismissed before saving.
-        if matches and not request.POST.get("confirm_new"):
-            record(
-                "person.matches_shown",
-                actor=request.user,
-                request=request,
-                ids=[m.pk for m in matches],
-                basis="own_agency",
-            )
-        else:
+        if not matches or request.POST.get("confirm_new"):
             try:
                 person = services.person_create(actor=request.user, request=request, **data)
             except ValidationError as exc:
@@ -124,23 +130,7 @@ def person_matches(request):
     """htmx: the likely-existing people for what has been typed so far."""
     form = PersonForm(request.POST)
     form.is_valid()  # partial input is fine; use whatever cleaned
-    data = form.cleaned_data
-    matches = selectors.person_likely_matches(
-        user=request.user,
-        **{
-            k: data.get(k) or ""
-            for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
-        },
-        birth_date=data.get("birth_date"),
-    )
-    if matches:
-        record(
-            "person.matches_shown",
-            actor=request.user,
-            request=request,
-            ids=[m.pk for m in matches],
-            basis="own_agency",
-        )
+    matches = _likely_matches(request, form.cleaned_data)
     return render(request, "people/_matches.html", {"matches": matches})
 
 
@@ -233,6 +223,7 @@ def household_create(request):
         prefix="members",
         initial=None if request.POST else [{"relationship": "head"}],
     )
+    matches_found = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         members = [
             services.NewMember(
@@ -242,6 +233,16 @@ def household_create(request):
             for row in formset
             if row.cleaned_data
         ]
+        # Search before create, row by row: an existing person is added from the household page.
+        for row in formset:
+            row.matches = _likely_matches(request, row.cleaned_data)
+            matches_found |= bool(row.matches)
+        if matches_found and not request.POST.get("confirm_new"):
+            return render(
+                request,
+                "people/household_form.html",
+                {"form": form, "formset": formset, "matches_found": True},
+            )
         try:
             household = services.household_create(
                 actor=request.user, request=request, members=members, **form.cleaned_data

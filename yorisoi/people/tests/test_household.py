@@ -121,3 +121,26 @@ def test_people_records_are_protected_from_cascading_deletes():
         for field in model._meta.get_fields():
             if field.is_relation and field.many_to_one and field.concrete:
                 assert field.remote_field.on_delete.__name__ in ("PROTECT", "DO_NOTHING"), field
+
+
+def test_household_form_shows_likely_existing_members_before_saving(hana):
+    existing = PersonFactory(
+        agency=hana.agency,
+        family_name="寄添",
+        given_name="一郎",
+        family_name_kana="ヨリソイ",
+        given_name_kana="イチロウ",
+    )
+    client = client_for(hana)
+    response = client.post(reverse("people:household_create"), _form(FATHER, SON))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "すでに登録されているかもしれません" in body
+    assert str(existing.pk) in body
+    assert 'id="members-0-matches"' in body
+    assert not Household.objects.exists()
+    response = client.post(
+        reverse("people:household_create"), {**_form(FATHER, SON), "confirm_new": "1"}
+    )
+    assert response.status_code == 302
+    assert Person.objects.count() == 3
