@@ -5,6 +5,9 @@ Authentication: `Authorization: Bearer ys_…` tokens for integrations, or the b
 Errors are JSON: {"code": machine-readable, "message": 日本語, "errors": [{field, code, message}]}.
 """
 
+import functools
+import inspect
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -46,6 +49,29 @@ class BrowserSessionAuth(SessionAuth):
         return _check_route(request, user)
 
 
+def _name_the_route(run):
+    """Make `request.resolver_match` name the operation that actually runs.
+
+    ninja mounts the operations of one path (GET and POST /people) as URL patterns with the
+    same route, and Django always resolves the first, so POST /people would be checked against
+    "api:person_list". The auth classes in api.py check access.ROUTES by this name.
+    """
+    operation = getattr(inspect.unwrap(run), "__self__", None)  # the bound Operation.run
+    url_name = getattr(operation, "url_name", None)
+    if not url_name:
+        return run
+
+    @functools.wraps(run)
+    def run_as_named_route(request, *args, **kwargs):
+        match = request.resolver_match
+        if match is not None and match.url_name != url_name:
+            match.url_name = url_name
+            match.view_name = ":".join([*match.namespaces, url_name])
+        return run(request, *args, **kwargs)
+
+    return run_as_named_route
+
+
 api = NinjaAPI(
     title="yorisoi API",
     version="1",
@@ -71,6 +97,10 @@ _MESSAGES = {
     "json_invalid": "JSONの形式が正しくありません。",
     "model_attributes_type": "オブジェクトで入力してください。",
     "dict_type": "オブジェクトで入力してください。",
+    "extra_forbidden": "この項目は指定できません。",
+    "greater_than_equal": "{ge}以上の値を入力してください。",
+    "less_than_equal": "{le}以下の値を入力してください。",
+    "bool_type": "true か false で入力してください。",
 }
 
 
@@ -145,10 +175,24 @@ def on_forbidden(request, exc):
     )
 
 
+_HTTP_ERRORS = {
+    400: ("bad_request", "リクエストの形式が正しくありません（JSONを確認してください）。"),
+    401: ("unauthenticated", "認証が必要です。トークンを確認してください。"),
+    403: ("forbidden", "この操作を行う権限がありません。"),
+    404: ("not_found", "見つかりません。"),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+    code, message = _HTTP_ERRORS.get(
+        exc.status_code, ("http_error", "リクエストを処理できません。")
+    )
+    return api.create_response(request, error_body(code, message), status=exc.status_code)
 
+
+# Every operation is checked under its own route name (see _name_the_route).
+api.add_decorator(_name_the_route, mode="view")
 
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402

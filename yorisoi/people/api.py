@@ -1,3 +1,694 @@
-from ninja import Router
+"""People (本人) and households (世帯) over HTTP: /api/v1/people, /api/v1/households.
+
+The same rules as the screens (views.py), through the same functions: reads start from
+access.visible_…() or the selectors, writes go through services (which audit them), and every
+read of personal data is written to the audit trail exactly as the screens write it (R6).
+
+- Names never go into URLs or logs: searching is `POST /people/search` with a JSON body.
+- People and households are addressed by UUID. A record the caller may not read answers 404,
+  the same body as an id that does not exist (never 403, never a hint that it exists).
+- Master data travels by code (`district`, `agency`), never by internal integer id.
+- Lists are paginated by page number: `?page=1&page_size=25` (page_size 1–100, default 25);
+  the body is `{"items": [...], "count": total, "page": n, "page_size": n}`. Pages are cut here
+  rather than by ninja's @paginate so that the ids written to the audit trail are exactly the
+  ids returned.
+- Input types are loose (`str | None`) where the rule lives in the model or the service, so a
+  bad value comes back as 422 with the same Japanese message as on the screen.
+"""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from yorisoi import access
+from yorisoi.audit.log import BASIS_OWN_AGENCY, record
+from yorisoi.directory.models import District
+
+from . import selectors, services
+from .forms import parse_birth_date
+from .models import Household, Person
 
 router = Router(tags=["本人・世帯"])
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+# The household form's limits (forms.NewMemberFormSet: min_num=1, max_num=20).
+MIN_MEMBERS, MAX_MEMBERS = 1, 20
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="入力項目名（世帯員は members.0.birth_date のように0始まり）")
+    code: str
+    message: str = Field(description="日本語のメッセージ")
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="機械可読なコード（not_found, validation_error など）")
+    message: str
+    errors: list[FieldErrorOut] = []
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, description="ページ番号（1から）")
+    page_size: int = Field(
+        PAGE_SIZE, ge=1, description=f"1ページの件数（最大{MAX_PAGE_SIZE}、既定{PAGE_SIZE}）"
+    )
+
+
+class PersonSummaryOut(Schema):
+    id: UUID
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    full_name: str
+    full_name_kana: str
+    birth_date: date | None = Field(description="西暦（ISO 8601）。不明なら null")
+    birth_date_display: str = Field(
+        description="和暦と西暦の表示（例: 昭和45年3月2日（1970年3月2日））"
+    )
+    district: str | None = Field(description="地区コード（/districts の code）")
+    version: int = Field(description="更新のときに送り返す版番号（楽観的排他制御）")
+
+    @staticmethod
+    def resolve_district(obj):
+        return obj.district.code if obj.district_id else None
+
+
+class PersonOut(PersonSummaryOut):
+    age: int | None
+    sex: str
+    postal_code: str
+    address: str
+    phone: str
+    preferred_language: str
+    notes: str
+    agency: str = Field(description="登録機関のコード（/agencies の code）")
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.code
+
+
+class HouseholdRefOut(Schema):
+    id: UUID
+    name: str
+
+
+class PersonDetailOut(PersonOut):
+    households: list[HouseholdRefOut] = Field(description="この本人が属する世帯（見られるもの）")
+
+    @staticmethod
+    def resolve_households(obj):
+        return obj.visible_households
+
+
+class PersonPageOut(Schema):
+    items: list[PersonSummaryOut]
+    count: int = Field(description="全件数")
+    page: int
+    page_size: int
+
+
+class PersonMatchOut(Schema):
+    id: UUID
+    full_name: str
+    full_name_kana: str
+    birth_date: date | None
+
+
+class PossibleDuplicateOut(ErrorOut):
+    matches: list[PersonMatchOut] = Field(description="同じ人かもしれない、登録済みの本人")
+
+
+class MemberOut(Schema):
+    person_id: UUID
+    relationship: str
+    relationship_display: str
+    order: int
+    family_name: str
+    given_name: str
+    full_name: str
+    full_name_kana: str
+    birth_date: date | None
+    joined_on: date | None
+    left_on: date | None
+
+    @staticmethod
+    def resolve_relationship_display(obj):
+        return obj.get_relationship_display()
+
+    @staticmethod
+    def resolve_family_name(obj):
+        return obj.person.family_name
+
+    @staticmethod
+    def resolve_given_name(obj):
+        return obj.person.given_name
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_full_name_kana(obj):
+        return obj.person.full_name_kana
+
+    @staticmethod
+    def resolve_birth_date(obj):
+        return obj.person.birth_date
+
+
+class HouseholdSummaryOut(Schema):
+    id: UUID
+    name: str
+    district: str | None = Field(description="地区コード（/districts の code）")
+    version: int = Field(description="更新のときに送り返す版番号（楽観的排他制御）")
+    created_at: datetime
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_district(obj):
+        return obj.district.code if obj.district_id else None
+
+    @staticmethod
+    def resolve_members(obj):
+        return obj.memberships.all()
+
+
+class HouseholdOut(HouseholdSummaryOut):
+    postal_code: str
+    address: str
+    notes: str
+    agency: str = Field(description="登録機関のコード（/agencies の code）")
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.code
+
+
+class HouseholdPageOut(Schema):
+    items: list[HouseholdSummaryOut]
+    count: int = Field(description="全件数")
+    page: int
+    page_size: int
+
+
+_BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"
+
+
+class _In(Schema):
+    # A misspelt field would otherwise be dropped without a word and its value lost.
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonFieldsIn(_In):
+    family_name: str | None = Field(None, description="氏（必須、50文字以内）")
+    given_name: str | None = Field(None, description="名")
+    family_name_kana: str | None = Field(
+        None, description="氏（フリガナ）。ひらがなでも保存時にカタカナになります"
+    )
+    given_name_kana: str | None = Field(None, description="名（フリガナ）")
+    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
+    sex: str | None = Field(None, description="female / male / other / unanswered")
+    postal_code: str | None = Field(None, description="郵便番号（例: 510-8601）")
+    address: str | None = None
+    district: str | None = Field(None, description="地区コード（/districts の code）")
+    phone: str | None = Field(None, description="半角数字とハイフン（例: 059-354-0000）")
+    preferred_language: str | None = Field(None, description="ja, en, pt, es, zh, ko, vi …")
+    notes: str | None = None
+
+
+class PersonCreateIn(PersonFieldsIn):
+    confirm_new: bool = Field(
+        False,
+        description="同じ人かもしれない登録済みの本人（409 possible_duplicate）を確認したうえで、"
+        "別人として登録するときに true",
+    )
+
+
+class PersonUpdateIn(PersonFieldsIn):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+
+
+class PersonSearchIn(_In):
+    query: str | None = Field(
+        None, description="氏名・フリガナ（先頭一致。名だけ、ひらがな・カタカナ、旧字体も可）"
+    )
+    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
+
+
+class MemberIn(_In):
+    """登録済みの本人（person_id）か、新しい本人の氏名など。どちらか一方を指定します。"""
+
+    relationship: str | None = Field(
+        None, description="続柄: head, spouse, child, father, mother, … （世帯主は1人）"
+    )
+    person_id: UUID | None = Field(None, description="登録済みの本人のID")
+    family_name: str | None = None
+    given_name: str | None = None
+    family_name_kana: str | None = None
+    given_name_kana: str | None = None
+    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
+
+
+class HouseholdFieldsIn(_In):
+    name: str | None = Field(None, description="世帯名（例: 山田さん世帯）")
+    postal_code: str | None = None
+    address: str | None = None
+    district: str | None = Field(None, description="地区コード（/districts の code）")
+    notes: str | None = None
+
+
+class HouseholdCreateIn(HouseholdFieldsIn):
+    members: list[MemberIn] = Field(description=f"世帯員（{MIN_MEMBERS}〜{MAX_MEMBERS}人）")
+
+
+class HouseholdUpdateIn(HouseholdFieldsIn):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+
+
+# --- input helpers -------------------------------------------------------------------------
+
+_NEW_MEMBER_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
+
+
+def _birth_date(value, *, field="birth_date", errors):
+    """和暦 or 西暦, parsed like the form; a bad value is added to `errors` under `field`."""
+    try:
+        return parse_birth_date(value)
+    except ValidationError as exc:
+        errors[field] = exc.error_dict["birth_date"]
+        return None
+
+
+def _district(code, *, errors):
+    if not code:
+        return None
+    district = District.objects.filter(code=code, active=True).first()
+    if district is None:
+        errors["district"] = [
+            ValidationError(
+                "地区コードが見つかりません。/api/v1/districts の code を指定してください。",
+                code="invalid_choice",
+            )
+        ]
+    return district
+
+
+def _fields(payload: Schema, *, exclude=()) -> tuple[dict, dict]:
+    """The fields the caller sent, with birth date and district turned into values."""
+    errors = {}
+    fields = payload.model_dump(exclude_unset=True, exclude={"confirm_new", "version", *exclude})
+    if "birth_date" in fields:
+        fields["birth_date"] = _birth_date(fields["birth_date"], errors=errors)
+    if "district" in fields:
+        fields["district"] = _district(fields["district"], errors=errors)
+    return fields, errors
+
+
+def _raise(errors: dict):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_members(user, rows: list[MemberIn], *, errors: dict, path: str = "members.{i}."):
+    """services.NewMember for each row; a person the caller cannot see is "not found" (422).
+
+    Errors are keyed by the input field; `path` places them in the list ("" for one member).
+    """
+    ids = [row.person_id for row in rows if row.person_id is not None]
+    visible = {p.pk: p for p in access.visible_people(user).filter(pk__in=ids)}
+    members = []
+    for i, row in enumerate(rows):
+        where = path.format(i=i)
+        if row.person_id is None:
+            fields = {key: getattr(row, key) or "" for key in _NEW_MEMBER_FIELDS}
+            fields["birth_date"] = _birth_date(
+                row.birth_date, field=f"{where}birth_date", errors=errors
+            )
+            members.append(services.NewMember(relationship=row.relationship, fields=fields))
+            continue
+        person = visible.get(row.person_id)
+        if set(row.model_dump(exclude_unset=True)) - {"relationship", "person_id"}:
+            errors[f"{where}person_id"] = [
+                ValidationError(
+                    "登録済みの本人（person_id）か新しい本人の氏名などの、どちらか一方を"
+                    "指定してください。",
+                    code="invalid",
+                )
+            ]
+        elif person is None:
+            # The same answer for someone else's person and for an id that does not exist.
+            errors[f"{where}person_id"] = [
+                ValidationError("選んだ本人が見つかりません。", code="not_found")
+            ]
+        members.append(services.NewMember(relationship=row.relationship, person=person))
+    return members
+
+
+def _zero_based(exc: services.MemberErrors) -> ValidationError:
+    """MemberErrors numbers rows from 1 like the form; JSON arrays (and pydantic) count from 0."""
+    return ValidationError(
+        {
+            f"members.{n - 1}.{field}": errs
+            for n, row_exc in exc.by_row.items()
+            for field, errs in row_exc.error_dict.items()
+        }
+    )
+
+
+def _page(queryset, query: PageQuery) -> dict:
+    size = min(query.page_size, MAX_PAGE_SIZE)
+    offset = (query.page - 1) * size
+    return {
+        "items": list(queryset[offset : offset + size]),
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": size,
+    }
+
+
+def _visible_person(user, person_id) -> Person:
+    person = (
+        access.visible_people(user)
+        .select_related("district", "agency")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def _visible_household(user, household_id) -> Household:
+    try:
+        return selectors.household_detail(user=user, household_id=household_id)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/people",
+    response={200: PersonPageOut},
+    url_name="person_list",
+    summary="本人の一覧",
+)
+def person_list(request, paging: Query[PageQuery]):
+    """見ることのできる本人の一覧（フリガナ順、画面と同じ順）。
+
+    返した本人のIDは監査ログ（person.listed）に記録されます。
+    """
+    people = selectors.person_search(user=request.auth)
+    result = _page(people, paging)
+    record(
+        "person.listed",
+        actor=request.auth,
+        request=request,
+        ids=[p.pk for p in result["items"]],
+        basis=BASIS_OWN_AGENCY,
+    )
+    return result
+
+
+# Declared before /people/{person_id} so that "search" is never read as an id.
+@router.post(
+    "/people/search",
+    response={200: PersonPageOut, 422: ErrorOut},
+    url_name="person_search",
+    summary="本人を探す",
+)
+def person_search(request, payload: PersonSearchIn, paging: Query[PageQuery]):
+    """氏名・フリガナと生年月日で本人を探します。
+
+    氏名を URL やログに残さないため POST です。文字幅、ひらがな・カタカナ、空白、旧字体
+    （髙→高 など）の違いは区別しません。生年月日は和暦でも西暦でも入力できます。
+    ページ番号はクエリ（`?page=2`）で指定します。返した本人のIDは監査ログ（person.searched）に
+    記録されます。
+    """
+    errors = {}
+    birth_date = _birth_date(payload.birth_date, errors=errors)
+    _raise(errors)
+    query = payload.query or ""
+    people = selectors.person_search(user=request.auth, query=query, birth_date=birth_date)
+    result = _page(people, paging)
+    record(
+        "person.searched" if (query or birth_date) else "person.listed",
+        actor=request.auth,
+        request=request,
+        ids=[p.pk for p in result["items"]],
+        basis=BASIS_OWN_AGENCY,
+    )
+    return result
+
+
+class _PossibleDuplicate(Exception):
+    pass
+
+
+@router.post(
+    "/people",
+    response={201: PersonOut, 409: PossibleDuplicateOut, 422: ErrorOut},
+    url_name="person_create",
+    summary="本人を登録する",
+)
+def person_create(request, payload: PersonCreateIn):
+    """本人を登録します（登録前の確認つき）。
+
+    画面と同じく、同じ人かもしれない登録済みの本人がいれば登録せずに 409
+    `possible_duplicate` と候補（matches）を返します。確認のうえ別人なら `confirm_new: true`
+    を付けて送り直してください。入力の誤りは候補より先に 422 で返します。
+    """
+    user = request.auth
+    fields, errors = _fields(payload)
+    _raise(errors)
+    matches = []
+    if not payload.confirm_new:
+        matches = selectors.person_likely_matches(
+            user=user,
+            **{key: fields.get(key) or "" for key in _NEW_MEMBER_FIELDS},
+            birth_date=fields.get("birth_date"),
+        )
+    try:
+        # Saved in a savepoint first so that bad input answers 422 before any 409, as the
+        # screen validates its form before showing matches; rolled back if matches must be seen.
+        with transaction.atomic():
+            person = services.person_create(actor=user, request=request, **fields)
+            if matches:
+                raise _PossibleDuplicate
+    except _PossibleDuplicate:
+        record(
+            "person.matches_shown",
+            actor=user,
+            request=request,
+            ids=[m.pk for m in matches],
+            basis=BASIS_OWN_AGENCY,
+        )
+        return Status(
+            409,
+            {
+                "code": "possible_duplicate",
+                "message": "同じ人かもしれない本人がすでに登録されています。確認のうえ、別人なら"
+                " confirm_new: true を付けて登録してください。",
+                "errors": [],
+                "matches": matches,
+            },
+        )
+    return Status(201, person)
+
+
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonDetailOut, 404: ErrorOut},
+    url_name="person_detail",
+    summary="本人の情報",
+)
+def person_detail(request, person_id: UUID):
+    """本人の情報。見ることのできない本人は、存在しない場合と同じ 404 になります。
+
+    閲覧は監査ログ（person.viewed、閲覧の根拠つき）に記録されます。
+    """
+    user = request.auth
+    person = _visible_person(user, person_id)
+    record(
+        "person.viewed",
+        actor=user,
+        target=person,
+        basis=access.person_basis(user, person),
+        request=request,
+    )
+    person.visible_households = list(selectors.person_households(user=user, person=person))
+    return person
+
+
+@router.patch(
+    "/people/{person_id}",
+    response={200: PersonOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="person_update",
+    summary="本人の情報を変更する",
+)
+def person_update(request, person_id: UUID, payload: PersonUpdateIn):
+    """送った項目だけを変更します。`version` は必須です。
+
+    ほかの人が先に変更していた場合は何も保存せず 409 `concurrent_edit` を返します。
+    最新の内容を取得し直してから変更してください。
+    """
+    user = request.auth
+    person = _visible_person(user, person_id)
+    if not access.can_edit_person(user, person):
+        raise Http404
+    fields, errors = _fields(payload)
+    _raise(errors)
+    return services.person_update(
+        actor=user, person=person, version=payload.version, request=request, **fields
+    )
+
+
+# --- households ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/households",
+    response={200: HouseholdPageOut},
+    url_name="household_list",
+    summary="世帯の一覧",
+)
+def household_list(request, paging: Query[PageQuery]):
+    """見ることのできる世帯の一覧（新しい順）と世帯員。
+
+    返した世帯のIDは監査ログ（household.listed）に記録されます。
+    """
+    households = selectors.household_list(user=request.auth)
+    result = _page(households, paging)
+    record(
+        "household.listed",
+        actor=request.auth,
+        request=request,
+        ids=[h.pk for h in result["items"]],
+        basis=BASIS_OWN_AGENCY,
+    )
+    return result
+
+
+@router.post(
+    "/households",
+    response={201: HouseholdOut, 422: ErrorOut},
+    url_name="household_create",
+    summary="世帯を登録する",
+)
+def household_create(request, payload: HouseholdCreateIn):
+    """世帯と世帯員をまとめて登録します。すべて保存されるか、何も保存されないかのどちらかです。
+
+    世帯員は登録済みの本人（`person_id`）か、新しい本人（氏名・フリガナ・生年月日）で
+    指定します。同じ人を2回含めること、世帯主を2人にすることはできません。
+    世帯員の誤りは `members.0.birth_date` のように0から数えた位置で返します。
+    """
+    user = request.auth
+    fields, errors = _fields(payload, exclude={"members"})
+    if not MIN_MEMBERS <= len(payload.members) <= MAX_MEMBERS:
+        errors["members"] = [
+            ValidationError(
+                f"世帯員は{MIN_MEMBERS}人以上{MAX_MEMBERS}人以下で指定してください。",
+                code="count",
+            )
+        ]
+    members = _new_members(user, payload.members, errors=errors)
+    _raise(errors)
+    try:
+        household = services.household_create(
+            actor=user, request=request, members=members, **fields
+        )
+    except services.MemberErrors as exc:
+        raise _zero_based(exc) from exc
+    return Status(201, _visible_household(user, household.pk))
+
+
+@router.get(
+    "/households/{household_id}",
+    response={200: HouseholdOut, 404: ErrorOut},
+    url_name="household_detail",
+    summary="世帯の情報",
+)
+def household_detail(request, household_id: UUID):
+    """世帯の情報と世帯員。見ることのできない世帯は、存在しない場合と同じ 404 になります。
+
+    閲覧は監査ログ（household.viewed、世帯員のIDつき）に記録されます。
+    """
+    user = request.auth
+    household = _visible_household(user, household_id)
+    members = list(household.memberships.all())
+    record(
+        "household.viewed",
+        actor=user,
+        target=household,
+        basis=access.household_basis(user, household),
+        request=request,
+        ids=[m.person_id for m in members],
+    )
+    return household
+
+
+@router.patch(
+    "/households/{household_id}",
+    response={200: HouseholdOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="household_update",
+    summary="世帯の情報を変更する",
+)
+def household_update(request, household_id: UUID, payload: HouseholdUpdateIn):
+    """送った項目だけを変更します。`version` は必須で、先に変更されていれば 409 です。
+
+    世帯員の追加は `POST /households/{household_id}/members` で行います。
+    """
+    user = request.auth
+    household = _visible_household(user, household_id)
+    if not access.can_edit_household(user, household):
+        raise Http404
+    fields, errors = _fields(payload)
+    _raise(errors)
+    services.household_update(
+        actor=user, household=household, version=payload.version, request=request, **fields
+    )
+    return _visible_household(user, household_id)
+
+
+@router.post(
+    "/households/{household_id}/members",
+    response={201: HouseholdOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="household_member_add",
+    summary="世帯員を追加する",
+)
+def household_member_add(request, household_id: UUID, payload: MemberIn):
+    """登録済みの本人（`person_id`）か新しい本人を世帯に加え、世帯を返します。"""
+    user = request.auth
+    household = _visible_household(user, household_id)
+    if not access.can_edit_household(user, household):
+        raise Http404
+    errors = {}
+    (member,) = _new_members(user, [payload], errors=errors, path="")
+    _raise(errors)
+    try:
+        services.household_member_add(
+            actor=user, household=household, member=member, request=request
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # The service speaks of the household's member list; this body is one member.
+        raise ValidationError(
+            {"__all__" if k == "members" else k: v for k, v in exc.error_dict.items()}
+        ) from exc
+    return Status(201, _visible_household(user, household_id))

@@ -43,7 +43,7 @@ def parse_birth_date(value):
     try:
         return WarekiDateField(required=False).clean(value)
     except ValidationError as exc:
-        raise ValidationError({"birth_date": exc.messages}) from exc
+        raise ValidationError({"birth_date": exc.error_list}) from exc
 
 
 def _district_field():
