@@ -53,7 +53,7 @@ def test_check_deploy_is_clean_under_production_settings():
         "ALLOWED_HOSTS": "yorisoi.example.jp",
         "DJANGO_SETTINGS_MODULE": "yorisoi.settings",
     }
-    result = subprocess.run(  # noqa: S603 — fixed argv, our own manage.py
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -69,7 +69,7 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "YORISOI_ENV": "production", "ALLOWED_HOSTS": "x.example.jp"}
     env.pop("SECRET_KEY", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
         env=env,
