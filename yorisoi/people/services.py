@@ -159,7 +159,8 @@ def household_create(*, actor, members: list[NewMember], request=None, **fields)
         person = member.person
         if person is None:
             try:
-                person = person_create(actor=actor, request=request, **(member.fields or {}))
+                fields = {**_shared_address(household), **(member.fields or {})}
+                person = person_create(actor=actor, request=request, **fields)
             except ValidationError as exc:
                 member_errors[n] = exc
                 continue
@@ -178,6 +179,15 @@ def household_create(*, actor, members: list[NewMember], request=None, **fields)
         ids=[m.person_id for m in household.memberships.all()],
     )
     return household
+
+
+def _shared_address(household):
+    """New members live at the household's address unless their own is given."""
+    return {
+        "postal_code": household.postal_code,
+        "address": household.address,
+        "district": household.district,
+    }
 
 
 class MemberErrors(ValidationError):
@@ -229,7 +239,9 @@ def household_member_add(
     ):
         raise ValidationError({"members": "世帯主は1人だけにしてください。"})
     _check_members(actor, [member])
-    person = member.person or person_create(actor=actor, request=request, **(member.fields or {}))
+    person = member.person or person_create(
+        actor=actor, request=request, **{**_shared_address(current), **(member.fields or {})}
+    )
     membership = HouseholdMember.objects.create(
         household=current,
         person=person,

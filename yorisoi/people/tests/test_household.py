@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from yorisoi.conftest import PersonFactory, client_for
+from yorisoi.directory.models import District
 from yorisoi.people import services
 from yorisoi.people.models import Household, HouseholdMember, Person
 
@@ -144,3 +145,20 @@ def test_household_form_shows_likely_existing_members_before_saving(hana):
     )
     assert response.status_code == 302
     assert Person.objects.count() == 3
+
+
+def test_new_members_live_at_the_household_address(hana):
+    client_for(hana).post(
+        reverse("people:household_create"),
+        _form(
+            FATHER,
+            SON,
+            address="四日市市諏訪町1-5",
+            postal_code="510-8601",
+            district=str(District.objects.get(code="tomisuhara").pk),
+        ),
+    )
+    people = Person.objects.all()
+    assert {(p.address, p.postal_code, p.district.code) for p in people} == {
+        ("四日市市諏訪町1-5", "510-8601", "tomisuhara")
+    }
