@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from yorisoi.accounts.models import ApiToken
-from yorisoi.conftest import client_for
+from yorisoi.testing import client_for
 
 
 def api_get(raw, path="/api/v1/people"):

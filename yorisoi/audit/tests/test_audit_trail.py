@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from yorisoi.audit.log import record
 from yorisoi.audit.models import AppendOnlyError, AuditEvent
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.people.models import Household, HouseholdMember
+from yorisoi.testing import PersonFactory, client_for
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from yorisoi.conftest import client_for
 from yorisoi.front.navigation import items_for
+from yorisoi.testing import client_for
 
 EXPECTED = {
     "hana": ["ホーム", "本人", "世帯", "APIトークン"],

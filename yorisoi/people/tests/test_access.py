@@ -11,8 +11,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.people.models import Household, HouseholdMember
+from yorisoi.testing import PersonFactory, client_for
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.test import Client
 from yorisoi import access
 from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.people.models import Household, HouseholdMember, Person
+from yorisoi.testing import PersonFactory, client_for
 
 API = "/api/v1"
 

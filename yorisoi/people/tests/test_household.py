@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.directory.models import District
 from yorisoi.people import services
 from yorisoi.people.models import Household, HouseholdMember, Person
+from yorisoi.testing import PersonFactory, client_for
 
 
 def _form(*members, **household):

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.people.models import Person
+from yorisoi.testing import PersonFactory, client_for
 
 BASE = {"family_name": "寄添", "given_name": "花子", "preferred_language": "ja"}
 

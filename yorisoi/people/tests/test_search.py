@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from yorisoi.conftest import PersonFactory, client_for
 from yorisoi.people import selectors
+from yorisoi.testing import PersonFactory, client_for
 
 
 @pytest.fixture

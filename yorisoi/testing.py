@@ -1,4 +1,6 @@
-"""The small world every test builds on: master data and one persona per role.
+"""Pytest plugin (loaded by the root conftest.py): the small world every test builds on.
+
+Master data and one persona per role.
 
 Personas (STYLE.md habit 16):
 - hana      — staff at a home-care support centre (在宅介護支援センター); owns her agency's records
@@ -10,8 +12,13 @@ Personas (STYLE.md habit 16):
 - osamu     — system administrator (users and master data, never personal records)
 """
 
+import importlib
+
 import factory
 import pytest
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from yorisoi.accounts.models import Role, User
@@ -126,3 +133,47 @@ class PersonFactory(factory.django.DjangoModelFactory):
         person.refresh_search_keys()
         person.save()
         return person
+
+
+_triggers = importlib.import_module("yorisoi.audit.migrations.0002_append_only_triggers")
+_TRIGGERS_UP = {"sqlite": _triggers.SQLITE_UP, "postgresql": _triggers.POSTGRES_UP}
+_TRIGGERS_DOWN = {"sqlite": _triggers.SQLITE_DOWN, "postgresql": _triggers.POSTGRES_DOWN}
+
+
+def _execute(connection, statements_by_vendor):
+    with connection.cursor() as cursor:
+        for sql in statements_by_vendor.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable(request):
+    """Let pytest-django empty the append-only audit table after each transactional test.
+
+    The audit table refuses DELETE and TRUNCATE through database triggers (R6, migration
+    audit/0002), and live_server tests are transactional: pytest-django flushes every table
+    after each test, which those triggers refuse. So the triggers are dropped just before the
+    flush (this teardown runs first) and put back by _restore_audit_triggers right after it.
+    While a test runs they are in force, as in production. The SQL is the migration's own.
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so flushed after our teardown
+    yield
+    _execute(connections["default"], _TRIGGERS_DOWN)
+
+
+def _restore_audit_triggers(using, **kwargs):
+    # Django's flush (as used between transactional tests) ends by sending post_migrate.
+    # Also runs after the test database is migrated, where it changes nothing.
+    connection = connections[using]
+    _execute(connection, _TRIGGERS_DOWN)  # SQLite has no CREATE OR REPLACE TRIGGER
+    _execute(connection, _TRIGGERS_UP)
+
+
+post_migrate.connect(
+    _restore_audit_triggers,
+    sender=apps.get_app_config("audit"),
+    dispatch_uid="yorisoi.tests.restore_audit_triggers",
+)

@@ -1,0 +1,3 @@
+"""Shared fixtures (personas, master data, factories) live in yorisoi/testing.py."""
+
+pytest_plugins = ["yorisoi.testing"]
