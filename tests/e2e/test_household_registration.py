@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def field(scope, label):
     """The input labelled `label`; a required field's label also reads 必須."""
-    return scope.get_by_label(re.compile(rf"^{re.escape(label)}(必須)?$"))
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}(（必須）)?$"))
 
 
 def _open_household_form(page):

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yorisoi.front.forms import JapaneseMessagesMixin
+
 from .models import ApiToken
 
 
@@ -16,7 +18,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class TokenForm(forms.Form):
+class TokenForm(JapaneseMessagesMixin, forms.Form):
     name = forms.CharField(
         label="用途",
         max_length=100,

@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from yorisoi.directory.models import District
+from yorisoi.front.forms import JapaneseMessagesMixin
 
 from . import wareki
-from .models import Household, Person, Relationship
+from .models import Household, Person, Relationship, Sex
 
 BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"
 
@@ -55,7 +56,7 @@ def _district_field():
     )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
     birth_date = WarekiDateField(label="生年月日", required=False)
     district = _district_field()
 
@@ -87,9 +88,10 @@ class PersonForm(forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.input_type = "tel"
+        self.fields["sex"].choices = [("", "（未記入）"), *Sex.choices]
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(JapaneseMessagesMixin, forms.Form):
     q = forms.CharField(
         label="氏名・フリガナ",
         required=False,
@@ -100,7 +102,7 @@ class PersonSearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(JapaneseMessagesMixin, forms.ModelForm):
     district = _district_field()
 
     class Meta:
@@ -109,7 +111,7 @@ class HouseholdForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class NewMemberForm(forms.Form):
+class NewMemberForm(JapaneseMessagesMixin, forms.Form):
     """One member row on the household form: a new person with the essentials."""
 
     relationship = forms.ChoiceField(
@@ -119,7 +121,9 @@ class NewMemberForm(forms.Form):
     given_name = forms.CharField(label="名", max_length=50, required=False)
     family_name_kana = forms.CharField(label="氏（フリガナ）", max_length=100, required=False)
     given_name_kana = forms.CharField(label="名（フリガナ）", max_length=100, required=False)
-    birth_date = WarekiDateField(label="生年月日", required=False)
+    birth_date = WarekiDateField(
+        label="生年月日", required=False, help_text="和暦も可（例: S45.3.2）"
+    )
 
 
 NewMemberFormSet = forms.formset_factory(
@@ -127,6 +131,6 @@ NewMemberFormSet = forms.formset_factory(
 )
 
 
-class ExistingMemberForm(forms.Form):
+class ExistingMemberForm(JapaneseMessagesMixin, forms.Form):
     person = forms.UUIDField(widget=forms.HiddenInput)
     relationship = forms.ChoiceField(label="続柄", choices=Relationship.choices)

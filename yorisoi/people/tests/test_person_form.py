@@ -128,3 +128,8 @@ def test_concurrent_edits_never_silently_overwrite(hana, masaki):
     assert "ほかの人が先にこの記録を更新しました" in second.content.decode()
     person.refresh_from_db()
     assert person.family_name == "花子の修正"
+
+
+def test_missing_required_field_names_the_field(hana):
+    response = client_for(hana).post(reverse("people:person_create"), {"preferred_language": "ja"})
+    assert "氏を入力してください。" in response.content.decode()

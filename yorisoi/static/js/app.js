@@ -23,3 +23,9 @@ document.addEventListener("click", (event) => {
       if (first) first.focus();
     });
 });
+
+// After a failed submit, take keyboard and screen-reader users straight to the list of errors.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});
