@@ -97,3 +97,28 @@ def test_createsuperuser_makes_an_administrator(db):
     user = User.objects.create_superuser("root", password=PASSWORD)
     assert user.role == Role.ADMIN
     assert not user.reads_personal_records
+
+
+def test_an_expired_session_sends_the_user_back_to_the_login_page(hana):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "hana", "password": PASSWORD})
+    assert client.get(reverse("people:person_list")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("people:person_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_each_request_pushes_the_expiry_forward(hana):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "hana", "password": PASSWORD})
+    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(seconds=60))
+    client.get(reverse("front:home"))
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert remaining > timezone.timedelta(minutes=29)
