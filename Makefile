@@ -51,6 +51,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The English catalogue: Japanese is the source text (the msgids), English its translation.
+# Refreshes yorisoi/locale/en/LC_MESSAGES/django.po from the code and templates, then compiles the
+# .mo. Needs GNU gettext (apt-get install gettext); commit both files so other machines need none.
+.PHONY: messages
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --no-wrap --add-location=file \
+	  --ignore=bench --ignore=tests --ignore=test-artifacts --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=bench --ignore=tests
+
 bench: install
 	$(BIN)/python bench/person_search.py
 

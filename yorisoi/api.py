@@ -8,8 +8,10 @@ Errors are JSON: {"code": machine-readable, "message": 日本語, "errors": [{fi
 import functools
 import inspect
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -191,8 +193,20 @@ def on_http_error(request, exc):
     return api.create_response(request, error_body(code, message), status=exc.status_code)
 
 
+def _in_japanese(run):
+    """The API speaks Japanese whatever the client asks for: its messages are documented so."""
+
+    @functools.wraps(run)
+    def run_in_japanese(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return run(request, *args, **kwargs)
+
+    return run_in_japanese
+
+
 # Every operation is checked under its own route name (see _name_the_route).
 api.add_decorator(_name_the_route, mode="view")
+api.add_decorator(_in_japanese, mode="view")
 
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402

@@ -5,15 +5,17 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "福祉総務課（調整担当）"
-    STAFF = "staff", "相談支援機関 職員"
-    MANAGER = "manager", "相談支援機関 管理者"
-    VOLUNTEER = "volunteer", "民生委員・児童委員"
-    ANALYST = "analyst", "分析担当（集計のみ）"
-    ADMIN = "admin", "システム管理者"
+    COORDINATOR = "coordinator", _("福祉総務課（調整担当）")
+    STAFF = "staff", _("相談支援機関 職員")
+    MANAGER = "manager", _("相談支援機関 管理者")
+    VOLUNTEER = "volunteer", _("民生委員・児童委員")
+    ANALYST = "analyst", _("分析担当（集計のみ）")
+    ADMIN = "admin", _("システム管理者")
 
 
 # Roles whose work is with individual people; the others never read personal records (R6).
@@ -28,11 +30,11 @@ class YorisoiUserManager(UserManager):
 
 
 class User(AbstractUser):
-    display_name = models.CharField("表示名", max_length=100, blank=True)
-    role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.STAFF)
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
     agency = models.ForeignKey(
         "directory.Agency",
-        verbose_name="所属機関",
+        verbose_name=_("所属機関"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -42,7 +44,8 @@ class User(AbstractUser):
     objects = YorisoiUserManager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "利用者"
+        verbose_name = _("利用者")
+        verbose_name_plural = pgettext_lazy("plural", "利用者")
 
     def __str__(self):
         return self.display_name or self.username
@@ -50,21 +53,25 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.role != Role.ADMIN and self.agency_id is None:
-            raise ValidationError({"agency": "所属機関を選んでください。"})
+            raise ValidationError({"agency": gettext("所属機関を選んでください。")})
         if self.agency_id is None:
             return
         kind = self.agency.kind
         if self.role == Role.COORDINATOR and not kind.coordinating:
-            raise ValidationError({"role": "調整担当は福祉総務課に所属する利用者だけです。"})
+            raise ValidationError(
+                {"role": gettext("調整担当は福祉総務課に所属する利用者だけです。")}
+            )
         if self.role == Role.VOLUNTEER and not kind.volunteer:
             raise ValidationError(
                 {
-                    "role": "民生委員・児童委員の役割は民生委員児童委員協議会に所属する利用者だけです。"
+                    "role": gettext(
+                        "民生委員・児童委員の役割は民生委員児童委員協議会に所属する利用者だけです。"
+                    )
                 }
             )
         if kind.volunteer and self.role != Role.VOLUNTEER:
             raise ValidationError(
-                {"role": "民生委員児童委員協議会の利用者の役割は民生委員・児童委員です。"}
+                {"role": gettext("民生委員児童委員協議会の利用者の役割は民生委員・児童委員です。")}
             )
 
     @property
@@ -87,19 +94,20 @@ class ApiToken(models.Model):
     PREFIX = "ys_"
 
     user = models.ForeignKey(
-        User, verbose_name="利用者", on_delete=models.CASCADE, related_name="api_tokens"
+        User, verbose_name=_("利用者"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField("用途", max_length=100)
+    name = models.CharField(_("用途"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    hint = models.CharField("識別用の先頭文字", max_length=12, editable=False)
-    created_at = models.DateTimeField("作成日時", default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+    hint = models.CharField(_("識別用の先頭文字"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "APIトークン"
+        verbose_name = _("APIトークン")
+        verbose_name_plural = pgettext_lazy("plural", "APIトークン")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yorisoi.front.forms import JapaneseMessagesMixin
@@ -20,9 +22,9 @@ class LogoutView(auth_views.LogoutView):
 
 class TokenForm(JapaneseMessagesMixin, forms.Form):
     name = forms.CharField(
-        label="用途",
+        label=_("用途"),
         max_length=100,
-        help_text="例: 庁内システム連携。あとで見分けるための名前です。",
+        help_text=_("例: 庁内システム連携。あとで見分けるための名前です。"),
     )
 
 
@@ -48,5 +50,7 @@ def token_create(request):
 def token_revoke(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
     token.revoke()
-    messages.success(request, f"トークン「{token.name}」を失効させました。")
+    messages.success(
+        request, gettext("トークン「%(name)s」を失効させました。") % {"name": token.name}
+    )
     return redirect("accounts:token_list")

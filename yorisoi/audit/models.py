@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -22,33 +24,34 @@ class AuditEvent(models.Model):
     migration) refuse them from raw SQL too. Never holds personal data beyond ids.
     """
 
-    at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作者",
+        verbose_name=_("操作者"),
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     actor_agency = models.ForeignKey(
         "directory.Agency",
-        verbose_name="操作者の所属",
+        verbose_name=_("操作者の所属"),
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=64, db_index=True)
-    target_type = models.CharField("対象の種類", max_length=32, blank=True)
-    target_id = models.CharField("対象ID", max_length=64, blank=True, db_index=True)
-    basis = models.CharField("根拠", max_length=32, blank=True)
-    channel = models.CharField("経路", max_length=8, default="web")
-    ip_address = models.GenericIPAddressField("接続元", null=True, blank=True)
-    data = models.JSONField("補足（IDのみ）", default=dict, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    target_type = models.CharField(_("対象の種類"), max_length=32, blank=True)
+    target_id = models.CharField(_("対象ID"), max_length=64, blank=True, db_index=True)
+    basis = models.CharField(_("根拠"), max_length=32, blank=True)
+    channel = models.CharField(_("経路"), max_length=8, default="web")
+    ip_address = models.GenericIPAddressField(_("接続元"), null=True, blank=True)
+    data = models.JSONField(_("補足（IDのみ）"), default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "監査ログ"
+        verbose_name = _("監査ログ")
+        verbose_name_plural = pgettext_lazy("plural", "監査ログ")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 

@@ -5,16 +5,19 @@ Rows are deactivated, not deleted, when a new file no longer lists them (R7).
 """
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Area(models.Model):
-    code = models.SlugField("コード", unique=True)
-    name = models.CharField("地域", max_length=50)
-    order = models.PositiveIntegerField("表示順", default=0)
-    active = models.BooleanField("有効", default=True)
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("地域"), max_length=50)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "地域（北・中・南）"
+        verbose_name = _("地域（北・中・南）")
+        verbose_name_plural = pgettext_lazy("plural", "地域（北・中・南）")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -22,16 +25,17 @@ class Area(models.Model):
 
 
 class District(models.Model):
-    code = models.SlugField("コード", unique=True)
-    name = models.CharField("地区", max_length=50)
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("地区"), max_length=50)
     area = models.ForeignKey(
-        Area, verbose_name="地域", null=True, blank=True, on_delete=models.PROTECT
+        Area, verbose_name=_("地域"), null=True, blank=True, on_delete=models.PROTECT
     )
-    order = models.PositiveIntegerField("表示順", default=0)
-    active = models.BooleanField("有効", default=True)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "地区"
+        verbose_name = _("地区")
+        verbose_name_plural = pgettext_lazy("plural", "地区")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -39,13 +43,14 @@ class District(models.Model):
 
 
 class Domain(models.Model):
-    code = models.SlugField("コード", unique=True)
-    name = models.CharField("分野", max_length=50)
-    order = models.PositiveIntegerField("表示順", default=0)
-    active = models.BooleanField("有効", default=True)
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("分野"), max_length=50)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "分野"
+        verbose_name = _("分野")
+        verbose_name_plural = pgettext_lazy("plural", "分野")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -53,31 +58,32 @@ class Domain(models.Model):
 
 
 class Operation(models.TextChoices):
-    DIRECT = "direct", "直営"
-    COMMISSIONED = "commissioned", "委託"
-    SUBSIDISED = "subsidised", "補助"
-    APPOINTED = "appointed", "委嘱"
+    DIRECT = "direct", _("直営")
+    COMMISSIONED = "commissioned", _("委託")
+    SUBSIDISED = "subsidised", _("補助")
+    APPOINTED = "appointed", _("委嘱")
 
 
 class AgencyKind(models.Model):
     """A kind of counselling agency from the plan's table 【主な相談支援機関】."""
 
-    code = models.SlugField("コード", unique=True)
-    name = models.CharField("相談支援機関", max_length=100)
-    scope = models.CharField("主な相談支援内容", max_length=300, blank=True)
-    operations = models.JSONField("運営形態", default=list, blank=True)
-    site_count = models.PositiveIntegerField("設置数", null=True, blank=True)
-    site_unit = models.CharField("設置数の単位", max_length=10, default="カ所")
-    domains = models.ManyToManyField(Domain, verbose_name="分野", blank=True)
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("相談支援機関"), max_length=100)
+    scope = models.CharField(_("主な相談支援内容"), max_length=300, blank=True)
+    operations = models.JSONField(_("運営形態"), default=list, blank=True)
+    site_count = models.PositiveIntegerField(_("設置数"), null=True, blank=True)
+    site_unit = models.CharField(_("設置数の単位"), max_length=10, default="カ所")
+    domains = models.ManyToManyField(Domain, verbose_name=_("分野"), blank=True)
     coordinating = models.BooleanField(
-        "多機関協働の調整部署", default=False, help_text="福祉総務課のみ。"
+        _("多機関協働の調整部署"), default=False, help_text=_("福祉総務課のみ。")
     )
-    volunteer = models.BooleanField("民生委員・児童委員", default=False)
-    order = models.PositiveIntegerField("表示順", default=0)
-    active = models.BooleanField("有効", default=True)
+    volunteer = models.BooleanField(_("民生委員・児童委員"), default=False)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "相談支援機関の種別"
+        verbose_name = _("相談支援機関の種別")
+        verbose_name_plural = pgettext_lazy("plural", "相談支援機関の種別")
         ordering = ["order", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -93,7 +99,8 @@ class AgencyKind(models.Model):
     @property
     def operations_display(self):
         labels = dict(Operation.choices)
-        return "及び".join(labels.get(code, code) for code in self.operations)
+        # A city's file may name an operation this code does not know yet: show its code.
+        return gettext("及び").join(str(labels.get(code, code)) for code in self.operations)
 
     @property
     def site_count_display(self):
@@ -106,16 +113,17 @@ class Agency(models.Model):
     This is the unit of "own agency" in the need-to-know rule (R6): users belong to one.
     """
 
-    code = models.SlugField("コード", unique=True)
-    kind = models.ForeignKey(AgencyKind, verbose_name="種別", on_delete=models.PROTECT)
-    name = models.CharField("機関名", max_length=100)
+    code = models.SlugField(_("コード"), unique=True)
+    kind = models.ForeignKey(AgencyKind, verbose_name=_("種別"), on_delete=models.PROTECT)
+    name = models.CharField(_("機関名"), max_length=100)
     district = models.ForeignKey(
-        District, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT
+        District, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT
     )
-    active = models.BooleanField("有効", default=True)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "相談支援機関（事業所）"
+        verbose_name = _("相談支援機関（事業所）")
+        verbose_name_plural = pgettext_lazy("plural", "相談支援機関（事業所）")
         ordering = ["kind__order", "code"]
 
     def __str__(self):
@@ -129,19 +137,20 @@ class Agency(models.Model):
 class IssueCategory(models.Model):
     """課題分類: the taxonomy consultations and cases are tagged with."""
 
-    code = models.SlugField("コード", unique=True)
-    name = models.CharField("課題", max_length=100)
-    domain = models.ForeignKey(Domain, verbose_name="分野", on_delete=models.PROTECT)
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("課題"), max_length=100)
+    domain = models.ForeignKey(Domain, verbose_name=_("分野"), on_delete=models.PROTECT)
     national_topic = models.BooleanField(
-        "国の相談受付票の相談内容",
+        _("国の相談受付票の相談内容"),
         default=False,
-        help_text="厚生労働省の標準様式（相談受付・申込票）の相談内容に対応する項目。",
+        help_text=_("厚生労働省の標準様式（相談受付・申込票）の相談内容に対応する項目。"),
     )
-    order = models.PositiveIntegerField("表示順", default=0)
-    active = models.BooleanField("有効", default=True)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "課題分類"
+        verbose_name = _("課題分類")
+        verbose_name_plural = pgettext_lazy("plural", "課題分類")
         ordering = ["order", "code"]
 
     def __str__(self):

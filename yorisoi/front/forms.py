@@ -1,17 +1,24 @@
-"""What every yorisoi form shares: Japanese messages that name the field."""
+"""What every yorisoi form shares: messages that name the field."""
 
 from django import forms
+from django.utils.translation import gettext
 
 
 class JapaneseMessagesMixin:
-    """「氏を入力してください。」 instead of Django's generic 「このフィールドは必須です。」."""
+    """「氏を入力してください。」 instead of Django's generic 「このフィールドは必須です。」.
+
+    Forms are built per request, so the messages are put into words in the request's language.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            verb = "選んでください" if isinstance(field, forms.ChoiceField) else "入力してください"
-            field.error_messages["required"] = f"{field.label}を{verb}。"
+            if isinstance(field, forms.ChoiceField):
+                required = gettext("%(label)sを選んでください。")
+            else:
+                required = gettext("%(label)sを入力してください。")
+            field.error_messages["required"] = required % {"label": field.label}
             if isinstance(field, forms.ChoiceField) and field.choices:
-                field.error_messages["invalid_choice"] = (
-                    f"{field.label}は選択肢から選んでください。"
-                )
+                field.error_messages["invalid_choice"] = gettext(
+                    "%(label)sは選択肢から選んでください。"
+                ) % {"label": field.label}

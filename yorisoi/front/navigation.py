@@ -1,15 +1,18 @@
 """The main navigation. Each item shows only to users whose role may open its route."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yorisoi import access
 
-# (label, route, routes starting with this prefix mark the item as current)
+# (label, route, routes starting with this prefix mark the item as current); the labels name
+# lists, so English gets the plural ("People"), Japanese the same word.
 NAV_ITEMS = [
-    ("ホーム", "front:home", "front:home"),
-    ("本人", "people:person_list", "people:person"),
-    ("世帯", "people:household_list", "people:household"),
-    ("APIトークン", "accounts:token_list", "accounts:token"),
+    (_("ホーム"), "front:home", "front:home"),
+    (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
+    (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
+    (pgettext_lazy("plural", "APIトークン"), "accounts:token_list", "accounts:token"),
 ]
 
 
@@ -20,5 +23,5 @@ def items_for(user, current_view_name=""):
         if access.route_allows(user, route)
     ]
     if access.can_manage_master_data(user):
-        items.append({"label": "管理画面", "url": reverse("admin:index"), "current": False})
+        items.append({"label": _("管理画面"), "url": reverse("admin:index"), "current": False})
     return items

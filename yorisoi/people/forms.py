@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import District
 from yorisoi.front.forms import JapaneseMessagesMixin
@@ -7,7 +9,7 @@ from yorisoi.front.forms import JapaneseMessagesMixin
 from . import wareki
 from .models import Household, Person, Relationship, Sex
 
-BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"
+BIRTH_DATE_HELP = _("和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02")
 
 
 class WarekiDateField(forms.Field):
@@ -32,7 +34,9 @@ class WarekiDateField(forms.Field):
         if hasattr(value, "year"):
             return value
         if len(value) > 30:
-            raise ValidationError("生年月日は30文字以内で入力してください。", code="max_length")
+            raise ValidationError(
+                gettext("生年月日は30文字以内で入力してください。"), code="max_length"
+            )
         try:
             return wareki.parse_date(value)
         except wareki.WarekiError as exc:
@@ -51,13 +55,13 @@ def _district_field():
     return forms.ModelChoiceField(
         queryset=District.objects.filter(active=True),
         required=False,
-        label="地区",
-        empty_label="（選択してください）",
+        label=_("地区"),
+        empty_label=_("（選択してください）"),
     )
 
 
 class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
-    birth_date = WarekiDateField(label="生年月日", required=False)
+    birth_date = WarekiDateField(label=_("生年月日"), required=False)
     district = _district_field()
 
     class Meta:
@@ -77,8 +81,10 @@ class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
             "notes",
         ]
         help_texts = {
-            "family_name_kana": "カタカナで入力します（ひらがなで入力しても保存時にカタカナになります）。",
-            "phone": "半角数字とハイフン。例: 059-354-0000",
+            "family_name_kana": _(
+                "カタカナで入力します（ひらがなで入力しても保存時にカタカナになります）。"
+            ),
+            "phone": _("半角数字とハイフン。例: 059-354-0000"),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
@@ -88,17 +94,19 @@ class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.input_type = "tel"
-        self.fields["sex"].choices = [("", "（未記入）"), *Sex.choices]
+        self.fields["sex"].choices = [("", _("（未記入）")), *Sex.choices]
 
 
 class PersonSearchForm(JapaneseMessagesMixin, forms.Form):
     q = forms.CharField(
-        label="氏名・フリガナ",
+        label=_("氏名・フリガナ"),
         required=False,
         max_length=100,
-        help_text="氏名の先頭、名だけ、フリガナ（ひらがな・カタカナ）のどれでも探せます。旧字体も探せます。",
+        help_text=_(
+            "氏名の先頭、名だけ、フリガナ（ひらがな・カタカナ）のどれでも探せます。旧字体も探せます。"
+        ),
     )
-    birth_date = WarekiDateField(label="生年月日", required=False)
+    birth_date = WarekiDateField(label=_("生年月日"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
@@ -115,14 +123,14 @@ class NewMemberForm(JapaneseMessagesMixin, forms.Form):
     """One member row on the household form: a new person with the essentials."""
 
     relationship = forms.ChoiceField(
-        label="続柄", choices=[("", "（選択してください）"), *Relationship.choices]
+        label=_("続柄"), choices=[("", _("（選択してください）")), *Relationship.choices]
     )
-    family_name = forms.CharField(label="氏", max_length=50)
-    given_name = forms.CharField(label="名", max_length=50, required=False)
-    family_name_kana = forms.CharField(label="氏（フリガナ）", max_length=100, required=False)
-    given_name_kana = forms.CharField(label="名（フリガナ）", max_length=100, required=False)
+    family_name = forms.CharField(label=_("氏"), max_length=50)
+    given_name = forms.CharField(label=_("名"), max_length=50, required=False)
+    family_name_kana = forms.CharField(label=_("氏（フリガナ）"), max_length=100, required=False)
+    given_name_kana = forms.CharField(label=_("名（フリガナ）"), max_length=100, required=False)
     birth_date = WarekiDateField(
-        label="生年月日", required=False, help_text="和暦も可（例: S45.3.2）"
+        label=_("生年月日"), required=False, help_text=_("和暦も可（例: S45.3.2）")
     )
 
 
@@ -133,4 +141,4 @@ NewMemberFormSet = forms.formset_factory(
 
 class ExistingMemberForm(JapaneseMessagesMixin, forms.Form):
     person = forms.UUIDField(widget=forms.HiddenInput)
-    relationship = forms.ChoiceField(label="続柄", choices=Relationship.choices)
+    relationship = forms.ChoiceField(label=_("続柄"), choices=Relationship.choices)

@@ -14,14 +14,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from django.utils.translation import gettext_lazy as _
+
 DEFAULT_VARIANTS_PATH = Path(__file__).resolve().parent / "data" / "variants.tsv"
 
-KANA_ERROR = "フリガナはカタカナ（またはひらがな）で入力してください。"
-CONTROL_ERROR = "制御文字は使用できません。"
-NEWLINE_ERROR = "この項目には改行を入力できません。"
-LONE_MARK_ERROR = "結合文字だけの文字は使用できません。"
-PRIVATE_USE_ERROR = "外字（私用領域の文字）は使用できません。標準の文字で入力してください。"
-UNASSIGNED_ERROR = "使用できない文字（未定義の文字）が含まれています。"
+# Lazy: the message is put into words in the language of the screen that shows it.
+KANA_ERROR = _("フリガナはカタカナ（またはひらがな）で入力してください。")
+CONTROL_ERROR = _("制御文字は使用できません。")
+NEWLINE_ERROR = _("この項目には改行を入力できません。")
+LONE_MARK_ERROR = _("結合文字だけの文字は使用できません。")
+PRIVATE_USE_ERROR = _("外字（私用領域の文字）は使用できません。標準の文字で入力してください。")
+UNASSIGNED_ERROR = _("使用できない文字（未定義の文字）が含まれています。")
 
 _VOICED = "\u3099"
 _SEMI_VOICED = "\u309a"

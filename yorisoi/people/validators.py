@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import names
 
@@ -31,12 +32,12 @@ def validate_multiline_text(value):
 def validate_phone(value):
     if value and not PHONE_RE.match(value):
         raise ValidationError(
-            "電話番号は半角数字とハイフンで入力してください（例: 059-354-0000）。", code="phone"
+            _("電話番号は半角数字とハイフンで入力してください（例: 059-354-0000）。"), code="phone"
         )
 
 
 def validate_postal_code(value):
     if value and not POSTAL_RE.match(value):
         raise ValidationError(
-            "郵便番号は「510-8601」のように7桁で入力してください。", code="postal"
+            _("郵便番号は「510-8601」のように7桁で入力してください。"), code="postal"
         )

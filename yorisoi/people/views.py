@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
@@ -114,7 +115,10 @@ def person_create(request):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"{person.full_name} さんを登録しました。")
+                messages.success(
+                    request,
+                    gettext("%(name)s さんを登録しました。") % {"name": person.full_name},
+                )
                 return redirect("people:person_detail", person_id=person.pk)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
@@ -180,7 +184,7 @@ def person_edit(request, person_id):
             else:
                 _add_errors(form, exc)
         else:
-            messages.success(request, "変更を保存しました。")
+            messages.success(request, gettext("変更を保存しました。"))
             return redirect("people:person_detail", person_id=person.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -253,7 +257,13 @@ def household_create(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"世帯を登録しました（世帯員 {len(members)} 人）。")
+            count = len(members)
+            message = ngettext(
+                "世帯を登録しました（世帯員 %(count)d 人）。",
+                "世帯を登録しました（世帯員 %(count)d 人）。",
+                count,
+            )
+            messages.success(request, message % {"count": count})
             return redirect("people:household_detail", household_id=household.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -304,7 +314,7 @@ def household_edit(request, household_id):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "世帯の変更を保存しました。")
+            messages.success(request, gettext("世帯の変更を保存しました。"))
             return redirect("people:household_detail", household_id=household.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -341,7 +351,7 @@ def household_member_add(request, household_id):
         except RuleViolation as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "世帯員を追加しました。")
+            messages.success(request, gettext("世帯員を追加しました。"))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

@@ -7,9 +7,15 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 
 class WarekiError(ValueError):
-    """Input that is not a valid date; str() is a Japanese message for the user."""
+    """Input that is not a valid date; str() is a message for the user.
+
+    The message is in the active language: Japanese unless the screen was asked for English.
+    """
 
 
 class Era(NamedTuple):
@@ -36,8 +42,8 @@ ERAS: tuple[Era, ...] = (
 
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.name[0], era.letter.lower())}
 
-FORMAT_ERROR = "生年月日は「S45.3.2」「昭和45年3月2日」「1970-03-02」のように入力してください。"
-YEAR_ERROR = "年が正しくありません。"
+FORMAT_ERROR = _("生年月日は「S45.3.2」「昭和45年3月2日」「1970-03-02」のように入力してください。")
+YEAR_ERROR = _("年が正しくありません。")
 
 # IMEs produce many look-alike dashes, and ー is easy to type by mistake in place of a hyphen.
 _SEP = r"[./\-‐‑‒–—―−ー]"
@@ -64,15 +70,22 @@ def _build_date(year: int, month: int, day: int, year_label: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         if month == 2 and day == 29:
-            msg = f"{year_label}はうるう年ではないため、2月29日は存在しない日付です。"
+            msg = gettext("%(year)sはうるう年ではないため、2月29日は存在しない日付です。") % {
+                "year": year_label
+            }
             raise WarekiError(msg) from None
-        raise WarekiError(f"{month}月{day}日は存在しない日付です。") from None
+        msg = gettext("%(month)s月%(day)s日は存在しない日付です。") % {"month": month, "day": day}
+        raise WarekiError(msg) from None
 
 
 def _era_range(era: Era) -> str:
     if era.end is None:
-        return f"{era.name}は{_jp(era.start)}からです。"
-    return f"{era.name}は{_jp(era.start)}から{_jp(era.end)}までです。"
+        return gettext("%(era)sは%(start)sからです。") % {"era": era.name, "start": _jp(era.start)}
+    return gettext("%(era)sは%(start)sから%(end)sまでです。") % {
+        "era": era.name,
+        "start": _jp(era.start),
+        "end": _jp(era.end),
+    }
 
 
 def parse_date(text: str) -> dt.date:
@@ -88,7 +101,8 @@ def parse_date(text: str) -> dt.date:
             raise WarekiError(FORMAT_ERROR)
         era_year = 1 if m["year"] == "元" else int(m["year"])
         if era_year == 0:
-            raise WarekiError(f"{era.name}0年という年はありません（元年は1年です）。")
+            msg = gettext("%(era)s0年という年はありません（元年は1年です）。") % {"era": era.name}
+            raise WarekiError(msg)
         label = f"{era.name}{'元' if era_year == 1 else era_year}年"
         d = _build_date(era.start.year + era_year - 1, int(m["month"]), int(m["day"]), label)
         if d < era.start or (era.end is not None and d > era.end):
