@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
@@ -54,7 +55,7 @@ def _normalise(fields: dict) -> dict:
 
 def _require_creator(actor):
     if not access.can_create_people(actor):
-        raise RuleViolation("この役割では本人や世帯を登録できません。", code="forbidden")
+        raise RuleViolation(_("この役割では本人や世帯を登録できません。"), code="forbidden")
 
 
 def _unknown_fields(fields, allowed):
@@ -81,10 +82,12 @@ def person_update(*, actor, person: Person, version: int, request=None, **fields
     _unknown_fields(fields, PERSON_FIELDS)
     current = Person.objects.select_for_update().get(pk=person.pk)
     if not access.can_edit_person(actor, current):
-        raise RuleViolation("この本人の記録は変更できません。", code="forbidden")
+        raise RuleViolation(_("この本人の記録は変更できません。"), code="forbidden")
     if current.version != version:
         raise ConcurrentEditError(
-            "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
+            _(
+                "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
+            )
         )
     changed = []
     for key, value in _normalise(fields).items():
@@ -122,13 +125,13 @@ def _check_members(actor, members: list[NewMember]):
     heads = 0
     for n, member in enumerate(members, start=1):
         if member.relationship not in Relationship.values:
-            errors.append(f"{n}人目: 続柄を選んでください。")
+            errors.append(_("%(n)s人目: 続柄を選んでください。") % {"n": n})
         heads += member.relationship == Relationship.HEAD
         if member.person is not None:
             if access.person_basis(actor, member.person) is None:
-                errors.append(f"{n}人目: 選んだ本人が見つかりません。")
+                errors.append(_("%(n)s人目: 選んだ本人が見つかりません。") % {"n": n})
             if member.person.pk in seen_ids:
-                errors.append(f"{n}人目: 同じ人が世帯員に2回含まれています。")
+                errors.append(_("%(n)s人目: 同じ人が世帯員に2回含まれています。") % {"n": n})
             seen_ids.add(member.person.pk)
         else:
             f = member.fields or {}
@@ -137,10 +140,12 @@ def _check_members(actor, members: list[NewMember]):
                 f.get("birth_date"),
             )
             if key in seen_new:
-                errors.append(f"{n}人目: 同じ氏名・生年月日の人が2回含まれています。")
+                errors.append(
+                    _("%(n)s人目: 同じ氏名・生年月日の人が2回含まれています。") % {"n": n}
+                )
             seen_new.add(key)
     if heads > 1:
-        errors.append("世帯主は1人だけにしてください。")
+        errors.append(_("世帯主は1人だけにしてください。"))
     if errors:
         raise ValidationError({"members": errors})
 
@@ -209,10 +214,12 @@ def household_update(
     _unknown_fields(fields, HOUSEHOLD_FIELDS)
     current = Household.objects.select_for_update().get(pk=household.pk)
     if not access.can_edit_household(actor, current):
-        raise RuleViolation("この世帯の記録は変更できません。", code="forbidden")
+        raise RuleViolation(_("この世帯の記録は変更できません。"), code="forbidden")
     if current.version != version:
         raise ConcurrentEditError(
-            "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
+            _(
+                "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
+            )
         )
     for key, value in _normalise(fields).items():
         setattr(current, key, value)
@@ -230,14 +237,14 @@ def household_member_add(
 ) -> HouseholdMember:
     current = Household.objects.select_for_update().get(pk=household.pk)
     if not access.can_edit_household(actor, current):
-        raise RuleViolation("この世帯の記録は変更できません。", code="forbidden")
+        raise RuleViolation(_("この世帯の記録は変更できません。"), code="forbidden")
     existing = list(current.memberships.select_related("person"))
     if member.person is not None and any(m.person_id == member.person.pk for m in existing):
-        raise ValidationError({"members": "この人はすでに世帯員です。"})
+        raise ValidationError({"members": _("この人はすでに世帯員です。")})
     if member.relationship == Relationship.HEAD and any(
         m.relationship == Relationship.HEAD for m in existing
     ):
-        raise ValidationError({"members": "世帯主は1人だけにしてください。"})
+        raise ValidationError({"members": _("世帯主は1人だけにしてください。")})
     _check_members(actor, [member])
     person = member.person or person_create(
         actor=actor, request=request, **{**_shared_address(current), **(member.fields or {})}
