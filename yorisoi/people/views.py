@@ -25,7 +25,7 @@ from .forms import (
     PersonForm,
     PersonSearchForm,
 )
-from .models import Person
+from .models import Household, Person
 
 PAGE_SIZE = 25
 
@@ -45,7 +45,7 @@ def _visible_person(user, person_id):
 def _visible_household(user, household_id):
     try:
         return selectors.household_detail(user=user, household_id=household_id)
-    except Exception as exc:  # DoesNotExist or a malformed id: the same 404, no hint
+    except Household.DoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -68,6 +68,12 @@ def _likely_matches(request, data):
             basis="own_agency",
         )
     return matches
+
+
+def _version(request) -> int:
+    """The record version the editor saw (R7); a missing or garbled one never matches."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else -1
 
 
 def _add_errors(form, exc: ValidationError):
@@ -170,7 +176,7 @@ def person_edit(request, person_id):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            version = int(request.POST.get("version", "0"))
+            version = _version(request)
             services.person_update(
                 actor=request.user,
                 person=person,
@@ -215,7 +221,7 @@ def household_list(request):
 def household_create(request):
     """A household and its members in one form; "add a member" fetches a row through htmx."""
     if request.method == "GET" and request.htmx and "row" in request.GET:
-        index = int(request.GET["row"])
+        index = int(request.GET["row"]) if request.GET["row"].isdigit() else -1
         if not 0 <= index < 20:
             raise Http404
         row = NewMemberFormSet().empty_form
@@ -305,7 +311,7 @@ def household_edit(request, household_id):
             services.household_update(
                 actor=request.user,
                 household=household,
-                version=int(request.POST.get("version", "0")),
+                version=_version(request),
                 request=request,
                 **form.cleaned_data,
             )

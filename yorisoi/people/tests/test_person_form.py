@@ -133,3 +133,21 @@ def test_concurrent_edits_never_silently_overwrite(hana, masaki):
 def test_missing_required_field_names_the_field(hana):
     response = client_for(hana).post(reverse("people:person_create"), {"preferred_language": "ja"})
     assert "氏を入力してください。" in response.content.decode()
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1"])
+def test_a_garbled_version_is_refused_not_a_crash(hana, version):
+    person = PersonFactory(agency=hana.agency, family_name="版数")
+    response = client_for(hana).post(
+        reverse("people:person_edit", args=[person.pk]), {**BASE, "version": version}
+    )
+    assert response.status_code == 422
+    person.refresh_from_db()
+    assert person.family_name == "版数"
+
+
+def test_a_garbled_member_row_number_is_not_found(hana):
+    response = client_for(hana).get(
+        reverse("people:household_create") + "?row=x", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
