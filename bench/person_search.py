@@ -11,7 +11,6 @@ that centre then searches as the person list does: count() plus the first page o
 
 SQLite is timed twice: as Django leaves a new database (no planner statistics) and after
 ANALYZE. PostgreSQL is timed after VACUUM ANALYZE, the state autovacuum reaches by itself.
---proposed also times the fix proposed below (proposed_queryset) next to the current code.
 
 Each database runs in its own subprocess because Django reads DATABASE_URL once, at setup.
 """
@@ -47,7 +46,6 @@ def main() -> int:
     pg = parser.add_mutually_exclusive_group()
     pg.add_argument("--postgres", action="store_true", help="require the PostgreSQL leg")
     pg.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--proposed", action="store_true", help="also time the proposed fix")
     parser.add_argument("--explain", action="store_true", help="print the plans of one query")
     parser.add_argument("--leg", help=argparse.SUPPRESS)  # internal: run one database
     args = parser.parse_args()
@@ -93,7 +91,7 @@ def run_subprocess(args, name: str, url: str) -> list[dict]:
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "yorisoi.settings", "DATABASE_URL": url}
     command = [sys.executable, __file__, "--leg", name, "--people", str(args.people)]
     command += ["--queries", str(args.queries), "--seed", str(args.seed)]
-    command += ["--proposed"] * args.proposed + ["--explain"] * args.explain
+    command += ["--explain"] * args.explain
     # The leg writes progress and plans to stderr (shown as it goes) and its figures as JSON.
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True)  # noqa: S603
     return json.loads(done.stdout)
@@ -165,10 +163,6 @@ def run_leg(args) -> int:
         # What autovacuum reaches on its own a minute after a bulk load.
         execute(connection, "VACUUM ANALYZE")
         results.append(measure("PostgreSQL after VACUUM ANALYZE", search_current))
-    if args.proposed:
-        install_proposal(connection)
-        check_same_results(user, queries)
-        results.append(measure(f"{args.leg}, proposed fix", search_proposed))
     print(json.dumps(results))
     del selectors  # imported above so a broken selectors module fails before the long load
     return 0
@@ -267,77 +261,6 @@ def db_version(connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
-# --- the proposed fix; delete once people/selectors.py and people/models.py adopt it ----------
-
-
-def install_proposal(connection) -> None:
-    """The lookup and the index of the proposal, plus fresh statistics (SQLite needs them)."""
-    from django.db.models import CharField, Lookup
-    from django.db.models.lookups import StartsWith
-
-    class KeyPrefix(Lookup):
-        lookup_name = "key_prefix"
-
-        def as_sql(self, compiler, connection):
-            # PostgreSQL: LIKE 'k%' already uses the varchar_pattern_ops index of db_index.
-            return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
-
-        def as_sqlite(self, compiler, connection):
-            # SQLite's LIKE ignores ASCII case, so it never uses a (BINARY) index. Keys are
-            # case-folded, and in code-point order "starts with k" is k <= v < k + U+10FFFF.
-            lhs, lhs_params = self.process_lhs(compiler, connection)
-            upper = self.rhs + "\U0010ffff"
-            return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, upper]
-
-    CharField.register_lookup(KeyPrefix)
-    # Serves the list page's ORDER BY within one agency (R6) without sorting every row.
-    execute(
-        connection,
-        "CREATE INDEX person_agency_kana_order ON people_person (agency_id, kana_key, name_key, id)",
-    )
-    execute(connection, "ANALYZE")
-
-
-def proposed_queryset(user, query: str):
-    """selectors.person_search as proposed: index-friendly prefix test, and on PostgreSQL an
-    order no index provides, so the planner filters first and sorts the few matches instead of
-    walking the kana_key index from あ until it has found 25 matching rows."""
-    from django.db import connection
-    from django.db.models import Q
-    from django.db.models.functions import Collate
-
-    from yorisoi import access
-    from yorisoi.people.names import normalize_for_search
-
-    people = access.visible_people(user).select_related("district")
-    key = normalize_for_search(query)
-    order = ["kana_key", "name_key", "id"]
-    if key:
-        people = people.filter(
-            Q(name_key__key_prefix=key)
-            | Q(given_key__key_prefix=key)
-            | Q(kana_key__key_prefix=key)
-            | Q(given_kana_key__key_prefix=key)
-        )
-        if connection.vendor == "postgresql":
-            order = [Collate("kana_key", "C"), Collate("name_key", "C"), "id"]
-    return people.order_by(*order)
-
-
-def search_proposed(user, query: str) -> tuple[int, list]:
-    people = proposed_queryset(user, query)
-    return people.count(), list(people[:PAGE_SIZE])
-
-
-def check_same_results(user, queries) -> None:
-    """The proposal must find the same people in the same order as the current code."""
-    for kind in KINDS:
-        for query in queries[kind][:50]:
-            current, proposed = search_current(user, query), search_proposed(user, query)
-            if current[0] != proposed[0] or current[1] != proposed[1]:
-                raise SystemExit(f"proposed search differs from current for {query!r}")
 
 
 # --- the report ------------------------------------------------------------------------------
