@@ -120,6 +120,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Flash messages can name a person: keep them server-side, never in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

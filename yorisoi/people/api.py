@@ -57,7 +57,7 @@ class ErrorOut(Schema):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="ページ番号（1から）")
+    page: int = Field(1, ge=1, le=100_000, description="ページ番号（1から）")
     page_size: int = Field(
         PAGE_SIZE, ge=1, description=f"1ページの件数（最大{MAX_PAGE_SIZE}、既定{PAGE_SIZE}）"
     )

@@ -227,7 +227,15 @@ def household_update(
     current.version += 1
     current.updated_at = timezone.now()
     current.save()
-    record("household.updated", actor=actor, target=current, basis="own_agency", request=request)
+    # The screen and the API show the whole household back: a read of every member.
+    record(
+        "household.updated",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+        ids=current.memberships.values_list("person_id", flat=True),
+    )
     return current
 
 
@@ -264,6 +272,7 @@ def household_member_add(
         target=current,
         basis="own_agency",
         request=request,
-        ids=[person.pk],
+        ids=current.memberships.values_list("person_id", flat=True),
+        data={"added": str(person.pk)},
     )
     return membership

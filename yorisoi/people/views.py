@@ -73,7 +73,7 @@ def _likely_matches(request, data):
 def _version(request) -> int:
     """The record version the editor saw (R7); a missing or garbled one never matches."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else -1
+    return int(value) if value.isascii() and value.isdigit() else -1
 
 
 def _add_errors(form, exc: ValidationError):
@@ -147,8 +147,15 @@ def person_matches(request):
 def person_detail(request, person_id):
     person = _visible_person(request.user, person_id)
     basis = access.person_basis(request.user, person)
-    record("person.viewed", actor=request.user, target=person, basis=basis, request=request)
-    households = selectors.person_households(user=request.user, person=person)
+    households = list(selectors.person_households(user=request.user, person=person))
+    record(
+        "person.viewed",
+        actor=request.user,
+        target=person,
+        basis=basis,
+        request=request,
+        data={"household_ids": [str(h.pk) for h in households]},
+    )
     return render(
         request,
         "people/person_detail.html",
@@ -196,7 +203,13 @@ def person_edit(request, person_id):
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "person": person, "version": person.version},
+        # After a refused save keep the version the editor saw, so saving again cannot
+        # overwrite the other person's change (R7); reloading the page shows the latest.
+        {
+            "form": form,
+            "person": person,
+            "version": _version(request) if request.method == "POST" else person.version,
+        },
         status=status,
     )
 
@@ -221,7 +234,8 @@ def household_list(request):
 def household_create(request):
     """A household and its members in one form; "add a member" fetches a row through htmx."""
     if request.method == "GET" and request.htmx and "row" in request.GET:
-        index = int(request.GET["row"]) if request.GET["row"].isdigit() else -1
+        row = request.GET["row"]
+        index = int(row) if row.isascii() and row.isdigit() else -1
         if not 0 <= index < 20:
             raise Http404
         row = NewMemberFormSet().empty_form
@@ -235,13 +249,13 @@ def household_create(request):
     )
     matches_found = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
+        filled = [row for row in formset if row.cleaned_data]  # blank extra rows are skipped
         members = [
             services.NewMember(
                 relationship=row.cleaned_data["relationship"],
                 fields={k: v for k, v in row.cleaned_data.items() if k != "relationship"},
             )
-            for row in formset
-            if row.cleaned_data
+            for row in filled
         ]
         # Search before create, row by row: an existing person is added from the household page.
         for row in formset:
@@ -259,7 +273,7 @@ def household_create(request):
             )
         except services.MemberErrors as exc:
             for n, err in exc.by_row.items():
-                _add_errors(formset.forms[n - 1], err)
+                _add_errors(filled[n - 1], err)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -305,6 +319,15 @@ def household_edit(request, household_id):
     household = _visible_household(request.user, household_id)
     if not access.can_edit_household(request.user, household):
         raise Http404
+    seen_version = _version(request) if request.method == "POST" else household.version
+    if request.method == "GET":
+        record(
+            "household.viewed",
+            actor=request.user,
+            target=household,
+            basis=access.household_basis(request.user, household),
+            request=request,
+        )
     form = HouseholdForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,7 +347,10 @@ def household_edit(request, household_id):
             return redirect("people:household_detail", household_id=household.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "people/household_edit.html", {"form": form, "household": household}, status=status
+        request,
+        "people/household_edit.html",
+        {"form": form, "household": household, "version": seen_version},
+        status=status,
     )
 
 

@@ -127,3 +127,39 @@ def test_database_refuses_raw_update_and_delete(hana, sql):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AuditEvent.objects.filter(action="person.viewed").count() == 1
+
+
+def test_household_edit_page_is_a_read(hana, household):
+    before = AuditEvent.objects.count()
+    client_for(hana).get(reverse("people:household_edit", args=[household.pk]))
+    assert [e.action for e in AuditEvent.objects.order_by("id")[before:]] == ["household.viewed"]
+
+
+def test_person_page_records_the_households_it_lists(hana, person, household):
+    client_for(hana).get(reverse("people:person_detail", args=[person.pk]))
+    event = AuditEvent.objects.get(action="person.viewed")
+    assert event.data["household_ids"] == [str(household.pk)]
+
+
+def test_administrators_changes_to_users_are_audited(osamu, hana):
+    client = client_for(osamu)
+    response = client.post(
+        f"/admin/accounts/user/{hana.pk}/change/",
+        {
+            "username": "hana",
+            "display_name": "hana",
+            "role": "manager",
+            "agency": hana.agency_id,
+            "email": "",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="user.changed")
+    assert event.actor == osamu
+    assert event.target_id == str(hana.pk)
+    assert event.data["role"] == "manager"

@@ -151,3 +151,32 @@ def test_a_garbled_member_row_number_is_not_found(hana):
         reverse("people:household_create") + "?row=x", HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 404
+
+
+def test_after_a_conflict_saving_again_still_cannot_overwrite(hana, masaki):
+    person = PersonFactory(agency=hana.agency, family_name="元")
+    seen = person.version
+    url = reverse("people:person_edit", args=[person.pk])
+    client_for(masaki).post(url, {**BASE, "family_name": "正樹", "version": seen})
+    refused = client_for(hana).post(url, {**BASE, "family_name": "花子", "version": seen})
+    assert refused.status_code == 422
+    assert f'name="version" value="{seen}"' in refused.content.decode()
+    again = client_for(hana).post(url, {**BASE, "family_name": "花子", "version": seen})
+    assert again.status_code == 422
+    person.refresh_from_db()
+    assert person.family_name == "正樹"
+
+
+@pytest.mark.parametrize("version", ["²", "１"])
+def test_non_ascii_digits_in_the_version_are_refused(hana, version):
+    person = PersonFactory(agency=hana.agency)
+    response = client_for(hana).post(
+        reverse("people:person_edit", args=[person.pk]), {**BASE, "version": version}
+    )
+    assert response.status_code == 422
+
+
+def test_flash_messages_never_travel_in_a_cookie(hana):
+    client = client_for(hana)
+    client.post(reverse("people:person_create"), {**BASE, "family_name": "旗"})
+    assert "messages" not in client.cookies
