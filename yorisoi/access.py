@@ -144,3 +144,8 @@ def can_create_people(user) -> bool:
 
 def can_manage_master_data(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role == Role.ADMIN)
+
+
+def acts_for(user, agency_id) -> bool:
+    """May `user` act in the name of this agency (answer its referrals, decide its outcomes)?"""
+    return _reads_people(user) and user.agency_id == agency_id

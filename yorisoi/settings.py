@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yorisoi.accounts",
     "yorisoi.directory",
     "yorisoi.people",
+    "yorisoi.intake",
     "yorisoi.audit",
     "yorisoi.front",
 ]

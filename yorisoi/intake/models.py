@@ -1,0 +1,301 @@
+"""Comprehensive consultation (包括的相談支援): consultations, their one outcome, and referrals.
+
+R1 No refusal: Outcome has no "refused"; a database check allows only its four values.
+R2 Closed-loop referral: Referral.status moves only along REFERRAL_TRANSITIONS; a declined
+   referral needs its reason (database check) and stays in the sender's and the coordinator's
+   queues until each has acknowledged it.
+R3 Someone always holds it: responsible_agency and next_action_on are never empty.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from yorisoi.people.validators import validate_multiline_text, validate_text
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("窓口")
+    PHONE = "phone", _("電話")
+    VISIT = "visit", _("訪問")
+    EMAIL = "email", _("メール")
+    FROM_AGENCY = "from_agency", _("関係機関から")
+    FROM_NEIGHBOUR = "from_neighbour", _("近隣住民から")
+    FROM_VOLUNTEER = "from_volunteer", _("民生委員・児童委員から")
+    OTHER = "other", _("その他")
+
+
+class ConsulterType(models.TextChoices):
+    SELF = "self", _("本人")
+    FAMILY = "family", _("家族・親族")
+    NEIGHBOUR = "neighbour", _("近隣住民")
+    AGENCY = "agency", _("関係機関")
+    VOLUNTEER = "volunteer", _("民生委員・児童委員")
+    OTHER = "other", _("その他")
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("緊急")
+    HIGH = "high", _("早めの対応が必要")
+    NORMAL = "normal", _("通常")
+
+
+class SharingConsent(models.TextChoices):
+    """The national forms keep an intake with consent and one without apart."""
+
+    AGREED = "agreed", _("情報共有に同意あり")
+    NOT_AGREED = "not_agreed", _("情報共有に同意なし")
+    UNCONFIRMED = "unconfirmed", _("未確認")
+
+
+class Outcome(models.TextChoices):
+    """R1: the only ways a consultation can end its intake. There is no "refused"."""
+
+    RESOLVED = "resolved", _("相談受付で解決")
+    CONTINUED = "continued", _("自機関で継続支援")
+    REFERRED = "referred", _("他機関へつないだ")
+    ESCALATED = "escalated", _("多機関協働へ（福祉総務課）")
+
+
+class Consultation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    received_at = models.DateTimeField(_("受付日時"), default=timezone.now)
+    receiving_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("受付機関"), on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("相談経路"), max_length=20, choices=Channel.choices)
+    consulter_type = models.CharField(_("相談者"), max_length=20, choices=ConsulterType.choices)
+    consulter_name = models.CharField(
+        _("相談者の氏名"), max_length=100, blank=True, validators=[validate_text]
+    )
+    consulter_contact = models.CharField(
+        _("相談者の連絡先"), max_length=100, blank=True, validators=[validate_text]
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("世帯"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    subject_note = models.TextField(
+        _("本人についてわかっていること"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_multiline_text],
+        help_text=_("本人がまだ特定できないとき: 住所、様子など。"),
+    )
+    summary = models.TextField(_("相談内容"), max_length=4000, validators=[validate_multiline_text])
+    urgency = models.CharField(
+        _("緊急度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    sharing_consent = models.CharField(
+        _("情報共有への同意"),
+        max_length=12,
+        choices=SharingConsent.choices,
+        default=SharingConsent.UNCONFIRMED,
+    )
+    outcome = models.CharField(_("受付の結果"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField(_("結果の日時"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome_note = models.TextField(
+        _("結果の補足"), max_length=2000, blank=True, validators=[validate_multiline_text]
+    )
+    closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    next_action_on = models.DateField(_("次の対応予定日"))
+    last_activity_at = models.DateTimeField(_("最終対応日時"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("通報した民生委員・児童委員"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_consultations",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    issues = models.ManyToManyField(
+        "directory.IssueCategory",
+        through="ConsultationIssue",
+        verbose_name=_("課題"),
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("相談")
+        verbose_name_plural = pgettext_lazy("plural", "相談")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", *Outcome.values]), name="consultation_outcome_r1"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False)
+                | Q(household__isnull=False)
+                | ~Q(subject_note=""),
+                name="consultation_has_a_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(outcome=""),
+                name="consultation_closed_only_with_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["responsible_agency", "closed_at", "next_action_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d} {self.get_channel_display()}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class ConsultationIssue(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="issue_links"
+    )
+    issue = models.ForeignKey(
+        "directory.IssueCategory",
+        verbose_name=_("課題"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_main = models.BooleanField(_("主な課題（◎）"), default=False)
+
+    class Meta:
+        verbose_name = _("相談の課題")
+        verbose_name_plural = pgettext_lazy("plural", "相談の課題")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "issue"], name="consultation_issue_once"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"], condition=Q(is_main=True), name="consultation_one_main"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'◎' if self.is_main else ''}{self.issue}"
+
+
+class ReferralKind(models.TextChoices):
+    REFERRAL = "referral", _("つなぎ（情報共有。送り元も関わり続ける）")
+    TRANSFER = "transfer", _("移管（受け入れで担当が移る）")
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("回答待ち")
+    ACCEPTED = "accepted", _("受け入れ")
+    DECLINED = "declined", _("受け入れできない")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
+# R2: the only moves a referral makes; every other one is refused by services.referral_*.
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.PENDING: {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.WITHDRAWN,
+    },
+    ReferralStatus.ACCEPTED: set(),
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.WITHDRAWN: set(),
+}
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("相談"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=ReferralKind.choices)
+    from_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("送り元"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("送り先"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(
+        _("つなぐ理由"), max_length=2000, validators=[validate_multiline_text]
+    )
+    told_to_person = models.TextField(
+        _("本人に伝えたこと"), max_length=2000, blank=True, validators=[validate_multiline_text]
+    )
+    shared_info = models.TextField(
+        _("共有する情報"), max_length=4000, blank=True, validators=[validate_multiline_text]
+    )
+    status = models.CharField(
+        _("状態"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    sent_at = models.DateTimeField(_("送った日時"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decline_reason = models.TextField(
+        _("受け入れできない理由"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_multiline_text],
+    )
+    sender_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    coordinator_acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("つなぎ")
+        verbose_name_plural = pgettext_lazy("plural", "つなぎ")
+        ordering = ["sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_agency=models.F("to_agency")), name="referral_not_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="referral_decline_needs_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=Q(status=ReferralStatus.PENDING),
+                name="referral_one_pending_per_consultation",
+            ),
+        ]
+        indexes = [models.Index(fields=["to_agency", "status"])]
+
+    def __str__(self):
+        return f"{self.from_agency} → {self.to_agency} ({self.get_status_display()})"

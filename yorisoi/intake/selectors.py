@@ -1,0 +1,36 @@
+"""Reads about consultations and referrals that the queues and the case page need."""
+
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
+from .business_days import business_days_after
+from .models import Consultation, Referral, ReferralStatus
+
+DEFAULT_PENDING_LIMIT = 3  # business days (settings.YORISOI_REFERRAL_PENDING_BUSINESS_DAYS)
+PASS_AROUND_DECLINES = 2  # たらいまわし: this many declines flag the consultation
+
+
+def pending_limit() -> int:
+    return getattr(settings, "YORISOI_REFERRAL_PENDING_BUSINESS_DAYS", DEFAULT_PENDING_LIMIT)
+
+
+def referral_is_overdue(referral: Referral, *, today: date) -> bool:
+    """R2: pending for more business days than the limit (holidays and 年末年始 excluded)."""
+    sent_on = timezone.localtime(referral.sent_at).date()
+    return (
+        referral.status == ReferralStatus.PENDING
+        and business_days_after(sent_on, today) > pending_limit()
+    )
+
+
+def handoff_chain(consultation: Consultation) -> list[Referral]:
+    return list(
+        consultation.referrals.select_related("from_agency", "to_agency").order_by("sent_at")
+    )
+
+
+def at_risk_of_pass_around(consultation: Consultation) -> bool:
+    declined = consultation.referrals.filter(status=ReferralStatus.DECLINED).count()
+    return declined >= PASS_AROUND_DECLINES

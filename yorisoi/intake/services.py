@@ -1,0 +1,279 @@
+"""State changes of consultations and referrals (R1, R2, R3). One transaction each, audited.
+
+Views and the API call these; a rule that says no raises RuleViolation (→ form error / 409),
+bad input raises ValidationError (→ field errors / 422).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yorisoi import access
+from yorisoi.audit.log import record
+from yorisoi.directory.models import Agency, IssueCategory
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+
+from .models import (
+    REFERRAL_TRANSITIONS,
+    Consultation,
+    ConsultationIssue,
+    Outcome,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+)
+
+BASIS_REFERRAL = "referral"
+
+
+def _require(allowed: bool, message: str, code: str = "forbidden"):
+    if not allowed:
+        raise RuleViolation(message, code=code)
+
+
+def _locked(consultation: Consultation, version: int | None = None) -> Consultation:
+    current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if version is not None and current.version != version:
+        raise ConcurrentEditError(
+            _("ほかの人が先にこの相談を更新しました。最新の内容を確認してください。")
+        )
+    return current
+
+
+def _touch(consultation: Consultation, **changes):
+    for key, value in changes.items():
+        setattr(consultation, key, value)
+    consultation.last_activity_at = timezone.now()
+    consultation.version += 1
+    consultation.full_clean()
+    consultation.save()
+
+
+def coordinating_agency() -> Agency:
+    return Agency.objects.select_related("kind").get(
+        kind__coordinating=True, kind__active=True, active=True
+    )
+
+
+@transaction.atomic
+def consultation_create(
+    *, actor, issues=(), main_issue=None, next_action_on=None, request=None, **fields
+) -> Consultation:
+    """Any caseworker of any agency records any consultation (断らない相談)."""
+    _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
+    consultation = Consultation(
+        **fields,
+        receiving_agency_id=actor.agency_id,
+        responsible_agency_id=actor.agency_id,
+        created_by=actor,
+        next_action_on=next_action_on or timezone.localdate(),
+    )
+    consultation.full_clean()
+    consultation.save()
+    codes = list(dict.fromkeys(issues))
+    if main_issue and main_issue not in codes:
+        codes.insert(0, main_issue)
+    found = {i.code: i for i in IssueCategory.objects.filter(code__in=codes, active=True)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(
+            {"issues": _("課題分類にない項目があります: %(codes)s") % {"codes": "、".join(unknown)}}
+        )
+    ConsultationIssue.objects.bulk_create(
+        ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
+        for c in codes
+    )
+    record(
+        "consultation.created",
+        actor=actor,
+        target=consultation,
+        basis="own_agency",
+        request=request,
+    )
+    return consultation
+
+
+def _decide(consultation: Consultation, *, actor, outcome: str, note: str, **changes):
+    """R1: exactly one outcome, and only from the agency holding the consultation."""
+    _require(
+        consultation.outcome == "", _("この相談の結果はすでに記録されています。"), "outcome_exists"
+    )
+    _require(
+        access.acts_for(actor, consultation.responsible_agency_id),
+        _("この相談の結果を記録できるのは担当機関だけです。"),
+    )
+    _require(
+        not consultation.referrals.filter(status=ReferralStatus.PENDING).exists(),
+        _("回答待ちのつなぎがあります。回答を待つか、取り下げてから結果を記録してください。"),
+        "referral_pending",
+    )
+    _touch(
+        consultation,
+        outcome=outcome,
+        outcome_at=timezone.now(),
+        outcome_by=actor,
+        outcome_note=note,
+        **changes,
+    )
+
+
+@transaction.atomic
+def consultation_resolve(*, actor, consultation, version, note="", request=None):
+    current = _locked(consultation, version)
+    _decide(current, actor=actor, outcome=Outcome.RESOLVED, note=note, closed_at=timezone.now())
+    record(
+        "consultation.resolved", actor=actor, target=current, basis="own_agency", request=request
+    )
+    return current
+
+
+@transaction.atomic
+def consultation_continue(*, actor, consultation, version, next_action_on, note="", request=None):
+    current = _locked(consultation, version)
+    _decide(
+        current, actor=actor, outcome=Outcome.CONTINUED, note=note, next_action_on=next_action_on
+    )
+    record(
+        "consultation.continued", actor=actor, target=current, basis="own_agency", request=request
+    )
+    return current
+
+
+@transaction.atomic
+def consultation_escalate(*, actor, consultation, version, note="", request=None):
+    """多機関協働へ: the coordinating division holds it from now on; it cannot refuse (R1)."""
+    current = _locked(consultation, version)
+    _decide(
+        current,
+        actor=actor,
+        outcome=Outcome.ESCALATED,
+        note=note,
+        responsible_agency=coordinating_agency(),
+        next_action_on=timezone.localdate(),
+    )
+    record(
+        "consultation.escalated", actor=actor, target=current, basis="own_agency", request=request
+    )
+    return current
+
+
+@transaction.atomic
+def referral_send(
+    *, actor, consultation, to_agency, kind, reason, told_to_person="", shared_info="", request=None
+) -> Referral:
+    """R2: a referral carries why, what the person was told and what is shared."""
+    current = _locked(consultation)
+    _require(
+        access.acts_for(actor, current.responsible_agency_id),
+        _("つなぎを送れるのは担当機関だけです。"),
+    )
+    _require(current.is_open, _("終了した相談はつなげません。"), "closed")
+    _require(
+        to_agency.pk != current.responsible_agency_id,
+        _("自機関にはつなげません。"),
+        "self_referral",
+    )
+    _require(
+        not current.referrals.filter(status=ReferralStatus.PENDING).exists(),
+        _("回答待ちのつなぎがすでにあります。"),
+        "referral_pending",
+    )
+    if kind not in ReferralKind.values:
+        raise ValidationError({"kind": _("つなぎの種類を選んでください。")})
+    referral = Referral(
+        consultation=current,
+        kind=kind,
+        from_agency_id=current.responsible_agency_id,
+        to_agency=to_agency,
+        reason=reason,
+        told_to_person=told_to_person,
+        shared_info=shared_info,
+        sent_by=actor,
+    )
+    referral.full_clean()
+    referral.save()
+    _touch(current)
+    record(
+        "referral.sent",
+        actor=actor,
+        target=referral,
+        basis=BASIS_REFERRAL,
+        request=request,
+        data={"consultation": str(current.pk), "to_agency": to_agency.code},
+    )
+    return referral
+
+
+def _move(referral: Referral, status: str):
+    """R2: only the moves in REFERRAL_TRANSITIONS; anything else is a clear error."""
+    if status not in REFERRAL_TRANSITIONS[referral.status]:
+        raise RuleViolation(
+            _("「%(current)s」のつなぎを「%(target)s」にはできません。")
+            % {"current": referral.get_status_display(), "target": ReferralStatus(status).label},
+            code="illegal_transition",
+        )
+    referral.status = status
+
+
+def _locked_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_accept(*, actor, referral, request=None) -> Referral:
+    """The receiving agency becomes responsible (transfer) or involved (referral)."""
+    current = _locked_referral(referral)
+    _require(
+        access.acts_for(actor, current.to_agency_id), _("受け入れられるのは送り先の機関だけです。")
+    )
+    _move(current, ReferralStatus.ACCEPTED)
+    current.answered_at, current.answered_by = timezone.now(), actor
+    current.save()
+    consultation = _locked(current.consultation)
+    changes = {}
+    if consultation.outcome == "":
+        changes.update(
+            outcome=Outcome.REFERRED, outcome_at=timezone.now(), outcome_by=current.sent_by
+        )
+    if current.kind == ReferralKind.TRANSFER:
+        changes.update(
+            responsible_agency_id=current.to_agency_id, next_action_on=timezone.localdate()
+        )
+    _touch(consultation, **changes)
+    record("referral.accepted", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
+    return current
+
+
+@transaction.atomic
+def referral_decline(*, actor, referral, reason, request=None) -> Referral:
+    """R2: back to the sender's queue and into the coordinator's at once; never just ends."""
+    current = _locked_referral(referral)
+    _require(
+        access.acts_for(actor, current.to_agency_id), _("回答できるのは送り先の機関だけです。")
+    )
+    if not (reason or "").strip():
+        raise ValidationError({"decline_reason": _("受け入れできない理由を入力してください。")})
+    _move(current, ReferralStatus.DECLINED)
+    current.answered_at, current.answered_by = timezone.now(), actor
+    current.decline_reason = reason.strip()
+    current.full_clean()
+    current.save()
+    _touch(_locked(current.consultation))
+    record("referral.declined", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
+    return current
+
+
+@transaction.atomic
+def referral_withdraw(*, actor, referral, request=None) -> Referral:
+    current = _locked_referral(referral)
+    _require(
+        access.acts_for(actor, current.from_agency_id),
+        _("取り下げられるのは送り元の機関だけです。"),
+    )
+    _move(current, ReferralStatus.WITHDRAWN)
+    current.answered_at, current.answered_by = timezone.now(), actor
+    current.save()
+    _touch(_locked(current.consultation))
+    record("referral.withdrawn", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
+    return current
