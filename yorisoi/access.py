@@ -12,7 +12,7 @@ agency that registered it. Later capabilities (cases, consent, 支援会議) wid
 here.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yorisoi.accounts.models import CASEWORK_ROLES, Role
 from yorisoi.audit.log import BASIS_OWN_AGENCY
@@ -21,6 +21,7 @@ PUBLIC = "public"
 ANY_ROLE = frozenset(Role)
 CASEWORK = frozenset(CASEWORK_ROLES)
 ADMIN_SITE = frozenset({Role.ADMIN})
+VOLUNTEER = frozenset({Role.VOLUNTEER})
 
 # Route name → who may open it. Namespaced names as Django resolves them ("app:name").
 ROUTES: dict[str, frozenset | str] = {
@@ -45,6 +46,17 @@ ROUTES: dict[str, frozenset | str] = {
     "people:household_detail": CASEWORK,
     "people:household_edit": CASEWORK,
     "people:household_member_add": CASEWORK,
+    # intake (包括的相談支援)
+    "intake:queue": CASEWORK,
+    "intake:consultation_create": CASEWORK,
+    "intake:consultation_detail": CASEWORK,
+    "intake:consultation_outcome": CASEWORK,
+    "intake:referral_create": CASEWORK,
+    "intake:referral_answer": CASEWORK,
+    "intake:referral_withdraw": CASEWORK,
+    "intake:referral_acknowledge": CASEWORK,
+    "intake:volunteer_report": VOLUNTEER,
+    "intake:volunteer_reports": VOLUNTEER,
     # API (django-ninja); the docs and schema hold no personal data
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -62,6 +74,20 @@ ROUTES: dict[str, frozenset | str] = {
     "api:household_detail": CASEWORK,
     "api:household_update": CASEWORK,
     "api:household_member_add": CASEWORK,
+    "api:consultation_list": CASEWORK,
+    "api:consultation_create": CASEWORK,
+    "api:consultation_detail": CASEWORK,
+    "api:consultation_resolve": CASEWORK,
+    "api:consultation_continue": CASEWORK,
+    "api:consultation_escalate": CASEWORK,
+    "api:referral_send": CASEWORK,
+    "api:referral_accept": CASEWORK,
+    "api:referral_decline": CASEWORK,
+    "api:referral_withdraw": CASEWORK,
+    "api:referral_acknowledge": CASEWORK,
+    "api:queue": CASEWORK,
+    "api:volunteer_report_create": VOLUNTEER,
+    "api:volunteer_report_list": VOLUNTEER,
 }
 
 # Whole namespaces guarded by their own mechanism.
@@ -149,3 +175,59 @@ def can_manage_master_data(user) -> bool:
 def acts_for(user, agency_id) -> bool:
     """May `user` act in the name of this agency (answer its referrals, decide its outcomes)?"""
     return _reads_people(user) and user.agency_id == agency_id
+
+
+# --- consultations (包括的相談支援) ------------------------------------------------------------
+
+BASIS_REFERRAL = "referral"
+BASIS_COORDINATOR = "coordinator"
+
+
+def _is_coordinator(user) -> bool:
+    return _reads_people(user) and user.role == Role.COORDINATOR
+
+
+def visible_consultations(user) -> QuerySet:
+    """Consultations `user` may read (R6).
+
+    Their agency received it, holds it, or is asked to take it (a pending referral) or took it
+    (an accepted one); a referral's sender stays involved unless responsibility was transferred
+    away. The coordinator also sees every consultation with a declined referral (R2 queue).
+    """
+    from yorisoi.intake.models import Consultation, Referral, ReferralKind, ReferralStatus
+
+    if not _reads_people(user):
+        return Consultation.objects.none()
+    agency = user.agency_id
+    involved = Referral.objects.filter(
+        Q(to_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+        | Q(from_agency_id=agency, kind=ReferralKind.REFERRAL)
+        | Q(from_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.DECLINED])
+    ).values("consultation_id")
+    rule = Q(receiving_agency_id=agency) | Q(responsible_agency_id=agency) | Q(pk__in=involved)
+    if _is_coordinator(user):
+        declined = Referral.objects.filter(status=ReferralStatus.DECLINED)
+        rule |= Q(pk__in=declined.values("consultation_id"))
+    return Consultation.objects.filter(rule)
+
+
+def consultation_basis(user, consultation) -> str | None:
+    """The basis on which `user` reads `consultation` (for the audit trail), or None."""
+    if not visible_consultations(user).filter(pk=consultation.pk).exists():
+        return None
+    if user.agency_id in (consultation.receiving_agency_id, consultation.responsible_agency_id):
+        return BASIS_OWN_AGENCY
+    if consultation.referrals.filter(
+        Q(to_agency_id=user.agency_id) | Q(from_agency_id=user.agency_id)
+    ).exists():
+        return BASIS_REFERRAL
+    return BASIS_COORDINATOR
+
+
+def volunteer_reports(user) -> QuerySet:
+    """民生委員 see only what they reported, and only its status (R6)."""
+    from yorisoi.intake.models import Consultation
+
+    if not (user and user.is_authenticated and user.is_active and user.role == Role.VOLUNTEER):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(reported_by=user)

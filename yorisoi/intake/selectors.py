@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .business_days import business_days_after
 from .models import Consultation, Referral, ReferralStatus
@@ -34,3 +35,19 @@ def handoff_chain(consultation: Consultation) -> list[Referral]:
 def at_risk_of_pass_around(consultation: Consultation) -> bool:
     declined = consultation.referrals.filter(status=ReferralStatus.DECLINED).count()
     return declined >= PASS_AROUND_DECLINES
+
+
+VOLUNTEER_STATUS = {
+    "received": _("受け付けました"),
+    "being_handled": _("対応中です"),
+    "connected": _("支援につながりました"),
+}
+
+
+def volunteer_status(consultation: Consultation) -> str:
+    """What a 民生委員 may know of their report: one of three words, never the record (R6)."""
+    if consultation.outcome in ("resolved", "continued", "referred"):
+        return "connected"
+    if consultation.outcome == "escalated" or consultation.referrals.exists():
+        return "being_handled"
+    return "received"

@@ -277,3 +277,57 @@ def referral_withdraw(*, actor, referral, request=None) -> Referral:
     _touch(_locked(current.consultation))
     record("referral.withdrawn", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
     return current
+
+
+@transaction.atomic
+def referral_acknowledge(*, actor, referral, request=None) -> Referral:
+    """Take a declined referral off the sender's or the coordinator's queue (R2)."""
+    current = _locked_referral(referral)
+    _require(
+        current.status == ReferralStatus.DECLINED,
+        _("確認が必要なのは受け入れできなかったつなぎだけです。"),
+        "illegal_transition",
+    )
+    if access.acts_for(actor, current.from_agency_id):
+        current.sender_acknowledged_at = timezone.now()
+    elif actor.role == "coordinator" and access.acts_for(actor, coordinating_agency().pk):
+        current.coordinator_acknowledged_at = timezone.now()
+    else:
+        raise RuleViolation(_("このつなぎを確認済みにする権限がありません。"), code="forbidden")
+    current.save()
+    record(
+        "referral.acknowledged", actor=actor, target=current, basis=BASIS_REFERRAL, request=request
+    )
+    return current
+
+
+@transaction.atomic
+def volunteer_report_create(
+    *, actor, summary, subject_note, to_agency=None, urgency="normal", request=None
+) -> Consultation:
+    """A 民生委員's short report: it becomes a consultation at the agency it is sent to
+    (by default the coordinating division); the volunteer sees only its status afterwards."""
+    _require(actor.role == "volunteer", _("この報告は民生委員・児童委員が行います。"))
+    agency = to_agency or coordinating_agency()
+    consultation = Consultation(
+        receiving_agency=agency,
+        responsible_agency=agency,
+        channel="from_volunteer",
+        consulter_type="volunteer",
+        summary=summary,
+        subject_note=subject_note,
+        urgency=urgency,
+        reported_by=actor,
+        created_by=actor,
+        next_action_on=timezone.localdate(),
+    )
+    consultation.full_clean()
+    consultation.save()
+    record(
+        "consultation.reported",
+        actor=actor,
+        target=consultation,
+        basis="own_report",
+        request=request,
+    )
+    return consultation

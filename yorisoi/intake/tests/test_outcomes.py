@@ -108,3 +108,20 @@ def test_a_stale_version_is_refused(hana):
     with pytest.raises(RuleViolation) as exc:
         services.consultation_resolve(actor=hana, consultation=consultation, version=99)
     assert exc.value.code == "concurrent_edit"
+
+
+def test_a_volunteer_report_goes_to_the_coordinating_division(kazuko, ichiro, hana):
+    from yorisoi.intake import selectors
+
+    report = services.volunteer_report_create(
+        actor=kazuko,
+        summary="一人暮らしの女性の家の前にごみが溜まっている",
+        subject_note="諏訪町 3丁目の角の家",
+    )
+    assert report.responsible_agency == ichiro.agency
+    assert selectors.volunteer_status(report) == "received"
+    services.consultation_escalate(actor=ichiro, consultation=report, version=report.version)
+    report.refresh_from_db()
+    assert selectors.volunteer_status(report) == "being_handled"
+    with pytest.raises(RuleViolation):
+        services.volunteer_report_create(actor=hana, summary="x", subject_note="y")

@@ -1,0 +1,118 @@
+"""R3 Someone always holds it: what is waiting for an agency (and for the coordinator).
+
+Each section is one query, whatever the number of items (list pages keep a constant number
+of queries). Referral limits count office days (business_days.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from yorisoi import access
+
+from .business_days import business_days_after
+from .models import Consultation, Outcome, Referral, ReferralStatus
+from .selectors import PASS_AROUND_DECLINES, pending_limit
+
+DEFAULT_STALLED_DAYS = 14  # settings.YORISOI_STALLED_DAYS
+
+
+def stalled_days() -> int:
+    return getattr(settings, "YORISOI_STALLED_DAYS", DEFAULT_STALLED_DAYS)
+
+
+def overdue_cutoff(today: date) -> datetime:
+    """Referrals sent before this moment are past the pending limit today."""
+    day = today
+    while business_days_after(day, today) <= pending_limit():
+        day -= timedelta(days=1)
+    # sent on `day` or earlier → more than the limit of office days have passed
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _consultations():
+    pending = Referral.objects.filter(consultation=OuterRef("pk"), status=ReferralStatus.PENDING)
+    return (
+        Consultation.objects.filter(closed_at__isnull=True)
+        .annotate(
+            has_pending=Exists(pending),
+            declines=Count("referrals", filter=Q(referrals__status=ReferralStatus.DECLINED)),
+        )
+        .select_related("person", "household", "responsible_agency", "receiving_agency")
+    )
+
+
+def _referrals():
+    return Referral.objects.select_related(
+        "consultation", "consultation__person", "from_agency", "to_agency"
+    )
+
+
+@dataclass
+class Queue:
+    new: QuerySet
+    to_answer: QuerySet
+    declined_returned: QuerySet
+    awaiting_answer: QuerySet
+    overdue_actions: QuerySet
+    stalled: QuerySet
+    overdue_cutoff: datetime
+    coordinator: dict = field(default_factory=dict)
+
+    def sections(self):
+        return {
+            "new": self.new,
+            "to_answer": self.to_answer,
+            "declined_returned": self.declined_returned,
+            "awaiting_answer": self.awaiting_answer,
+            "overdue_actions": self.overdue_actions,
+            "stalled": self.stalled,
+            **self.coordinator,
+        }
+
+
+def agency_queue(*, user, today: date | None = None) -> Queue:
+    """What waits for the user's agency. Only consultations the user may see (R6)."""
+    today = today or timezone.localdate()
+    agency = user.agency_id
+    visible = access.visible_consultations(user).values("pk")
+    mine = _consultations().filter(pk__in=visible, responsible_agency_id=agency)
+    stalled_before = timezone.now() - timedelta(days=stalled_days())
+    queue = Queue(
+        new=mine.filter(outcome="", has_pending=False).order_by("received_at"),
+        to_answer=_referrals()
+        .filter(to_agency_id=agency, status=ReferralStatus.PENDING)
+        .order_by("sent_at"),
+        declined_returned=_referrals()
+        .filter(
+            from_agency_id=agency,
+            status=ReferralStatus.DECLINED,
+            sender_acknowledged_at__isnull=True,
+        )
+        .order_by("answered_at"),
+        awaiting_answer=_referrals()
+        .filter(from_agency_id=agency, status=ReferralStatus.PENDING)
+        .order_by("sent_at"),
+        overdue_actions=mine.filter(next_action_on__lt=today).order_by("next_action_on"),
+        stalled=mine.filter(last_activity_at__lt=stalled_before).order_by("last_activity_at"),
+        overdue_cutoff=overdue_cutoff(today),
+    )
+    if user.role == "coordinator":
+        queue.coordinator = {
+            "escalations": _consultations()
+            .filter(outcome=Outcome.ESCALATED, responsible_agency_id=agency, has_pending=False)
+            .order_by("outcome_at"),
+            "all_declines": _referrals()
+            .filter(status=ReferralStatus.DECLINED, coordinator_acknowledged_at__isnull=True)
+            .order_by("answered_at"),
+            "overdue_referrals": _referrals()
+            .filter(status=ReferralStatus.PENDING, sent_at__lt=queue.overdue_cutoff)
+            .order_by("sent_at"),
+            "pass_around": _consultations()
+            .filter(declines__gte=PASS_AROUND_DECLINES)
+            .order_by("received_at"),
+        }
+    return queue
