@@ -1,0 +1,743 @@
+"""Consultations (包括的相談支援), referrals, queues and 民生委員 reports over HTTP: /api/v1/.
+
+The same rules as the screens, through the same functions: reads start from
+access.visible_consultations() (or access.volunteer_reports()), state changes go through
+services (which audit them and raise RuleViolation → 409 with its code, ValidationError → 422),
+and every read of personal data is written to the audit trail (R6).
+
+- Consultations, referrals, people and households are addressed by UUID; agencies and issues by
+  `code`. A consultation (or a referral of one) the caller may not read answers 404, the same
+  body as an id that does not exist.
+- R1: there is no way to refuse a consultation. The only outcomes are resolve, continue,
+  escalate, and a referral that the receiving agency accepts.
+- R2: a declined referral needs a reason and comes back to the sender and the coordinator.
+- 民生委員 see only the status of what they reported, never the record.
+"""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from yorisoi import access
+from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record
+from yorisoi.directory.models import Agency
+from yorisoi.people.api import MAX_PAGE_SIZE, ErrorOut, PageQuery
+
+from . import queues, selectors, services
+from .models import Consultation, Referral
+
+router = Router(tags=["包括的相談支援"])
+
+QUEUE_SUMMARY_LENGTH = 60
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class _In(Schema):
+    # A misspelt field would otherwise be dropped without a word and its value lost.
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueOut(Schema):
+    code: str = Field(description="課題分類のコード（/issue-categories の code）")
+    name: str
+    main: bool = Field(description="主な課題（◎）なら true")
+
+
+class ReferralOut(Schema):
+    id: UUID
+    consultation_id: UUID
+    kind: str = Field(description="referral（つなぎ）/ transfer（移管）")
+    status: str = Field(description="pending / accepted / declined / withdrawn")
+    from_agency: str = Field(description="送り元の機関コード")
+    to_agency: str = Field(description="送り先の機関コード")
+    reason: str = Field(description="つなぐ理由")
+    told_to_person: str = Field(description="本人に伝えたこと")
+    shared_info: str = Field(description="共有する情報")
+    sent_at: datetime
+    answered_at: datetime | None
+    decline_reason: str = Field(description="受け入れできない理由（declined のとき）")
+    sender_acknowledged_at: datetime | None
+    coordinator_acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_from_agency(obj):
+        return obj.from_agency.code
+
+    @staticmethod
+    def resolve_to_agency(obj):
+        return obj.to_agency.code
+
+
+class ConsultationSummaryOut(Schema):
+    id: UUID
+    received_at: datetime
+    channel: str
+    urgency: str
+    summary: str
+    outcome: str = Field(description="resolved / continued / referred / escalated、未決定は空")
+    receiving_agency: str = Field(description="受付機関のコード")
+    responsible_agency: str = Field(description="担当機関のコード")
+    person_id: UUID | None
+    household_id: UUID | None
+    next_action_on: date
+    closed_at: datetime | None
+    version: int = Field(description="結果を記録するときに送り返す版番号（楽観的排他制御）")
+
+    @staticmethod
+    def resolve_receiving_agency(obj):
+        return obj.receiving_agency.code
+
+    @staticmethod
+    def resolve_responsible_agency(obj):
+        return obj.responsible_agency.code
+
+
+class ConsultationOut(ConsultationSummaryOut):
+    consulter_type: str
+    consulter_name: str
+    consulter_contact: str
+    subject_note: str
+    sharing_consent: str
+    issues: list[IssueOut]
+    main_issue: str | None = Field(description="主な課題のコード")
+    outcome_at: datetime | None
+    outcome_note: str
+    last_activity_at: datetime
+    created_at: datetime
+    referrals: list[ReferralOut] = Field(description="つなぎの経過（古い順）")
+    pass_around_risk: bool = Field(
+        description="受け入れできないが重なっている（たらいまわしの恐れ）なら true"
+    )
+
+    @staticmethod
+    def resolve_issues(obj):
+        return [
+            {"code": link.issue.code, "name": link.issue.name, "main": link.is_main}
+            for link in obj.issue_links.all()
+        ]
+
+    @staticmethod
+    def resolve_main_issue(obj):
+        return next((link.issue.code for link in obj.issue_links.all() if link.is_main), None)
+
+    @staticmethod
+    def resolve_referrals(obj):
+        return selectors.handoff_chain(obj)
+
+    @staticmethod
+    def resolve_pass_around_risk(obj):
+        return selectors.at_risk_of_pass_around(obj)
+
+
+class ConsultationPageOut(Schema):
+    items: list[ConsultationSummaryOut]
+    count: int = Field(description="全件数")
+    page: int
+    page_size: int
+
+
+class ConsultationCreateIn(_In):
+    received_at: datetime | None = Field(None, description="受付日時（省略時は現在）")
+    channel: str | None = Field(
+        None,
+        description="相談経路: counter, phone, visit, email, from_agency, from_neighbour, "
+        "from_volunteer, other",
+    )
+    consulter_type: str | None = Field(
+        None, description="相談者: self, family, neighbour, agency, volunteer, other"
+    )
+    consulter_name: str | None = None
+    consulter_contact: str | None = None
+    person_id: UUID | None = Field(None, description="登録済みの本人のID（見られる本人のみ）")
+    household_id: UUID | None = Field(None, description="登録済みの世帯のID（見られる世帯のみ）")
+    subject_note: str | None = Field(None, description="本人がまだ特定できないとき: 住所、様子など")
+    summary: str | None = Field(None, description="相談内容（必須）")
+    issues: list[str] = Field([], description="課題分類のコード（/issue-categories の code）")
+    main_issue: str | None = Field(None, description="主な課題（◎）のコード")
+    urgency: str | None = Field(None, description="urgent / high / normal（既定）")
+    sharing_consent: str | None = Field(
+        None, description="agreed / not_agreed / unconfirmed（既定）"
+    )
+    next_action_on: date | None = Field(None, description="次の対応予定日（省略時は今日）")
+
+
+class _VersionIn(_In):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+    note: str | None = Field(None, description="結果の補足")
+
+
+class ResolveIn(_VersionIn):
+    pass
+
+
+class ContinueIn(_VersionIn):
+    next_action_on: date = Field(description="次の対応予定日")
+
+
+class EscalateIn(_VersionIn):
+    pass
+
+
+class ReferralSendIn(_In):
+    to_agency: str | None = Field(None, description="送り先の機関コード（/agencies の code）")
+    kind: str | None = Field(None, description="referral（つなぎ）/ transfer（移管）")
+    reason: str | None = Field(None, description="つなぐ理由（必須）")
+    told_to_person: str | None = Field(None, description="本人に伝えたこと")
+    shared_info: str | None = Field(None, description="共有する情報")
+
+
+class DeclineIn(_In):
+    reason: str | None = Field(None, description="受け入れできない理由（必須）")
+
+
+class QueueConsultationOut(Schema):
+    id: UUID
+    received_at: datetime
+    summary: str = Field(description=f"相談内容（先頭{QUEUE_SUMMARY_LENGTH}文字）")
+    urgency: str
+    receiving_agency: str
+    responsible_agency: str
+    next_action_on: date
+    last_activity_at: datetime
+
+
+class QueueReferralOut(Schema):
+    id: UUID
+    consultation_id: UUID
+    received_at: datetime | None = Field(description="相談の受付日時")
+    summary: str | None = Field(
+        description=f"相談内容（先頭{QUEUE_SUMMARY_LENGTH}文字）。見られない相談では null"
+    )
+    kind: str
+    status: str
+    from_agency: str
+    to_agency: str
+    sent_at: datetime
+    answered_at: datetime | None
+    overdue: bool = Field(description="回答期限（営業日）を過ぎて回答待ちなら true")
+
+
+class QueueOut(Schema):
+    overdue_cutoff: datetime = Field(description="この日時より前に送ったつなぎは回答期限切れ")
+    new: list[QueueConsultationOut] = Field(description="結果が未決定の新しい相談")
+    to_answer: list[QueueReferralOut] = Field(description="自機関が回答するつなぎ")
+    declined_returned: list[QueueReferralOut] = Field(
+        description="受け入れできないと戻ってきたつなぎ（確認待ち）"
+    )
+    awaiting_answer: list[QueueReferralOut] = Field(description="相手の回答を待つつなぎ")
+    overdue_actions: list[QueueConsultationOut] = Field(description="次の対応予定日を過ぎた相談")
+    stalled: list[QueueConsultationOut] = Field(description="動きが止まっている相談")
+    escalations: list[QueueConsultationOut] | None = Field(
+        None, description="（福祉総務課のみ）多機関協働へ上がった相談"
+    )
+    all_declines: list[QueueReferralOut] | None = Field(
+        None, description="（福祉総務課のみ）受け入れできなかったすべてのつなぎ"
+    )
+    overdue_referrals: list[QueueReferralOut] | None = Field(
+        None, description="（福祉総務課のみ）回答期限を過ぎたつなぎ"
+    )
+    pass_around: list[QueueConsultationOut] | None = Field(
+        None, description="（福祉総務課のみ）たらいまわしの恐れがある相談"
+    )
+
+
+class VolunteerReportIn(_In):
+    summary: str | None = Field(None, description="気づいたこと・相談内容（必須）")
+    subject_note: str | None = Field(None, description="対象の方についてわかっていること（必須）")
+    urgency: str | None = Field(None, description="urgent / high / normal（既定）")
+    to_agency: str | None = Field(None, description="届け先の機関コード（省略時は福祉総務課）")
+
+
+class VolunteerReportOut(Schema):
+    id: UUID
+    received_at: datetime
+    status: str = Field(description="received（受付）/ being_handled（対応中）/ connected")
+    status_display: str
+
+
+class VolunteerReportPageOut(Schema):
+    items: list[VolunteerReportOut]
+    count: int
+    page: int
+    page_size: int
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _page(queryset, query: PageQuery) -> dict:
+    size = min(query.page_size, MAX_PAGE_SIZE)
+    offset = (query.page - 1) * size
+    return {
+        "items": list(queryset[offset : offset + size]),
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": size,
+    }
+
+
+def _visible(user):
+    return access.visible_consultations(user).select_related(
+        "receiving_agency", "responsible_agency"
+    )
+
+
+def _visible_consultation(user, consultation_id) -> Consultation:
+    consultation = (
+        _visible(user).prefetch_related("issue_links__issue").filter(pk=consultation_id).first()
+    )
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def _visible_referral(user, referral_id) -> Referral:
+    referral = (
+        Referral.objects.select_related("from_agency", "to_agency")
+        .filter(pk=referral_id, consultation__in=access.visible_consultations(user).values("pk"))
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _fresh_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_related("from_agency", "to_agency").get(pk=referral.pk)
+
+
+def _agency(code, *, field, errors, required=True):
+    if not code:
+        if required:
+            errors[field] = [ValidationError("機関を指定してください。", code="required")]
+        return None
+    agency = Agency.objects.filter(code=code, active=True).first()
+    if agency is None:
+        errors[field] = [
+            ValidationError(
+                "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
+                code="invalid_choice",
+            )
+        ]
+    return agency
+
+
+def _raise(errors: dict):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _short(text: str) -> str:
+    return text[:QUEUE_SUMMARY_LENGTH]
+
+
+# --- consultations -------------------------------------------------------------------------
+
+
+@router.get(
+    "/consultations",
+    response={200: ConsultationPageOut},
+    url_name="consultation_list",
+    summary="相談の一覧",
+)
+def consultation_list(request, paging: Query[PageQuery]):
+    """見ることのできる相談の一覧（受付日時の新しい順）。
+
+    返した相談のIDは監査ログ（consultation.listed）に記録されます。
+    """
+    consultations = _visible(request.auth).order_by("-received_at", "pk")
+    result = _page(consultations, paging)
+    record(
+        "consultation.listed",
+        actor=request.auth,
+        request=request,
+        ids=[c.pk for c in result["items"]],
+        basis=BASIS_OWN_AGENCY,
+    )
+    return result
+
+
+@router.post(
+    "/consultations",
+    response={201: ConsultationOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_create",
+    summary="相談を受け付ける",
+)
+def consultation_create(request, payload: ConsultationCreateIn):
+    """相談を受け付けます（断らない相談）。受け付けた機関が担当機関になります。
+
+    本人（person_id）・世帯（household_id）は見ることのできるものだけを指定できます。
+    見られないものは存在しない場合と同じ 422 になります。本人が特定できないときは
+    subject_note に様子などを書いてください。課題は /issue-categories の code で指定します。
+    """
+    user = request.auth
+    errors = {}
+    fields = payload.model_dump(exclude={"person_id", "household_id", "issues", "main_issue"})
+    for key in ("received_at", "urgency", "sharing_consent", "next_action_on"):
+        if fields[key] is None:
+            del fields[key]
+    fields = {key: "" if value is None else value for key, value in fields.items()}
+    if payload.person_id is not None:
+        person = access.visible_people(user).filter(pk=payload.person_id).first()
+        if person is None:
+            errors["person_id"] = [
+                ValidationError("選んだ本人が見つかりません。", code="not_found")
+            ]
+        fields["person"] = person
+    if payload.household_id is not None:
+        household = access.visible_households(user).filter(pk=payload.household_id).first()
+        if household is None:
+            errors["household_id"] = [
+                ValidationError("選んだ世帯が見つかりません。", code="not_found")
+            ]
+        fields["household"] = household
+    _raise(errors)
+    consultation = services.consultation_create(
+        actor=user,
+        request=request,
+        issues=payload.issues,
+        main_issue=payload.main_issue or None,
+        **fields,
+    )
+    return Status(201, _visible_consultation(user, consultation.pk))
+
+
+@router.get(
+    "/consultations/{consultation_id}",
+    response={200: ConsultationOut, 404: ErrorOut},
+    url_name="consultation_detail",
+    summary="相談の内容",
+)
+def consultation_detail(request, consultation_id: UUID):
+    """相談の内容、課題、結果、担当機関、つなぎの経過、たらいまわしの恐れ。
+
+    見ることのできない相談は、存在しない場合と同じ 404 になります。
+    閲覧は監査ログ（consultation.viewed、閲覧の根拠つき）に記録されます。
+    """
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    record(
+        "consultation.viewed",
+        actor=user,
+        target=consultation,
+        basis=access.consultation_basis(user, consultation) or "",
+        request=request,
+    )
+    return consultation
+
+
+@router.post(
+    "/consultations/{consultation_id}/resolve",
+    response={200: ConsultationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_resolve",
+    summary="相談受付で解決した",
+)
+def consultation_resolve(request, consultation_id: UUID, payload: ResolveIn):
+    """相談受付の段階で解決したことを記録し、相談を終えます（担当機関のみ）。
+
+    結果は1つだけです。すでに結果があれば 409 `outcome_exists`、回答待ちのつなぎがあれば
+    409 `referral_pending`、先に更新されていれば 409 `concurrent_edit` です。
+    """
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    services.consultation_resolve(
+        actor=user,
+        consultation=consultation,
+        version=payload.version,
+        note=payload.note or "",
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
+@router.post(
+    "/consultations/{consultation_id}/continue",
+    response={200: ConsultationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_continue",
+    summary="自機関で継続して支援する",
+)
+def consultation_continue(request, consultation_id: UUID, payload: ContinueIn):
+    """自機関で継続して支援することを記録します（担当機関のみ）。next_action_on は必須です。
+
+    エラーは resolve と同じです（409 outcome_exists / referral_pending / concurrent_edit）。
+    """
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    services.consultation_continue(
+        actor=user,
+        consultation=consultation,
+        version=payload.version,
+        next_action_on=payload.next_action_on,
+        note=payload.note or "",
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
+@router.post(
+    "/consultations/{consultation_id}/escalate",
+    response={200: ConsultationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_escalate",
+    summary="多機関協働へ上げる",
+)
+def consultation_escalate(request, consultation_id: UUID, payload: EscalateIn):
+    """多機関協働（福祉総務課）へ上げます。以後は福祉総務課が担当機関になります。
+
+    エラーは resolve と同じです（409 outcome_exists / referral_pending / concurrent_edit）。
+    """
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    services.consultation_escalate(
+        actor=user,
+        consultation=consultation,
+        version=payload.version,
+        note=payload.note or "",
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/consultations/{consultation_id}/referrals",
+    response={201: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="referral_send",
+    summary="他機関へつなぐ",
+)
+def referral_send(request, consultation_id: UUID, payload: ReferralSendIn):
+    """担当機関が相談を他機関へつなぎます（つなぐ理由は必須）。
+
+    kind は referral（情報共有。送り元も関わり続ける）か transfer（受け入れで担当が移る）。
+    自機関へは 409 `self_referral`、回答待ちのつなぎがあれば 409 `referral_pending`、
+    終了した相談は 409 `closed` です。
+    """
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    errors = {}
+    to_agency = _agency(payload.to_agency, field="to_agency", errors=errors)
+    _raise(errors)
+    referral = services.referral_send(
+        actor=user,
+        consultation=consultation,
+        to_agency=to_agency,
+        kind=payload.kind or "",
+        reason=payload.reason or "",
+        told_to_person=payload.told_to_person or "",
+        shared_info=payload.shared_info or "",
+        request=request,
+    )
+    return Status(201, _fresh_referral(referral))
+
+
+@router.post(
+    "/referrals/{referral_id}/accept",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut},
+    url_name="referral_accept",
+    summary="つなぎを受け入れる",
+)
+def referral_accept(request, referral_id: UUID):
+    """送り先の機関がつなぎを受け入れます。回答済みのつなぎは 409 `illegal_transition`。"""
+    user = request.auth
+    referral = _visible_referral(user, referral_id)
+    services.referral_accept(actor=user, referral=referral, request=request)
+    return _fresh_referral(referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/decline",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="referral_decline",
+    summary="つなぎを受け入れできないと回答する",
+)
+def referral_decline(request, referral_id: UUID, payload: DeclineIn):
+    """受け入れできない理由（必須、なければ 422 `decline_reason`）を添えて回答します。
+
+    つなぎは終わらず、送り元と福祉総務課の確認待ちに戻ります。回答済みのつなぎは
+    409 `illegal_transition`。
+    """
+    user = request.auth
+    referral = _visible_referral(user, referral_id)
+    services.referral_decline(
+        actor=user, referral=referral, reason=payload.reason or "", request=request
+    )
+    return _fresh_referral(referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/withdraw",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut},
+    url_name="referral_withdraw",
+    summary="つなぎを取り下げる",
+)
+def referral_withdraw(request, referral_id: UUID):
+    """送り元の機関が回答待ちのつなぎを取り下げます。回答済みなら 409 `illegal_transition`。"""
+    user = request.auth
+    referral = _visible_referral(user, referral_id)
+    services.referral_withdraw(actor=user, referral=referral, request=request)
+    return _fresh_referral(referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/acknowledge",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut},
+    url_name="referral_acknowledge",
+    summary="受け入れできなかったつなぎを確認済みにする",
+)
+def referral_acknowledge(request, referral_id: UUID):
+    """送り元または福祉総務課が、受け入れできなかったつなぎを確認済みにします。
+
+    受け入れできなかったつなぎ以外は 409 `illegal_transition` です。
+    """
+    user = request.auth
+    referral = _visible_referral(user, referral_id)
+    services.referral_acknowledge(actor=user, referral=referral, request=request)
+    return _fresh_referral(referral)
+
+
+# --- queue ---------------------------------------------------------------------------------
+
+
+def _queue_consultation(c: Consultation) -> dict:
+    return {
+        "id": c.pk,
+        "received_at": c.received_at,
+        "summary": _short(c.summary),
+        "urgency": c.urgency,
+        "receiving_agency": c.receiving_agency.code,
+        "responsible_agency": c.responsible_agency.code,
+        "next_action_on": c.next_action_on,
+        "last_activity_at": c.last_activity_at,
+    }
+
+
+def _queue_referral(r: Referral, *, cutoff, visible: set) -> dict:
+    seen = r.consultation_id in visible
+    return {
+        "id": r.pk,
+        "consultation_id": r.consultation_id,
+        "received_at": r.consultation.received_at if seen else None,
+        "summary": _short(r.consultation.summary) if seen else None,
+        "kind": r.kind,
+        "status": r.status,
+        "from_agency": r.from_agency.code,
+        "to_agency": r.to_agency.code,
+        "sent_at": r.sent_at,
+        "answered_at": r.answered_at,
+        "overdue": r.status == "pending" and r.sent_at < cutoff,
+    }
+
+
+@router.get(
+    "/queue",
+    response={200: QueueOut},
+    url_name="queue",
+    summary="自機関の対応待ち",
+)
+def queue(request):
+    """自機関が対応するもの（新しい相談、回答するつなぎ、戻ってきたつなぎ、回答待ち、
+    予定日超過、停滞）。福祉総務課にはさらに多機関協働・受け入れできなかったつなぎ・
+    回答期限切れ・たらいまわしの恐れの一覧が加わります。
+
+    相談内容は先頭60文字だけを返します。見ることのできない相談の内容は返しません。
+    返した相談のIDは監査ログ（queue.viewed）に記録されます。
+    """
+    user = request.auth
+    q = queues.agency_queue(user=user, today=timezone.localdate())
+    sections = q.sections()
+    referral_rows = [r for rows in sections.values() if rows.model is Referral for r in rows]
+    visible = set(
+        access.visible_consultations(user)
+        .filter(pk__in={r.consultation_id for r in referral_rows})
+        .values_list("pk", flat=True)
+    )
+    body = {"overdue_cutoff": q.overdue_cutoff}
+    shown = []
+    for name, rows in sections.items():
+        if rows.model is Referral:
+            items = [_queue_referral(r, cutoff=q.overdue_cutoff, visible=visible) for r in rows]
+            shown += [i["consultation_id"] for i in items if i["summary"] is not None]
+        else:
+            items = [_queue_consultation(c) for c in rows]
+            shown += [i["id"] for i in items]
+        body[name] = items
+    record(
+        "queue.viewed",
+        actor=user,
+        request=request,
+        ids=list(dict.fromkeys(shown)),
+        basis=BASIS_OWN_AGENCY,
+    )
+    return body
+
+
+# --- 民生委員・児童委員 ------------------------------------------------------------------------
+
+
+def _volunteer_row(c: Consultation) -> dict:
+    status = selectors.volunteer_status(c)
+    return {
+        "id": c.pk,
+        "received_at": c.received_at,
+        "status": status,
+        "status_display": str(selectors.VOLUNTEER_STATUS[status]),
+    }
+
+
+@router.post(
+    "/volunteer-reports",
+    response={201: VolunteerReportOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="volunteer_report_create",
+    summary="民生委員・児童委員からの報告",
+)
+def volunteer_report_create(request, payload: VolunteerReportIn):
+    """民生委員・児童委員が気づいたことを報告します。届け先（省略時は福祉総務課）の相談になります。
+
+    報告したあとに見られるのは、受付日時と状況（受付・対応中・支援につながった）だけです。
+    """
+    user = request.auth
+    errors = {}
+    to_agency = _agency(payload.to_agency, field="to_agency", errors=errors, required=False)
+    for key in ("summary", "subject_note"):
+        if not (getattr(payload, key) or "").strip():
+            errors[key] = [ValidationError("入力してください。", code="required")]
+    _raise(errors)
+    consultation = services.volunteer_report_create(
+        actor=user,
+        summary=payload.summary or "",
+        subject_note=payload.subject_note or "",
+        urgency=payload.urgency or "normal",
+        to_agency=to_agency,
+        request=request,
+    )
+    return Status(201, _volunteer_row(consultation))
+
+
+@router.get(
+    "/volunteer-reports",
+    response={200: VolunteerReportPageOut},
+    url_name="volunteer_report_list",
+    summary="報告の状況",
+)
+def volunteer_report_list(request, paging: Query[PageQuery]):
+    """自分が報告したものの受付日時と状況だけを返します（内容は返しません）。"""
+    user = request.auth
+    reports = access.volunteer_reports(user).order_by("-received_at", "pk")
+    result = _page(reports, paging)
+    result["items"] = [_volunteer_row(c) for c in result["items"]]
+    record(
+        "volunteer_report.listed",
+        actor=user,
+        request=request,
+        ids=[i["id"] for i in result["items"]],
+        basis=BASIS_VOLUNTEER_REPORT,
+    )
+    return result
