@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("yorisoi.front.urls")),
     path("accounts/", include("yorisoi.accounts.urls")),
     path("people/", include("yorisoi.people.urls")),
+    path("consultations/", include("yorisoi.intake.urls")),
+    path("notifications/", include("yorisoi.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-CASEWORK_MENU = ["ホーム", "本人", "世帯", "APIトークン"]
+CASEWORK_MENU = ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"]
 NO_RECORDS_MENU = ["ホーム", "APIトークン"]
 
 EXPECTED_MENU = {
@@ -14,7 +14,7 @@ EXPECTED_MENU = {
     "masaki": CASEWORK_MENU,  # manager at the same centre
     "ichiro": CASEWORK_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
-    "kazuko": NO_RECORDS_MENU,  # 民生委員
+    "kazuko": ["ホーム", "民生委員の報告", "APIトークン"],  # 民生委員: own reports only
     "ken": NO_RECORDS_MENU,  # analyst: aggregates only
     "osamu": [*NO_RECORDS_MENU, "管理画面"],  # administrator: users and master data
 }

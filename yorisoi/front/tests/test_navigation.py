@@ -7,11 +7,11 @@ from yorisoi.front.navigation import items_for
 from yorisoi.testing import client_for
 
 EXPECTED = {
-    "hana": ["ホーム", "本人", "世帯", "APIトークン"],
-    "masaki": ["ホーム", "本人", "世帯", "APIトークン"],
-    "ichiro": ["ホーム", "本人", "世帯", "APIトークン"],
-    "saki": ["ホーム", "本人", "世帯", "APIトークン"],
-    "kazuko": ["ホーム", "APIトークン"],
+    "hana": ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"],
+    "masaki": ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"],
+    "ichiro": ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"],
+    "saki": ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"],
+    "kazuko": ["ホーム", "民生委員の報告", "APIトークン"],
     "ken": ["ホーム", "APIトークン"],
     "osamu": ["ホーム", "APIトークン", "管理画面"],
 }
@@ -27,7 +27,7 @@ def test_menu_shows_what_the_role_may_open(personas, persona):
 def test_rendered_menu_matches(personas, persona):
     body = client_for(personas[persona]).get(reverse("front:home")).content.decode()
     nav = body.split('aria-label="メインメニュー"', 1)[1].split("</nav>", 1)[0]
-    for label in ["本人", "世帯", "管理画面"]:
+    for label in ["受付・つなぎ", "民生委員の報告", "本人", "世帯", "管理画面"]:
         assert (f">{label}</a>" in nav) is (label in EXPECTED[persona])
 
 

@@ -1,0 +1,199 @@
+"""Forms for the intake screens: built to be filled in with the keyboard alone."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from yorisoi import access
+from yorisoi.directory.models import Agency, IssueCategory
+from yorisoi.front.forms import JapaneseMessagesMixin
+
+from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ConsultationForm(JapaneseMessagesMixin, forms.Form):
+    received_at = forms.DateTimeField(
+        label=_("受付日時"),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+    )
+    channel = forms.ChoiceField(label=_("相談経路"), choices=Channel.choices)
+    consulter_type = forms.ChoiceField(label=_("相談者"), choices=ConsulterType.choices)
+    consulter_name = forms.CharField(label=_("相談者の氏名"), max_length=100, required=False)
+    consulter_contact = forms.CharField(label=_("相談者の連絡先"), max_length=100, required=False)
+    person = forms.ModelChoiceField(
+        label=_("本人（登録済みの人）"),
+        queryset=None,
+        required=False,
+        empty_label=_("（登録済みの人ではない・わからない）"),
+    )
+    subject_note = forms.CharField(
+        label=_("本人についてわかっていること"),
+        max_length=1000,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("本人がまだ特定できないとき: 住所、様子など。"),
+    )
+    summary = forms.CharField(label=_("相談内容"), max_length=4000, widget=_textarea(4))
+    issues = forms.MultipleChoiceField(label=_("課題"), required=False)
+    main_issue = forms.ChoiceField(label=_("主な課題（◎）"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("緊急度"), choices=Urgency.choices, widget=forms.RadioSelect
+    )
+    sharing_consent = forms.ChoiceField(
+        label=_("情報共有への同意"), choices=SharingConsent.choices, widget=forms.RadioSelect
+    )
+    next_action_on = forms.DateField(
+        label=_("次の対応予定日"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "received_at": timezone.localtime().replace(second=0, microsecond=0),
+                "urgency": Urgency.NORMAL,
+                "sharing_consent": SharingConsent.UNCONFIRMED,
+                "next_action_on": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = access.visible_people(user).order_by(
+            "family_name_kana", "given_name_kana"
+        )
+        self.issue_categories = list(
+            IssueCategory.objects.filter(active=True, domain__active=True)
+            .select_related("domain")
+            .order_by("domain__order", "domain__code", "order", "code")
+        )
+        codes = [(i.code, i.name) for i in self.issue_categories]
+        self.fields["issues"].choices = codes
+        self.fields["main_issue"].choices = [("", ""), *codes]
+
+    def issue_groups(self):
+        """The checkboxes grouped by domain, with what was checked (for the template)."""
+        checked = set(self.data.getlist("issues")) if self.is_bound else set()
+        main = self.data.get("main_issue", "") if self.is_bound else ""
+        groups = []
+        for issue in self.issue_categories:
+            if not groups or groups[-1]["domain"] != issue.domain:
+                groups.append({"domain": issue.domain, "issues": []})
+            groups[-1]["issues"].append(
+                {"issue": issue, "checked": issue.code in checked, "main": issue.code == main}
+            )
+        return groups
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not (data.get("subject_note") or "").strip():
+            raise ValidationError(
+                gettext("本人を選ぶか、本人についてわかっていることを入力してください。")
+            )
+        return data
+
+
+class OutcomeForm(JapaneseMessagesMixin, forms.Form):
+    action = forms.ChoiceField(
+        label=_("受付の結果"),
+        choices=[
+            ("resolve", _("相談受付で解決")),
+            ("continue", _("自機関で継続支援")),
+            ("escalate", _("多機関協働へ（福祉総務課）")),
+        ],
+    )
+    next_action_on = forms.DateField(
+        label=_("次の対応予定日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("「自機関で継続支援」のときに入力します。"),
+    )
+    note = forms.CharField(
+        label=_("結果の補足"), max_length=2000, required=False, widget=_textarea(2)
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "continue" and not data.get("next_action_on"):
+            self.add_error(
+                "next_action_on", gettext("継続支援では次の対応予定日を入力してください。")
+            )
+        return data
+
+
+class ReferralForm(JapaneseMessagesMixin, forms.Form):
+    to_agency = forms.ModelChoiceField(
+        label=_("送り先"), queryset=None, empty_label=_("（選択してください）")
+    )
+    kind = forms.ChoiceField(
+        label=_("種類"),
+        choices=ReferralKind.choices,
+        widget=forms.RadioSelect,
+        initial=ReferralKind.REFERRAL,
+        help_text=_(
+            "つなぎ: 情報を共有して一緒に支援します。自機関も関わり続けます。"
+            "移管: 受け入れられると担当機関が送り先に移ります。"
+        ),
+    )
+    reason = forms.CharField(label=_("つなぐ理由"), max_length=2000, widget=_textarea(3))
+    told_to_person = forms.CharField(
+        label=_("本人に伝えたこと"), max_length=2000, required=False, widget=_textarea(2)
+    )
+    shared_info = forms.CharField(
+        label=_("共有する情報"), max_length=4000, required=False, widget=_textarea(3)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = (
+            Agency.objects.filter(active=True, kind__active=True)
+            .exclude(pk=user.agency_id)
+            .select_related("kind")
+        )
+
+
+class ReferralAnswerForm(JapaneseMessagesMixin, forms.Form):
+    action = forms.ChoiceField(
+        label=_("回答"), choices=[("accept", _("受け入れる")), ("decline", _("受け入れできない"))]
+    )
+    decline_reason = forms.CharField(
+        label=_("受け入れできない理由"),
+        max_length=2000,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("受け入れできないときは必ず入力してください。送り元と福祉総務課に届きます。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "decline" and not (data.get("decline_reason") or "").strip():
+            self.add_error("decline_reason", gettext("受け入れできない理由を入力してください。"))
+        return data
+
+
+class VolunteerReportForm(JapaneseMessagesMixin, forms.Form):
+    summary = forms.CharField(
+        label=_("気づいたこと"),
+        max_length=4000,
+        widget=_textarea(4),
+        help_text=_("見たこと、聞いたことをそのまま書いてください。"),
+    )
+    subject_note = forms.CharField(
+        label=_("どこの、どなたのことか"),
+        max_length=1000,
+        widget=_textarea(2),
+        help_text=_("住所や目印、わかる範囲のお名前など。"),
+    )
+    urgency = forms.ChoiceField(
+        label=_("緊急度"),
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        initial=Urgency.NORMAL,
+    )

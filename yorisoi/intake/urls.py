@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new", views.consultation_create, name="consultation_create"),
+    path("<uuid:consultation_id>/", views.consultation_detail, name="consultation_detail"),
+    path(
+        "<uuid:consultation_id>/outcome",
+        views.consultation_outcome,
+        name="consultation_outcome",
+    ),
+    path("<uuid:consultation_id>/referrals", views.referral_create, name="referral_create"),
+    path("referrals/<uuid:referral_id>/answer", views.referral_answer, name="referral_answer"),
+    path(
+        "referrals/<uuid:referral_id>/withdraw", views.referral_withdraw, name="referral_withdraw"
+    ),
+    path(
+        "referrals/<uuid:referral_id>/acknowledge",
+        views.referral_acknowledge,
+        name="referral_acknowledge",
+    ),
+    path("reports/new", views.volunteer_report, name="volunteer_report"),
+    path("reports/", views.volunteer_reports, name="volunteer_reports"),
+]

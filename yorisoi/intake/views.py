@@ -1,0 +1,368 @@
+"""Screens for comprehensive consultation (包括的相談支援): queue, intake, the consultation page
+and its referrals, and the 民生委員's short report. Thin: parse, call a service or selector,
+render. Rules live in services.py (R1, R2), queues.py (R3) and access.py (R6).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yorisoi import access
+from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record
+from yorisoi.errors import RuleViolation
+
+from . import queues, selectors, services
+from .forms import (
+    ConsultationForm,
+    OutcomeForm,
+    ReferralAnswerForm,
+    ReferralForm,
+    VolunteerReportForm,
+)
+from .models import ConsultationIssue, Referral, ReferralStatus
+
+SECTION_LABELS = {
+    "new": _("新しい相談"),
+    "to_answer": _("回答を求められているつなぎ"),
+    "declined_returned": _("受け入れられなかったつなぎ（戻り）"),
+    "awaiting_answer": _("回答待ち"),
+    "overdue_actions": _("対応予定日を過ぎたもの"),
+    "stalled": _("動きのないもの"),
+    "escalations": _("多機関協働への相談"),
+    "all_declines": _("すべての「受け入れできない」"),
+    "overdue_referrals": _("期限を過ぎたつなぎ（市全体）"),
+    "pass_around": _("たらいまわしの恐れ"),
+}
+
+
+def _version(request) -> int:
+    """The version the user saw (R7); a missing or garbled one never matches."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isascii() and value.isdigit() else -1
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _visible_consultation(user, consultation_id):
+    consultation = (
+        access.visible_consultations(user)
+        .select_related("person", "household", "receiving_agency", "responsible_agency")
+        .filter(pk=consultation_id)
+        .first()
+    )
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def _visible_referral(user, referral_id):
+    referral = (
+        Referral.objects.filter(pk=referral_id, consultation__in=access.visible_consultations(user))
+        .select_related("consultation")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+# --- queue ---------------------------------------------------------------------------------
+
+
+def queue(request):
+    """R3: what waits for the user's agency, one query per section."""
+    agency_queue = queues.agency_queue(user=request.user)
+    sections, shown = [], set()
+    for key, queryset in agency_queue.sections().items():
+        items = []
+        for obj in queryset:
+            is_referral = isinstance(obj, Referral)
+            consultation = obj.consultation if is_referral else obj
+            items.append(
+                {
+                    "consultation": consultation,
+                    "referral": obj if is_referral else None,
+                    "overdue": is_referral
+                    and obj.status == ReferralStatus.PENDING
+                    and obj.sent_at < agency_queue.overdue_cutoff,
+                }
+            )
+            shown.add(consultation.pk)
+        sections.append({"key": key, "label": SECTION_LABELS[key], "items": items})
+    record(
+        "consultation.queue_viewed",
+        actor=request.user,
+        request=request,
+        ids=sorted(str(pk) for pk in shown),
+        basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
+    )
+    return render(request, "intake/queue.html", {"sections": sections})
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_create(request):
+    form = ConsultationForm(request.POST or None, user=request.user)
+    if request.method == "GET" or not form.is_valid():
+        people_ids = [p.pk for p in form.fields["person"].queryset]
+        if people_ids:
+            record(
+                "person.listed",
+                actor=request.user,
+                request=request,
+                ids=people_ids,
+                basis="own_agency",
+            )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        issues, main_issue = data.pop("issues"), data.pop("main_issue") or None
+        next_action_on = data.pop("next_action_on")
+        try:
+            consultation = services.consultation_create(
+                actor=request.user,
+                issues=issues,
+                main_issue=main_issue,
+                next_action_on=next_action_on,
+                request=request,
+                **data,
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("相談を受け付けました。"))
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "intake/consultation_form.html", {"form": form}, status=status)
+
+
+# --- the consultation page -----------------------------------------------------------------
+
+
+def _detail(request, consultation, *, status=200, **forms):
+    user = request.user
+    chain = selectors.handoff_chain(consultation)
+    pending = next((r for r in chain if r.status == ReferralStatus.PENDING), None)
+    holds_it = access.acts_for(user, consultation.responsible_agency_id)
+    is_coordinator = user.role == "coordinator"
+    for referral in chain:
+        referral.can_acknowledge = referral.status == ReferralStatus.DECLINED and (
+            (access.acts_for(user, referral.from_agency_id) and not referral.sender_acknowledged_at)
+            or (is_coordinator and not referral.coordinator_acknowledged_at)
+        )
+    issues = (
+        ConsultationIssue.objects.filter(consultation=consultation)
+        .select_related("issue")
+        .order_by("-is_main", "issue__order")
+    )
+    record(
+        "consultation.viewed",
+        actor=user,
+        target=consultation,
+        basis=access.consultation_basis(user, consultation),
+        request=request,
+        ids=[r.pk for r in chain],
+    )
+    can_decide = holds_it and consultation.outcome == "" and pending is None
+    can_refer = holds_it and consultation.is_open and pending is None
+    context = {
+        "consultation": consultation,
+        "issues": issues,
+        "chain": chain,
+        "pending": pending,
+        "pass_around": selectors.at_risk_of_pass_around(consultation),
+        "can_decide": can_decide,
+        "can_refer": can_refer,
+        "can_answer": pending is not None and access.acts_for(user, pending.to_agency_id),
+        "can_withdraw": pending is not None and access.acts_for(user, pending.from_agency_id),
+        "outcome_form": forms.get("outcome_form") or (OutcomeForm() if can_decide else None),
+        "referral_form": forms.get("referral_form")
+        or (ReferralForm(user=user) if can_refer else None),
+        "answer_form": forms.get("answer_form") or ReferralAnswerForm(),
+    }
+    return render(request, "intake/consultation_detail.html", context, status=status)
+
+
+def consultation_detail(request, consultation_id):
+    consultation = _visible_consultation(request.user, consultation_id)
+    return _detail(request, consultation)
+
+
+@require_POST
+def consultation_outcome(request, consultation_id):
+    """R1: resolve, continue or escalate. There is no way to refuse."""
+    consultation = _visible_consultation(request.user, consultation_id)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+        common = {
+            "actor": request.user,
+            "consultation": consultation,
+            "version": _version(request),
+            "note": note,
+            "request": request,
+        }
+        try:
+            if action == "resolve":
+                services.consultation_resolve(**common)
+            elif action == "continue":
+                services.consultation_continue(
+                    next_action_on=form.cleaned_data["next_action_on"], **common
+                )
+            else:
+                services.consultation_escalate(**common)
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("相談の結果を記録しました。"))
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+    return _detail(request, consultation, status=422, outcome_form=form)
+
+
+@require_POST
+def referral_create(request, consultation_id):
+    """R2: send a referral or a transfer; the answer comes back to this page."""
+    consultation = _visible_consultation(request.user, consultation_id)
+    form = ReferralForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.referral_send(
+                actor=request.user, consultation=consultation, request=request, **form.cleaned_data
+            )
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("つなぎを送りました。"))
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+    return _detail(request, consultation, status=422, referral_form=form)
+
+
+@require_POST
+def referral_answer(request, referral_id):
+    """R2: the receiving agency accepts, or declines with a reason (never silently)."""
+    referral = _visible_referral(request.user, referral_id)
+    consultation_id = referral.consultation_id
+    form = ReferralAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "accept":
+                services.referral_accept(actor=request.user, referral=referral, request=request)
+                message = gettext("つなぎを受け入れました。")
+            else:
+                services.referral_decline(
+                    actor=request.user,
+                    referral=referral,
+                    reason=form.cleaned_data["decline_reason"],
+                    request=request,
+                )
+                message = gettext("受け入れできないと回答しました。送り元と福祉総務課に届きます。")
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, message)
+            # After a decline the agency may no longer see the consultation (R6).
+            if access.visible_consultations(request.user).filter(pk=consultation_id).exists():
+                return redirect("intake:consultation_detail", consultation_id=consultation_id)
+            return redirect("intake:queue")
+        if not form.errors:
+            return redirect("intake:consultation_detail", consultation_id=consultation_id)
+    consultation = _visible_consultation(request.user, consultation_id)
+    return _detail(request, consultation, status=422, answer_form=form)
+
+
+def _referral_step(request, referral_id, service, success_message):
+    referral = _visible_referral(request.user, referral_id)
+    try:
+        service(actor=request.user, referral=referral, request=request)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success_message)
+    return redirect("intake:consultation_detail", consultation_id=referral.consultation_id)
+
+
+@require_POST
+def referral_withdraw(request, referral_id):
+    return _referral_step(
+        request, referral_id, services.referral_withdraw, gettext("つなぎを取り下げました。")
+    )
+
+
+@require_POST
+def referral_acknowledge(request, referral_id):
+    """R2: a declined referral leaves the sender's (or the coordinator's) queue only when seen."""
+    return _referral_step(
+        request, referral_id, services.referral_acknowledge, gettext("確認済みにしました。")
+    )
+
+
+# --- 民生委員 ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def volunteer_report(request):
+    form = VolunteerReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_report_create(
+                actor=request.user, request=request, **form.cleaned_data
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("報告を受け付けました。ありがとうございました。"))
+            return redirect("intake:volunteer_reports")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "intake/volunteer_report_form.html", {"form": form}, status=status)
+
+
+def volunteer_reports(request):
+    """R6: a 民生委員 sees the date and one of three status words, never the record."""
+    reports = (
+        access.volunteer_reports(request.user)
+        .only("pk", "received_at", "outcome")
+        .prefetch_related(
+            Prefetch("referrals", queryset=Referral.objects.only("pk", "consultation"))
+        )
+        .order_by("-received_at")
+    )
+    reports = list(reports)
+    rows = [
+        {
+            "received_at": r.received_at,
+            "status": selectors.VOLUNTEER_STATUS[selectors.volunteer_status(r)],
+        }
+        for r in reports
+    ]
+    record(
+        "consultation.reports_listed",
+        actor=request.user,
+        request=request,
+        ids=[r.pk for r in reports],
+        basis=BASIS_VOLUNTEER_REPORT,
+    )
+    return render(request, "intake/volunteer_reports.html", {"rows": rows})
