@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps
+.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ messages: install
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --no-wrap --add-location=file \
 	  --ignore=bench --ignore=tests --ignore=test-artifacts --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=bench --ignore=tests
+
+worker: migrate
+	$(BIN)/python manage.py db_worker
 
 bench: install
 	$(BIN)/python bench/person_search.py

@@ -46,6 +46,9 @@ ROUTES: dict[str, frozenset | str] = {
     "people:household_detail": CASEWORK,
     "people:household_edit": CASEWORK,
     "people:household_member_add": CASEWORK,
+    # notifications (own only)
+    "notifications:list": CASEWORK,
+    "notifications:mark_read": CASEWORK,
     # intake (包括的相談支援)
     "intake:queue": CASEWORK,
     "intake:consultation_create": CASEWORK,

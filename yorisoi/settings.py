@@ -41,10 +41,13 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "yorisoi.accounts",
     "yorisoi.directory",
     "yorisoi.people",
     "yorisoi.intake",
+    "yorisoi.notifications",
     "yorisoi.audit",
     "yorisoi.front",
 ]
@@ -101,6 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (reminders, digests): django-tasks with its database backend; run the worker
+# with `manage.py db_worker` and put the daily jobs in the queue with `enqueue_daily_jobs`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

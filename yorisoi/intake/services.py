@@ -13,6 +13,7 @@ from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.notifications import services as notify
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -152,6 +153,7 @@ def consultation_escalate(*, actor, consultation, version, note="", request=None
         responsible_agency=coordinating_agency(),
         next_action_on=timezone.localdate(),
     )
+    notify.consultation_escalated(current)
     record(
         "consultation.escalated", actor=actor, target=current, basis="own_agency", request=request
     )
@@ -194,6 +196,7 @@ def referral_send(
     referral.full_clean()
     referral.save()
     _touch(current)
+    notify.referral_sent(referral)
     record(
         "referral.sent",
         actor=actor,
@@ -260,6 +263,7 @@ def referral_decline(*, actor, referral, reason, request=None) -> Referral:
     current.full_clean()
     current.save()
     _touch(_locked(current.consultation))
+    notify.referral_declined(current)
     record("referral.declined", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
     return current
 

@@ -1,0 +1,78 @@
+"""Who hears about what (R2, R3). Called from intake.services inside their transactions."""
+
+from django.utils import timezone
+
+from yorisoi.accounts.models import CASEWORK_ROLES, Role, User
+
+from .models import Kind, Notification
+
+
+def _caseworkers(agency_id):
+    return User.objects.filter(agency_id=agency_id, is_active=True, role__in=CASEWORK_ROLES)
+
+
+def _coordinators():
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True)
+
+
+def _notify(users, *, kind, consultation=None, referral=None):
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, consultation=consultation, referral=referral)
+        for user in users
+    )
+
+
+def referral_sent(referral):
+    _notify(
+        _caseworkers(referral.to_agency_id),
+        kind=Kind.REFERRAL_RECEIVED,
+        consultation=referral.consultation,
+        referral=referral,
+    )
+
+
+def referral_declined(referral):
+    """R2: the sender and the coordinator hear at once."""
+    users = {u.pk: u for u in [*_caseworkers(referral.from_agency_id), *_coordinators()]}
+    _notify(
+        users.values(),
+        kind=Kind.REFERRAL_DECLINED,
+        consultation=referral.consultation,
+        referral=referral,
+    )
+
+
+def consultation_escalated(consultation):
+    _notify(
+        _caseworkers(consultation.responsible_agency_id),
+        kind=Kind.ESCALATION_RECEIVED,
+        consultation=consultation,
+    )
+
+
+def referral_overdue(referral) -> int:
+    """Both ends and the coordinator; at most once each (database constraint)."""
+    users = {
+        u.pk: u
+        for u in [
+            *_caseworkers(referral.to_agency_id),
+            *_caseworkers(referral.from_agency_id),
+            *_coordinators(),
+        ]
+    }
+    already = set(
+        Notification.objects.filter(kind=Kind.REFERRAL_OVERDUE, referral=referral).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    fresh = [u for pk, u in users.items() if pk not in already]
+    _notify(
+        fresh, kind=Kind.REFERRAL_OVERDUE, consultation=referral.consultation, referral=referral
+    )
+    return len(fresh)
+
+
+def mark_read(*, user, notification_ids) -> int:
+    return Notification.objects.filter(
+        recipient=user, pk__in=notification_ids, read_at__isnull=True
+    ).update(read_at=timezone.now())
