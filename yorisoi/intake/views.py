@@ -5,6 +5,7 @@ render. Rules live in services.py (R1, R2), queues.py (R3) and access.py (R6).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,13 +81,29 @@ def _visible_referral(user, referral_id):
 # --- queue ---------------------------------------------------------------------------------
 
 
+QUEUE_SECTION_LIMIT = 20  # items per section on the overview
+QUEUE_PAGE_SIZE = 50  # items per page when one section is listed in full
+
+
 def queue(request):
-    """R3: what waits for the user's agency, one query per section."""
+    """R3: what waits for the user's agency. Each section shows its first items and its total;
+    `?section=<key>` lists one section in full, page by page. Constant number of queries."""
     agency_queue = queues.agency_queue(user=request.user)
+    all_sections = agency_queue.sections()
+    only = request.GET.get("section")
+    if only is not None and only not in all_sections:
+        raise Http404
     sections, shown = [], set()
-    for key, queryset in agency_queue.sections().items():
+    for key, queryset in all_sections.items():
+        if only and key != only:
+            continue
+        if only:
+            page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+            objects, total = list(page.object_list), page.paginator.count
+        else:
+            page, objects, total = None, list(queryset[:QUEUE_SECTION_LIMIT]), queryset.count()
         items = []
-        for obj in queryset:
+        for obj in objects:
             is_referral = isinstance(obj, Referral)
             consultation = obj.consultation if is_referral else obj
             items.append(
@@ -99,7 +116,16 @@ def queue(request):
                 }
             )
             shown.add(consultation.pk)
-        sections.append({"key": key, "label": SECTION_LABELS[key], "items": items})
+        sections.append(
+            {
+                "key": key,
+                "label": SECTION_LABELS[key],
+                "items": items,
+                "total": total,
+                "more": total > len(items),
+                "page": page,
+            }
+        )
     record(
         "consultation.queue_viewed",
         actor=request.user,
@@ -107,7 +133,7 @@ def queue(request):
         ids=sorted(str(pk) for pk in shown),
         basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
     )
-    return render(request, "intake/queue.html", {"sections": sections})
+    return render(request, "intake/queue.html", {"sections": sections, "single": bool(only)})
 
 
 # --- intake --------------------------------------------------------------------------------

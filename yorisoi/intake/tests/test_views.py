@@ -339,3 +339,18 @@ def test_queue_costs_the_same_for_one_item_or_ten(
     with django_assert_max_num_queries(one["ichiro"]):
         page = _body(client.get(reverse("intake:queue")))
     assert "たらいまわしの恐れ" in page and "10 件" in page
+
+
+def test_queue_shows_the_first_items_and_the_total_and_lists_a_section_in_full(hana):
+    from yorisoi.intake import views as intake_views
+
+    for _ in range(intake_views.QUEUE_SECTION_LIMIT + 3):
+        consult(hana)
+    client = client_for(hana)
+    overview = client.get(reverse("intake:queue")).content.decode()
+    assert f"{intake_views.QUEUE_SECTION_LIMIT + 3} 件" in overview
+    assert "?section=new" in overview
+    full = client.get(reverse("intake:queue") + "?section=new")
+    assert full.status_code == 200
+    assert full.content.decode().count('class="queue-list"') == 1
+    assert client.get(reverse("intake:queue") + "?section=nope").status_code == 404
