@@ -52,6 +52,7 @@ ROUTES: dict[str, frozenset | str] = {
     # intake (包括的相談支援)
     "intake:queue": CASEWORK,
     "intake:consultation_create": CASEWORK,
+    "intake:person_picker": CASEWORK,
     "intake:consultation_detail": CASEWORK,
     "intake:consultation_outcome": CASEWORK,
     "intake:referral_create": CASEWORK,

@@ -29,11 +29,15 @@ class ConsultationForm(JapaneseMessagesMixin, forms.Form):
     consulter_type = forms.ChoiceField(label=_("相談者"), choices=ConsulterType.choices)
     consulter_name = forms.CharField(label=_("相談者の氏名"), max_length=100, required=False)
     consulter_contact = forms.CharField(label=_("相談者の連絡先"), max_length=100, required=False)
+    # Chosen through the person picker (a search), never a list of everyone the user may see.
     person = forms.ModelChoiceField(
         label=_("本人（登録済みの人）"),
         queryset=None,
         required=False,
-        empty_label=_("（登録済みの人ではない・わからない）"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("選んだ本人が見つかりません。もう一度探してください。")
+        },
     )
     subject_note = forms.CharField(
         label=_("本人についてわかっていること"),
@@ -66,8 +70,9 @@ class ConsultationForm(JapaneseMessagesMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = access.visible_people(user).order_by(
-            "family_name_kana", "given_name_kana"
+        self.fields["person"].queryset = access.visible_people(user)
+        self.fields["person"].error_messages["invalid_choice"] = _(
+            "選んだ本人が見つかりません。もう一度探してください。"
         )
         self.issue_categories = list(
             IssueCategory.objects.filter(active=True, domain__active=True)

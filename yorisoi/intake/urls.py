@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new", views.consultation_create, name="consultation_create"),
+    path("new/people", views.person_picker, name="person_picker"),
     path("<uuid:consultation_id>/", views.consultation_detail, name="consultation_detail"),
     path(
         "<uuid:consultation_id>/outcome",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record
 from yorisoi.errors import RuleViolation
+from yorisoi.people import selectors as people_selectors
 
 from . import queues, selectors, services
 from .forms import (
@@ -139,19 +140,38 @@ def queue(request):
 # --- intake --------------------------------------------------------------------------------
 
 
+PICKER_LIMIT = 10
+
+
+@require_POST
+def person_picker(request):
+    """htmx: people matching what was typed, as radio buttons for the intake form's 本人.
+
+    POSTed so names never enter a URL; showing the matches is a read (audited)."""
+    people = (
+        list(
+            people_selectors.person_search(user=request.user, query=request.POST.get("q", ""))[
+                :PICKER_LIMIT
+            ]
+        )
+        if request.POST.get("q", "").strip()
+        else []
+    )
+    if people:
+        record(
+            "person.searched",
+            actor=request.user,
+            request=request,
+            ids=[p.pk for p in people],
+            basis="own_agency",
+        )
+    searched = bool(request.POST.get("q", "").strip())
+    return render(request, "intake/_person_picker.html", {"people": people, "searched": searched})
+
+
 @require_http_methods(["GET", "POST"])
 def consultation_create(request):
     form = ConsultationForm(request.POST or None, user=request.user)
-    if request.method == "GET" or not form.is_valid():
-        people_ids = [p.pk for p in form.fields["person"].queryset]
-        if people_ids:
-            record(
-                "person.listed",
-                actor=request.user,
-                request=request,
-                ids=people_ids,
-                basis="own_agency",
-            )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         issues, main_issue = data.pop("issues"), data.pop("main_issue") or None
@@ -172,8 +192,20 @@ def consultation_create(request):
         else:
             messages.success(request, gettext("相談を受け付けました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+    chosen_person = None
+    chosen = form["person"].value() if request.method == "POST" else None
+    if chosen:
+        try:
+            chosen_person = form.fields["person"].queryset.filter(pk=chosen).first()
+        except ValidationError:  # not a UUID: the field error says so
+            chosen_person = None
     status = 422 if request.method == "POST" else 200
-    return render(request, "intake/consultation_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "intake/consultation_form.html",
+        {"form": form, "chosen_person": chosen_person},
+        status=status,
+    )
 
 
 # --- the consultation page -----------------------------------------------------------------

@@ -354,3 +354,45 @@ def test_queue_shows_the_first_items_and_the_total_and_lists_a_section_in_full(h
     assert full.status_code == 200
     assert full.content.decode().count('class="queue-list"') == 1
     assert client.get(reverse("intake:queue") + "?section=nope").status_code == 404
+
+
+def test_person_picker_offers_only_visible_people_and_is_audited(hana, saki):
+    from yorisoi.testing import PersonFactory
+
+    mine = PersonFactory(agency=hana.agency, family_name="選択", given_name="花子")
+    PersonFactory(agency=saki.agency, family_name="選択", given_name="別人")
+    response = client_for(hana).post(reverse("intake:person_picker"), {"q": "選択"})
+    body = response.content.decode()
+    assert f'value="{mine.pk}"' in body and "別人" not in body
+    event = AuditEvent.objects.filter(action="person.searched").latest("id")
+    assert event.data["ids"] == [str(mine.pk)]
+
+
+def test_the_intake_form_never_lists_everyone(hana):
+    from yorisoi.testing import PersonFactory
+
+    PersonFactory(agency=hana.agency, family_name="一覧", given_name="不要")
+    body = client_for(hana).get(reverse("intake:consultation_create")).content.decode()
+    assert "一覧" not in body
+
+
+def test_a_person_of_another_agency_cannot_be_chosen(hana, saki):
+    from yorisoi.testing import PersonFactory
+
+    other = PersonFactory(agency=saki.agency)
+    response = client_for(hana).post(
+        reverse("intake:consultation_create"),
+        {
+            "channel": "phone",
+            "consulter_type": "self",
+            "summary": "相談",
+            "person": str(other.pk),
+            "urgency": "normal",
+            "sharing_consent": "unconfirmed",
+            "received_at": "2026-11-29T10:00",
+            "next_action_on": "2026-11-30",
+        },
+    )
+    assert response.status_code == 422
+    assert "選んだ本人が見つかりません" in response.content.decode()
+    assert not Consultation.objects.exists()
