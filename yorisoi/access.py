@@ -215,6 +215,16 @@ def visible_consultations(user) -> QuerySet:
     return Consultation.objects.filter(rule)
 
 
+def held_consultations(user) -> QuerySet:
+    """The consultations the user's agency holds (responsible for): the own-agency part of
+    visible_consultations, which queues read without the rest of the rule."""
+    from yorisoi.intake.models import Consultation
+
+    if not _reads_people(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(responsible_agency_id=user.agency_id)
+
+
 def consultation_basis(user, consultation) -> str | None:
     """The basis on which `user` reads `consultation` (for the audit trail), or None."""
     if not visible_consultations(user).filter(pk=consultation.pk).exists():

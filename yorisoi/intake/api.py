@@ -224,9 +224,16 @@ class QueueReferralOut(Schema):
     overdue: bool = Field(description="回答期限（営業日）を過ぎて回答待ちなら true")
 
 
+QUEUE_ITEMS = 100  # per section; `counts` has the totals
+
+
 class QueueOut(Schema):
     overdue_cutoff: datetime = Field(description="この日時より前に送ったつなぎは回答期限切れ")
+    counts: dict[str, int] = Field(description="区分ごとの件数（items は各区分の先頭100件まで）")
     new: list[QueueConsultationOut] = Field(description="結果が未決定の新しい相談")
+    holding: list[QueueConsultationOut] = Field(
+        description="受付のあと自機関が担当している相談（次の対応予定日順）"
+    )
     to_answer: list[QueueReferralOut] = Field(description="自機関が回答するつなぎ")
     declined_returned: list[QueueReferralOut] = Field(
         description="受け入れできないと戻ってきたつなぎ（確認待ち）"
@@ -653,15 +660,19 @@ def queue(request):
     user = request.auth
     q = queues.agency_queue(user=user, today=timezone.localdate())
     sections = q.sections()
-    referral_rows = [r for rows in sections.values() if rows.model is Referral for r in rows]
+    referral_rows = [
+        r for rows in sections.values() if rows.model is Referral for r in rows[:QUEUE_ITEMS]
+    ]
     visible = set(
         access.visible_consultations(user)
         .filter(pk__in={r.consultation_id for r in referral_rows})
         .values_list("pk", flat=True)
     )
-    body = {"overdue_cutoff": q.overdue_cutoff}
+    body = {"overdue_cutoff": q.overdue_cutoff, "counts": {}}
     shown = []
     for name, rows in sections.items():
+        body["counts"][name] = rows.count()
+        rows = rows[:QUEUE_ITEMS]
         if rows.model is Referral:
             items = [_queue_referral(r, cutoff=q.overdue_cutoff, visible=visible) for r in rows]
             shown += [i["consultation_id"] for i in items if i["summary"] is not None]

@@ -167,8 +167,11 @@ class Consultation(models.Model):
                 name="consultation_closed_only_with_outcome",
             ),
         ]
+        # The queue sections: one agency's open consultations in each section's order.
         indexes = [
             models.Index(fields=["responsible_agency", "closed_at", "next_action_on"]),
+            models.Index(fields=["responsible_agency", "closed_at", "received_at"]),
+            models.Index(fields=["responsible_agency", "closed_at", "last_activity_at"]),
         ]
 
     def __str__(self):
@@ -295,7 +298,10 @@ class Referral(models.Model):
                 name="referral_one_pending_per_consultation",
             ),
         ]
-        indexes = [models.Index(fields=["to_agency", "status"])]
+        indexes = [
+            models.Index(fields=["to_agency", "status", "sent_at"]),
+            models.Index(fields=["from_agency", "status", "sent_at"]),
+        ]
 
     def __str__(self):
         return f"{self.from_agency} → {self.to_agency} ({self.get_status_display()})"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from yorisoi import access
@@ -33,14 +33,13 @@ def overdue_cutoff(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _consultations():
+def _open(consultations):
+    """Open consultations with the flag the sections need. No GROUP BY, so ORDER BY … LIMIT
+    can walk an index (bench/my_queue.py)."""
     pending = Referral.objects.filter(consultation=OuterRef("pk"), status=ReferralStatus.PENDING)
     return (
-        Consultation.objects.filter(closed_at__isnull=True)
-        .annotate(
-            has_pending=Exists(pending),
-            declines=Count("referrals", filter=Q(referrals__status=ReferralStatus.DECLINED)),
-        )
+        consultations.filter(closed_at__isnull=True)
+        .annotate(has_pending=Exists(pending))
         .select_related("person", "household", "responsible_agency", "receiving_agency")
     )
 
@@ -54,6 +53,7 @@ def _referrals():
 @dataclass
 class Queue:
     new: QuerySet
+    holding: QuerySet
     to_answer: QuerySet
     declined_returned: QuerySet
     awaiting_answer: QuerySet
@@ -65,6 +65,7 @@ class Queue:
     def sections(self):
         return {
             "new": self.new,
+            "holding": self.holding,
             "to_answer": self.to_answer,
             "declined_returned": self.declined_returned,
             "awaiting_answer": self.awaiting_answer,
@@ -78,11 +79,13 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
     """What waits for the user's agency. Only consultations the user may see (R6)."""
     today = today or timezone.localdate()
     agency = user.agency_id
-    visible = access.visible_consultations(user).values("pk")
-    mine = _consultations().filter(pk__in=visible, responsible_agency_id=agency)
+    mine = _open(access.held_consultations(user))
     stalled_before = timezone.now() - timedelta(days=stalled_days())
     queue = Queue(
         new=mine.filter(outcome="", has_pending=False).order_by("received_at"),
+        # What the agency holds after intake (continued here, transferred to it, escalated to
+        # the coordinator): its caseload, soonest next action first (R3).
+        holding=mine.exclude(outcome="").filter(has_pending=False).order_by("next_action_on"),
         to_answer=_referrals()
         .filter(to_agency_id=agency, status=ReferralStatus.PENDING)
         .order_by("sent_at"),
@@ -101,17 +104,24 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         overdue_cutoff=overdue_cutoff(today),
     )
     if user.role == "coordinator":
+        declines = (
+            Referral.objects.filter(consultation=OuterRef("pk"), status=ReferralStatus.DECLINED)
+            .values("consultation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         queue.coordinator = {
-            "escalations": _consultations()
-            .filter(outcome=Outcome.ESCALATED, responsible_agency_id=agency, has_pending=False)
-            .order_by("outcome_at"),
+            "escalations": mine.filter(outcome=Outcome.ESCALATED, has_pending=False).order_by(
+                "outcome_at"
+            ),
             "all_declines": _referrals()
             .filter(status=ReferralStatus.DECLINED, coordinator_acknowledged_at__isnull=True)
             .order_by("answered_at"),
             "overdue_referrals": _referrals()
             .filter(status=ReferralStatus.PENDING, sent_at__lt=queue.overdue_cutoff)
             .order_by("sent_at"),
-            "pass_around": _consultations()
+            "pass_around": _open(Consultation.objects.all())
+            .annotate(declines=Subquery(declines, output_field=IntegerField()))
             .filter(declines__gte=PASS_AROUND_DECLINES)
             .order_by("received_at"),
         }

@@ -30,6 +30,7 @@ from .models import ConsultationIssue, Referral, ReferralStatus
 
 SECTION_LABELS = {
     "new": _("新しい相談"),
+    "holding": _("担当している相談（次の対応予定日順）"),
     "to_answer": _("回答を求められているつなぎ"),
     "declined_returned": _("受け入れられなかったつなぎ（戻り）"),
     "awaiting_answer": _("回答待ち"),

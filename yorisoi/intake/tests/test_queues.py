@@ -108,3 +108,24 @@ def test_visibility_follows_involvement(hana, saki, ichiro, kazuko, ken, osamu):
     assert access.consultation_basis(hana, consultation) == "own_agency"  # received it
     for outsider in (ichiro, kazuko, ken, osamu):
         assert access.consultation_basis(outsider, consultation) is None
+
+
+def test_an_accepted_transfer_shows_in_the_new_holders_queue(hana, saki, ichiro):
+    consultation = services.consultation_escalate(actor=hana, consultation=consult(hana), version=1)
+    referral = send(ichiro, consultation, saki.agency, kind="transfer")
+    assert _ids(agency_queue(user=ichiro).coordinator["escalations"]) == set()  # waiting
+    services.referral_accept(actor=saki, referral=referral)
+    assert _ids(agency_queue(user=saki).holding) == {consultation.pk}
+    assert not _ids(agency_queue(user=ichiro).holding)
+
+
+def test_continued_support_stays_in_the_agencys_caseload(hana):
+    continued = services.consultation_continue(
+        actor=hana,
+        consultation=consult(hana),
+        version=1,
+        next_action_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    queue = agency_queue(user=hana)
+    assert _ids(queue.holding) == {continued.pk}
+    assert not _ids(queue.new)
