@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from yorisoi import access
@@ -104,11 +104,12 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         overdue_cutoff=overdue_cutoff(today),
     )
     if user.role == "coordinator":
-        declines = (
-            Referral.objects.filter(consultation=OuterRef("pk"), status=ReferralStatus.DECLINED)
+        passed_around = (
+            Referral.objects.filter(status=ReferralStatus.DECLINED)
             .values("consultation")
             .annotate(n=Count("pk"))
-            .values("n")
+            .filter(n__gte=PASS_AROUND_DECLINES)
+            .values("consultation")
         )
         queue.coordinator = {
             "escalations": mine.filter(outcome=Outcome.ESCALATED, has_pending=False).order_by(
@@ -120,9 +121,8 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
             "overdue_referrals": _referrals()
             .filter(status=ReferralStatus.PENDING, sent_at__lt=queue.overdue_cutoff)
             .order_by("sent_at"),
-            "pass_around": _open(Consultation.objects.all())
-            .annotate(declines=Subquery(declines, output_field=IntegerField()))
-            .filter(declines__gte=PASS_AROUND_DECLINES)
-            .order_by("received_at"),
+            "pass_around": _open(Consultation.objects.filter(pk__in=passed_around)).order_by(
+                "received_at"
+            ),
         }
     return queue

@@ -83,7 +83,7 @@ def _visible_referral(user, referral_id):
 # --- queue ---------------------------------------------------------------------------------
 
 
-QUEUE_SECTION_LIMIT = 20  # items per section on the overview
+QUEUE_SECTION_LIMIT = 10  # items per section on the overview
 QUEUE_PAGE_SIZE = 50  # items per page when one section is listed in full
 
 
