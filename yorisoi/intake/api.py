@@ -671,7 +671,7 @@ def queue(request):
     body = {"overdue_cutoff": q.overdue_cutoff, "counts": {}}
     shown = []
     for name, rows in sections.items():
-        body["counts"][name] = rows.count()
+        body["counts"][name] = q.total(name)
         rows = rows[:QUEUE_ITEMS]
         if rows.model is Referral:
             items = [_queue_referral(r, cutoff=q.overdue_cutoff, visible=visible) for r in rows]

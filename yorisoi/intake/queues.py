@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from yorisoi import access
@@ -40,7 +40,7 @@ def _open(consultations):
     return (
         consultations.filter(closed_at__isnull=True)
         .annotate(has_pending=Exists(pending))
-        .select_related("person", "household", "responsible_agency", "receiving_agency")
+        .select_related("person")
     )
 
 
@@ -61,6 +61,13 @@ class Queue:
     stalled: QuerySet
     overdue_cutoff: datetime
     coordinator: dict = field(default_factory=dict)
+    consultation_totals: dict = field(default_factory=dict)
+
+    def total(self, name: str) -> int:
+        """A section's size; the consultation sections were all counted in one query."""
+        if name in self.consultation_totals:
+            return self.consultation_totals[name]
+        return self.sections()[name].count()
 
     def sections(self):
         return {
@@ -103,7 +110,19 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         stalled=mine.filter(last_activity_at__lt=stalled_before).order_by("last_activity_at"),
         overdue_cutoff=overdue_cutoff(today),
     )
-    if user.role == "coordinator":
+    coordinator = user.role == "coordinator"
+    filters = {
+        "new": Q(outcome="", has_pending=False),
+        "holding": ~Q(outcome="") & Q(has_pending=False),
+        "overdue_actions": Q(next_action_on__lt=today),
+        "stalled": Q(last_activity_at__lt=stalled_before),
+    }
+    if coordinator:
+        filters["escalations"] = Q(outcome=Outcome.ESCALATED, has_pending=False)
+    queue.consultation_totals = mine.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in filters.items()}
+    )
+    if coordinator:
         passed_around = (
             Referral.objects.filter(status=ReferralStatus.DECLINED)
             .values("consultation")

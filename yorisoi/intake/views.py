@@ -103,7 +103,8 @@ def queue(request):
             page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
             objects, total = list(page.object_list), page.paginator.count
         else:
-            page, objects, total = None, list(queryset[:QUEUE_SECTION_LIMIT]), queryset.count()
+            page, objects = None, list(queryset[:QUEUE_SECTION_LIMIT])
+            total = agency_queue.total(key)
         items = []
         for obj in objects:
             is_referral = isinstance(obj, Referral)
