@@ -22,3 +22,18 @@ class JapaneseMessagesMixin:
                 field.error_messages["invalid_choice"] = gettext(
                     "%(label)sは選択肢から選んでください。"
                 ) % {"label": field.label}
+
+
+def seen_version(request) -> int:
+    """The record version the editor saw (R7); a missing or garbled one never matches."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isascii() and value.isdigit() else -1
+
+
+def add_errors(form, exc) -> None:
+    """Put a service's ValidationError onto the form, by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

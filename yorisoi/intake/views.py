@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record
 from yorisoi.errors import RuleViolation
+from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 
 from . import queues, selectors, services
@@ -41,20 +42,6 @@ SECTION_LABELS = {
     "overdue_referrals": _("期限を過ぎたつなぎ（市全体）"),
     "pass_around": _("たらいまわしの恐れ"),
 }
-
-
-def _version(request) -> int:
-    """The version the user saw (R7); a missing or garbled one never matches."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isascii() and value.isdigit() else -1
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _visible_consultation(user, consultation_id):
@@ -190,7 +177,7 @@ def consultation_create(request):
         except RuleViolation as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, gettext("相談を受け付けました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
@@ -272,7 +259,7 @@ def consultation_outcome(request, consultation_id):
         common = {
             "actor": request.user,
             "consultation": consultation,
-            "version": _version(request),
+            "version": seen_version(request),
             "note": note,
             "request": request,
         }
@@ -289,7 +276,7 @@ def consultation_outcome(request, consultation_id):
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, gettext("相談の結果を記録しました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
@@ -310,7 +297,7 @@ def referral_create(request, consultation_id):
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, gettext("つなぎを送りました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
@@ -339,7 +326,7 @@ def referral_answer(request, referral_id):
         except RuleViolation as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, message)
             # After a decline the agency may no longer see the consultation (R6).
@@ -392,7 +379,7 @@ def volunteer_report(request):
         except RuleViolation as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, gettext("報告を受け付けました。ありがとうございました。"))
             return redirect("intake:volunteer_reports")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.errors import RuleViolation
+from yorisoi.front.forms import add_errors, seen_version
 
 from . import selectors, services
 from .forms import (
@@ -70,20 +71,6 @@ def _likely_matches(request, data):
     return matches
 
 
-def _version(request) -> int:
-    """The record version the editor saw (R7); a missing or garbled one never matches."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isascii() and value.isdigit() else -1
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def person_list(request):
     form = PersonSearchForm(request.POST or None)
@@ -119,7 +106,7 @@ def person_create(request):
             try:
                 person = services.person_create(actor=request.user, request=request, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -183,7 +170,7 @@ def person_edit(request, person_id):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            version = _version(request)
+            version = seen_version(request)
             services.person_update(
                 actor=request.user,
                 person=person,
@@ -195,7 +182,7 @@ def person_edit(request, person_id):
             if isinstance(exc, RuleViolation):
                 form.add_error(None, exc.message)
             else:
-                _add_errors(form, exc)
+                add_errors(form, exc)
         else:
             messages.success(request, gettext("変更を保存しました。"))
             return redirect("people:person_detail", person_id=person.pk)
@@ -208,7 +195,7 @@ def person_edit(request, person_id):
         {
             "form": form,
             "person": person,
-            "version": _version(request) if request.method == "POST" else person.version,
+            "version": seen_version(request) if request.method == "POST" else person.version,
         },
         status=status,
     )
@@ -273,9 +260,9 @@ def household_create(request):
             )
         except services.MemberErrors as exc:
             for n, err in exc.by_row.items():
-                _add_errors(filled[n - 1], err)
+                add_errors(filled[n - 1], err)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             count = len(members)
             message = ngettext(
@@ -319,7 +306,7 @@ def household_edit(request, household_id):
     household = _visible_household(request.user, household_id)
     if not access.can_edit_household(request.user, household):
         raise Http404
-    seen_version = _version(request) if request.method == "POST" else household.version
+    version = seen_version(request) if request.method == "POST" else household.version
     if request.method == "GET":
         record(
             "household.viewed",
@@ -334,14 +321,14 @@ def household_edit(request, household_id):
             services.household_update(
                 actor=request.user,
                 household=household,
-                version=_version(request),
+                version=seen_version(request),
                 request=request,
                 **form.cleaned_data,
             )
         except RuleViolation as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, gettext("世帯の変更を保存しました。"))
             return redirect("people:household_detail", household_id=household.pk)
@@ -349,7 +336,7 @@ def household_edit(request, household_id):
     return render(
         request,
         "people/household_edit.html",
-        {"form": form, "household": household, "version": seen_version},
+        {"form": form, "household": household, "version": version},
         status=status,
     )
 
