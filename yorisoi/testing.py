@@ -156,10 +156,13 @@ def _audit_log_flushable(request):
     flush (this teardown runs first) and put back by _restore_audit_triggers right after it.
     While a test runs they are in force, as in production. The SQL is the migration's own.
     """
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and marker.kwargs.get("transaction"))
+    if not by_marker and not {"transactional_db", "live_server"} & set(request.fixturenames):
         yield
         return
-    request.getfixturevalue("transactional_db")  # set up first, so flushed after our teardown
+    if not by_marker:
+        request.getfixturevalue("transactional_db")  # set up first, so flushed after teardown
     yield
     _execute(connections["default"], _TRIGGERS_DOWN)
 

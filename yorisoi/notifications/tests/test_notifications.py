@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -58,6 +59,9 @@ def test_daily_digest_counts_the_queue(hana, saki):
     assert Digest.objects.filter(recipient=saki).count() == 1
 
 
+# The worker closes database connections between jobs, as a long-running process should; that
+# needs a real (transactional) test database rather than one test-wide transaction.
+@pytest.mark.django_db(transaction=True)
 def test_daily_jobs_go_through_the_database_queue(hana):
     call_command("enqueue_daily_jobs")
     assert DBTaskResult.objects.filter(status="READY").count() == 2
