@@ -116,6 +116,7 @@ def queue(request):
                 "page": page,
             }
         )
+    queues.attach_people(item["consultation"] for section in sections for item in section["items"])
     record(
         "consultation.queue_viewed",
         actor=request.user,
