@@ -26,7 +26,7 @@ from pydantic import ConfigDict
 from yorisoi import access
 from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record
 from yorisoi.directory.models import Agency
-from yorisoi.people.api import MAX_PAGE_SIZE, ErrorOut, PageQuery
+from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
 from . import queues, selectors, services
 from .models import Consultation, Referral
@@ -279,17 +279,6 @@ class VolunteerReportPageOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _page(queryset, query: PageQuery) -> dict:
-    size = min(query.page_size, MAX_PAGE_SIZE)
-    offset = (query.page - 1) * size
-    return {
-        "items": list(queryset[offset : offset + size]),
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": size,
-    }
-
-
 def _visible(user):
     return access.visible_consultations(user).select_related(
         "receiving_agency", "responsible_agency"
@@ -360,7 +349,7 @@ def consultation_list(request, paging: Query[PageQuery]):
     返した相談のIDは監査ログ（consultation.listed）に記録されます。
     """
     consultations = _visible(request.auth).order_by("-received_at", "pk")
-    result = _page(consultations, paging)
+    result = page_of(consultations, paging)
     record(
         "consultation.listed",
         actor=request.auth,
@@ -742,7 +731,7 @@ def volunteer_report_list(request, paging: Query[PageQuery]):
     """自分が報告したものの受付日時と状況だけを返します（内容は返しません）。"""
     user = request.auth
     reports = access.volunteer_reports(user).order_by("-received_at", "pk")
-    result = _page(reports, paging)
+    result = page_of(reports, paging)
     result["items"] = [_volunteer_row(c) for c in result["items"]]
     record(
         "volunteer_report.listed",

@@ -369,7 +369,8 @@ def _zero_based(exc: services.MemberErrors) -> ValidationError:
     )
 
 
-def _page(queryset, query: PageQuery) -> dict:
+def page_of(queryset, query: PageQuery) -> dict:
+    """One page in the API's paging shape {items, count, page, page_size} (all list routes)."""
     size = min(query.page_size, MAX_PAGE_SIZE)
     offset = (query.page - 1) * size
     return {
@@ -414,7 +415,7 @@ def person_list(request, paging: Query[PageQuery]):
     返した本人のIDは監査ログ（person.listed）に記録されます。
     """
     people = selectors.person_search(user=request.auth)
-    result = _page(people, paging)
+    result = page_of(people, paging)
     record(
         "person.listed",
         actor=request.auth,
@@ -445,7 +446,7 @@ def person_search(request, payload: PersonSearchIn, paging: Query[PageQuery]):
     _raise(errors)
     query = payload.query or ""
     people = selectors.person_search(user=request.auth, query=query, birth_date=birth_date)
-    result = _page(people, paging)
+    result = page_of(people, paging)
     record(
         "person.searched" if (query or birth_date) else "person.listed",
         actor=request.auth,
@@ -573,7 +574,7 @@ def household_list(request, paging: Query[PageQuery]):
     返した世帯のIDは監査ログ（household.listed）に記録されます。
     """
     households = selectors.household_list(user=request.auth)
-    result = _page(households, paging)
+    result = page_of(households, paging)
     record(
         "household.listed",
         actor=request.auth,
