@@ -160,7 +160,11 @@ def run_leg(args) -> int:
         raise SystemExit("itaku-soudan-01 user is not staff")
 
     world = World(agencies, users, seed=args.seed)
+    # Some people first, so that the small world's page runs the same queries as the full
+    # one (the people of the shown consultations are fetched only when there are any).
+    world.people(households=5, noise_households=5, seed=21)
     world.centre_items(SMALL_MIX)
+    world.escalation()  # the coordinator's small world holds one consultation too
     small_counts = {
         "staff": count_queries(connection, staff),
         "coordinator": count_queries(connection, coordinator),
@@ -237,12 +241,13 @@ class World:
         self.persons: dict[int, list] = {}
         self.serial = 0
 
-    def people(self, *, households, noise_households):
+    def people(self, *, households, noise_households, seed=11):
         from yorisoi.people import demo
         from yorisoi.people.models import Person
 
-        demo.generate_population(households=households, seed=11, agencies=[self.centre])
-        demo.generate_population(households=noise_households, seed=12)
+        demo.generate_population(households=households, seed=seed, agencies=[self.centre])
+        demo.generate_population(households=noise_households, seed=seed + 1)
+        self.persons = {}
         for agency_id, pk in Person.objects.values_list("agency_id", "pk"):
             self.persons.setdefault(agency_id, []).append(pk)
 
@@ -379,6 +384,23 @@ class World:
             refs.append(first)
             c.last_activity_at = first.answered_at
         self.save(cons, refs)
+
+    def escalation(self):
+        """One consultation escalated to the coordinating division, about a known person."""
+        a = self.other()
+        received = self.days_ago(1, 5)
+        person_id = next(pk for pks in self.persons.values() for pk in pks)
+        c = self.consultation(
+            a,
+            received_at=received,
+            responsible_agency=self.coordinating,
+            outcome="escalated",
+            outcome_at=received + timedelta(hours=3),
+            outcome_by=self.users[a.code],
+            person_id=person_id,
+            subject_note="",
+        )
+        self.save([c], [])
 
     # -- other agencies --
 

@@ -7,15 +7,15 @@ Two layers, both deny by default:
    legal basis of each read (`person_basis`). Anything else is "not found" (404), never a hint
    that it exists.
 
-Today the record rule is "own agency": a person or household is visible to caseworkers of the
-agency that registered it. Later capabilities (cases, consent, 支援会議) widen it here and only
-here.
+The record rules: a person or household is visible to caseworkers of the agency that
+registered it, and to those who may see a consultation about them. Cases, consent and 支援会議
+widen it here and only here.
 """
 
 from django.db.models import Q, QuerySet
 
 from yorisoi.accounts.models import CASEWORK_ROLES, Role
-from yorisoi.audit.log import BASIS_OWN_AGENCY
+from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, BASIS_REFERRAL
 
 PUBLIC = "public"
 ANY_ROLE = frozenset(Role)
@@ -131,12 +131,15 @@ def _reads_people(user) -> bool:
 
 
 def visible_people(user) -> QuerySet:
-    """People whose records `user` may read (R6). Analysts, 民生委員 and administrators: none."""
+    """People whose records `user` may read (R6): those their agency registered, and the
+    subjects of consultations they may see (a referral or transfer brings the person's record
+    with it). Analysts, 民生委員 and administrators: none."""
     from yorisoi.people.models import Person
 
     if not _reads_people(user):
         return Person.objects.none()
-    return Person.objects.filter(agency_id=user.agency_id)
+    through = visible_consultations(user).filter(person__isnull=False).values("person_id")
+    return Person.objects.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
 
 
 def visible_households(user) -> QuerySet:
@@ -144,28 +147,43 @@ def visible_households(user) -> QuerySet:
 
     if not _reads_people(user):
         return Household.objects.none()
-    return Household.objects.filter(agency_id=user.agency_id)
+    through = visible_consultations(user).filter(household__isnull=False).values("household_id")
+    return Household.objects.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
+
+
+def _basis_through(user, consultations) -> str | None:
+    """The strongest basis among the visible consultations about a person or household."""
+    found = {consultation_basis(user, c) for c in consultations}
+    for basis in (BASIS_OWN_AGENCY, BASIS_REFERRAL, BASIS_COORDINATOR):
+        if basis in found:
+            return basis
+    return None
 
 
 def person_basis(user, person) -> str | None:
     """The basis on which `user` reads `person`, or None if they may not."""
-    if _reads_people(user) and person.agency_id == user.agency_id:
+    if not _reads_people(user):
+        return None
+    if person.agency_id == user.agency_id:
         return BASIS_OWN_AGENCY
-    return None
+    return _basis_through(user, visible_consultations(user).filter(person_id=person.pk)[:20])
 
 
 def household_basis(user, household) -> str | None:
-    if _reads_people(user) and household.agency_id == user.agency_id:
+    if not _reads_people(user):
+        return None
+    if household.agency_id == user.agency_id:
         return BASIS_OWN_AGENCY
-    return None
+    return _basis_through(user, visible_consultations(user).filter(household_id=household.pk)[:20])
 
 
 def can_edit_person(user, person) -> bool:
-    return person_basis(user, person) == BASIS_OWN_AGENCY
+    """Only the registering agency corrects a record; others read it through their basis."""
+    return _reads_people(user) and person.agency_id == user.agency_id
 
 
 def can_edit_household(user, household) -> bool:
-    return household_basis(user, household) == BASIS_OWN_AGENCY
+    return _reads_people(user) and household.agency_id == user.agency_id
 
 
 def can_create_people(user) -> bool:
@@ -182,9 +200,6 @@ def acts_for(user, agency_id) -> bool:
 
 
 # --- consultations (包括的相談支援) ------------------------------------------------------------
-
-BASIS_REFERRAL = "referral"
-BASIS_COORDINATOR = "coordinator"
 
 
 def _is_coordinator(user) -> bool:

@@ -185,9 +185,7 @@ def test_neighbours_call_is_escalated_declined_once_and_transferred(
     # 5. ichiro transfers it to 地域包括支援センター 北部, which accepts.
     section(page, "受け入れられなかったつなぎ（戻り）").get_by_role("link").click()
     field(page, "送り先").select_option(label="地域包括支援センター 北部")
-    page.get_by_role("group", name=re.compile("^種類")).get_by_label(
-        "移管（受け入れで担当が移る）"
-    ).check()
+    page.get_by_role("group", name=re.compile("^種類")).get_by_label("移管", exact=True).check()
     field(page, "つなぐ理由").fill("認知症の疑いがある高齢の方のため、地域包括支援センターへ。")
     page.get_by_role("button", name="つなぎを送る").click()
     expect(page.get_by_role("status")).to_contain_text("つなぎを送りました。")

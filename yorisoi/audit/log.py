@@ -15,6 +15,7 @@ BASIS_OWN_AGENCY = "own_agency"
 BASIS_CONSENT = "consent"
 BASIS_SUPPORT_MEETING = "art106_6_meeting"
 BASIS_COORDINATOR = "coordinator"
+BASIS_REFERRAL = "referral"  # a consultation handed to or shared with the agency (R2)
 BASIS_VOLUNTEER_REPORT = "own_report"
 
 MAX_IDS = 200

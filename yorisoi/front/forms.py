@@ -1,6 +1,9 @@
 """What every yorisoi form shares: messages that name the field."""
 
+from itertools import groupby
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext
 
 
@@ -37,3 +40,19 @@ def add_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class GroupedModelChoiceField(forms.ModelChoiceField):
+    """A model choice shown as <optgroup>s: `group_by(obj)` names each object's group. The
+    queryset must be ordered so that each group's objects come together."""
+
+    def __init__(self, *args, group_by, **kwargs):
+        self.group_by = group_by
+        super().__init__(*args, **kwargs)
+
+    class iterator(ModelChoiceIterator):  # the attribute ModelChoiceField reads
+        def __iter__(self):
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for group, objects in groupby(self.queryset, key=self.field.group_by):
+                yield (str(group), [self.choice(obj) for obj in objects])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import Agency, IssueCategory
-from yorisoi.front.forms import JapaneseMessagesMixin
+from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
 
@@ -134,8 +134,12 @@ class OutcomeForm(JapaneseMessagesMixin, forms.Form):
 
 
 class ReferralForm(JapaneseMessagesMixin, forms.Form):
-    to_agency = forms.ModelChoiceField(
-        label=_("送り先"), queryset=None, empty_label=_("（選択してください）")
+    to_agency = GroupedModelChoiceField(
+        label=_("送り先"),
+        queryset=None,
+        empty_label=_("（選択してください）"),
+        group_by=lambda agency: agency.kind,
+        help_text=_("機関の種別ごとに並んでいます。"),
     )
     kind = forms.ChoiceField(
         label=_("種類"),
@@ -161,6 +165,7 @@ class ReferralForm(JapaneseMessagesMixin, forms.Form):
             Agency.objects.filter(active=True, kind__active=True)
             .exclude(pk=user.agency_id)
             .select_related("kind")
+            .order_by("kind__order", "kind__code", "code")
         )
 
 

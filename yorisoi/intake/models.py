@@ -211,8 +211,11 @@ class ConsultationIssue(models.Model):
 
 
 class ReferralKind(models.TextChoices):
-    REFERRAL = "referral", _("つなぎ（情報共有。送り元も関わり続ける）")
-    TRANSFER = "transfer", _("移管（受け入れで担当が移る）")
+    """A referral shares the case (the sender stays involved); a transfer moves responsibility
+    when accepted. ReferralForm's help text says so to the user."""
+
+    REFERRAL = "referral", pgettext_lazy("referral kind", "つなぎ")
+    TRANSFER = "transfer", pgettext_lazy("referral kind", "移管")
 
 
 class ReferralStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import BASIS_REFERRAL, record
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.notifications import services as notify
@@ -24,8 +24,6 @@ from .models import (
     ReferralKind,
     ReferralStatus,
 )
-
-BASIS_REFERRAL = "referral"
 
 
 def _require(allowed: bool, message: str, code: str = "forbidden"):

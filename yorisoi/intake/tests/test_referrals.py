@@ -141,3 +141,28 @@ def test_pending_limit_counts_office_days_only(hana, saki, settings):
     # Office days after 30 April: 1, 7, 8 May (Golden Week in between) — not yet overdue.
     assert not selectors.referral_is_overdue(referral, today=dt.date(2026, 5, 8))
     assert selectors.referral_is_overdue(referral, today=dt.date(2026, 5, 11))
+
+
+def test_a_referral_brings_the_subjects_record_while_it_lasts(hana, saki, ichiro):
+    """R6: the receiving agency opens the person's record while the referral waits or after it
+    accepted it, on the basis "referral"; after a decline it no longer can (404), while the
+    coordinator, who now holds the decline, can. Editing stays with the registering agency."""
+    from django.urls import reverse
+
+    from yorisoi.audit.models import AuditEvent
+    from yorisoi.testing import PersonFactory, client_for
+
+    person = PersonFactory(agency=hana.agency)
+    url = reverse("people:person_detail", args=[person.pk])
+    client = client_for(saki)
+    assert client.get(url).status_code == 404  # nothing links saki's agency to the person yet
+
+    referral = send(hana, consult(hana, person=person, subject_note=""), saki.agency)
+    assert client.get(url).status_code == 200
+    read = AuditEvent.objects.filter(actor=saki, action="person.viewed").latest("at")
+    assert read.basis == "referral"
+    assert client.get(reverse("people:person_edit", args=[person.pk])).status_code == 404
+
+    services.referral_decline(actor=saki, referral=referral, reason="対象年齢外のため")
+    assert client.get(url).status_code == 404
+    assert client_for(ichiro).get(url).status_code == 200

@@ -396,3 +396,15 @@ def test_a_person_of_another_agency_cannot_be_chosen(hana, saki):
     assert response.status_code == 422
     assert "選んだ本人が見つかりません" in response.content.decode()
     assert not Consultation.objects.exists()
+
+
+def test_the_referral_form_groups_agencies_by_kind_and_leaves_out_ones_own(hana):
+    """With ~100 sites, the destination list is grouped (<optgroup>) by agency kind."""
+    page = _body(client_for(hana).get(_detail(consult(hana))))
+    select = page[
+        page.index('name="to_agency"') : page.index("</select>", page.index('name="to_agency"'))
+    ]
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert "福祉総務課" in groups and "地域包括支援センター" in groups
+    assert len(groups) == len(set(groups))  # each kind once: its sites come together
+    assert f'value="{hana.agency.pk}"' not in select
