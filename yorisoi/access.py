@@ -12,10 +12,18 @@ registered it, and to those who may see a consultation about them. Cases, consen
 widen it here and only here.
 """
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yorisoi.accounts.models import CASEWORK_ROLES, Role
-from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, BASIS_REFERRAL
+from yorisoi.audit.log import (
+    BASIS_CONSENT,
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+    BASIS_REFERRAL,
+    BASIS_SUPPORT_MEETING,
+)
 
 PUBLIC = "public"
 ANY_ROLE = frozenset(Role)
@@ -131,15 +139,17 @@ def _reads_people(user) -> bool:
 
 
 def visible_people(user) -> QuerySet:
-    """People whose records `user` may read (R6): those their agency registered, and the
-    subjects of consultations they may see (a referral or transfer brings the person's record
-    with it). Analysts, 民生委員 and administrators: none."""
+    """People whose records `user` may read (R6): those their agency registered, the subjects
+    of consultations they may see (a referral or transfer brings the person's record with it)
+    and the subjects of cases they may see. Analysts, 民生委員 and administrators: none."""
     from yorisoi.people.models import Person
 
     if not _reads_people(user):
         return Person.objects.none()
     through = visible_consultations(user).filter(person__isnull=False).values("person_id")
-    return Person.objects.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
+    return Person.objects.filter(
+        Q(agency_id=user.agency_id) | Q(pk__in=through) | Q(pk__in=visible_case_people(user))
+    )
 
 
 def visible_households(user) -> QuerySet:
@@ -148,13 +158,20 @@ def visible_households(user) -> QuerySet:
     if not _reads_people(user):
         return Household.objects.none()
     through = visible_consultations(user).filter(household__isnull=False).values("household_id")
-    return Household.objects.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
+    cases = visible_cases(user).filter(household__isnull=False).values("household_id")
+    return Household.objects.filter(
+        Q(agency_id=user.agency_id) | Q(pk__in=through) | Q(pk__in=cases)
+    )
 
 
-def _basis_through(user, consultations) -> str | None:
-    """The strongest basis among the visible consultations about a person or household."""
-    found = {consultation_basis(user, c) for c in consultations}
-    for basis in (BASIS_OWN_AGENCY, BASIS_REFERRAL, BASIS_COORDINATOR):
+def _strongest(found) -> str | None:
+    for basis in (
+        BASIS_OWN_AGENCY,
+        BASIS_COORDINATOR,
+        BASIS_CONSENT,
+        BASIS_SUPPORT_MEETING,
+        BASIS_REFERRAL,
+    ):
         if basis in found:
             return basis
     return None
@@ -166,7 +183,11 @@ def person_basis(user, person) -> str | None:
         return None
     if person.agency_id == user.agency_id:
         return BASIS_OWN_AGENCY
-    return _basis_through(user, visible_consultations(user).filter(person_id=person.pk)[:20])
+    consultations = visible_consultations(user).filter(person_id=person.pk)[:20]
+    cases = visible_cases(user).filter(subjects__person_id=person.pk)[:20]
+    return _strongest(
+        {consultation_basis(user, c) for c in consultations} | {case_basis(user, c) for c in cases}
+    )
 
 
 def household_basis(user, household) -> str | None:
@@ -174,7 +195,11 @@ def household_basis(user, household) -> str | None:
         return None
     if household.agency_id == user.agency_id:
         return BASIS_OWN_AGENCY
-    return _basis_through(user, visible_consultations(user).filter(household_id=household.pk)[:20])
+    consultations = visible_consultations(user).filter(household_id=household.pk)[:20]
+    cases = visible_cases(user).filter(household_id=household.pk)[:20]
+    return _strongest(
+        {consultation_basis(user, c) for c in consultations} | {case_basis(user, c) for c in cases}
+    )
 
 
 def can_edit_person(user, person) -> bool:
@@ -202,7 +227,8 @@ def acts_for(user, agency_id) -> bool:
 # --- consultations (包括的相談支援) ------------------------------------------------------------
 
 
-def _is_coordinator(user) -> bool:
+def is_coordinator(user) -> bool:
+    """The coordinating division (福祉総務課): the secretariat of both kinds of meeting."""
     return _reads_people(user) and user.role == Role.COORDINATOR
 
 
@@ -224,7 +250,7 @@ def visible_consultations(user) -> QuerySet:
         | Q(from_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.DECLINED])
     ).values("consultation_id")
     rule = Q(receiving_agency_id=agency) | Q(responsible_agency_id=agency) | Q(pk__in=involved)
-    if _is_coordinator(user):
+    if is_coordinator(user):
         declined = Referral.objects.filter(status=ReferralStatus.DECLINED)
         rule |= Q(pk__in=declined.values("consultation_id"))
     return Consultation.objects.filter(rule)
@@ -260,3 +286,139 @@ def volunteer_reports(user) -> QuerySet:
     if not (user and user.is_authenticated and user.is_active and user.role == Role.VOLUNTEER):
         return Consultation.objects.none()
     return Consultation.objects.filter(reported_by=user)
+
+
+# --- collaborative cases (多機関協働) ---------------------------------------------------------
+#
+# R6 for cases. A case is read on one of four bases, strongest first:
+#   own_agency        the user's agency is the case's lead agency (主担当機関)
+#   coordinator       the coordinating division (福祉総務課) sees every collaborative case
+#   consent           the user's agency is involved (関係機関) *and* every subject's active
+#                     consent covers it (R4); a withdrawal ends it at once
+#   art106_6_meeting  the user takes part in a 支援会議 on the case and has recorded their
+#                     confidentiality pledge (社会福祉法106条の6), until the meeting's sharing
+#                     ends; this is the one way a 民生委員 sees a case
+# Analysts and administrators never read a case.
+
+CASE_BASES = (BASIS_OWN_AGENCY, BASIS_COORDINATOR, BASIS_CONSENT, BASIS_SUPPORT_MEETING)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def consented_cases(agency_id) -> QuerySet:
+    """Cases whose every subject has an active consent that covers `agency_id` (R4)."""
+    from yorisoi.cases.models import Case, CaseSubject, Consent, ConsentScope
+
+    covering = Consent.objects.filter(
+        case_id=OuterRef("case_id"), person_id=OuterRef("person_id"), withdrawn_at__isnull=True
+    ).filter(Q(scope=ConsentScope.ALL_INVOLVED) | Q(agencies=agency_id))
+    uncovered = CaseSubject.objects.filter(~Exists(covering)).values("case_id")
+    return Case.objects.filter(pk__in=CaseSubject.objects.values("case_id")).exclude(
+        pk__in=uncovered
+    )
+
+
+def _involved_case_ids(agency_id) -> QuerySet:
+    from yorisoi.cases.models import Involvement
+
+    return Involvement.objects.filter(agency_id=agency_id, ended_on__isnull=True).values("case_id")
+
+
+def _pledged_case_ids(user) -> QuerySet:
+    """Cases of the 支援会議 the user takes part in with a recorded pledge, still sharing."""
+    from yorisoi.cases.models import MeetingParticipant
+    from yorisoi.directory.models import LegalMeetingType
+
+    return MeetingParticipant.objects.filter(
+        user_id=user.pk,
+        pledged_at__isnull=False,
+        meeting__kind__legal_type=LegalMeetingType.SUPPORT_MEETING,
+        meeting__sharing_ended_at__isnull=True,
+    ).values("meeting__case_id")
+
+
+def visible_cases(user) -> QuerySet:
+    """Collaborative cases `user` may read (R6); anything else is "not found"."""
+    from yorisoi.cases.models import Case
+
+    if not _active(user):
+        return Case.objects.none()
+    if user.role == Role.VOLUNTEER:
+        return Case.objects.filter(pk__in=_pledged_case_ids(user))
+    if not _reads_people(user):
+        return Case.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Case.objects.all()
+    agency = user.agency_id
+    rule = (
+        Q(lead_agency_id=agency)
+        | (Q(pk__in=_involved_case_ids(agency)) & Q(pk__in=consented_cases(agency).values("pk")))
+        | Q(pk__in=_pledged_case_ids(user))
+    )
+    return Case.objects.filter(rule)
+
+
+def case_basis(user, case) -> str | None:
+    """The basis on which `user` reads `case` now (for the audit trail), or None."""
+    from yorisoi.cases.models import Involvement
+
+    if not _active(user):
+        return None
+    if _reads_people(user):
+        if case.lead_agency_id == user.agency_id:
+            return BASIS_OWN_AGENCY
+        if user.role == Role.COORDINATOR:
+            return BASIS_COORDINATOR
+        involved = Involvement.objects.filter(
+            case_id=case.pk, agency_id=user.agency_id, ended_on__isnull=True
+        ).exists()
+        if involved and consented_cases(user.agency_id).filter(pk=case.pk).exists():
+            return BASIS_CONSENT
+    if user.role in (*CASEWORK_ROLES, Role.VOLUNTEER) and (
+        _pledged_case_ids(user).filter(meeting__case_id=case.pk).exists()
+    ):
+        return BASIS_SUPPORT_MEETING
+    return None
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What `user` may do with one case, and on which basis. None of it without a basis."""
+
+    basis: str | None
+    edit: bool = False  # title, summary, next action, involved agencies, tracks
+    record: bool = False  # add progress records, mark own action items done
+    assess: bool = False  # write a new assessment version
+    consent: bool = False  # record or withdraw consent
+    meetings: bool = False  # the secretariat: meetings, minutes, plans, closure (福祉総務課)
+
+    @property
+    def read(self) -> bool:
+        return self.basis is not None
+
+
+def case_access(user, case) -> CaseAccess:
+    basis = case_basis(user, case)
+    if basis is None:
+        return CaseAccess(basis=None)
+    active = case.is_active
+    coordinator = is_coordinator(user)
+    steering = basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
+    casework = _reads_people(user)
+    return CaseAccess(
+        basis=basis,
+        edit=active and steering,
+        record=active and casework,
+        assess=active and basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR, BASIS_CONSENT),
+        consent=active and steering,
+        meetings=coordinator,
+    )
+
+
+def visible_case_people(user) -> QuerySet:
+    """Person ids of the subjects of the cases `user` may read."""
+    from yorisoi.cases.models import CaseSubject
+
+    return CaseSubject.objects.filter(case__in=visible_cases(user)).values("person_id")

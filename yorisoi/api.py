@@ -153,7 +153,11 @@ def on_django_validation_error(request, exc):
 
 @api.exception_handler(RuleViolation)
 def on_rule_violation(request, exc):
-    return api.create_response(request, error_body(exc.code, exc.message), status=409)
+    body = error_body(exc.code, exc.message)
+    if getattr(exc, "changes", None):
+        # R7: show what the other person saved, so nothing typed is lost.
+        body["changes"] = [{k: str(v) for k, v in change.items()} for change in exc.changes]
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,14 @@ class RuleViolation(Exception):
 
 
 class ConcurrentEditError(RuleViolation):
-    """R7: someone else saved first; nothing is overwritten."""
+    """R7: someone else saved first; nothing is overwritten.
+
+    `changes` lists what the other person changed, as {"field", "label", "theirs"} dicts, so
+    that the screen and the API can show it next to what the user typed.
+    """
 
     code = "concurrent_edit"
+
+    def __init__(self, message: str, *, code: str | None = None, changes=None):
+        super().__init__(message, code=code)
+        self.changes = list(changes or [])

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yorisoi.directory",
     "yorisoi.people",
     "yorisoi.intake",
+    "yorisoi.cases",
     "yorisoi.notifications",
     "yorisoi.audit",
     "yorisoi.front",

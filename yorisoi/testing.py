@@ -97,6 +97,18 @@ def osamu(master):
 
 
 @pytest.fixture
+def tomoko(master):
+    """Staff at 地域包括支援センター 北部 (community general support centre)."""
+    return _user("tomoko", Role.STAFF, "chiiki-houkatsu-01")
+
+
+@pytest.fixture
+def jun(master):
+    """Staff at 障害福祉課 (disability welfare division)."""
+    return _user("jun", Role.STAFF, "shougai-fukushi-ka")
+
+
+@pytest.fixture
 def personas(hana, masaki, ichiro, saki, kazuko, ken, osamu):
     return {
         "hana": hana,

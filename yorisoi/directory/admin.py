@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from yorisoi.accounts.admin_site import AdminRoleOnly
 
-from .models import Agency, AgencyKind, Area, District, Domain, IssueCategory
+from .models import Agency, AgencyKind, Area, District, Domain, IssueCategory, MeetingKind
 
 
 @admin.register(AgencyKind)
@@ -49,3 +49,9 @@ class IssueCategoryAdmin(AdminRoleOnly, admin.ModelAdmin):
     list_display = ["name", "code", "domain", "national_topic", "active"]
     list_filter = ["domain", "national_topic", "active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(MeetingKind)
+class MeetingKindAdmin(AdminRoleOnly, admin.ModelAdmin):
+    list_display = ["name", "code", "legal_type", "order", "active"]
+    list_filter = ["legal_type", "active"]

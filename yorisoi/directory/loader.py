@@ -11,7 +11,17 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Agency, AgencyKind, Area, District, Domain, IssueCategory, Operation
+from .models import (
+    Agency,
+    AgencyKind,
+    Area,
+    District,
+    Domain,
+    IssueCategory,
+    LegalMeetingType,
+    MeetingKind,
+    Operation,
+)
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "yokkaichi.toml"
 
@@ -29,7 +39,15 @@ class LoadResult:
     deactivated: dict[str, int] = field(default_factory=dict)
 
 
-TABLES = ["areas", "districts", "domains", "agency_kinds", "agencies", "issues"]
+TABLES = [
+    "areas",
+    "districts",
+    "domains",
+    "agency_kinds",
+    "agencies",
+    "issues",
+    "meeting_kinds",
+]
 REQUIRED = {
     "areas": ["code", "name"],
     "districts": ["code", "name"],
@@ -37,6 +55,7 @@ REQUIRED = {
     "agency_kinds": ["code", "name"],
     "agencies": ["code", "name", "kind"],
     "issues": ["code", "name", "domain"],
+    "meeting_kinds": ["code", "name", "legal_type"],
 }
 REFERENCES = {  # table → {field: referenced table}
     "districts": {"area": "areas"},
@@ -92,6 +111,13 @@ def validate(data: dict) -> list[str]:
         coordinating += bool(row.get("coordinating"))
     if coordinating > 1:
         problems.append("coordinating = true の種別は1つだけにしてください。")
+    legal_types = set(LegalMeetingType.values)
+    for n, row in enumerate(data.get("meeting_kinds", []), start=1):
+        if row.get("legal_type") and row["legal_type"] not in legal_types:
+            problems.append(
+                f"[[meeting_kinds]] {n}行目: legal_type「{row['legal_type']}」は"
+                f" {sorted(legal_types)} のいずれかにしてください。"
+            )
     return problems
 
 
@@ -190,6 +216,17 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
             "name": r["name"],
             "domain": domains[r["domain"]],
             "national_topic": bool(r.get("national_topic", False)),
+        },
+    )
+    _sync(
+        MeetingKind,
+        data.get("meeting_kinds", []),
+        result,
+        "meeting_kinds",
+        lambda r: {
+            "name": r["name"],
+            "legal_type": r["legal_type"],
+            "description": r.get("description", ""),
         },
     )
     return result

@@ -155,3 +155,34 @@ class IssueCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LegalMeetingType(models.TextChoices):
+    """The two legal kinds of case meeting (計画 Ⅲ). Cities name their meetings as they like;
+    each MeetingKind maps to one of these, and the rules (R5) follow the legal type."""
+
+    SUPPORT_MEETING = "support_meeting", _("支援会議（社会福祉法106条の6）")
+    MULTILAYER_MEETING = "multilayer_meeting", _("重層的支援会議")
+
+
+class MeetingKind(models.Model):
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("会議の名称"), max_length=100)
+    legal_type = models.CharField(
+        _("法令上の種類"), max_length=20, choices=LegalMeetingType.choices
+    )
+    description = models.TextField(_("説明"), blank=True)
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("会議の種類")
+        verbose_name_plural = pgettext_lazy("plural", "会議の種類")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_support_meeting(self):
+        return self.legal_type == LegalMeetingType.SUPPORT_MEETING
