@@ -30,6 +30,8 @@ ANY_ROLE = frozenset(Role)
 CASEWORK = frozenset(CASEWORK_ROLES)
 ADMIN_SITE = frozenset({Role.ADMIN})
 VOLUNTEER = frozenset({Role.VOLUNTEER})
+# Case pages a 民生委員 opens too: only for cases of a 支援会議 they pledged for (visible_cases).
+CASE_READERS = frozenset({*CASEWORK_ROLES, Role.VOLUNTEER})
 
 # Route name → who may open it. Namespaced names as Django resolves them ("app:name").
 ROUTES: dict[str, frozenset | str] = {
@@ -69,6 +71,46 @@ ROUTES: dict[str, frozenset | str] = {
     "intake:referral_acknowledge": CASEWORK,
     "intake:volunteer_report": VOLUNTEER,
     "intake:volunteer_reports": VOLUNTEER,
+    # cases (多機関協働): screens. Records are filtered by visible_cases / case_access.
+    "cases:case_list": CASE_READERS,
+    "cases:case_open": CASEWORK,
+    "cases:case_detail": CASE_READERS,
+    "cases:case_edit": CASEWORK,
+    "cases:case_move": CASEWORK,
+    "cases:case_lead": CASEWORK,
+    "cases:involvement_add": CASEWORK,
+    "cases:involvement_edit": CASEWORK,
+    "cases:involvement_end": CASEWORK,
+    "cases:track_start": CASEWORK,
+    "cases:track_end": CASEWORK,
+    "cases:consent_add": CASEWORK,
+    "cases:consent_withdraw": CASEWORK,
+    "cases:consent_scan": CASEWORK,
+    "cases:support_decision": CASEWORK,
+    "cases:timeline": CASE_READERS,
+    "cases:record_add": CASEWORK,
+    "cases:record_edit": CASEWORK,
+    "cases:case_close": CASEWORK,
+    "cases:case_suspend": CASEWORK,
+    "cases:case_reopen": CASEWORK,
+    # cases: meetings, assessments, plans
+    "cases:my_meetings": CASE_READERS,
+    "cases:meeting_create": CASEWORK,
+    "cases:meeting_detail": CASE_READERS,
+    "cases:meeting_print": CASE_READERS,
+    "cases:meeting_minutes": CASEWORK,
+    "cases:meeting_participant_add": CASEWORK,
+    "cases:meeting_pledge": CASE_READERS,
+    "cases:meeting_end_sharing": CASEWORK,
+    "cases:action_item_add": CASEWORK,
+    "cases:action_item_done": CASEWORK,
+    "cases:assessment_detail": CASE_READERS,
+    "cases:assessment_edit": CASEWORK,
+    "cases:assessment_compare": CASE_READERS,
+    "cases:plan_detail": CASE_READERS,
+    "cases:plan_create": CASEWORK,
+    "cases:plan_compare": CASE_READERS,
+    "cases:goals_review": CASEWORK,
     # API (django-ninja); the docs and schema hold no personal data
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -100,6 +142,43 @@ ROUTES: dict[str, frozenset | str] = {
     "api:queue": CASEWORK,
     "api:volunteer_report_create": VOLUNTEER,
     "api:volunteer_report_list": VOLUNTEER,
+    # API: cases (多機関協働)
+    "api:case_list": CASE_READERS,
+    "api:case_open": CASEWORK,
+    "api:case_detail": CASE_READERS,
+    "api:case_update": CASEWORK,
+    "api:case_move": CASEWORK,
+    "api:case_lead": CASEWORK,
+    "api:involvement_add": CASEWORK,
+    "api:involvement_update": CASEWORK,
+    "api:involvement_end": CASEWORK,
+    "api:track_start": CASEWORK,
+    "api:track_end": CASEWORK,
+    "api:consent_list": CASEWORK,
+    "api:consent_record": CASEWORK,
+    "api:consent_withdraw": CASEWORK,
+    "api:support_decision": CASEWORK,
+    "api:timeline": CASE_READERS,
+    "api:record_add": CASEWORK,
+    "api:record_correct": CASEWORK,
+    "api:case_close": CASEWORK,
+    "api:case_suspend": CASEWORK,
+    "api:case_reopen": CASEWORK,
+    "api:my_meetings": CASE_READERS,
+    "api:meeting_list": CASE_READERS,
+    "api:meeting_create": CASEWORK,
+    "api:meeting_detail": CASE_READERS,
+    "api:meeting_record": CASEWORK,
+    "api:meeting_participant_add": CASEWORK,
+    "api:meeting_pledge": CASE_READERS,
+    "api:meeting_end_sharing": CASEWORK,
+    "api:action_item_add": CASEWORK,
+    "api:action_item_done": CASEWORK,
+    "api:assessment_list": CASE_READERS,
+    "api:assessment_save": CASEWORK,
+    "api:plan_list": CASE_READERS,
+    "api:plan_create": CASEWORK,
+    "api:goals_review": CASEWORK,
 }
 
 # Whole namespaces guarded by their own mechanism.
@@ -415,6 +494,16 @@ def case_access(user, case) -> CaseAccess:
         consent=active and steering,
         meetings=coordinator,
     )
+
+
+def meeting_participation(user, meeting):
+    """The user's participant row in this meeting, or None. A 支援会議 participant who has not
+    pledged sees only the meeting's date, place and the pledge, never the case (R5/R6)."""
+    from yorisoi.cases.models import MeetingParticipant
+
+    if not _active(user):
+        return None
+    return MeetingParticipant.objects.filter(meeting_id=meeting.pk, user_id=user.pk).first()
 
 
 def visible_case_people(user) -> QuerySet:

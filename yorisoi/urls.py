@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yorisoi.accounts.urls")),
     path("people/", include("yorisoi.people.urls")),
     path("consultations/", include("yorisoi.intake.urls")),
+    path("cases/", include("yorisoi.cases.urls")),
     path("notifications/", include("yorisoi.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
