@@ -253,6 +253,33 @@ class QueueOut(Schema):
     pass_around: list[QueueConsultationOut] | None = Field(
         None, description="（福祉総務課のみ）たらいまわしの恐れがある相談"
     )
+    cases_due: list["QueueCaseOut"] = Field(
+        description="自機関が主担当のケースのうち、次の対応予定日を迎えたもの・停滞しているもの"
+    )
+    case_actions: list["QueueActionOut"] = Field(
+        description="会議で決めた対応のうち、自機関が担当で未完了のもの（見られるケースのみ）"
+    )
+
+
+class QueueCaseOut(Schema):
+    id: UUID
+    number: str
+    title: str
+    status: str
+    next_action_on: date
+    last_activity_at: datetime
+
+
+class QueueActionOut(Schema):
+    id: UUID
+    case_id: UUID
+    case_number: str
+    meeting_id: UUID
+    description: str
+    due_on: date
+
+
+QueueOut.model_rebuild()
 
 
 class VolunteerReportIn(_In):
@@ -669,6 +696,28 @@ def queue(request):
             items = [_queue_consultation(c) for c in rows]
             shown += [i["id"] for i in items]
         body[name] = items
+    due = list(q.cases["cases_due"][:QUEUE_ITEMS])
+    actions = list(q.cases["case_actions"][:QUEUE_ITEMS])
+    body["counts"]["cases_due"] = q.cases["cases_due"].count()
+    body["counts"]["case_actions"] = q.cases["case_actions"].count()
+    body["cases_due"] = [
+        {f: getattr(c, f) for f in ("id", "number", "title", "status", "next_action_on",
+                                    "last_activity_at")}
+        for c in due
+    ]  # fmt: skip
+    body["case_actions"] = [
+        {"id": a.pk, "case_id": a.case_id, "case_number": a.case.number,
+         "meeting_id": a.meeting_id, "description": a.description, "due_on": a.due_on}
+        for a in actions
+    ]  # fmt: skip
+    if due or actions:
+        record(
+            "case.queue_viewed",
+            actor=user,
+            request=request,
+            ids=list(dict.fromkeys([c.pk for c in due] + [a.case_id for a in actions])),
+            basis=BASIS_OWN_AGENCY,
+        )
     record(
         "queue.viewed",
         actor=user,

@@ -64,6 +64,9 @@ class Queue:
     overdue_cutoff: datetime
     coordinator: dict = field(default_factory=dict)
     consultation_totals: dict = field(default_factory=dict)
+    # Collaborative cases (多機関協働): what the agency leads and is due, and the action items
+    # meetings gave it. Kept apart from the consultation sections: other kinds of rows.
+    cases: dict = field(default_factory=dict)
 
     def total(self, name: str) -> int:
         """A section's size; the consultation sections were all counted in one query."""
@@ -112,6 +115,7 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         stalled=mine.filter(last_activity_at__lt=stalled_before).order_by("last_activity_at"),
         overdue_cutoff=overdue_cutoff(today),
     )
+    queue.cases = case_sections(user=user, today=today, stalled_before=stalled_before)
     coordinator = user.role == "coordinator"
     filters = {
         "new": Q(outcome="", has_pending=False),
@@ -147,3 +151,29 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
             ),
         }
     return queue
+
+
+def case_sections(*, user, today: date, stalled_before: datetime) -> dict:
+    """R3 for cases: active cases the agency leads whose next action is due (or that have been
+    quiet past the stalled limit), and open action items from meetings that the agency owns,
+    on cases the user may read. One query per section."""
+    from yorisoi.cases.models import ACTIVE_STATUSES, ActionItem, Case
+
+    agency = user.agency_id
+    due = (
+        Case.objects.filter(lead_agency_id=agency, status__in=ACTIVE_STATUSES)
+        .filter(Q(next_action_on__lte=today) | Q(last_activity_at__lt=stalled_before))
+        .select_related("lead_agency")
+        .order_by("next_action_on", "number")
+    )
+    actions = (
+        ActionItem.objects.filter(
+            owner_agency_id=agency,
+            done_at__isnull=True,
+            case__status__in=ACTIVE_STATUSES,
+            case__in=access.visible_cases(user),
+        )
+        .select_related("case", "meeting", "meeting__kind")
+        .order_by("due_on", "pk")
+    )
+    return {"cases_due": due, "case_actions": actions}

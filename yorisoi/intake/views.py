@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -80,8 +81,9 @@ def queue(request):
     agency_queue = queues.agency_queue(user=request.user)
     all_sections = agency_queue.sections()
     only = request.GET.get("section")
-    if only is not None and only not in all_sections:
+    if only is not None and only not in all_sections and only not in agency_queue.cases:
         raise Http404
+    case_sections, case_ids = _case_sections(agency_queue, only, request.GET.get("page"))
     sections, shown = [], set()
     for key, queryset in all_sections.items():
         if only and key != only:
@@ -124,7 +126,57 @@ def queue(request):
         ids=sorted(str(pk) for pk in shown),
         basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
     )
-    return render(request, "intake/queue.html", {"sections": sections, "single": bool(only)})
+    if case_ids:
+        record(
+            "case.queue_viewed",
+            actor=request.user,
+            request=request,
+            ids=sorted(str(pk) for pk in case_ids),
+            basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
+        )
+    return render(
+        request,
+        "intake/queue.html",
+        {
+            "sections": sections,
+            "case_sections": case_sections,
+            "single": bool(only),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+CASE_SECTION_LABELS = {
+    "cases_due": _("対応日を迎えたケース・停滞しているケース"),
+    "case_actions": _("会議で決めた自機関の対応"),
+}
+
+
+def _case_sections(agency_queue, only, page_number):
+    """The collaborative-case sections of the queue: the first items and the total of each,
+    or one section page by page."""
+    sections, case_ids = [], set()
+    for key, queryset in agency_queue.cases.items():
+        if only and key != only:
+            continue
+        if only:
+            page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(page_number)
+            objects, total = list(page.object_list), page.paginator.count
+        else:
+            page, objects = None, list(queryset[:QUEUE_SECTION_LIMIT])
+            total = queryset.count()  # always: the page's query count stays constant
+        case_ids |= {getattr(obj, "case_id", obj.pk) for obj in objects}
+        sections.append(
+            {
+                "key": key,
+                "label": CASE_SECTION_LABELS[key],
+                "items": objects,
+                "total": total,
+                "more": total > len(objects),
+                "page": page,
+            }
+        )
+    return sections, case_ids
 
 
 # --- intake --------------------------------------------------------------------------------
