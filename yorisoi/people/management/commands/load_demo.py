@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from yorisoi.accounts.demo import ensure_demo_accounts
+from yorisoi.cases import demo as cases_demo
 from yorisoi.directory.models import Agency
 from yorisoi.people import demo
 
@@ -31,13 +32,18 @@ class Command(BaseCommand):
         # tells every viewer that the person is fictional. No extra column or table needed.
         if demo.population_exists():
             self.stdout.write("架空の市民はすでに作成済みです（変更なし）。")
-            return
-        counts = demo.generate_population(households=households, seed=seed)
-        # Fresh planner statistics after a bulk load. SQLite has none until ANALYZE runs, and
-        # without them it reads every row of the agency (the R6 filter's index) to search a
-        # name instead of using the name-key indexes (bench/person_search.py measures this).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.stdout.write(
-            f"架空の市民: 世帯 {counts['households']} 件、本人 {counts['people']} 人を作成しました。"
-        )
+        else:
+            counts = demo.generate_population(households=households, seed=seed)
+            # Fresh planner statistics after a bulk load. SQLite has none until ANALYZE runs,
+            # and without them it reads every row of the agency (the R6 filter's index) to
+            # search a name instead of using the name-key indexes (bench/person_search.py).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(
+                f"架空の市民: 世帯 {counts['households']} 件、本人 {counts['people']} 人を"
+                "作成しました。"
+            )
+        # The plan's two worked examples, through the services (after the population: their
+        # people carry the demo mark too).
+        created = cases_demo.load_worked_examples()
+        self.stdout.write(f"計画の事例（ケース）: {created} 件作成")
