@@ -135,13 +135,22 @@ def person_detail(request, person_id):
     person = _visible_person(request.user, person_id)
     basis = access.person_basis(request.user, person)
     households = list(selectors.person_households(user=request.user, person=person))
+    cases = list(
+        access.visible_cases(request.user)
+        .filter(subjects__person=person)
+        .select_related("lead_agency")
+        .order_by("-opened_at")[:50]
+    )
     record(
         "person.viewed",
         actor=request.user,
         target=person,
         basis=basis,
         request=request,
-        data={"household_ids": [str(h.pk) for h in households]},
+        data={
+            "household_ids": [str(h.pk) for h in households],
+            "case_ids": [str(c.pk) for c in cases],
+        },
     )
     return render(
         request,
@@ -149,6 +158,7 @@ def person_detail(request, person_id):
         {
             "person": person,
             "households": households,
+            "cases": cases,
             "can_edit": access.can_edit_person(request.user, person),
         },
     )

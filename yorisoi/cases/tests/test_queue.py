@@ -116,3 +116,14 @@ def test_the_api_queue_lists_due_cases_and_action_items(hana, ichiro, tomoko):
     )
     body = client_for(ichiro).get("/api/v1/queue").json()
     assert [c["number"] for c in body["cases_due"]] == [case.number]
+
+
+def test_the_persons_page_lists_the_cases_the_reader_may_see(hana, ichiro, saki):
+    case = open_case(hana, ichiro)
+    father = case.subjects.order_by("pk").first().person
+    url = reverse("people:person_detail", args=[father.pk])
+    assert case.number in client_for(ichiro).get(url).content.decode()
+    # hana registered the father: she opens his record, but the case is not hers to read
+    assert client_for(hana).get(url).status_code == 200
+    assert case.number not in client_for(hana).get(url).content.decode()
+    assert client_for(saki).get(url).status_code == 404
