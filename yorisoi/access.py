@@ -93,6 +93,8 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:case_close": CASEWORK,
     "cases:case_suspend": CASEWORK,
     "cases:case_reopen": CASEWORK,
+    # audit: who saw a case (the coordinator answers disclosure requests; the view checks)
+    "audit:case_log": CASEWORK,
     # cases: meetings, assessments, plans
     "cases:my_meetings": CASE_READERS,
     "cases:meeting_create": CASEWORK,

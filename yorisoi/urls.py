@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("yorisoi.people.urls")),
     path("consultations/", include("yorisoi.intake.urls")),
     path("cases/", include("yorisoi.cases.urls")),
+    path("audit/", include("yorisoi.audit.urls")),
     path("notifications/", include("yorisoi.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

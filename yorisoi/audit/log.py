@@ -8,6 +8,8 @@ Payloads carry ids and counts only, never names, addresses or search terms.
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import AuditEvent
 
 # Legal or organisational basis on which personal data was read or disclosed.
@@ -17,6 +19,16 @@ BASIS_SUPPORT_MEETING = "art106_6_meeting"
 BASIS_COORDINATOR = "coordinator"
 BASIS_REFERRAL = "referral"  # a consultation handed to or shared with the agency (R2)
 BASIS_VOLUNTEER_REPORT = "own_report"
+
+# How each basis is named to the city answering a disclosure request (開示請求).
+BASIS_LABELS = {
+    BASIS_OWN_AGENCY: _("自機関の業務"),
+    BASIS_CONSENT: _("本人の同意"),
+    BASIS_SUPPORT_MEETING: _("支援会議（社会福祉法106条の6）"),
+    BASIS_COORDINATOR: _("多機関協働の調整（福祉総務課）"),
+    BASIS_REFERRAL: _("つなぎ・移管"),
+    BASIS_VOLUNTEER_REPORT: _("自分の報告"),
+}
 
 MAX_IDS = 200
 

@@ -1,0 +1,33 @@
+"""Who saw what (開示請求): the coordinator lists every read and change of a case with the
+legal basis of each; nobody else may open that list."""
+
+from django.urls import reverse
+
+from yorisoi.cases import services
+from yorisoi.cases.tests.world import consent_all, open_case
+from yorisoi.testing import client_for
+
+
+def test_the_coordinator_sees_who_read_the_case_and_on_which_basis(hana, ichiro, tomoko):
+    case = open_case(hana, ichiro)
+    services.involvement_add(actor=ichiro, case=case, agency=tomoko.agency, role="父の支援")
+    consent_all(ichiro, case)
+    from yorisoi import access
+    from yorisoi.audit.log import record
+
+    # a read by the involved agency, as the case page records it
+    record("case.viewed", actor=tomoko, target=case, basis=access.case_basis(tomoko, case))
+    page = client_for(ichiro).get(reverse("audit:case_log", args=[case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "tomoko" in html and "本人の同意" in html  # who, and the basis in words
+    assert "consent.recorded" in html and "case.opened" in html
+
+
+def test_only_the_coordinator_opens_the_trail(hana, ichiro, tomoko):
+    case = open_case(hana, ichiro)
+    services.involvement_add(actor=ichiro, case=case, agency=tomoko.agency, role="父の支援")
+    consent_all(ichiro, case)
+    url = reverse("audit:case_log", args=[case.pk])
+    assert client_for(tomoko).get(url).status_code == 404  # reads the case, not the trail
+    assert client_for(hana).get(url).status_code == 404
