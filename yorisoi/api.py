@@ -212,6 +212,7 @@ def _in_japanese(run):
 api.add_decorator(_name_the_route, mode="view")
 api.add_decorator(_in_japanese, mode="view")
 
+from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
@@ -221,3 +222,4 @@ api.add_router("/", directory_router)
 api.add_router("/", people_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
+api.add_router("/", audit_router)

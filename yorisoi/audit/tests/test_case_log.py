@@ -31,3 +31,12 @@ def test_only_the_coordinator_opens_the_trail(hana, ichiro, tomoko):
     url = reverse("audit:case_log", args=[case.pk])
     assert client_for(tomoko).get(url).status_code == 404  # reads the case, not the trail
     assert client_for(hana).get(url).status_code == 404
+
+
+def test_the_trail_over_the_api_for_the_coordinator_only(hana, ichiro, tomoko):
+    case = open_case(hana, ichiro)
+    url = f"/api/v1/cases/{case.pk}/access-log"
+    body = client_for(ichiro).get(url).json()
+    assert body["count"] >= 1
+    assert {"case.opened"} <= {e["action"] for e in body["items"]}
+    assert client_for(tomoko).get(url).status_code == 404
