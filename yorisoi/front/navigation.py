@@ -12,6 +12,7 @@ NAV_ITEMS = [
     (_("ホーム"), "front:home", "front:home"),
     (_("受付・つなぎ"), "intake:queue", "intake:"),
     (_("民生委員の報告"), "intake:volunteer_reports", "intake:volunteer_report"),
+    (pgettext_lazy("plural", "ケース"), "cases:case_list", "cases:"),
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),

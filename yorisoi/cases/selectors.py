@@ -1,0 +1,281 @@
+"""Reads of collaborative cases. Every query starts from access.visible_cases (R6); each
+function keeps a constant number of queries however long the list is."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from yorisoi import access
+from yorisoi.accounts.models import Role
+from yorisoi.audit.log import (
+    BASIS_CONSENT,
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+    BASIS_SUPPORT_MEETING,
+)
+
+from .models import (
+    ACTIVE_STATUSES,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+    Involvement,
+    ProgressRecord,
+    RecordKind,
+)
+
+STATUS_FILTERS = {
+    "active": _("進行中"),
+    "closed": _("終結・中断"),
+    "all": _("すべて"),
+}
+
+BASIS_LABELS = {
+    BASIS_OWN_AGENCY: _("主担当機関（自機関）"),
+    BASIS_COORDINATOR: _("福祉総務課（調整担当）"),
+    BASIS_CONSENT: _("同意にもとづく共有"),
+    BASIS_SUPPORT_MEETING: _("支援会議（守秘義務）にもとづく共有"),
+}
+
+
+# --- the list -------------------------------------------------------------------------------
+
+
+def case_list(*, user, status: str = "active", query: str = "") -> QuerySet:
+    """The cases `user` may read, by status ("active", "closed" = closed or suspended, "all")
+    and by case number or title. Names of people are not searched here: a case is found by
+    its own number or title."""
+    cases = access.visible_cases(user).select_related("lead_agency")
+    if status == "active":
+        cases = cases.filter(status__in=ACTIVE_STATUSES)
+    elif status == "closed":
+        cases = cases.filter(status__in=[CaseStatus.CLOSED, CaseStatus.SUSPENDED])
+    query = (query or "").strip()
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    return cases.order_by("next_action_on", "-opened_at", "pk")
+
+
+def bases_for(*, user, cases) -> dict:
+    """{case id: basis} for cases already known to be visible, in at most one query (the
+    same order of strength as access.case_basis)."""
+    cases = list(cases)
+    if user.role == Role.VOLUNTEER:
+        return {c.pk: BASIS_SUPPORT_MEETING for c in cases}
+    out, rest = {}, []
+    for case in cases:
+        if case.lead_agency_id == user.agency_id:
+            out[case.pk] = BASIS_OWN_AGENCY
+        elif user.role == Role.COORDINATOR:
+            out[case.pk] = BASIS_COORDINATOR
+        else:
+            rest.append(case.pk)
+    if rest:
+        consented = set(
+            access.consented_cases(user.agency_id)
+            .filter(
+                pk__in=rest,
+                involvements__agency_id=user.agency_id,
+                involvements__ended_on__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        for pk in rest:
+            out[pk] = BASIS_CONSENT if pk in consented else BASIS_SUPPORT_MEETING
+    return out
+
+
+# --- the progress record (支援経過記録) ----------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    """One line of the 支援経過記録, whatever it came from."""
+
+    at: datetime
+    kind: str
+    kind_label: str
+    agency: str
+    author: str
+    text: str
+    link: str = ""
+    agency_code: str = ""
+    record_id: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def timeline_kinds() -> list[tuple[str, str]]:
+    """The kinds the timeline filters by: progress-record kinds, case events, referrals."""
+    return (
+        [(f"record.{value}", label) for value, label in RecordKind.choices]
+        + [(f"event.{value}", label) for value, label in CaseEventKind.choices]
+        + [("referral", gettext("つなぎ（きっかけの相談）"))]
+    )
+
+
+def _url(name, *args) -> str:
+    # Some pages (meetings, plans) come with another part of the app; no link until they do.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+EVENT_LINKS = {
+    CaseEventKind.ASSESSMENT: "cases:assessment_detail",
+    CaseEventKind.PLAN: "cases:plan_detail",
+}
+
+
+def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[TimelineEntry]:
+    """支援経過記録: progress records, the case's events and the referrals of the consultation
+    it came from, newest first, as one list. `agency` is an agency code, `kind` one of
+    timeline_kinds(). Three queries at most, whatever the length (four with the origin)."""
+    if not access.visible_cases(user).filter(pk=case.pk).exists():
+        return []
+    entries: list[TimelineEntry] = []
+    record_kind = kind.removeprefix("record.") if kind.startswith("record.") else ""
+    event_kind = kind.removeprefix("event.") if kind.startswith("event.") else ""
+
+    if not kind or record_kind:
+        records = ProgressRecord.objects.filter(case=case).select_related("agency", "author")
+        if record_kind:
+            records = records.filter(kind=record_kind)
+        if agency:
+            records = records.filter(agency__code=agency)
+        for r in records:
+            entries.append(
+                TimelineEntry(
+                    at=r.occurred_at,
+                    kind=f"record.{r.kind}",
+                    kind_label=r.get_kind_display(),
+                    agency=str(r.agency),
+                    agency_code=r.agency.code,
+                    author=str(r.author),
+                    text=r.text,
+                    record_id=str(r.pk),
+                    extra={
+                        "editable": access.acts_for(user, r.agency_id) and case.is_active,
+                        "corrected": r.version > 1,
+                    },
+                )
+            )
+
+    if not kind or event_kind:
+        events = CaseEvent.objects.filter(case=case).select_related("agency", "actor")
+        if event_kind:
+            events = events.filter(kind=event_kind)
+        if agency:
+            events = events.filter(agency__code=agency)
+        for e in events:
+            text = e.text
+            if e.kind == CaseEventKind.STATUS and e.to_status:
+                before = CaseStatus(e.from_status).label if e.from_status else "－"
+                note = f"（{e.text}）" if e.text else ""
+                text = f"{before} → {CaseStatus(e.to_status).label}{note}"
+            link = ""
+            if e.meeting_id:
+                link = _url("cases:meeting_detail", e.meeting_id)
+            elif e.kind in EVENT_LINKS:
+                link = _url(EVENT_LINKS[e.kind], case.pk)
+            entries.append(
+                TimelineEntry(
+                    at=e.at,
+                    kind=f"event.{e.kind}",
+                    kind_label=e.get_kind_display(),
+                    agency=str(e.agency) if e.agency_id else "",
+                    agency_code=e.agency.code if e.agency_id else "",
+                    author=str(e.actor),
+                    text=text,
+                    link=link,
+                )
+            )
+
+    if case.origin_id and (not kind or kind == "referral"):
+        from yorisoi.intake.models import Referral
+
+        referrals = Referral.objects.filter(consultation_id=case.origin_id).select_related(
+            "from_agency", "to_agency", "sent_by"
+        )
+        if agency:
+            referrals = referrals.filter(Q(from_agency__code=agency) | Q(to_agency__code=agency))
+        referrals = list(referrals)
+        link = ""
+        if referrals and access.visible_consultations(user).filter(pk=case.origin_id).exists():
+            link = reverse("intake:consultation_detail", args=[case.origin_id])
+        for r in referrals:
+            text = gettext("%(from)s → %(to)s（%(kind)s、%(status)s）: %(reason)s") % {
+                "from": r.from_agency,
+                "to": r.to_agency,
+                "kind": r.get_kind_display(),
+                "status": r.get_status_display(),
+                "reason": r.reason,
+            }
+            if r.decline_reason:
+                text += "\n" + gettext("受け入れできない理由: %(reason)s") % {
+                    "reason": r.decline_reason
+                }
+            entries.append(
+                TimelineEntry(
+                    at=r.sent_at,
+                    kind="referral",
+                    kind_label=gettext("つなぎ"),
+                    agency=str(r.from_agency),
+                    agency_code=r.from_agency.code,
+                    author=str(r.sent_by),
+                    text=text,
+                    link=link,
+                )
+            )
+
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+# --- the case page --------------------------------------------------------------------------
+
+
+def sharing_basis(case) -> dict:
+    """情報共有の根拠 at a glance: each subject's active consents, the active 支援会議 that
+    cover the case (sharing not ended) and one overall word."""
+    from yorisoi.directory.models import LegalMeetingType
+
+    subjects = list(case.subjects.select_related("person").order_by("pk"))
+    consents = list(
+        case.consents.filter(withdrawn_at__isnull=True)
+        .select_related("obtained_by")
+        .prefetch_related("agencies")
+    )
+    rows = []
+    for subject in subjects:
+        mine = [c for c in consents if c.person_id == subject.person_id]
+        rows.append({"person": subject.person, "consents": mine})
+    meetings = list(
+        case.meetings.filter(
+            kind__legal_type=LegalMeetingType.SUPPORT_MEETING, sharing_ended_at__isnull=True
+        ).select_related("kind")
+    )
+    if rows and all(r["consents"] for r in rows):
+        overall = "consent"
+    elif meetings:
+        overall = "support_meeting"
+    else:
+        overall = "none"
+    return {"subjects": rows, "meetings": meetings, "overall": overall}
+
+
+def involvements(case) -> list:
+    return list(
+        Involvement.objects.filter(case=case)
+        .select_related("agency")
+        .order_by(F("ended_on").asc(nulls_first=True), "-is_lead", "started_on", "pk")
+    )
+
+
+def is_overdue(case) -> bool:
+    return case.is_active and case.next_action_on < timezone.localdate()

@@ -1,0 +1,712 @@
+"""Screens for collaborative cases (多機関協働): list, open, the case page, involved agencies,
+tracks, consent (R4), the support decision and the progress record (支援経過記録).
+
+Thin: parse, call a service or selector, render. Who may read a case is access.py's (R6): a
+case the user may not read is "not found", exactly like a missing id. Every read of case
+content is audited with its legal basis.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yorisoi import access
+from yorisoi.accounts.models import Role
+from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, BASIS_SUPPORT_MEETING, record
+from yorisoi.directory.models import Agency
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.intake.models import Outcome
+
+from . import selectors, services
+from .forms import (
+    CaseEditForm,
+    CaseLeadForm,
+    CaseMoveForm,
+    CaseOpenForm,
+    CaseSearchForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    InvolvementForm,
+    RecordForm,
+    TimelineFilterForm,
+    TrackForm,
+)
+from .models import CASE_TRANSITIONS, Case, Consent, Involvement, ProgressRecord, Track
+
+PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 30
+DETAIL_TIMELINE = 10
+
+
+# --- lookups: everything starts from what the user may read (R6) ----------------------------
+
+
+def _visible_case(user, case_id) -> Case:
+    case = (
+        access.visible_cases(user)
+        .select_related("lead_agency", "household", "origin")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _visible(model, user, pk, *related):
+    obj = (
+        model.objects.filter(pk=pk, case__in=access.visible_cases(user))
+        .select_related("case", *related)
+        .first()
+    )
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _rights(user, case, what=None) -> access.CaseAccess:
+    rights = access.case_access(user, case)
+    if not rights.read:
+        raise Http404
+    if what and not getattr(rights, what):
+        raise PermissionDenied
+    return rights
+
+
+def _viewed(request, case, rights, action="case.viewed", **kwargs):
+    record(action, actor=request.user, target=case, basis=rights.basis, request=request, **kwargs)
+
+
+def _to_case(case_id):
+    return redirect("cases:case_detail", case_id=case_id)
+
+
+def _status(request):
+    return 422 if request.method == "POST" else 200
+
+
+# --- the list -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_list(request):
+    """GET: status and page only. The text search is POSTed: it may hold a name."""
+    user = request.user
+    form = CaseSearchForm(request.POST or None)
+    status = request.GET.get("status", "active")
+    query, page_number = "", request.GET.get("page") or 1
+    if request.method == "POST" and form.is_valid():
+        query = form.cleaned_data["q"]
+        status = form.cleaned_data["status"] or status
+        page_number = form.cleaned_data["page"] or 1
+    if status not in selectors.STATUS_FILTERS:
+        status = "active"
+    page = Paginator(
+        selectors.case_list(user=user, status=status, query=query), PAGE_SIZE
+    ).get_page(page_number)
+    cases = list(page.object_list)
+    bases = selectors.bases_for(user=user, cases=cases)
+    today = timezone.localdate()
+    rows = [
+        {
+            "case": c,
+            "basis": selectors.BASIS_LABELS.get(bases.get(c.pk), ""),
+            "overdue": c.is_active and c.next_action_on < today,
+        }
+        for c in cases
+    ]
+    if user.role == Role.VOLUNTEER:
+        basis = BASIS_SUPPORT_MEETING
+    elif access.is_coordinator(user):
+        basis = BASIS_COORDINATOR
+    else:
+        basis = BASIS_OWN_AGENCY
+    record(
+        "case.listed",
+        actor=user,
+        request=request,
+        ids=[c.pk for c in cases],
+        basis=basis,
+        data={"bases": {str(pk): b for pk, b in bases.items()}},
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": list(selectors.STATUS_FILTERS.items()),
+            "searched": bool(query),
+            "can_open": access.is_coordinator(user),
+        },
+    )
+
+
+# --- opening a case -------------------------------------------------------------------------
+
+
+def _origin(user, consultation_id):
+    try:
+        consultation = (
+            access.held_consultations(user)
+            .filter(pk=consultation_id, outcome=Outcome.ESCALATED, closed_at__isnull=True)
+            .select_related("person", "household")
+            .first()
+        )
+    except ValidationError:  # not a UUID
+        consultation = None
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+@require_http_methods(["GET", "POST"])
+def case_open(request):
+    """多機関協働: only the coordinating division opens a case (services.case_open says so
+    too); from an escalated consultation it holds, or directly."""
+    user = request.user
+    if not access.is_coordinator(user):
+        raise PermissionDenied
+    origin = None
+    if request.method == "GET" and request.GET.get("consultation"):
+        origin = _origin(user, request.GET["consultation"])
+        initial = {
+            "summary": origin.summary,
+            "consultation": origin.pk,
+            "household": origin.household_id,
+            # With a household, leaving 本人 empty makes every member a subject.
+            "persons": [origin.person_id] if origin.person_id and not origin.household_id else [],
+        }
+    else:
+        initial = {}
+    initial.setdefault("lead_agency", user.agency_id)
+    initial.setdefault("next_action_on", timezone.localdate())
+    form = CaseOpenForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        origin = data["consultation"]
+        try:
+            case = services.case_open(
+                actor=user,
+                title=data["title"],
+                persons=list(data["persons"]),
+                household=data["household"],
+                origin=origin,
+                lead_agency=data["lead_agency"],
+                lead_role=data["lead_role"],
+                summary=data["summary"],
+                next_action_on=data["next_action_on"],
+                request=request,
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, gettext("ケース %(number)s を開始しました。") % {"number": case.number}
+            )
+            return _to_case(case.pk)
+    elif request.method == "POST":
+        origin = form.cleaned_data.get("consultation")
+    return render(
+        request,
+        "cases/case_open.html",
+        {"form": form, "origin": origin},
+        status=_status(request),
+    )
+
+
+# --- the case page --------------------------------------------------------------------------
+
+
+def case_detail(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    rights = _rights(user, case)
+    casework = user.role != Role.VOLUNTEER
+    timeline = selectors.case_timeline(user=user, case=case)
+    context = {
+        "case": case,
+        "rights": rights,
+        "basis_label": selectors.BASIS_LABELS.get(rights.basis, ""),
+        "casework": casework,
+        "overdue": selectors.is_overdue(case),
+        "sharing": selectors.sharing_basis(case),
+        "involvements": selectors.involvements(case),
+        "tracks": list(case.tracks.order_by("started_on", "pk")),
+        "timeline": timeline[:DETAIL_TIMELINE],
+        "timeline_more": len(timeline) > DETAIL_TIMELINE,
+        "move_form": _move_form(case) if rights.edit else None,
+        "can_decide_support": rights.meetings and case.support_decided_on is None,
+    }
+    if casework:
+        context.update(
+            consents=list(
+                case.consents.select_related("person", "obtained_by").prefetch_related("agencies")
+            ),
+            latest_plan=services.latest_plan(case),
+            latest_assessment=services.latest_assessment(case),
+            action_items=list(
+                case.action_items.filter(done_at__isnull=True).select_related("owner_agency")
+            ),
+            can_read_scans=_may_read_scans(rights),
+            origin_visible=bool(
+                case.origin_id
+                and access.visible_consultations(user).filter(pk=case.origin_id).exists()
+            ),
+        )
+    _viewed(request, case, rights)
+    return render(request, "cases/case_detail.html", context)
+
+
+def _move_form(case):
+    """Only the manual moves the state machine allows from here (CASE_TRANSITIONS)."""
+    form = CaseMoveForm()
+    allowed = CASE_TRANSITIONS.get(case.status, set())
+    form.fields["to_status"].choices = [
+        (value, label) for value, label in form.fields["to_status"].choices if value in allowed
+    ]
+    return form if form.fields["to_status"].choices else None
+
+
+def _conflict_context(exc):
+    return {"conflict": exc.message, "changes": exc.changes}
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, case_id):
+    """R7: the hidden version; if someone saved first, nothing is overwritten and their
+    change is shown next to what the user typed."""
+    user = request.user
+    case = _visible_case(user, case_id)
+    rights = _rights(user, case, "edit")
+    version, extra = case.version, {}
+    initial = {"title": case.title, "summary": case.summary, "next_action_on": case.next_action_on}
+    form = CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                actor=user, case=_as_seen(case, request), version=seen_version(request),
+                request=request, **form.cleaned_data,
+            )  # fmt: skip
+        except ConcurrentEditError as exc:
+            extra = _conflict_context(exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("ケースを更新しました。"))
+            return _to_case(case.pk)
+    if request.method == "GET":
+        _viewed(request, case, rights)
+    return render(
+        request,
+        "cases/case_edit.html",
+        {"case": case, "form": form, "version": version, **extra},
+        status=_status(request),
+    )
+
+
+def _as_seen(obj, request):
+    """The record as the editor saw it (the version in the form), from its history, so that
+    a conflict lists what the other person changed since (R7)."""
+    version = seen_version(request)
+    if version == obj.version:
+        return obj
+    old = obj.history.filter(version=version).order_by("-history_id").first()
+    return obj if old is None else old.instance
+
+
+@require_POST
+def case_move(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "edit")
+    form = CaseMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_move(
+                actor=user, case=case, version=seen_version(request), request=request,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, gettext("ケースの状態を変えました。"))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return _to_case(case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def case_lead(request, case_id):
+    """R3: exactly one lead agency; the old lead stays involved."""
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "edit")
+    form = CaseLeadForm(request.POST or None, exclude=[case.lead_agency_id])
+    extra = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_set_lead(
+                actor=user, case=case, version=seen_version(request), request=request,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ConcurrentEditError as exc:
+            extra = _conflict_context(exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("主担当機関を変更しました。"))
+            return _to_case(case.pk)
+    return render(
+        request,
+        "cases/case_lead.html",
+        {"case": case, "form": form, "version": case.version, **extra},
+        status=_status(request),
+    )
+
+
+@require_POST
+def support_decision(request, case_id):
+    """支援決定: the municipality decides to support; a 重層的支援会議 needs it first."""
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "meetings")
+    try:
+        services.support_decision_record(actor=user, case=case, request=request)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("支援決定を記録しました。"))
+    return _to_case(case.pk)
+
+
+# --- involved agencies and tracks ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def involvement_add(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "edit")
+    involved = case.involvements.filter(ended_on__isnull=True).values_list("agency_id", flat=True)
+    form = InvolvementForm(request.POST or None, exclude=list(involved))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_add(actor=user, case=case, request=request, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("関係機関を追加しました。"))
+            return _to_case(case.pk)
+    return render(
+        request,
+        "cases/involvement_form.html",
+        {"case": case, "form": form, "editing": False},
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def involvement_edit(request, involvement_id):
+    user = request.user
+    involvement = _visible(Involvement, user, involvement_id, "agency")
+    case = involvement.case
+    _rights(user, case, "edit")
+    initial = {
+        "role": involvement.role,
+        "contact_name": involvement.contact_name,
+        "contact_phone": involvement.contact_phone,
+    }
+    form = InvolvementForm(request.POST or None, initial=initial, editing=True)
+    version, extra = involvement.version, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_update(
+                actor=user, involvement=_as_seen(involvement, request), version=seen_version(request), request=request,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ConcurrentEditError as exc:
+            extra = _conflict_context(exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("役割分担を更新しました。"))
+            return _to_case(case.pk)
+    return render(
+        request,
+        "cases/involvement_form.html",
+        {
+            "case": case,
+            "form": form,
+            "editing": True,
+            "involvement": involvement,
+            "version": version,
+            **extra,
+        },
+        status=_status(request),
+    )
+
+
+@require_POST
+def involvement_end(request, involvement_id):
+    user = request.user
+    involvement = _visible(Involvement, user, involvement_id, "agency")
+    _rights(user, involvement.case, "edit")
+    try:
+        services.involvement_end(actor=user, involvement=involvement, request=request)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            gettext("%(agency)s の関わりを終えました。") % {"agency": involvement.agency},
+        )
+    return _to_case(involvement.case_id)
+
+
+@require_http_methods(["GET", "POST"])
+def track_start(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "edit")
+    form = TrackForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.track_start(actor=user, case=case, request=request, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("事業の利用を開始しました。"))
+            return _to_case(case.pk)
+    return render(
+        request, "cases/track_form.html", {"case": case, "form": form}, status=_status(request)
+    )
+
+
+@require_POST
+def track_end(request, track_id):
+    user = request.user
+    track = _visible(Track, user, track_id)
+    _rights(user, track.case, "edit")
+    try:
+        services.track_end(actor=user, track=track, request=request)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("事業の利用を終了しました。"))
+    return _to_case(track.case_id)
+
+
+# --- consent (R4) ---------------------------------------------------------------------------
+
+
+def _may_read_scans(rights) -> bool:
+    return rights.consent or rights.basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "consent")
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        case=case,
+        initial={"given_on": timezone.localdate(), "method": "written"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        scan = data.pop("scan")
+        if scan is not None:
+            data.update(scan=scan.read(), scan_name=scan.name, scan_type=scan.content_type)
+        try:
+            services.consent_record(actor=user, case=case, request=request, **data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("同意を記録しました。"))
+            return _to_case(case.pk)
+    return render(
+        request, "cases/consent_form.html", {"case": case, "form": form}, status=_status(request)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, consent_id):
+    """R4: the withdrawal keeps the history and takes effect at once."""
+    user = request.user
+    consent = _visible(Consent, user, consent_id, "person")
+    case = consent.case
+    _rights(user, case, "consent")
+    form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=user, consent=consent, request=request, **form.cleaned_data
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("同意の撤回を記録しました。"))
+            return _to_case(case.pk)
+    return render(
+        request,
+        "cases/consent_withdraw.html",
+        {"case": case, "consent": consent, "form": form},
+        status=_status(request),
+    )
+
+
+def consent_scan(request, consent_id):
+    """The scanned consent form: only for those who steer the case or record consent."""
+    user = request.user
+    consent = _visible(Consent, user, consent_id)
+    rights = access.case_access(user, consent.case)
+    if not rights.read or not _may_read_scans(rights) or consent.scan is None:
+        raise Http404
+    record("consent.scan_viewed", actor=user, target=consent, basis=rights.basis, request=request)
+    response = HttpResponse(bytes(consent.scan), content_type=consent.scan_type)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        consent.scan_type, "bin"
+    )
+    # An opaque file name: the uploaded one may carry the person's name.
+    response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the progress record (支援経過記録) ----------------------------------------------------
+
+
+def timeline(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    rights = _rights(user, case)
+    flat = selectors.timeline_kinds()
+    kinds = [
+        (gettext("支援経過記録"), [k for k in flat if k[0].startswith("record.")]),
+        (gettext("ケースの出来事"), [k for k in flat if k[0].startswith("event.")]),
+        (gettext("きっかけの相談"), [k for k in flat if k[0] == "referral"]),
+    ]
+    agencies = list(
+        Agency.objects.filter(pk__in=case.involvements.values("agency_id")).values_list(
+            "code", "name"
+        )
+    )
+    form = TimelineFilterForm(request.GET or None, kinds=kinds, agencies=agencies)
+    agency, kind = "", ""
+    if form.is_bound and form.is_valid():
+        agency, kind = form.cleaned_data["agency"], form.cleaned_data["kind"]
+    entries = selectors.case_timeline(user=user, case=case, agency=agency, kind=kind)
+    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _viewed(request, case, rights, "case.timeline_viewed")
+    query = "&".join(f"{k}={v}" for k, v in (("agency", agency), ("kind", kind)) if v)
+    return render(
+        request,
+        "cases/timeline.html",
+        {
+            "case": case,
+            "rights": rights,
+            "form": form,
+            "page": page,
+            "entries": page.object_list,
+            "filter_query": query,
+            "casework": user.role != Role.VOLUNTEER,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_add(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "record")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = RecordForm(request.POST or None, initial={"occurred_at": now, "kind": "visit"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_add(actor=user, case=case, request=request, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("支援経過記録を書きました。"))
+            return redirect("cases:timeline", case_id=case.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "editing": False},
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, record_id):
+    """A correction by the writing agency; the earlier wording stays in the history (R7)."""
+    user = request.user
+    entry = _visible(ProgressRecord, user, record_id, "agency")
+    case = entry.case
+    rights = _rights(user, case, "record")
+    if not access.acts_for(user, entry.agency_id):
+        raise PermissionDenied
+    initial = {
+        "kind": entry.kind,
+        "occurred_at": timezone.localtime(entry.occurred_at).replace(second=0, microsecond=0),
+        "text": entry.text,
+    }
+    form = RecordForm(request.POST or None, initial=initial)
+    version, extra = entry.version, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correct(
+                actor=user, entry=_as_seen(entry, request), version=seen_version(request), request=request,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ConcurrentEditError as exc:
+            extra = _conflict_context(exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("記録を訂正しました。以前の内容は履歴に残ります。"))
+            return redirect("cases:timeline", case_id=case.pk)
+    if request.method == "GET":
+        _viewed(request, case, rights)
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "editing": True, "entry": entry, "version": version, **extra},
+        status=_status(request),
+    )
