@@ -473,7 +473,8 @@ class CaseAccess:
     edit: bool = False  # title, summary, next action, involved agencies, tracks
     record: bool = False  # add progress records, mark own action items done
     assess: bool = False  # write a new assessment version
-    consent: bool = False  # record or withdraw consent
+    consent: bool = False  # record consent (on an active case)
+    withdraw_consent: bool = False  # record a withdrawal: also on a closed case (R4)
     meetings: bool = False  # the secretariat: meetings, minutes, plans, closure (福祉総務課)
 
     @property
@@ -495,6 +496,7 @@ def case_access(user, case) -> CaseAccess:
         record=active and casework,
         assess=active and basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR, BASIS_CONSENT),
         consent=active and steering,
+        withdraw_consent=steering,
         meetings=coordinator,
     )
 

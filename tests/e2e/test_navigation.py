@@ -6,7 +6,16 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-CASEWORK_MENU = ["ホーム", "受付・つなぎ", "本人", "世帯", "お知らせ", "APIトークン"]
+CASEWORK_MENU = [
+    "ホーム",
+    "受付・つなぎ",
+    "ケース",
+    "参加する会議",
+    "本人",
+    "世帯",
+    "お知らせ",
+    "APIトークン",
+]
 NO_RECORDS_MENU = ["ホーム", "APIトークン"]
 
 EXPECTED_MENU = {
@@ -14,7 +23,7 @@ EXPECTED_MENU = {
     "masaki": CASEWORK_MENU,  # manager at the same centre
     "ichiro": CASEWORK_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
-    "kazuko": ["ホーム", "民生委員の報告", "APIトークン"],  # 民生委員: own reports only
+    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],  # 民生委員
     "ken": NO_RECORDS_MENU,  # analyst: aggregates only
     "osamu": [*NO_RECORDS_MENU, "管理画面"],  # administrator: users and master data
 }

@@ -76,8 +76,9 @@ def _require(allowed: bool, message: str, code: str = "forbidden"):
 
 
 def _access(actor, case, what: str) -> access.CaseAccess:
-    """The actor's rights on the case; a case they may not read does not exist for them."""
-    rights = access.case_access(actor, case)
+    """The actor's rights on the case as it is now (read afresh: a stale copy must not grant
+    its old rights); a case they may not read does not exist for them."""
+    rights = access.case_access(actor, Case.objects.get(pk=case.pk))
     if not rights.read:
         raise Case.DoesNotExist
     _require(getattr(rights, what), _("この操作はできません（権限がありません）。"))
@@ -89,9 +90,16 @@ def _locked(case: Case, version: int | None = None) -> Case:
     if version is not None and current.version != version:
         raise ConcurrentEditError(
             _("ほかの人が先にこのケースを更新しました。最新の内容を確認してください。"),
-            changes=_changes(case, current, CASE_FIELDS),
+            changes=_changes(_seen_version(case, current, version), current, CASE_FIELDS),
         )
     return current
+
+
+def _seen_version(given, current, version):
+    """The record as it was at the version the editor saw, from its history (R7); the object
+    the caller passed when the history has no such version."""
+    row = current.history.filter(version=version).order_by("-history_date").first()
+    return row if row is not None else given
 
 
 def _changes(seen, current, fields) -> list[dict]:
@@ -356,7 +364,7 @@ def involvement_update(
     if current.version != version:
         raise ConcurrentEditError(
             _("ほかの人が先に役割分担を更新しました。最新の内容を確認してください。"),
-            changes=_changes(involvement, current, allowed),
+            changes=_changes(_seen_version(involvement, current, version), current, allowed),
         )
     _require(current.is_active, _("関わりを終えた機関の役割は変更できません。"), "ended")
     for key, value in fields.items():
@@ -494,7 +502,7 @@ def consent_record(
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on=None, note="", request=None):
     """R4: a withdrawal keeps the history and takes effect from this moment: access.py stops
     opening the case to other agencies on this consent at once."""
-    rights = _access(actor, consent.case, "consent")
+    rights = _access(actor, consent.case, "withdraw_consent")
     current = Consent.objects.select_for_update().get(pk=consent.pk)
     _require(current.is_active, _("この同意はすでに撤回されています。"), "withdrawn")
     current.withdrawn_at = timezone.now()
@@ -576,11 +584,24 @@ def meeting_schedule(
     meeting.full_clean()
     meeting.save()
     for user in dict.fromkeys(participants):
+        _require_participant_role(user)
         _participant_add(meeting, user=user)
     _event(current, actor, CaseEventKind.MEETING, str(meeting), meeting=meeting)
     _touch(current)
     _audit("meeting.scheduled", actor=actor, target=meeting, rights=rights, request=request)
     return meeting
+
+
+PARTICIPANT_ROLES = (Role.STAFF, Role.MANAGER, Role.COORDINATOR, Role.VOLUNTEER)
+
+
+def _require_participant_role(user):
+    """Analysts and administrators never sit in a case meeting (R6)."""
+    _require(
+        user.is_active and user.role in PARTICIPANT_ROLES,
+        _("この利用者は会議の参加者にできません。"),
+        "not_a_participant_role",
+    )
 
 
 def _participant_add(meeting, *, user=None, name="", organisation="") -> MeetingParticipant:
@@ -605,11 +626,7 @@ def meeting_participant_add(
     if user is None and not name.strip():
         raise ValidationError({"name": _("参加者を選ぶか、氏名を入力してください。")})
     if user is not None:
-        _require(
-            user.is_active and user.role in (Role.STAFF, Role.MANAGER, Role.COORDINATOR,
-                                             Role.VOLUNTEER),
-            _("この利用者は会議の参加者にできません。"),
-        )  # fmt: skip
+        _require_participant_role(user)
         _require(
             not meeting.participants.filter(user=user).exists(),
             _("この人はすでに参加者です。"),
@@ -629,6 +646,11 @@ def meeting_pledge(*, actor, participant: MeetingParticipant, request=None) -> M
     own = current.user_id is not None and current.user_id == actor.pk
     secretariat = current.user_id is None and access.is_coordinator(actor)
     _require(own or secretariat, _("誓約は参加者本人が行います。"))
+    _require(
+        current.meeting.kind.legal_type == LegalMeetingType.SUPPORT_MEETING,
+        _("守秘義務の誓約は支援会議の参加者が行います（重層的支援会議は本人の同意によります）。"),
+        "not_a_support_meeting",
+    )
     _require(current.pledged_at is None, _("誓約はすでに記録されています。"), "pledged")
     _require(
         current.meeting.sharing_ended_at is None,
@@ -661,7 +683,7 @@ def meeting_record(
     if current.version != version:
         raise ConcurrentEditError(
             _("ほかの人が先にこの会議の記録を更新しました。最新の内容を確認してください。"),
-            changes=_changes(meeting, current, MINUTES_FIELDS),
+            changes=_changes(_seen_version(meeting, current, version), current, MINUTES_FIELDS),
         )
     for key, value in fields.items():
         setattr(current, key, value)
@@ -1037,7 +1059,7 @@ def record_correct(*, actor, entry: ProgressRecord, version: int, request=None, 
     if current.version != version:
         raise ConcurrentEditError(
             _("ほかの人が先にこの記録を訂正しました。最新の内容を確認してください。"),
-            changes=_changes(entry, current, allowed),
+            changes=_changes(_seen_version(entry, current, version), current, allowed),
         )
     for key, value in fields.items():
         setattr(current, key, value)

@@ -258,6 +258,7 @@ def case_detail(request, case_id):
             action_items=list(
                 case.action_items.filter(done_at__isnull=True).select_related("owner_agency")
             ),
+            meetings=list(case.meetings.select_related("kind").order_by("-held_at")),
             can_read_scans=_may_read_scans(rights),
             origin_visible=bool(
                 case.origin_id

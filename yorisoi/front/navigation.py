@@ -13,6 +13,7 @@ NAV_ITEMS = [
     (_("受付・つなぎ"), "intake:queue", "intake:"),
     (_("民生委員の報告"), "intake:volunteer_reports", "intake:volunteer_report"),
     (pgettext_lazy("plural", "ケース"), "cases:case_list", "cases:"),
+    (pgettext_lazy("plural", "参加する会議"), "cases:my_meetings", "cases:my_meetings"),
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),
@@ -21,10 +22,14 @@ NAV_ITEMS = [
 
 
 def items_for(user, current_view_name=""):
+    allowed = [item for item in NAV_ITEMS if access.route_allows(user, item[1])]
+    # The current item is the one with the longest matching prefix ("cases:my_meetings" is
+    # 参加する会議, any other "cases:" page is ケース).
+    matching = [prefix for _, _, prefix in allowed if current_view_name.startswith(prefix)]
+    current = max(matching, key=len, default=None)
     items = [
-        {"label": label, "url": reverse(route), "current": current_view_name.startswith(prefix)}
-        for label, route, prefix in NAV_ITEMS
-        if access.route_allows(user, route)
+        {"label": label, "url": reverse(route), "current": prefix == current}
+        for label, route, prefix in allowed
     ]
     if access.can_manage_master_data(user):
         items.append({"label": _("管理画面"), "url": reverse("admin:index"), "current": False})
