@@ -144,6 +144,8 @@ ROUTES: dict[str, frozenset | str] = {
     "api:queue": CASEWORK,
     "api:volunteer_report_create": VOLUNTEER,
     "api:volunteer_report_list": VOLUNTEER,
+    "api:notification_list": CASEWORK,  # own only
+    "api:notification_mark_read": CASEWORK,
     "api:case_access_log": CASEWORK,  # the coordinator only (the endpoint checks)
     # API: cases (多機関協働)
     "api:case_list": CASE_READERS,

@@ -216,6 +216,7 @@ from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
+from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402
 
 api.add_router("/", directory_router)
@@ -223,3 +224,4 @@ api.add_router("/", people_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
 api.add_router("/", audit_router)
+api.add_router("/", notifications_router)

@@ -20,6 +20,7 @@ from yorisoi.audit.log import BASIS_COORDINATOR, record
 from yorisoi.directory.models import LegalMeetingType
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.intake.models import Outcome
+from yorisoi.notifications import services as notify
 
 from .models import (
     CASE_TRANSITIONS,
@@ -583,9 +584,11 @@ def meeting_schedule(
     )
     meeting.full_clean()
     meeting.save()
-    for user in dict.fromkeys(participants):
+    participants = list(dict.fromkeys(participants))
+    for user in participants:
         _require_participant_role(user)
         _participant_add(meeting, user=user)
+    notify.meeting_invited(meeting, participants)
     _event(current, actor, CaseEventKind.MEETING, str(meeting), meeting=meeting)
     _touch(current)
     _audit("meeting.scheduled", actor=actor, target=meeting, rights=rights, request=request)
@@ -633,6 +636,8 @@ def meeting_participant_add(
             "already_participant",
         )
     participant = _participant_add(meeting, user=user, name=name, organisation=organisation)
+    if user is not None:
+        notify.meeting_invited(meeting, [user])
     _audit("meeting.participant_added", actor=actor, target=meeting, rights=rights, request=request)
     return participant
 
@@ -729,6 +734,7 @@ def action_item_add(
     )
     item.full_clean()
     item.save()
+    notify.action_item_assigned(item)
     _audit("action_item.added", actor=actor, target=meeting, rights=rights, request=request)
     return item
 

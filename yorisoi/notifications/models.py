@@ -12,6 +12,8 @@ class Kind(models.TextChoices):
     REFERRAL_DECLINED = "referral_declined", _("つなぎが受け入れられませんでした")
     REFERRAL_OVERDUE = "referral_overdue", _("回答期限を過ぎたつなぎがあります")
     ESCALATION_RECEIVED = "escalation_received", _("多機関協働への相談が届きました")
+    MEETING_INVITED = "meeting_invited", _("会議への参加依頼が届きました")
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", _("会議で決めた対応が自機関に割り当てられました")
 
 
 class Notification(models.Model):
@@ -24,6 +26,9 @@ class Notification(models.Model):
     )
     referral = models.ForeignKey(
         "intake.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "cases.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("日時"), default=timezone.now)
     read_at = models.DateTimeField(_("既読"), null=True, blank=True)

@@ -1,4 +1,6 @@
-"""Who hears about what (R2, R3). Called from intake.services inside their transactions."""
+"""Who hears about what (R2, R3). Called from intake.services and cases.services inside their
+transactions. A notification names a kind and ids; what it points to opens only to those who
+may read it (access.py)."""
 
 from django.utils import timezone
 
@@ -15,9 +17,15 @@ def _coordinators():
     return User.objects.filter(role=Role.COORDINATOR, is_active=True)
 
 
-def _notify(users, *, kind, consultation=None, referral=None):
+def _notify(users, *, kind, consultation=None, referral=None, meeting=None):
     Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, consultation=consultation, referral=referral)
+        Notification(
+            recipient=user,
+            kind=kind,
+            consultation=consultation,
+            referral=referral,
+            meeting=meeting,
+        )
         for user in users
     )
 
@@ -47,6 +55,22 @@ def consultation_escalated(consultation):
         _caseworkers(consultation.responsible_agency_id),
         kind=Kind.ESCALATION_RECEIVED,
         consultation=consultation,
+    )
+
+
+def meeting_invited(meeting, users):
+    """Participants with an account hear of the meeting (民生委員 find it under 参加する会議)."""
+    _notify(
+        [u for u in users if u.is_active and u.role in CASEWORK_ROLES],
+        kind=Kind.MEETING_INVITED,
+        meeting=meeting,
+    )
+
+
+def action_item_assigned(item):
+    """R3: the owning agency's caseworkers hear of a meeting's action item."""
+    _notify(
+        _caseworkers(item.owner_agency_id), kind=Kind.ACTION_ITEM_ASSIGNED, meeting=item.meeting
     )
 
 

@@ -1,0 +1,83 @@
+"""In-app notifications over HTTP: the same list and "mark read" as the お知らせ screen. A
+notification carries a kind and ids only; what it points to opens only to those who may read
+it (the consultation, referral or meeting routes check access themselves)."""
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
+
+from yorisoi.people.api import PageQuery, page_of
+
+from . import services
+
+router = Router(tags=["お知らせ"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(description="referral_received, referral_declined, referral_overdue, "
+                      "escalation_received, meeting_invited, action_item_assigned")  # fmt: skip
+    kind_label: str
+    consultation_id: UUID | None
+    referral_id: UUID | None
+    meeting_id: UUID | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPageOut(Schema):
+    items: list[NotificationOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class NotificationFilter(PageQuery):
+    unread: bool = Field(False, description="true なら未読だけ")
+
+
+class MarkReadIn(Schema):
+    ids: list[int] = Field(description="既読にするお知らせのID")
+
+
+class MarkReadOut(Schema):
+    marked: int = Field(description="既読にした件数（すでに既読・他人のものは数えない）")
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPageOut},
+    url_name="notification_list",
+    summary="自分宛てのお知らせ",
+)
+def notification_list(request, query: Query[NotificationFilter]):
+    """新しい順。"""
+    notifications = request.auth.notifications.all()
+    if query.unread:
+        notifications = notifications.filter(read_at__isnull=True)
+    page = page_of(notifications, query)
+    page["items"] = [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "kind_label": str(n.get_kind_display()),
+            "consultation_id": n.consultation_id,
+            "referral_id": n.referral_id,
+            "meeting_id": n.meeting_id,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in page["items"]
+    ]
+    return page
+
+
+@router.post(
+    "/notifications/read",
+    response={200: MarkReadOut},
+    url_name="notification_mark_read",
+    summary="お知らせを既読にする",
+)
+def notification_mark_read(request, payload: MarkReadIn):
+    return {"marked": services.mark_read(user=request.auth, notification_ids=payload.ids)}
