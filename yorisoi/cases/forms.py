@@ -210,7 +210,19 @@ class ConsentForm(JapaneseMessagesMixin, forms.Form):
         self.fields["person"].queryset = Person.objects.filter(
             pk__in=case.subjects.values("person_id")
         ).order_by("family_name_kana", "given_name_kana", "pk")
-        self.fields["person"].label_from_instance = lambda p: p.full_name
+        consented = set(
+            case.consents.filter(withdrawn_at__isnull=True).values_list("person_id", flat=True)
+        )
+        self.fields["person"].label_from_instance = lambda p: (
+            gettext("%(name)s（有効な同意あり）") % {"name": p.full_name}
+            if p.pk in consented
+            else p.full_name
+        )
+        # The first subject still without consent is the one being recorded, most likely.
+        if not self.is_bound and "person" not in self.initial:
+            waiting = self.fields["person"].queryset.exclude(pk__in=consented).first()
+            if waiting is not None:
+                self.initial["person"] = waiting.pk
         self.fields["agencies"].queryset = Agency.objects.filter(
             pk__in=case.involvements.filter(ended_on__isnull=True).values("agency_id")
         ).order_by("kind__order", "code")

@@ -326,10 +326,10 @@ class ActionRowForm(JapaneseMessagesMixin, forms.Form):
 
 
 GoalFormSet = forms.formset_factory(
-    GoalRowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+    GoalRowForm, extra=4, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
 )
 ActionFormSet = forms.formset_factory(
-    ActionRowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+    ActionRowForm, extra=4, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
 )
 
 

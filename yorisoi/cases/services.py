@@ -492,8 +492,9 @@ def consent_record(
     consent.save()
     if scope == ConsentScope.NAMED:
         consent.agencies.set(agencies)
-    _event(current, actor, CaseEventKind.CONSENT, _("同意を記録（%(method)s、%(scope)s）") % {
-        "method": consent.get_method_display(), "scope": consent.get_scope_display()})  # fmt: skip
+    _event(current, actor, CaseEventKind.CONSENT, _("%(person)s: 同意を記録（%(method)s、%(scope)s）") % {
+        "person": person, "method": consent.get_method_display(),
+        "scope": consent.get_scope_display()})  # fmt: skip
     _touch(current)
     _audit("consent.recorded", actor=actor, target=consent, rights=rights, request=request)
     return consent
@@ -512,7 +513,8 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on=None, note="", req
     current.withdrawal_recorded_by = actor
     current.full_clean()
     current.save()
-    _event(current.case, actor, CaseEventKind.CONSENT, _("同意の撤回を記録"))
+    _event(current.case, actor, CaseEventKind.CONSENT, _("%(person)s: 同意の撤回を記録") % {
+        "person": current.person})  # fmt: skip
     _touch(_locked(current.case))
     _audit("consent.withdrawn", actor=actor, target=current, rights=rights, request=request)
     return current

@@ -234,6 +234,7 @@ def case_detail(request, case_id):
     rights = _rights(user, case)
     casework = user.role != Role.VOLUNTEER
     timeline = selectors.case_timeline(user=user, case=case)
+    involvements = selectors.involvements(case)
     context = {
         "case": case,
         "rights": rights,
@@ -241,12 +242,23 @@ def case_detail(request, case_id):
         "casework": casework,
         "overdue": selectors.is_overdue(case),
         "sharing": selectors.sharing_basis(case),
-        "involvements": selectors.involvements(case),
+        "involvements": involvements,
+        # What the reader's own agency does here, at a glance (not for the lead: it steers).
+        "own_involvement": next(
+            (
+                i
+                for i in involvements
+                if i.is_active and not i.is_lead and i.agency_id == user.agency_id
+            ),
+            None,
+        ),
         "tracks": list(case.tracks.order_by("started_on", "pk")),
         "timeline": timeline[:DETAIL_TIMELINE],
         "timeline_more": len(timeline) > DETAIL_TIMELINE,
         "move_form": _move_form(case) if rights.edit else None,
         "can_decide_support": rights.meetings and case.support_decided_on is None,
+        # R5: plans, closure and suspension need a 重層的支援会議, which needs consent
+        "has_consent": services.has_active_consent(case),
     }
     if casework:
         context.update(

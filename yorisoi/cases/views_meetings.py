@@ -703,6 +703,7 @@ def plan_detail(request, case_id):
     if rights.meetings and plan is not None and case.is_active:
         review_meetings = list(
             case.meetings.filter(purpose__in=REVIEW_PURPOSES, kind__legal_type="multilayer_meeting")
+            .exclude(goal_reviews__isnull=False)  # a meeting rates the goals once
             .select_related("kind")
             .order_by("-held_at")[:5]
         )

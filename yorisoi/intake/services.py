@@ -59,8 +59,18 @@ def coordinating_agency() -> Agency:
 def consultation_create(
     *, actor, issues=(), main_issue=None, next_action_on=None, request=None, **fields
 ) -> Consultation:
-    """Any caseworker of any agency records any consultation (断らない相談)."""
+    """Any caseworker of any agency records any consultation (断らない相談).
+
+    A subject who belongs to exactly one household the actor may see brings that household
+    along, so that a case opened from it later can take in the whole household (多機関協働)."""
     _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
+    person = fields.get("person")
+    if person is not None and fields.get("household") is None:
+        households = list(
+            access.visible_households(actor).filter(memberships__person=person).distinct()[:2]
+        )
+        if len(households) == 1:
+            fields["household"] = households[0]
     consultation = Consultation(
         **fields,
         receiving_agency_id=actor.agency_id,

@@ -564,3 +564,17 @@ def test_case_templates_carry_no_inline_script_style_or_handlers():
     for path in mine:
         html = path.read_text()
         assert "style=" not in html and "<script" not in html and "onclick" not in html, path
+
+
+def test_without_consent_the_case_page_offers_no_plan_closure_or_suspension(hana, ichiro):
+    """R5: those are decided at a 重層的支援会議, which needs every subject's consent."""
+    case = open_case(hana, ichiro)
+    url = reverse("cases:case_detail", args=[case.pk])
+    page = client_for(ichiro).get(url).content.decode()
+    assert "開けるのは支援会議だけです" in page
+    assert reverse("cases:plan_create", args=[case.pk]) not in page
+    assert reverse("cases:case_close", args=[case.pk]) not in page
+    consent_all(ichiro, case)
+    page = client_for(ichiro).get(url).content.decode()
+    assert "開けるのは支援会議だけです" not in page
+    assert reverse("cases:plan_create", args=[case.pk]) in page

@@ -125,3 +125,10 @@ def test_a_volunteer_report_goes_to_the_coordinating_division(kazuko, ichiro, ha
     assert selectors.volunteer_status(report) == "being_handled"
     with pytest.raises(RuleViolation):
         services.volunteer_report_create(actor=hana, summary="x", subject_note="y")
+
+
+def test_a_subject_in_one_household_brings_the_household_along(hana):
+    from yorisoi.cases.tests.world import family
+
+    household, father, _son = family(hana)
+    assert consult(hana, person=father, subject_note="").household == household
