@@ -177,15 +177,6 @@ def _meeting_or_pledge_page(user, meeting_id):
     return meeting, rights, participation
 
 
-def _as_seen(row, version: int):
-    """The row as the caller saw it at `version`, from its history (R7): services compare it
-    with the saved row to list what the other person changed (`changes` of the 409)."""
-    if row.version == version:
-        return row
-    seen = row.history.filter(version=version).order_by("-history_date").first()
-    return seen.instance if seen is not None else row
-
-
 def _agency(code, *, field, errors, required=True):
     if not code:
         if required:
@@ -534,7 +525,7 @@ def case_update(request, case_id: UUID, payload: CaseUpdateIn):
     """送った項目だけを変えます（主担当機関と福祉総務課）。version が古ければ 409
     `concurrent_edit` と、相手が変えた項目（changes）を返します（R7）。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     for key in ("title", "summary"):
         if key in fields:
@@ -555,7 +546,7 @@ def case_move(request, case_id: UUID, payload: CaseMoveIn):
     """受付 → アセスメント → プラン作成 … と段階を進めます。終結・中断・支援開始は会議の決定で
     行うため 409 `needs_meeting`、ない遷移は 409 `invalid_transition` です。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     services.case_move(
         actor=user,
         case=case,
@@ -576,7 +567,7 @@ def case_move(request, case_id: UUID, payload: CaseMoveIn):
 def case_lead(request, case_id: UUID, payload: CaseLeadIn):
     """主担当機関はいつも1つです（R3）。前の主担当機関は役割を保ったまま関係機関に残ります。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     errors = {}
     agency = _agency(payload.agency, field="agency", errors=errors)
     _raise(errors)
@@ -626,7 +617,6 @@ def involvement_update(request, involvement_id: int, payload: InvolvementUpdateI
     """役割分担・担当者・連絡先を変えます。version が古ければ 409 `concurrent_edit`（changes つき）。"""
     user = request.auth
     row = _on_visible_case(Involvement.objects.select_related("case"), user, involvement_id)
-    row = _as_seen(row, payload.version)
     fields = {
         key: _text(value)
         for key, value in payload.model_dump(exclude_unset=True, exclude={"version"}).items()
@@ -876,7 +866,6 @@ def record_correct(request, record_id: UUID, payload: RecordCorrectIn):
     `concurrent_edit`（changes つき）。"""
     user = request.auth
     entry = _on_visible_case(ProgressRecord.objects.select_related("case"), user, record_id)
-    entry = _as_seen(entry, payload.version)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "text" in fields:
         fields["text"] = _text(fields["text"])
@@ -900,7 +889,7 @@ def case_close(request, case_id: UUID, payload: CloseIn):
     `needs_multilayer_meeting`、目的が違えば `wrong_purpose`、同意がなければ `no_consent`。
     終結時の評価（evaluation）は必須です。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     errors = {}
     meeting = _case_meeting(case, payload.meeting_id, errors=errors)
     _raise(errors)
@@ -920,7 +909,7 @@ def case_close(request, case_id: UUID, payload: CloseIn):
 def case_suspend(request, case_id: UUID, payload: SuspendIn):
     """中断は、目的が「中断の判断」の重層的支援会議で決めます（R5）。中断の理由は必須です。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     errors = {}
     meeting = _case_meeting(case, payload.meeting_id, errors=errors)
     _raise(errors)
@@ -941,7 +930,7 @@ def case_reopen(request, case_id: UUID, payload: ReopenIn):
     """終結・中断したケースを、履歴を保ったままアセスメントから再開します。進行中なら 409
     `case_active`。再開の理由は必須です。"""
     user = request.auth
-    case = _as_seen(_visible_case(user, case_id), payload.version)
+    case = _visible_case(user, case_id)
     services.case_reopen(
         actor=user, case=case, version=payload.version, reason=_text(payload.reason),
         next_action_on=payload.next_action_on, request=request,
@@ -1042,7 +1031,6 @@ def meeting_record(request, meeting_id: UUID, payload: MeetingRecordIn):
     （changes つき）。"""
     user = request.auth
     meeting = _readable_meeting(user, meeting_id)
-    meeting = _as_seen(meeting, payload.version)
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "held"})
     fields = {k: v if k == "held_at" else _text(v) for k, v in fields.items()}
     if "held_at" in fields and fields["held_at"] is None:

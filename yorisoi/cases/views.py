@@ -308,7 +308,7 @@ def case_edit(request, case_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(
-                actor=user, case=_as_seen(case, request), version=seen_version(request),
+                actor=user, case=case, version=seen_version(request),
                 request=request, **form.cleaned_data,
             )  # fmt: skip
         except ConcurrentEditError as exc:
@@ -328,16 +328,6 @@ def case_edit(request, case_id):
         {"case": case, "form": form, "version": version, **extra},
         status=_status(request),
     )
-
-
-def _as_seen(obj, request):
-    """The record as the editor saw it (the version in the form), from its history, so that
-    a conflict lists what the other person changed since (R7)."""
-    version = seen_version(request)
-    if version == obj.version:
-        return obj
-    old = obj.history.filter(version=version).order_by("-history_id").first()
-    return obj if old is None else old.instance
 
 
 @require_POST
@@ -453,7 +443,7 @@ def involvement_edit(request, involvement_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.involvement_update(
-                actor=user, involvement=_as_seen(involvement, request), version=seen_version(request), request=request,
+                actor=user, involvement=involvement, version=seen_version(request), request=request,
                 **form.cleaned_data,
             )  # fmt: skip
         except ConcurrentEditError as exc:
@@ -703,7 +693,7 @@ def record_edit(request, record_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_correct(
-                actor=user, entry=_as_seen(entry, request), version=seen_version(request), request=request,
+                actor=user, entry=entry, version=seen_version(request), request=request,
                 **form.cleaned_data,
             )  # fmt: skip
         except ConcurrentEditError as exc:

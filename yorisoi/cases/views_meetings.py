@@ -345,13 +345,6 @@ def meeting_print(request, meeting_id):
     )
 
 
-def _seen_meeting(meeting, version):
-    """The meeting as the editor saw it (from its history), so a conflict lists exactly what
-    the other person changed since (R7)."""
-    seen = meeting.history.filter(version=version).order_by("-history_date").first()
-    return seen.instance if seen is not None else meeting
-
-
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request, meeting_id):
     meeting, rights, _participant = _readable_meeting(request.user, meeting_id)
@@ -365,7 +358,7 @@ def meeting_minutes(request, meeting_id):
             try:
                 services.meeting_record(
                     actor=request.user,
-                    meeting=_seen_meeting(meeting, version),
+                    meeting=meeting,
                     version=version,
                     held=form.cleaned_data["held"],
                     request=request,
