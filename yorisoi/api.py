@@ -214,6 +214,7 @@ api.add_decorator(_in_japanese, mode="view")
 
 from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
+from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
@@ -223,5 +224,6 @@ api.add_router("/", directory_router)
 api.add_router("/", people_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
+api.add_router("/", meetings_router)
 api.add_router("/", audit_router)
 api.add_router("/", notifications_router)

@@ -30,23 +30,15 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from yorisoi import access
-from yorisoi.accounts.models import User
 from yorisoi.audit.log import (
     record,
 )
-from yorisoi.directory.models import Agency, Domain, LegalMeetingType, MeetingKind
-from yorisoi.errors import RuleViolation
+from yorisoi.directory.models import Agency, LegalMeetingType
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 from yorisoi.people.models import Person
 
 from . import selectors, services
 from .api_schemas import (
-    MINUTES,
-    ActionItemIn,
-    ActionItemOut,
-    AssessmentIn,
-    AssessmentOut,
-    AssessmentPageOut,
     CaseLeadIn,
     CaseListQuery,
     CaseMoveIn,
@@ -62,22 +54,10 @@ from .api_schemas import (
     InvolvementAddIn,
     InvolvementOut,
     InvolvementUpdateIn,
-    MeetingCreateIn,
-    MeetingOut,
-    MeetingPageOut,
-    MeetingRecordIn,
-    MyMeetingPageOut,
-    ParticipantIn,
-    ParticipantOut,
-    PlanIn,
-    PlanOut,
-    PlanPageOut,
-    PledgeIn,
     RecordCorrectIn,
     RecordIn,
     RecordOut,
     ReopenIn,
-    ReviewIn,
     SupportDecisionIn,
     SuspendIn,
     TimelinePageOut,
@@ -85,31 +65,20 @@ from .api_schemas import (
     TrackOut,
     TrackStartIn,
     WithdrawIn,
-    action_item_out,
-    assessment_out,
     case_summary,
     consent_out,
     consent_summary,
     involvement_out,
-    meeting_summary,
-    participant_out,
-    plan_out,
     record_out,
     timeline_entry_out,
     track_out,
 )
 from .models import (
-    ActionItem,
-    Assessment,
     Case,
     Consent,
-    GoalReview,
     Involvement,
     Meeting,
-    MeetingParticipant,
-    PlanGoal,
     ProgressRecord,
-    SupportPlan,
     Track,
 )
 
@@ -157,24 +126,6 @@ def _on_visible_case(queryset, user, pk):
     if row is None:
         raise Http404
     return row
-
-
-def _readable_meeting(user, meeting_id) -> Meeting:
-    return _on_visible_case(Meeting.objects.select_related("kind", "case"), user, meeting_id)
-
-
-def _meeting_or_pledge_page(user, meeting_id):
-    """The meeting and the caller's rights on its case. A 支援会議 participant who may not
-    read the case (not pledged yet) still finds the meeting, for its pledge page (R5)."""
-    meeting = Meeting.objects.select_related("kind", "case__lead_agency").filter(pk=meeting_id)
-    meeting = meeting.first()
-    if meeting is None:
-        raise Http404
-    rights = access.case_access(user, meeting.case)
-    participation = access.meeting_participation(user, meeting)
-    if not rights.read and not (participation and meeting.kind.is_support_meeting):
-        raise Http404
-    return meeting, rights, participation
 
 
 def _agency(code, *, field, errors, required=True):
@@ -293,65 +244,6 @@ def _case_out(user, case_id, rights=None) -> dict:
     }
 
 
-def _meeting_out(meeting, rights, participation) -> dict:
-    pledged = None if participation is None else participation.pledged_at is not None
-    body = {
-        "id": meeting.pk,
-        "kind": meeting.kind.code,
-        "kind_name": meeting.kind.name,
-        "legal_type": meeting.kind.legal_type,
-        "held_at": meeting.held_at,
-        "place": meeting.place,
-        "pledged": pledged,
-        "pledge_required": not rights.read and pledged is False,
-    }
-    if not rights.read:
-        # 社会福祉法106条の6: nothing of the case before the participant's pledge.
-        return {**body, "access": "pledge_only"}
-    participants = meeting.participants.select_related("user", "agency")
-    items = meeting.action_items.select_related("owner_agency")
-    return {
-        **body,
-        "access": "full",
-        "case_id": meeting.case_id,
-        "case_number": meeting.case.number,
-        "case_title": meeting.case.title,
-        "purpose": meeting.purpose,
-        "status": meeting.status,
-        **{name: getattr(meeting, name) for name in MINUTES},
-        "sharing_ended_at": meeting.sharing_ended_at,
-        "participants": [participant_out(p) for p in participants],
-        "action_items": [action_item_out(i) for i in items],
-        "version": meeting.version,
-    }
-
-
-def _meeting_detail(user, meeting_id, request) -> dict:
-    meeting, rights, participation = _meeting_or_pledge_page(user, meeting_id)
-    if rights.read:
-        record(
-            "meeting.viewed",
-            actor=user,
-            target=meeting,
-            basis=rights.basis,
-            request=request,
-        )
-    return _meeting_out(meeting, rights, participation)
-
-
-def _plans(case):
-    return (
-        SupportPlan.objects.filter(case=case)
-        .order_by("-number")
-        .prefetch_related(
-            Prefetch("goals", queryset=PlanGoal.objects.prefetch_related(
-                Prefetch("reviews", queryset=GoalReview.objects.order_by("reviewed_at", "pk"))
-            )),
-            "actions__agency",
-        )
-    )  # fmt: skip
-
-
 # --- cases ---------------------------------------------------------------------------------
 
 
@@ -439,58 +331,6 @@ def case_open(request, payload: CaseOpenIn):
         request=request,
     )
     return Status(201, _case_out(user, case.pk))
-
-
-@router.get(
-    "/cases/meetings/mine",
-    response={200: MyMeetingPageOut},
-    url_name="my_meetings",
-    summary="自分が参加する会議",
-)
-def my_meetings(request, paging: Query[PageQuery]):
-    """呼び出した人が参加者になっている会議（日時の新しい順）。
-
-    誓約前の支援会議など、ケースを見られない会議ではケースの情報（case_id など）は null です
-    （pledge_required が true）。/cases/meetings/{meeting_id}/pledge で誓約できます。
-    ケースの情報を返したときは、閲覧の根拠ごとに監査ログ（meeting.listed）に記録されます。
-    """
-    user = request.auth
-    rows = (
-        MeetingParticipant.objects.filter(user_id=user.pk)
-        .select_related("meeting__kind", "meeting__case__lead_agency")
-        .order_by("-meeting__held_at", "pk")
-    )
-    result = page_of(rows, paging)
-    case_ids = {p.meeting.case_id for p in result["items"]}
-    visible = set(access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    shown = {p.meeting.case_id: p.meeting.case for p in result["items"]}
-    shown = [case for pk, case in shown.items() if pk in visible]
-    _record_listed(
-        "meeting.listed",
-        user=user,
-        request=request,
-        bases=selectors.bases_for(user=user, cases=shown),
-    )
-    items = []
-    for p in result["items"]:
-        meeting, seen = p.meeting, p.meeting.case_id in visible
-        items.append(
-            {
-                "id": meeting.pk,
-                "kind": meeting.kind.code,
-                "kind_name": meeting.kind.name,
-                "legal_type": meeting.kind.legal_type,
-                "held_at": meeting.held_at,
-                "place": meeting.place,
-                "pledged": p.pledged_at is not None,
-                "pledge_required": not seen and p.pledged_at is None,
-                "case_id": meeting.case_id if seen else None,
-                "case_number": meeting.case.number if seen else None,
-                "case_title": meeting.case.title if seen else None,
-            }
-        )
-    result["items"] = items
-    return result
 
 
 @router.get(
@@ -936,365 +776,3 @@ def case_reopen(request, case_id: UUID, payload: ReopenIn):
         next_action_on=payload.next_action_on, request=request,
     )  # fmt: skip
     return _case_out(user, case.pk)
-
-
-# --- meetings (R5) -------------------------------------------------------------------------
-
-
-@router.get(
-    f"{CASE}/meetings",
-    response={200: MeetingPageOut, 404: ErrorOut},
-    url_name="meeting_list",
-    summary="ケースの会議",
-)
-def meeting_list(request, case_id: UUID, paging: Query[PageQuery]):
-    """ケースの会議（日時の新しい順）。閲覧は監査ログ（case.viewed、part=meetings）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    rows = Meeting.objects.filter(case=case).select_related("kind").order_by("-held_at", "pk")
-    result = page_of(rows, paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "meetings", ids=[m.pk for m in result["items"]])
-    result["items"] = [meeting_summary(m) for m in result["items"]]
-    return result
-
-
-@router.post(
-    f"{CASE}/meetings",
-    response={201: MeetingOut, **_ERRORS},
-    url_name="meeting_create",
-    summary="会議を開く",
-)
-def meeting_create(request, case_id: UUID, payload: MeetingCreateIn):
-    """会議を予定します（福祉総務課）。kind は会議の種類のコードです。
-
-    重層的支援会議は支援決定（なければ 409 `no_support_decision`）と本人全員の有効な同意
-    （なければ 409 `no_consent`。同意がないときは支援会議を開きます）と目的（purpose）が
-    必要です。参加者は利用者ID（participant_user_ids）で指定し、アカウントのない人は
-    /participants で氏名を加えます。支援会議の参加者は誓約のあとでケースを見られます。
-    """
-    user = request.auth
-    case = _visible_case(user, case_id)
-    errors = {}
-    kind = MeetingKind.objects.filter(code=payload.kind).first()
-    if kind is None:
-        errors["kind"] = [
-            ValidationError("会議の種類のコードが見つかりません。", code="invalid_choice")
-        ]
-    ids = list(dict.fromkeys(payload.participant_user_ids))
-    # Only those who may open a case page take part (never an analyst or an administrator).
-    seatable = User.objects.filter(pk__in=ids, is_active=True, role__in=access.CASE_READERS)
-    users = {u.pk: u for u in seatable}
-    if set(ids) - set(users):
-        errors["participant_user_ids"] = [
-            ValidationError("選んだ参加者が見つかりません。", code="not_found")
-        ]
-    _raise(errors)
-    meeting = services.meeting_schedule(
-        actor=user,
-        case=case,
-        kind=kind,
-        held_at=payload.held_at,
-        place=_text(payload.place),
-        purpose=_text(payload.purpose),
-        participants=[users[pk] for pk in ids],
-        request=request,
-    )
-    return Status(201, _meeting_detail(user, meeting.pk, request))
-
-
-@router.get(
-    MEETING,
-    response={200: MeetingOut, 404: ErrorOut},
-    url_name="meeting_detail",
-    summary="会議の内容",
-)
-def meeting_detail(request, meeting_id: UUID):
-    """会議の内容（参加者、誓約、議事録、決定事項、会議で決めた対応）。
-
-    誓約前の支援会議の参加者には、日時・場所・種類と pledged=false だけを返します
-    （access = pledge_only）。ケースを見られないほかの人には、存在しない場合と同じ 404 です。
-    閲覧は監査ログ（meeting.viewed、閲覧の根拠つき）に記録されます。
-    """
-    return _meeting_detail(request.auth, meeting_id, request)
-
-
-@router.patch(
-    MEETING,
-    response={200: MeetingOut, **_ERRORS},
-    url_name="meeting_record",
-    summary="会議の記録を書く",
-)
-def meeting_record(request, meeting_id: UUID, payload: MeetingRecordIn):
-    """議事録、共有した情報、支援の方針、議題①〜④、不足している社会資源、決定事項を書きます
-    （送った項目だけ）。held=true で開催済みにします。version が古ければ 409 `concurrent_edit`
-    （changes つき）。"""
-    user = request.auth
-    meeting = _readable_meeting(user, meeting_id)
-    fields = payload.model_dump(exclude_unset=True, exclude={"version", "held"})
-    fields = {k: v if k == "held_at" else _text(v) for k, v in fields.items()}
-    if "held_at" in fields and fields["held_at"] is None:
-        _raise({"held_at": [ValidationError("日時は必須です。", code="required")]})
-    services.meeting_record(
-        actor=user, meeting=meeting, version=payload.version, held=payload.held,
-        request=request, **fields,
-    )  # fmt: skip
-    return _meeting_detail(user, meeting_id, request)
-
-
-@router.post(
-    f"{MEETING}/participants",
-    response={201: ParticipantOut, **_ERRORS},
-    url_name="meeting_participant_add",
-    summary="会議の参加者を加える",
-)
-def meeting_participant_add(request, meeting_id: UUID, payload: ParticipantIn):
-    """利用者（user_id）か、アカウントのない人（name と organisation）を加えます。"""
-    user = request.auth
-    meeting = _readable_meeting(user, meeting_id)
-    participant_user = None
-    if payload.user_id is not None:
-        participant_user = User.objects.filter(pk=payload.user_id, is_active=True).first()
-        if participant_user is None:
-            _raise({"user_id": [ValidationError("選んだ利用者が見つかりません。", "not_found")]})
-    row = services.meeting_participant_add(
-        actor=user, meeting=meeting, user=participant_user, name=_text(payload.name),
-        organisation=_text(payload.organisation), request=request,
-    )  # fmt: skip
-    row = MeetingParticipant.objects.select_related("user", "agency").get(pk=row.pk)
-    return Status(201, participant_out(row))
-
-
-@router.post(
-    f"{MEETING}/pledge",
-    response={200: MeetingOut, **_ERRORS},
-    url_name="meeting_pledge",
-    summary="守秘義務を誓約する",
-)
-def meeting_pledge(request, meeting_id: UUID, payload: PledgeIn):
-    """社会福祉法106条の6: 支援会議の参加者は守秘義務を誓約してからケースを見ます。
-    参加者本人が誓約します（participant_id を省略）。アカウントのない参加者の書面の誓約は
-    福祉総務課が participant_id を指定して記録します。参加者でなければ 409 `not_participant`、
-    誓約済みなら 409 `pledged`、情報共有が終わっていれば 409 `sharing_ended`。
-    誓約のあとの会議の内容を返します。"""
-    user = request.auth
-    meeting, _rights, participation = _meeting_or_pledge_page(user, meeting_id)
-    if payload.participant_id is None:
-        if participation is None:
-            raise RuleViolation("この会議の参加者ではありません。", code="not_participant")
-        participant = participation
-    else:
-        participant = meeting.participants.filter(pk=payload.participant_id).first()
-        if participant is None:
-            _raise({"participant_id": [ValidationError("参加者が見つかりません。", "not_found")]})
-    services.meeting_pledge(actor=user, participant=participant, request=request)
-    return _meeting_detail(user, meeting_id, request)
-
-
-@router.post(
-    f"{MEETING}/end-sharing",
-    response={200: MeetingOut, **_ERRORS},
-    url_name="meeting_end_sharing",
-    summary="支援会議の情報共有を終える",
-)
-def meeting_end_sharing(request, meeting_id: UUID):
-    """支援会議の情報共有の範囲を終えます（福祉総務課）。参加者はその時点からケースを見られません。"""
-    user = request.auth
-    meeting = _readable_meeting(user, meeting_id)
-    services.meeting_end_sharing(actor=user, meeting=meeting, request=request)
-    return _meeting_detail(user, meeting_id, request)
-
-
-@router.post(
-    f"{MEETING}/actions",
-    response={201: ActionItemOut, **_ERRORS},
-    url_name="action_item_add",
-    summary="会議で決めた対応を加える",
-)
-def action_item_add(request, meeting_id: UUID, payload: ActionItemIn):
-    """担当機関（コード）と期限つきの対応。完了するまで担当機関の対応待ちに並びます。"""
-    user = request.auth
-    meeting = _readable_meeting(user, meeting_id)
-    errors = {}
-    owner = _agency(payload.owner_agency, field="owner_agency", errors=errors)
-    _raise(errors)
-    item = services.action_item_add(
-        actor=user, meeting=meeting, description=_text(payload.description), owner_agency=owner,
-        due_on=payload.due_on, owner_name=_text(payload.owner_name), request=request,
-    )  # fmt: skip
-    return Status(201, action_item_out(item))
-
-
-@router.post(
-    "/cases/actions/{uuid:item_id}/done",
-    response={200: ActionItemOut, **_ERRORS},
-    url_name="action_item_done",
-    summary="会議で決めた対応を完了にする",
-)
-def action_item_done(request, item_id: UUID):
-    """担当機関か福祉総務課が完了にします。完了済みなら 409 `done`。"""
-    user = request.auth
-    item = _on_visible_case(ActionItem.objects.select_related("case"), user, item_id)
-    item = services.action_item_done(actor=user, item=item, request=request)
-    return action_item_out(ActionItem.objects.select_related("owner_agency").get(pk=item.pk))
-
-
-# --- assessment and plan -------------------------------------------------------------------
-
-
-@router.get(
-    f"{CASE}/assessments",
-    response={200: AssessmentPageOut, 404: ErrorOut},
-    url_name="assessment_list",
-    summary="アセスメント（すべての版）",
-)
-def assessment_list(request, case_id: UUID, paging: Query[PageQuery]):
-    """アセスメントのすべての版（新しい版から）。保存のたびに版が増え、上書きはされません（R7）。
-    閲覧は監査ログ（case.viewed、part=assessments）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    rows = (
-        Assessment.objects.filter(case=case)
-        .select_related("created_by", "created_by_agency")
-        .prefetch_related("issues__domain")
-        .order_by("-number")
-    )
-    result = page_of(rows, paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "assessments", ids=[a.pk for a in result["items"]])
-    result["items"] = [assessment_out(a) for a in result["items"]]
-    return result
-
-
-@router.post(
-    f"{CASE}/assessments",
-    response={201: AssessmentOut, **_ERRORS},
-    url_name="assessment_save",
-    summary="アセスメントを保存する（新しい版）",
-)
-def assessment_save(request, case_id: UUID, payload: AssessmentIn):
-    """新しい版として保存します。based_on は書き始めたときの最新の版（初版は null）。その間に
-    ほかの人が別の版を保存していれば何も保存せず 409 `concurrent_edit` と、相手の版の内容
-    （changes）を返します（R7）。課題（issues）は分野のコードと内容です。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    errors = {}
-    domains = {
-        d.code: d for d in Domain.objects.filter(code__in={i.domain for i in payload.issues})
-    }
-    issues = []
-    for n, issue in enumerate(payload.issues):
-        if issue.domain not in domains:
-            errors[f"issues.{n}.domain"] = [
-                ValidationError("分野のコードが見つかりません。", code="invalid_choice")
-            ]
-        else:
-            issues.append((domains[issue.domain], issue.description))
-    _raise(errors)
-    fields = {name: _text(getattr(payload, name)) for name in services.ASSESSMENT_FIELDS}
-    assessment = services.assessment_save(
-        actor=user, case=case, based_on=payload.based_on, issues=issues, request=request,
-        **fields,
-    )  # fmt: skip
-    row = (
-        Assessment.objects.select_related("created_by", "created_by_agency")
-        .prefetch_related("issues__domain")
-        .get(pk=assessment.pk)
-    )
-    return Status(201, assessment_out(row))
-
-
-@router.get(
-    f"{CASE}/plans",
-    response={200: PlanPageOut, 404: ErrorOut},
-    url_name="plan_list",
-    summary="支援プラン（すべての版）",
-)
-def plan_list(request, case_id: UUID, paging: Query[PageQuery]):
-    """支援プランのすべての版（新しい版から）と、目標・機関ごとの支援内容・目標の評価。
-    閲覧は監査ログ（case.viewed、part=plans）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    result = page_of(_plans(case), paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "plans", ids=[p.pk for p in result["items"]])
-    result["items"] = [plan_out(p) for p in result["items"]]
-    return result
-
-
-def _plan_rows(payload: PlanIn, errors):
-    codes = {a.agency for a in payload.actions}
-    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
-    actions = []
-    for n, action in enumerate(payload.actions):
-        if action.agency not in agencies:
-            errors[f"actions.{n}.agency"] = [
-                ValidationError("機関コードが見つかりません。", code="invalid_choice")
-            ]
-            continue
-        actions.append((agencies[action.agency], action.description, action.due_on))
-    return [(g.term, g.text) for g in payload.goals], actions
-
-
-@router.post(
-    f"{CASE}/plans",
-    response={201: PlanOut, **_ERRORS},
-    url_name="plan_create",
-    summary="支援プランを決める（新しい版）",
-)
-def plan_create(request, case_id: UUID, payload: PlanIn):
-    """支援プランとその見直しは重層的支援会議で決めます（R5）: 初版は目的 plan_creation、以後は
-    plan_review の会議（meeting_id）。支援会議では 409 `needs_multilayer_meeting`、目的が違えば
-    `wrong_purpose`、同意が撤回されていれば `no_consent`、based_on が最新でなければ
-    `concurrent_edit`。目標は1つ以上、次回の見直し予定日は明日以降です。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    errors = {}
-    meeting = _case_meeting(case, payload.meeting_id, errors=errors)
-    goals, actions = _plan_rows(payload, errors)
-    _raise(errors)
-    plan = services.plan_create(
-        actor=user,
-        case=case,
-        meeting=meeting,
-        based_on=payload.based_on,
-        next_review_on=payload.next_review_on,
-        goals=goals,
-        actions=actions,
-        uses_outreach=payload.uses_outreach,
-        uses_participation=payload.uses_participation,
-        person_agreed=payload.person_agreed,
-        note=_text(payload.note),
-        request=request,
-    )
-    return Status(201, plan_out(_plans(case).get(pk=plan.pk)))
-
-
-@router.post(
-    f"{MEETING}/review",
-    response={200: PlanOut, **_ERRORS},
-    url_name="goals_review",
-    summary="目標を評価する",
-)
-def goals_review(request, meeting_id: UUID, payload: ReviewIn):
-    """見直し（plan_review）か終結（closure）の重層的支援会議で、現在のプランのすべての目標を
-    評価します（achieved / partly / not_yet と補足）。足りなければ 409 `incomplete_review`。
-    評価をつけたプランを返します。"""
-    user = request.auth
-    meeting = _readable_meeting(user, meeting_id)
-    errors = {}
-    ids = [r.goal_id for r in payload.ratings]
-    goals = {g.pk: g for g in PlanGoal.objects.filter(pk__in=ids, plan__case=meeting.case)}
-    ratings = []
-    for n, rating in enumerate(payload.ratings):
-        goal = goals.get(rating.goal_id)
-        if goal is None:
-            errors[f"ratings.{n}.goal_id"] = [
-                ValidationError("このケースの目標が見つかりません。", code="not_found")
-            ]
-            continue
-        ratings.append((goal, rating.rating, _text(rating.note)))
-    _raise(errors)
-    services.goals_review(actor=user, meeting=meeting, ratings=ratings, request=request)
-    plan = services.latest_plan(meeting.case)
-    return plan_out(_plans(meeting.case).get(pk=plan.pk))

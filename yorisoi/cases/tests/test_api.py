@@ -18,6 +18,7 @@ from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.api import router
+from yorisoi.cases.api_meetings import router as meetings_router
 from yorisoi.cases.models import Case, CaseStatus
 from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, meeting_kind, open_case
 from yorisoi.testing import PersonFactory
@@ -491,7 +492,8 @@ def test_a_consent_scan_travels_as_base64(as_ichiro, case):
 def test_openapi_documents_every_case_route_of_the_route_map():
     schema = Client().get(f"{API}/openapi.json").json()
     documented = {}
-    for path, view in router.path_operations.items():
+    operations = [*router.path_operations.items(), *meetings_router.path_operations.items()]
+    for path, view in operations:
         public = API + re.sub(r"{\w+:(\w+)}", r"{\1}", path)
         for operation in view.operations:
             for method in operation.methods:
