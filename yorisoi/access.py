@@ -162,6 +162,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:consent_list": CASEWORK,
     "api:consent_record": CASEWORK,
     "api:consent_withdraw": CASEWORK,
+    "api:consent_scan": CASEWORK,
     "api:support_decision": CASEWORK,
     "api:timeline": CASE_READERS,
     "api:record_add": CASEWORK,
@@ -482,6 +483,11 @@ class CaseAccess:
     @property
     def read(self) -> bool:
         return self.basis is not None
+
+    @property
+    def scans(self) -> bool:
+        """The scanned consent forms: for those who steer the case or record consent."""
+        return self.consent or self.basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
 
 
 def case_access(user, case) -> CaseAccess:

@@ -598,6 +598,32 @@ def consent_record(request, case_id: UUID, payload: ConsentIn):
     return Status(201, consent_out(consent))
 
 
+@router.get(
+    "/cases/consents/{uuid:consent_id}/scan",
+    response={200: None, 404: ErrorOut},
+    url_name="consent_scan",
+    summary="同意書の写しをダウンロードする",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "同意書の写し（PDF・JPEG・PNG）",
+                "content": {t: {} for t in ("application/pdf", "image/jpeg", "image/png")},
+            }
+        }
+    },
+)
+def consent_scan(request, consent_id: UUID):
+    """画面と同じく、主担当機関・福祉総務課・同意を記録できる人だけ。写しがない、または見られない
+    同意は 404。ダウンロードは監査ログ（consent.scan_viewed）に記録されます。"""
+    user = request.auth
+    consent = _on_visible_case(Consent.objects.all(), user, consent_id)
+    rights = access.case_access(user, consent.case)
+    if not rights.scans or consent.scan is None:
+        raise Http404
+    record("consent.scan_viewed", actor=user, target=consent, basis=rights.basis, request=request)
+    return selectors.consent_scan_response(consent)
+
+
 @router.post(
     "/cases/consents/{uuid:consent_id}/withdraw",
     response={200: ConsentOut, **_ERRORS},

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -279,3 +280,17 @@ def involvements(case) -> list:
 
 def is_overdue(case) -> bool:
     return case.is_active and case.next_action_on < timezone.localdate()
+
+
+SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def consent_scan_response(consent) -> HttpResponse:
+    """The scanned consent form as a download, under an opaque file name (the uploaded one
+    may carry the person's name), never cached."""
+    response = HttpResponse(bytes(consent.scan), content_type=consent.scan_type)
+    extension = SCAN_EXTENSIONS.get(consent.scan_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -9,7 +9,7 @@ content is audited with its legal basis.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -271,7 +271,7 @@ def case_detail(request, case_id):
                 case.action_items.filter(done_at__isnull=True).select_related("owner_agency")
             ),
             meetings=list(case.meetings.select_related("kind").order_by("-held_at")),
-            can_read_scans=_may_read_scans(rights),
+            can_read_scans=rights.scans,
             origin_visible=bool(
                 case.origin_id
                 and access.visible_consultations(user).filter(pk=case.origin_id).exists()
@@ -527,10 +527,6 @@ def track_end(request, track_id):
 # --- consent (R4) ---------------------------------------------------------------------------
 
 
-def _may_read_scans(rights) -> bool:
-    return rights.consent or rights.basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
-
-
 @require_http_methods(["GET", "POST"])
 def consent_add(request, case_id):
     user = request.user
@@ -594,18 +590,10 @@ def consent_scan(request, consent_id):
     user = request.user
     consent = _visible(Consent, user, consent_id)
     rights = access.case_access(user, consent.case)
-    if not rights.read or not _may_read_scans(rights) or consent.scan is None:
+    if not rights.read or not rights.scans or consent.scan is None:
         raise Http404
     record("consent.scan_viewed", actor=user, target=consent, basis=rights.basis, request=request)
-    response = HttpResponse(bytes(consent.scan), content_type=consent.scan_type)
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        consent.scan_type, "bin"
-    )
-    # An opaque file name: the uploaded one may carry the person's name.
-    response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}.{extension}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return selectors.consent_scan_response(consent)
 
 
 # --- the progress record (支援経過記録) ----------------------------------------------------

@@ -487,6 +487,28 @@ def test_a_consent_scan_travels_as_base64(as_ichiro, case):
     bad = post(as_ichiro, f"/cases/{case.pk}/consents", {**body, "scan_base64": "%%%"})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"scan_base64"}
+    download = get(as_ichiro, f"/cases/consents/{consent['id']}/scan")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 consent"
+    assert download["Content-Type"] == "application/pdf"
+    assert "doui" not in download["Content-Disposition"]  # an opaque name, never the uploaded one
+    assert AuditEvent.objects.filter(
+        action="consent.scan_viewed", actor__username="ichiro"
+    ).exists()
+
+
+def test_an_involved_agency_reading_on_consent_gets_no_scan(as_ichiro, case, ichiro, tomoko):
+    services.involvement_add(actor=ichiro, case=case, agency=tomoko.agency, role="父の支援")
+    consent_all(ichiro, case)
+    consent = services.consent_record(
+        actor=ichiro,
+        case=case,
+        person=case.subjects.first().person,
+        method="written",
+        given_on=TODAY,
+        scan=b"%PDF-1.4",
+        scan_type="application/pdf",
+    )
+    assert get(api_client(tomoko), f"/cases/consents/{consent.pk}/scan").status_code == 404
 
 
 def test_openapi_documents_every_case_route_of_the_route_map():
