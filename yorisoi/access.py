@@ -385,9 +385,6 @@ def volunteer_reports(user) -> QuerySet:
 #                     ends; this is the one way a 民生委員 sees a case
 # Analysts and administrators never read a case.
 
-CASE_BASES = (BASIS_OWN_AGENCY, BASIS_COORDINATOR, BASIS_CONSENT, BASIS_SUPPORT_MEETING)
-
-
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
