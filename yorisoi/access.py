@@ -113,6 +113,9 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:plan_create": CASEWORK,
     "cases:plan_compare": CASE_READERS,
     "cases:goals_review": CASEWORK,
+    # outreach (アウトリーチ): screens — ROUTES-OUTREACH-PAGES
+    # social resources (社会資源, HSDS): screens — ROUTES-RESOURCES-PAGES
+    # community building (地域づくり): screens — ROUTES-COMMUNITY-PAGES
     # API (django-ninja); the docs and schema hold no personal data
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -147,6 +150,9 @@ ROUTES: dict[str, frozenset | str] = {
     "api:notification_list": CASEWORK,  # own only
     "api:notification_mark_read": CASEWORK,
     "api:case_access_log": CASEWORK,  # the coordinator only (the endpoint checks)
+    # API: outreach — ROUTES-OUTREACH-API
+    # API: social resources — ROUTES-RESOURCES-API
+    # API: community building — ROUTES-COMMUNITY-API
     # API: cases (多機関協働)
     "api:case_list": CASE_READERS,
     "api:case_open": CASEWORK,
@@ -384,6 +390,7 @@ def volunteer_reports(user) -> QuerySet:
 #                     confidentiality pledge (社会福祉法106条の6), until the meeting's sharing
 #                     ends; this is the one way a 民生委員 sees a case
 # Analysts and administrators never read a case.
+
 
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)

@@ -215,10 +215,13 @@ api.add_decorator(_in_japanese, mode="view")
 from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
 from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
+from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
+from yorisoi.outreach.api import router as outreach_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402
+from yorisoi.resources.api import router as resources_router  # noqa: E402
 
 api.add_router("/", directory_router)
 api.add_router("/", people_router)
@@ -227,3 +230,6 @@ api.add_router("/", cases_router)
 api.add_router("/", meetings_router)
 api.add_router("/", audit_router)
 api.add_router("/", notifications_router)
+api.add_router("/", outreach_router)
+api.add_router("/", resources_router)
+api.add_router("/", community_router)

@@ -1,0 +1,5 @@
+"""community over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["community"])

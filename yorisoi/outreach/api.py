@@ -1,0 +1,5 @@
+"""outreach over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["outreach"])

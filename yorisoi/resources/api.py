@@ -1,0 +1,5 @@
+"""resources over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["resources"])
