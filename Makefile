@@ -21,6 +21,8 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_master
+	$(BIN)/python manage.py load_community
+	$(BIN)/python manage.py load_resource_taxonomy
 	$(BIN)/python manage.py load_demo
 
 run: demo

@@ -20,6 +20,7 @@ from yorisoi.accounts.models import CASEWORK_ROLES, Role
 from yorisoi.audit.log import (
     BASIS_CONSENT,
     BASIS_COORDINATOR,
+    BASIS_JOINT_VISIT,
     BASIS_OWN_AGENCY,
     BASIS_REFERRAL,
     BASIS_SUPPORT_MEETING,
@@ -114,8 +115,35 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:plan_compare": CASE_READERS,
     "cases:goals_review": CASEWORK,
     # outreach (アウトリーチ): screens — ROUTES-OUTREACH-PAGES
+    "outreach:target_list": CASEWORK,
+    "outreach:target_create": CASEWORK,
+    "outreach:target_detail": CASEWORK,
+    "outreach:target_edit": CASEWORK,
+    "outreach:contact_add": CASEWORK,
+    "outreach:stage_move": CASEWORK,
+    "outreach:person_link": CASEWORK,
+    "outreach:hand_over": CASEWORK,
+    "outreach:target_close": CASEWORK,
+    "outreach:target_reopen": CASEWORK,
     # social resources (社会資源, HSDS): screens — ROUTES-RESOURCES-PAGES
+    # Public information: casework roles and analysts read; coordinator and managers edit.
+    "resources:service_list": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "resources:service_detail": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "resources:service_create": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:service_edit": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:service_deactivate": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # community building (地域づくり): screens — ROUTES-COMMUNITY-PAGES
+    # Counts only (no personal data): casework records, analysts read; records in the
+    # "community building" block at the end of this file.
+    "community:overview": CASEWORK | {Role.ANALYST},
+    "community:site_detail": CASEWORK | {Role.ANALYST},
+    "community:training_list": CASEWORK | {Role.ANALYST},
+    "community:activity_create": CASEWORK,
+    "community:activity_edit": CASEWORK,
+    "community:training_create": CASEWORK,
+    "community:training_edit": CASEWORK,
     # API (django-ninja); the docs and schema hold no personal data
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -151,8 +179,37 @@ ROUTES: dict[str, frozenset | str] = {
     "api:notification_mark_read": CASEWORK,
     "api:case_access_log": CASEWORK,  # the coordinator only (the endpoint checks)
     # API: outreach — ROUTES-OUTREACH-API
+    "api:outreach_category_list": ANY_ROLE,
+    "api:outreach_target_list": CASEWORK,
+    "api:outreach_target_create": CASEWORK,
+    "api:outreach_target_detail": CASEWORK,
+    "api:outreach_target_update": CASEWORK,
+    "api:outreach_contact_list": CASEWORK,
+    "api:outreach_contact_add": CASEWORK,
+    "api:outreach_stage_move": CASEWORK,
+    "api:outreach_person_link": CASEWORK,
+    "api:outreach_hand_over": CASEWORK,
+    "api:outreach_target_close": CASEWORK,
     # API: social resources — ROUTES-RESOURCES-API
+    "api:resource_list": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:resource_search": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:resource_detail": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:resource_create": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:resource_update": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:resource_deactivate": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:resource_taxonomy": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # API: community building — ROUTES-COMMUNITY-API
+    "api:community_program_list": CASEWORK | {Role.ANALYST},
+    "api:community_site_list": CASEWORK | {Role.ANALYST},
+    "api:community_activity_list": CASEWORK | {Role.ANALYST},
+    "api:community_training_list": CASEWORK | {Role.ANALYST},
+    "api:community_summary": CASEWORK | {Role.ANALYST},
+    "api:community_activity_create": CASEWORK,
+    "api:community_activity_correct": CASEWORK,
+    "api:community_training_create": CASEWORK,
+    "api:community_training_correct": CASEWORK,
     # API: cases (多機関協働)
     "api:case_list": CASE_READERS,
     "api:case_open": CASEWORK,
@@ -379,6 +436,81 @@ def volunteer_reports(user) -> QuerySet:
     return Consultation.objects.filter(reported_by=user)
 
 
+# --- outreach (アウトリーチ) ---
+#
+# R6 for outreach targets. A target is read on one of these bases, strongest first:
+#   own_agency   the user's agency is responsible for it (担当機関)
+#   joint_visit  the user's agency took part in one of its contacts (同行訪問): it did the
+#                outreach work itself
+#   coordinator  the coordinating division (福祉総務課)
+#   (the case's) the target belongs to a case the user may read: case_basis of that case
+# 民生委員 who went along are recorded on the contact but read nothing here (they see only what
+# they reported). Analysts and administrators never read a target.
+
+
+def _joint_visit_target_ids(agency_id) -> QuerySet:
+    from yorisoi.outreach.models import ContactAttempt
+
+    return ContactAttempt.objects.filter(agencies=agency_id).values("target_id")
+
+
+def visible_outreach_targets(user) -> QuerySet:
+    """Outreach targets `user` may read (R6); anything else is "not found"."""
+    from yorisoi.outreach.models import OutreachTarget
+
+    if not _reads_people(user):
+        return OutreachTarget.objects.none()
+    if user.role == Role.COORDINATOR:
+        return OutreachTarget.objects.all()
+    agency = user.agency_id
+    return OutreachTarget.objects.filter(
+        Q(responsible_agency_id=agency)
+        | Q(pk__in=_joint_visit_target_ids(agency))
+        | Q(case__in=visible_cases(user).values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class OutreachAccess:
+    """What `user` may do with one outreach target, and on which basis."""
+
+    basis: str | None
+    edit: bool = False  # what is known, stage, person, hand-over, close (the holders)
+    log_contact: bool = False  # joint visitors log their own visits too
+
+    @property
+    def read(self) -> bool:
+        return self.basis is not None
+
+
+def outreach_access(user, target) -> OutreachAccess:
+    if not _reads_people(user):
+        return OutreachAccess(basis=None)
+    holder = target.responsible_agency_id == user.agency_id
+    coordinator = user.role == Role.COORDINATOR
+    if holder:
+        basis = BASIS_OWN_AGENCY
+    elif coordinator:
+        basis = BASIS_COORDINATOR
+    elif _joint_visit_target_ids(user.agency_id).filter(target_id=target.pk).exists():
+        basis = BASIS_JOINT_VISIT
+    elif target.case_id is not None:
+        from yorisoi.cases.models import Case
+
+        case = Case.objects.filter(pk=target.case_id).first()
+        basis = case_basis(user, case) if case is not None else None
+    else:
+        basis = None
+    if basis is None:
+        return OutreachAccess(basis=None)
+    steering = holder or coordinator
+    return OutreachAccess(
+        basis=basis,
+        edit=steering and target.is_open,
+        log_contact=target.is_open and (steering or basis in (BASIS_JOINT_VISIT, BASIS_OWN_AGENCY)),
+    )
+
+
 # --- collaborative cases (多機関協働) ---------------------------------------------------------
 #
 # R6 for cases. A case is read on one of four bases, strongest first:
@@ -528,3 +660,65 @@ def visible_case_people(user) -> QuerySet:
     from yorisoi.cases.models import CaseSubject
 
     return CaseSubject.objects.filter(case__in=visible_cases(user)).values("person_id")
+
+
+# --- community building ---------------------------------------------------------------------
+#
+# 地域づくり (plan Ⅱ(4)) holds counts only, never a person: every caseworker records
+# activities and trainings for the sites their agency runs (kept simple: any site), the
+# recording agency corrects its own entries and the coordinating division (福祉総務課) corrects
+# anything; analysts read everything. 民生委員 and administrators: refused by route, none here.
+
+
+def reads_community(user) -> bool:
+    return _active(user) and (_reads_people(user) or user.role == Role.ANALYST)
+
+
+def can_record_community(user) -> bool:
+    return _reads_people(user)
+
+
+def can_correct_community(user, entry) -> bool:
+    """An activity or training: the agency that recorded it, or the coordinator."""
+    return is_coordinator(user) or acts_for(user, entry.agency_id)
+
+
+def visible_community_sites(user) -> QuerySet:
+    from yorisoi.community.models import Site
+
+    return Site.objects.all() if reads_community(user) else Site.objects.none()
+
+
+def visible_community_activities(user) -> QuerySet:
+    from yorisoi.community.models import Activity
+
+    return Activity.objects.all() if reads_community(user) else Activity.objects.none()
+
+
+def visible_community_trainings(user) -> QuerySet:
+    from yorisoi.community.models import Training
+
+    return Training.objects.all() if reads_community(user) else Training.objects.none()
+
+
+# --- social resources (社会資源) ---
+#
+# The directory is public information about organisations and their programmes, no personal
+# data: every casework role and the analysts read it; the coordinator and agency managers
+# keep it (create, edit, deactivate, HSDS import).
+
+
+def reads_resources(user) -> bool:
+    return _active(user) and user.role in (*CASEWORK_ROLES, Role.ANALYST)
+
+
+def can_manage_resources(user) -> bool:
+    return _active(user) and user.role in (Role.COORDINATOR, Role.MANAGER)
+
+
+def visible_services(user) -> QuerySet:
+    from yorisoi.resources.models import Service
+
+    if not reads_resources(user):
+        return Service.objects.none()
+    return Service.objects.all()

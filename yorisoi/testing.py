@@ -45,6 +45,16 @@ def master(db):
     # Transactional tests (browser tests) flush every table afterwards: load again if so.
     if not Agency.objects.exists():
         loader.load()
+    # Data that migrations load (flushed away by transactional tests too).
+    from yorisoi.outreach import categories
+    from yorisoi.outreach.models import OutreachCategory
+    from yorisoi.resources import taxonomy
+    from yorisoi.resources.models import TaxonomyTerm
+
+    if not TaxonomyTerm.objects.exists():
+        taxonomy.load()
+    if not OutreachCategory.objects.exists():
+        categories.load()
 
 
 def _user(username, role, agency_code):

@@ -55,7 +55,7 @@ def test_keyboard_user_can_skip_to_content_and_sees_where_focus_is(page, login, 
     nav_link = page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="世帯"
     )
-    for _ in range(10):
+    for _ in range(20):
         page.keyboard.press("Tab")
         if nav_link.evaluate("el => el === document.activeElement"):
             break

@@ -11,12 +11,16 @@ CASEWORK_MENU = [
     "受付・つなぎ",
     "ケース",
     "参加する会議",
+    "アウトリーチ",
+    "社会資源",
+    "地域づくり",
     "本人",
     "世帯",
     "お知らせ",
     "APIトークン",
 ]
 NO_RECORDS_MENU = ["ホーム", "APIトークン"]
+ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "APIトークン"]
 
 EXPECTED_MENU = {
     "hana": CASEWORK_MENU,  # home-care centre staff
@@ -24,7 +28,7 @@ EXPECTED_MENU = {
     "ichiro": CASEWORK_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],  # 民生委員
-    "ken": NO_RECORDS_MENU,  # analyst: aggregates only
+    "ken": ANALYST_MENU,  # analyst: aggregates only
     "osamu": [*NO_RECORDS_MENU, "管理画面"],  # administrator: users and master data
 }
 

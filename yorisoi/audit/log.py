@@ -19,6 +19,7 @@ BASIS_SUPPORT_MEETING = "art106_6_meeting"
 BASIS_COORDINATOR = "coordinator"
 BASIS_REFERRAL = "referral"  # a consultation handed to or shared with the agency (R2)
 BASIS_VOLUNTEER_REPORT = "own_report"
+BASIS_JOINT_VISIT = "joint_visit"  # an agency that went on an outreach visit together
 
 # How each basis is named to the city answering a disclosure request (開示請求).
 BASIS_LABELS = {
@@ -28,6 +29,7 @@ BASIS_LABELS = {
     BASIS_COORDINATOR: _("多機関協働の調整（福祉総務課）"),
     BASIS_REFERRAL: _("つなぎ・移管"),
     BASIS_VOLUNTEER_REPORT: _("自分の報告"),
+    BASIS_JOINT_VISIT: _("同行訪問（アウトリーチ）"),
 }
 
 MAX_IDS = 200

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "resources"
-urlpatterns = []
+urlpatterns = [
+    path("", views.service_list, name="service_list"),
+    path("new/", views.service_create, name="service_create"),
+    path("import/", views.hsds_import, name="hsds_import"),
+    path("export/", views.hsds_export, name="hsds_export"),
+    path("<uuid:service_id>/", views.service_detail, name="service_detail"),
+    path("<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+    path("<uuid:service_id>/deactivate/", views.service_deactivate, name="service_deactivate"),
+]

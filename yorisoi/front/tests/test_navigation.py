@@ -6,49 +6,27 @@ from django.urls import reverse
 from yorisoi.front.navigation import items_for
 from yorisoi.testing import client_for
 
+CASEWORK_MENU = [
+    "ホーム",
+    "受付・つなぎ",
+    "ケース",
+    "参加する会議",
+    "アウトリーチ",
+    "社会資源",
+    "地域づくり",
+    "本人",
+    "世帯",
+    "お知らせ",
+    "APIトークン",
+]
+
 EXPECTED = {
-    "hana": [
-        "ホーム",
-        "受付・つなぎ",
-        "ケース",
-        "参加する会議",
-        "本人",
-        "世帯",
-        "お知らせ",
-        "APIトークン",
-    ],
-    "masaki": [
-        "ホーム",
-        "受付・つなぎ",
-        "ケース",
-        "参加する会議",
-        "本人",
-        "世帯",
-        "お知らせ",
-        "APIトークン",
-    ],
-    "ichiro": [
-        "ホーム",
-        "受付・つなぎ",
-        "ケース",
-        "参加する会議",
-        "本人",
-        "世帯",
-        "お知らせ",
-        "APIトークン",
-    ],
-    "saki": [
-        "ホーム",
-        "受付・つなぎ",
-        "ケース",
-        "参加する会議",
-        "本人",
-        "世帯",
-        "お知らせ",
-        "APIトークン",
-    ],
+    "hana": CASEWORK_MENU,
+    "masaki": CASEWORK_MENU,
+    "ichiro": CASEWORK_MENU,
+    "saki": CASEWORK_MENU,
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],
-    "ken": ["ホーム", "APIトークン"],
+    "ken": ["ホーム", "社会資源", "地域づくり", "APIトークン"],
     "osamu": ["ホーム", "APIトークン", "管理画面"],
 }
 

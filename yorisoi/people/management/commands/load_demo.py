@@ -3,8 +3,12 @@ from django.db import connection
 
 from yorisoi.accounts.demo import ensure_demo_accounts
 from yorisoi.cases import demo as cases_demo
+from yorisoi.community import demo as community_demo
 from yorisoi.directory.models import Agency
+from yorisoi.outreach import demo as outreach_demo
 from yorisoi.people import demo
+from yorisoi.resources import demo as resources_demo
+from yorisoi.resources import taxonomy as resources_taxonomy
 
 
 class Command(BaseCommand):
@@ -47,3 +51,12 @@ class Command(BaseCommand):
         # people carry the demo mark too).
         created = cases_demo.load_worked_examples()
         self.stdout.write(f"計画の事例（ケース）: {created} 件作成")
+        resources_taxonomy.load()
+        resources = resources_demo.generate_resources(30, seed=seed)
+        self.stdout.write(f"社会資源: {resources} 件追加")
+        outreach = outreach_demo.generate_outreach(seed)
+        self.stdout.write(f"アウトリーチの事例: {outreach} 件作成")
+        # A year of fictional activity counts for the community-building sites (load_community
+        # loads the sites; without them this adds nothing).
+        activities = community_demo.generate_activities(seed=seed)
+        self.stdout.write(f"地域づくりの活動記録: {activities} 件作成")

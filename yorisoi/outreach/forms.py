@@ -1,0 +1,224 @@
+"""Forms for the outreach screens. The contact log is built for a tablet on a doorstep: few
+fields, big radio buttons, sensible defaults (now, own agency, 訪問)."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yorisoi import access
+from yorisoi.cases.models import Involvement
+from yorisoi.directory.models import Agency, District
+from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.intake.forms import DATETIME_INPUT
+from yorisoi.intake.models import ConsulterType
+from yorisoi.people.models import Person
+
+from .models import ContactOutcome, Method, OutreachCategory, Stage, Status
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _date(**kwargs):
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+def _agencies():
+    return (
+        Agency.objects.filter(active=True, kind__active=True)
+        .select_related("kind")
+        .order_by("kind__order", "kind__code", "code")
+    )
+
+
+class TargetForm(JapaneseMessagesMixin, forms.Form):
+    label = forms.CharField(
+        label=_("呼び方"),
+        max_length=100,
+        help_text=_(
+            "一覧で見分けるための短い呼び方。名前がわからなくてかまいません。"
+            "例: 「中部2丁目 2階の方」"
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("分類"),
+        queryset=OutreachCategory.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    address = forms.CharField(label=_("住所・場所"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("わかっていること"),
+        max_length=2000,
+        widget=_textarea(4),
+        help_text=_("例: 「2階、夜も明かりがついている」「庭にごみがたまっている」"),
+    )
+    worried_by_type = forms.ChoiceField(
+        label=_("心配している人"), choices=ConsulterType.choices, widget=forms.RadioSelect
+    )
+    worried_by_note = forms.CharField(
+        label=_("心配している人について"), max_length=1000, required=False, widget=_textarea(2)
+    )
+    district = forms.ModelChoiceField(
+        label=_("地区"),
+        queryset=District.objects.filter(active=True).order_by("order", "code"),
+        required=False,
+        empty_label=_("（わからない）"),
+    )
+    responsible_agency = GroupedModelChoiceField(
+        label=_("担当機関"),
+        queryset=Agency.objects.none(),
+        group_by=lambda agency: agency.kind,
+        help_text=_("いつも誰かが担当します。ふだんは自分の機関です。"),
+    )
+    next_contact_on = _date(label=_("次の訪問・連絡の予定日"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = _agencies()
+        if not self.is_bound and not self.initial.get("responsible_agency"):
+            self.initial["responsible_agency"] = user.agency_id
+            self.initial.setdefault("next_contact_on", timezone.localdate())
+
+
+class ContactForm(JapaneseMessagesMixin, forms.Form):
+    """A few taps: method and outcome as big radio buttons, now and own agency by default."""
+
+    outcome = forms.ChoiceField(
+        label=_("結果"), choices=ContactOutcome.choices, widget=forms.RadioSelect
+    )
+    method = forms.ChoiceField(
+        label=_("方法"), choices=Method.choices, widget=forms.RadioSelect, initial=Method.VISIT
+    )
+    contacted_at = forms.DateTimeField(
+        label=_("日時"),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("一緒に行った機関"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("自分の機関は必ず含まれます。"),
+    )
+    other_agency = GroupedModelChoiceField(
+        label=_("ほかに一緒に行った機関"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("（なし）"),
+        group_by=lambda agency: agency.kind,
+    )
+    observations = forms.CharField(
+        label=_("様子・気づいたこと"), max_length=4000, required=False, widget=_textarea(3)
+    )
+    next_contact_on = _date(label=_("次の予定日"), required=False)
+
+    def __init__(self, *args, user, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Big checkboxes for the usual companions (agencies that already went, the holder, the
+        # district's 民生委員); any other agency from the select below them.
+        usual = Q(pk__in=target.contacts.values("agencies")) | Q(pk=target.responsible_agency_id)
+        if target.district_id:
+            usual |= Q(kind__volunteer=True, district_id=target.district_id)
+        if target.case_id:  # the case's involved agencies (e.g. those at its 支援会議)
+            usual |= Q(pk__in=Involvement.objects.filter(case_id=target.case_id).values("agency"))
+        self.fields["agencies"].queryset = (
+            Agency.objects.filter(usual, active=True)
+            .exclude(pk=user.agency_id)
+            .select_related("kind")
+            .order_by("kind__order", "code")
+        )
+        self.fields["other_agency"].queryset = _agencies().exclude(pk=user.agency_id)
+        if not self.is_bound:
+            self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0))
+
+
+class StageForm(JapaneseMessagesMixin, forms.Form):
+    to_stage = forms.ChoiceField(
+        label=_("信頼関係の段階"),
+        choices=[(s.value, s.label) for s in Stage if s != Stage.CONNECTED],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("補足"),
+        max_length=1000,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("段階を下げるときは理由を書いてください。"),
+    )
+
+
+class PersonSearchForm(JapaneseMessagesMixin, forms.Form):
+    """POSTed: a name never enters a URL."""
+
+    q = forms.CharField(label=_("氏名・カナ"), max_length=100)
+
+
+class PersonLinkForm(JapaneseMessagesMixin, forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("本人"), queryset=Person.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = access.visible_people(user)
+
+
+class HandOverForm(JapaneseMessagesMixin, forms.Form):
+    note = forms.CharField(
+        label=_("引き継ぎの内容"),
+        max_length=2000,
+        widget=_textarea(4),
+        help_text=_("これまでの関わりと、本人が望んでいること・次に必要な支援。"),
+    )
+    to_agency = GroupedModelChoiceField(
+        label=_("つなぐ先の機関"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("（多機関協働へ: 福祉総務課に上げる）"),
+        group_by=lambda agency: agency.kind,
+        help_text=_(
+            "ケースに属していない対象のときだけ使います。選ばなければ多機関協働に上げます。"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = _agencies()
+
+
+class CloseForm(JapaneseMessagesMixin, forms.Form):
+    reason = forms.CharField(label=_("終了の理由"), max_length=2000, widget=_textarea(3))
+
+
+class ListFilterForm(forms.Form):
+    """GET filters: codes only, never personal data."""
+
+    scope = forms.ChoiceField(
+        label=_("範囲"),
+        required=False,
+        choices=[("mine", _("自機関の担当")), ("all", _("見られるものすべて"))],
+    )
+    status = forms.ChoiceField(
+        label=_("状態"), required=False, choices=[("", _("すべて")), *Status.choices]
+    )
+    stage = forms.ChoiceField(
+        label=_("信頼関係の段階"), required=False, choices=[("", _("すべて")), *Stage.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("分類"),
+        required=False,
+        queryset=OutreachCategory.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=_("すべて"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("地区"),
+        required=False,
+        queryset=District.objects.filter(active=True).order_by("order", "code"),
+        to_field_name="code",
+        empty_label=_("すべて"),
+    )

@@ -1,0 +1,212 @@
+"""Screens of the social-resource directory (社会資源): search, detail, the resource form,
+HSDS import and export.
+
+Thin: parse, call a selector or a service, render. Who may open what is access.ROUTES; who may
+change the directory is access.can_manage_resources. The text search is POSTed (it may hold a
+person's need in their own words); category, district and day filters are plain GET links.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yorisoi import access
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.front.forms import add_errors, seen_version
+
+from . import hsds, selectors, services
+from .forms import HsdsImportForm, ResourceFilterForm, ResourceTextForm, ServiceForm
+from .models import ServiceStatus
+
+PAGE_SIZE = 25
+
+
+def _service(user, service_id):
+    service = selectors.detail(user=user, service_id=service_id)
+    if service is None:
+        raise Http404
+    return service
+
+
+@require_http_methods(["GET", "POST"])
+def service_list(request):
+    filters = ResourceFilterForm(request.GET or None)
+    text_form = ResourceTextForm(request.POST or None)
+    f = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    text, page_number = "", request.GET.get("page") or 1
+    if request.method == "POST" and text_form.is_valid():
+        text = text_form.cleaned_data["q"]
+        page_number = text_form.cleaned_data["page"] or 1
+    district = f.get("district")
+    query = selectors.ResourceQuery(
+        category=f.get("category"),
+        district_id=district.pk if district else None,
+        day=f.get("day") or "",
+        at=f.get("at"),
+        text=text,
+        include_inactive=bool(f.get("inactive")),
+    )
+    page = Paginator(selectors.search(user=request.user, query=query), PAGE_SIZE).get_page(
+        page_number
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "resources/service_list.html",
+        {
+            "filters": filters,
+            "form": text_form,
+            "page": page,
+            "services": list(page.object_list),
+            "searched": bool(text),
+            "query_string": params.urlencode(),
+            "can_manage": access.can_manage_resources(request.user),
+        },
+    )
+
+
+def service_detail(request, service_id):
+    service = _service(request.user, service_id)
+    return render(
+        request,
+        "resources/service_detail.html",
+        {
+            "service": service,
+            "can_manage": access.can_manage_resources(request.user),
+            "inactive": service.status != ServiceStatus.ACTIVE,
+        },
+    )
+
+
+def _organization(request, form):
+    org = form.cleaned_data.get("organization")
+    if org is None:
+        org = services.organization_create(
+            actor=request.user, name=form.cleaned_data["new_organization"], request=request
+        )
+    return org
+
+
+@require_http_methods(["GET", "POST"])
+def service_create(request):
+    form = ServiceForm(request.POST or None, initial={"status": ServiceStatus.ACTIVE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(
+                actor=request.user,
+                organization=_organization(request, form),
+                fields=form.service_fields(),
+                location=form.location(),
+                schedules=form.schedules(),
+                terms=form.cleaned_data["categories"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, gettext("社会資源を登録しました。"))
+            return redirect("resources:service_detail", service_id=service.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "resources/service_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request, service_id):
+    service = _service(request.user, service_id)
+    edit_schedule = len(service.schedules.all()) <= 1
+    version = service.version
+    form = ServiceForm(
+        request.POST or None,
+        initial=ServiceForm.initial_for(service),
+        edit_schedule=edit_schedule,
+    )
+    conflict = False
+    if request.method == "POST":
+        version = seen_version(request)
+        if form.is_valid():
+            try:
+                service = services.service_update(
+                    actor=request.user,
+                    service=service,
+                    version=version,
+                    organization=_organization(request, form),
+                    fields=form.service_fields(),
+                    location=form.location(),
+                    schedules=form.schedules(),
+                    terms=form.cleaned_data["categories"],
+                    request=request,
+                )
+            except ConcurrentEditError as exc:
+                conflict = True
+                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            except RuleViolation as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, gettext("社会資源を更新しました。"))
+                return redirect("resources:service_detail", service_id=service.pk)
+    status = 409 if conflict else (422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "resources/service_form.html",
+        {"form": form, "service": service, "version": version, "conflict": conflict},
+        status=status,
+    )
+
+
+@require_POST
+def service_deactivate(request, service_id):
+    service = _service(request.user, service_id)
+    try:
+        services.service_deactivate(
+            actor=request.user, service=service, version=seen_version(request), request=request
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("社会資源を休止・終了にしました。"))
+    return redirect("resources:service_detail", service_id=service.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def hsds_import(request):
+    form = HsdsImportForm(request.POST or None, request.FILES or None)
+    problems, outcome = [], None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.hsds_import(
+                actor=request.user, data=form.cleaned_data["file"], request=request
+            )
+        except hsds.HsdsProblems as exc:
+            problems = exc.problems
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+    status = 422 if request.method == "POST" and outcome is None else 200
+    return render(
+        request,
+        "resources/hsds_import.html",
+        {"form": form, "problems": problems, "outcome": outcome},
+        status=status,
+    )
+
+
+def hsds_export(request):
+    data = services.hsds_export(actor=request.user, request=request)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"hsds-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
