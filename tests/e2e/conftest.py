@@ -43,7 +43,14 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            # --lang: the date and time inputs follow the browser's interface language, as
+            # on a Japanese member of staff's machine (the context's locale does not).
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--lang=ja-JP",
+            ],
         )
         yield browser
         browser.close()

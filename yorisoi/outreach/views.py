@@ -32,7 +32,7 @@ from .forms import (
     StageForm,
     TargetForm,
 )
-from .models import STAGE_TRANSITIONS, OutreachTarget, Stage, Status
+from .models import STAGE_ORDER, STAGE_TRANSITIONS, OutreachTarget, Stage, Status
 
 PAGE_SIZE = 25
 PICKER_LIMIT = 20
@@ -163,6 +163,8 @@ def target_detail(request, target_id):
             "rights": rights,
             "contacts": contacts,
             "stages": list(Stage),
+            # Stages already passed, shown as done (✓) before the current one.
+            "stages_done": [s for s in Stage if STAGE_ORDER[s] < STAGE_ORDER[Stage(target.stage)]],
             "stage_history": list(selectors.stage_history(target)),
             "can_move_stage": rights.edit and bool(STAGE_TRANSITIONS[Stage(target.stage)]),
             "can_reopen": target.status == Status.CLOSED

@@ -64,7 +64,8 @@ class ResourceTextForm(JapaneseMessagesMixin, forms.Form):
 class ServiceForm(JapaneseMessagesMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label=_("運営団体"), queryset=Organization.objects.order_by("name"), required=False,
-        help_text=_("登録済みの団体から選ぶか、下に新しい団体名を入力します。"),
+        empty_label=_("（新しい団体を入力する）"),
+        help_text=_("登録済みの団体から選ぶか、新しい団体名を入力します。"),
     )  # fmt: skip
     new_organization = forms.CharField(label=_("新しい運営団体の名称"), max_length=200,
                                        required=False)  # fmt: skip
