@@ -144,6 +144,16 @@ ROUTES: dict[str, frozenset | str] = {
     "community:activity_edit": CASEWORK,
     "community:training_create": CASEWORK,
     "community:training_edit": CASEWORK,
+    # participation (参加支援): screens
+    "participation:need_list": CASEWORK,
+    "participation:need_create": CASEWORK,
+    "participation:need_detail": CASEWORK,
+    "participation:need_edit": CASEWORK,
+    "participation:placement_propose": CASEWORK,
+    "participation:placement_move": CASEWORK,
+    "participation:follow_up_done": CASEWORK,
+    "participation:my_follow_ups": CASEWORK,
+    "participation:gap_create": CASEWORK,
     # API (django-ninja); the docs and schema hold no personal data
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -210,6 +220,18 @@ ROUTES: dict[str, frozenset | str] = {
     "api:community_activity_correct": CASEWORK,
     "api:community_training_create": CASEWORK,
     "api:community_training_correct": CASEWORK,
+    # API: participation
+    "api:participation_need_list": CASEWORK,
+    "api:participation_need_create": CASEWORK,
+    "api:participation_need_detail": CASEWORK,
+    "api:participation_need_update": CASEWORK,
+    "api:participation_proposals": CASEWORK,
+    "api:participation_placement_propose": CASEWORK,
+    "api:participation_placement_move": CASEWORK,
+    "api:participation_follow_ups_due": CASEWORK,
+    "api:participation_follow_up_done": CASEWORK,
+    "api:participation_gap_create": CASEWORK,
+    "api:participation_case_gaps": CASEWORK,
     # API: cases (多機関協働)
     "api:case_list": CASE_READERS,
     "api:case_open": CASEWORK,
@@ -508,6 +530,67 @@ def outreach_access(user, target) -> OutreachAccess:
         basis=basis,
         edit=steering and target.is_open,
         log_contact=target.is_open and (steering or basis in (BASIS_JOINT_VISIT, BASIS_OWN_AGENCY)),
+    )
+
+
+# --- participation support (参加支援) ---
+#
+# R6 for participation needs (and through them placements and follow-ups). A need is read on
+# one of these bases, strongest first:
+#   own_agency   the user's agency is responsible for it (担当機関)
+#   coordinator  the coordinating division (福祉総務課)
+#   (the case's) the need belongs to a case the user may read: case_basis of that case
+# Resource gaps: those of the needs and cases the user may read, and those their agency
+# recorded. 民生委員, analysts and administrators read none (analysts get counts only).
+
+
+def visible_participation_needs(user) -> QuerySet:
+    from yorisoi.participation.models import ParticipationNeed
+
+    if not _reads_people(user):
+        return ParticipationNeed.objects.none()
+    if user.role == Role.COORDINATOR:
+        return ParticipationNeed.objects.all()
+    return ParticipationNeed.objects.filter(
+        Q(responsible_agency_id=user.agency_id) | Q(case__in=visible_cases(user).values("pk"))
+    )
+
+
+def participation_basis(user, need) -> str | None:
+    """The basis on which `user` reads `need`, or None (then it is "not found")."""
+    if not _reads_people(user):
+        return None
+    if need.responsible_agency_id == user.agency_id:
+        return BASIS_OWN_AGENCY
+    if user.role == Role.COORDINATOR:
+        return BASIS_COORDINATOR
+    if need.case_id is not None:
+        from yorisoi.cases.models import Case
+
+        case = Case.objects.filter(pk=need.case_id).first()
+        return case_basis(user, case) if case is not None else None
+    return None
+
+
+def can_steer_participation(user, need) -> bool:
+    """Placements, follow-ups and edits: the responsible agency and the coordinator; the
+    agencies reading through the case may record a gap and read, not steer."""
+    return _reads_people(user) and (
+        need.responsible_agency_id == user.agency_id or user.role == Role.COORDINATOR
+    )
+
+
+def visible_resource_gaps(user) -> QuerySet:
+    from yorisoi.participation.models import ResourceGap
+
+    if not _reads_people(user):
+        return ResourceGap.objects.none()
+    if user.role == Role.COORDINATOR:
+        return ResourceGap.objects.all()
+    return ResourceGap.objects.filter(
+        Q(agency_id=user.agency_id)
+        | Q(need__in=visible_participation_needs(user).values("pk"))
+        | Q(case__in=visible_cases(user).values("pk"))
     )
 
 

@@ -220,6 +220,7 @@ from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
+from yorisoi.participation.api import router as participation_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402
 from yorisoi.resources.api import router as resources_router  # noqa: E402
 
@@ -233,3 +234,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", outreach_router)
 api.add_router("/", resources_router)
 api.add_router("/", community_router)
+api.add_router("/", participation_router)

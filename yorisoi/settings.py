@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "yorisoi.outreach",
     "yorisoi.resources",
     "yorisoi.community",
+    "yorisoi.participation",
     "yorisoi.notifications",
     "yorisoi.audit",
     "yorisoi.front",

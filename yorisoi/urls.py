@@ -14,6 +14,7 @@ urlpatterns = [
     path("outreach/", include("yorisoi.outreach.urls")),
     path("resources/", include("yorisoi.resources.urls")),
     path("community/", include("yorisoi.community.urls")),
+    path("participation/", include("yorisoi.participation.urls")),
     path("notifications/", include("yorisoi.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

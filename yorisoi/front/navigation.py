@@ -16,6 +16,7 @@ NAV_ITEMS = [
     (pgettext_lazy("plural", "参加する会議"), "cases:my_meetings", "cases:my_meetings"),
     (pgettext_lazy("plural", "アウトリーチ"), "outreach:target_list", "outreach:"),
     (pgettext_lazy("plural", "社会資源"), "resources:service_list", "resources:"),
+    (_("参加支援"), "participation:need_list", "participation:"),
     (_("地域づくり"), "community:overview", "community:"),
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),

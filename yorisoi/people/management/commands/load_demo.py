@@ -6,6 +6,7 @@ from yorisoi.cases import demo as cases_demo
 from yorisoi.community import demo as community_demo
 from yorisoi.directory.models import Agency
 from yorisoi.outreach import demo as outreach_demo
+from yorisoi.participation import demo as participation_demo
 from yorisoi.people import demo
 from yorisoi.resources import demo as resources_demo
 from yorisoi.resources import taxonomy as resources_taxonomy
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         self.stdout.write(f"社会資源: {resources} 件追加")
         outreach = outreach_demo.generate_outreach(seed)
         self.stdout.write(f"アウトリーチの事例: {outreach} 件作成")
+        participation = participation_demo.generate_participation()
+        self.stdout.write(f"参加支援の事例: {participation} 件作成")
         # A year of fictional activity counts for the community-building sites (load_community
         # loads the sites; without them this adds nothing).
         activities = community_demo.generate_activities(seed=seed)

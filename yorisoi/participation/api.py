@@ -1,0 +1,615 @@
+"""Participation support (参加支援) over HTTP: /api/v1/participation/…
+
+The same rules as the screens, through the same functions: reads start from
+access.visible_participation_needs(); changes go through services.py (rights, the placement
+state machine, R7, R8 follow-ups, audit). Every read of a need is audited with its basis.
+
+- Needs, placements and follow-ups by UUID; categories (taxonomy terms), districts and
+  agencies by `code`; people and cases by UUID (only ones the caller may read: else 422).
+- A need the caller may not read answers 404, the same body as an id that does not exist.
+- Errors: a rule that says no is 409 with its `code` (illegal_transition, already_proposed,
+  follow_up_closed, forbidden …); someone else saved first 409 `concurrent_edit`; bad input 422.
+"""
+
+import functools
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from yorisoi import access
+from yorisoi.audit.log import record
+from yorisoi.cases.models import Case
+from yorisoi.directory.models import Agency, District
+from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.resources.models import Service, TaxonomyTerm
+
+from . import selectors, services
+from .models import (
+    FollowUp,
+    FollowUpOutcome,
+    ParticipationNeed,
+    Placement,
+    PlacementStatus,
+    TimeOfDay,
+)
+
+router = Router(tags=["参加支援"])
+
+_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+NEED = "/participation/needs/{need_id}"
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class NeedIn(Schema):
+    person_id: UUID = Field(description="本人（閲覧できる人）のID")
+    case_id: UUID | None = Field(None, description="ケース（任意）")
+    interests: list[str] = Field([], description="関心のある分類のコード（/resources/taxonomy）")
+    interests_note: str = ""
+    short_term_goal: str = Field("", description="短期の目標（本人の言葉で）")
+    long_term_goal: str = Field("", description="長期の目標（本人の言葉で）")
+    wishes: str = ""
+    available_days: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] = []
+    days_required: bool = Field(False, description="通える曜日以外は通えない（絞り込み）")
+    time_of_day: Literal[tuple(TimeOfDay.values)] = "any"
+    district: str | None = Field(None, description="本人の地区コード。省略時は本人の記録から")
+    same_area_only: bool = False
+    needs_barrier_free: bool = False
+    prefers_small: bool = False
+    max_cost_per_month: int | None = Field(None, ge=0)
+    responsible_agency: str | None = Field(None, description="担当機関のコード。省略時は自機関")
+
+
+class NeedUpdateIn(Schema):
+    version: int
+    case_id: UUID | None = None
+    interests: list[str] | None = None
+    interests_note: str | None = None
+    short_term_goal: str | None = None
+    long_term_goal: str | None = None
+    wishes: str | None = None
+    available_days: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] | None = None
+    days_required: bool | None = None
+    time_of_day: Literal[tuple(TimeOfDay.values)] | None = None
+    district: str | None = None
+    same_area_only: bool | None = None
+    needs_barrier_free: bool | None = None
+    prefers_small: bool | None = None
+    max_cost_per_month: int | None = Field(None, ge=0)
+    responsible_agency: str | None = None
+
+
+class FollowUpOut(Schema):
+    id: UUID
+    placement_id: UUID
+    due_on: date
+    status: str
+    outcome: str
+    note: str
+    done_at: str | None
+
+
+class PlacementOut(Schema):
+    id: UUID
+    service_id: UUID
+    service_name: str
+    status: Literal[tuple(PlacementStatus.values)]
+    score: int | None
+    reasons: list[str]
+    proposed_on: date
+    contacted_on: date | None
+    trial_on: date | None
+    started_on: date | None
+    settled_on: date | None
+    ended_on: date | None
+    end_reason: str
+    resource_contact: str
+    notes: str
+    version: int
+    follow_ups: list[FollowUpOut]
+
+
+class NeedSummaryOut(Schema):
+    id: UUID
+    person_id: UUID
+    case_id: UUID | None
+    responsible_agency: str
+    short_term_goal: str
+    long_term_goal: str
+    version: int
+
+
+class NeedOut(NeedSummaryOut):
+    interests: list[str]
+    interests_note: str
+    wishes: str
+    available_days: list[str]
+    days_required: bool
+    time_of_day: str
+    district: str | None
+    same_area_only: bool
+    needs_barrier_free: bool
+    prefers_small: bool
+    max_cost_per_month: int | None
+    basis: str = Field(description="呼び出した人の閲覧の根拠")
+    can_steer: bool
+    placements: list[PlacementOut]
+
+
+class NeedPageOut(Schema):
+    items: list[NeedSummaryOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class ProposalOut(Schema):
+    service_id: UUID
+    service_name: str
+    organization: str
+    score: int
+    reasons: list[str] = Field(description="順位の理由（日本語、担当者が読む文）")
+
+
+class ProposalQuery(Schema):
+    limit: int = Field(10, ge=1, le=50)
+
+
+class ProposeIn(Schema):
+    service_id: UUID
+    notes: str = ""
+
+
+class MoveIn(Schema):
+    version: int | None = Field(None, description="見ていた版（省略時は確認しない）")
+    on: date | None = Field(None, description="その段階になった日（省略時は今日）")
+    note: str = ""
+    resource_contact: str = Field("", description="contact: 先方の担当者")
+    reason: str = Field("", description="end: 終了の理由（必須）")
+
+
+class FollowUpDoneIn(Schema):
+    outcome: Literal[tuple(FollowUpOutcome.values)]
+    note: str = ""
+
+
+class DueFollowUpOut(FollowUpOut):
+    need_id: UUID
+    service_name: str
+
+
+class DuePageOut(Schema):
+    items: list[DueFollowUpOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class GapIn(Schema):
+    need_text: str = Field(description="不足している資源（ニーズ）")
+    category: str = Field(description="分類コード")
+    district: str | None = None
+    case_id: UUID | None = None
+    need_id: UUID | None = Field(None, description="参加支援のニーズ（地区とケースを引き継ぐ）")
+
+
+class GapOut(Schema):
+    id: UUID
+    need_text: str
+    category: str
+    district: str | None
+    case_id: UUID | None
+    need_id: UUID | None
+    agency: str
+    recorded_at: str
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _hidden_is_not_found(view):
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except (ParticipationNeed.DoesNotExist, Case.DoesNotExist) as exc:
+            raise Http404 from exc
+
+    return run
+
+
+def _need(user, need_id) -> ParticipationNeed:
+    try:
+        return selectors.need_detail(user=user, need_id=need_id)
+    except ParticipationNeed.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _by_code(model, field, code, *, label):
+    if code in (None, ""):
+        return None
+    obj = model.objects.filter(code=code).first()
+    if obj is None:
+        raise ValidationError({field: f"{label}のコードが見つかりません: {code}"})
+    return obj
+
+
+def _fields(user, data: dict) -> dict:
+    out = dict(data)
+    if "person_id" in out:
+        out["person"] = access.visible_people(user).filter(pk=out.pop("person_id")).first()
+        if out["person"] is None:
+            raise ValidationError({"person_id": "本人が見つかりません。"})
+    if "case_id" in out:
+        case_id = out.pop("case_id")
+        out["case"] = access.visible_cases(user).filter(pk=case_id).first() if case_id else None
+        if case_id and out["case"] is None:
+            raise ValidationError({"case_id": "ケースが見つかりません。"})
+    if "interests" in out and out["interests"] is not None:
+        codes = out["interests"]
+        terms = list(TaxonomyTerm.objects.filter(code__in=codes, active=True))
+        unknown = sorted(set(codes) - {t.code for t in terms})
+        if unknown:
+            raise ValidationError(
+                {"interests": f"分類のコードが見つかりません: {', '.join(unknown)}"}
+            )
+        out["interests"] = terms
+    if "available_days" in out and out["available_days"] is not None:
+        out["available_days"] = ",".join(out["available_days"])
+    if "district" in out:
+        out["district"] = _by_code(District, "district", out["district"], label="地区")
+    if "responsible_agency" in out:
+        out["responsible_agency"] = _by_code(
+            Agency, "responsible_agency", out["responsible_agency"], label="機関"
+        )
+    return out
+
+
+def _follow_up(f) -> dict:
+    return {
+        "id": f.pk,
+        "placement_id": f.placement_id,
+        "due_on": f.due_on,
+        "status": f.status,
+        "outcome": f.outcome,
+        "note": f.note,
+        "done_at": f.done_at.isoformat() if f.done_at else None,
+    }
+
+
+def _placement(p) -> dict:
+    return {
+        "id": p.pk,
+        "service_id": p.service_id,
+        "service_name": p.service.name,
+        "status": p.status,
+        "score": p.score,
+        "reasons": p.reasons,
+        "proposed_on": p.proposed_on,
+        "contacted_on": p.contacted_on,
+        "trial_on": p.trial_on,
+        "started_on": p.started_on,
+        "settled_on": p.settled_on,
+        "ended_on": p.ended_on,
+        "end_reason": p.end_reason,
+        "resource_contact": p.resource_contact,
+        "notes": p.notes,
+        "version": p.version,
+        "follow_ups": [_follow_up(f) for f in p.follow_ups.all()],
+    }
+
+
+def _summary(n) -> dict:
+    return {
+        "id": n.pk,
+        "person_id": n.person_id,
+        "case_id": n.case_id,
+        "responsible_agency": n.responsible_agency.code,
+        "short_term_goal": n.short_term_goal,
+        "long_term_goal": n.long_term_goal,
+        "version": n.version,
+    }
+
+
+def _detail(user, n, basis) -> dict:
+    return {
+        **_summary(n),
+        "interests": [t.code for t in n.interests.all()],
+        "interests_note": n.interests_note,
+        "wishes": n.wishes,
+        "available_days": n.days,
+        "days_required": n.days_required,
+        "time_of_day": n.time_of_day,
+        "district": n.district.code if n.district_id else None,
+        "same_area_only": n.same_area_only,
+        "needs_barrier_free": n.needs_barrier_free,
+        "prefers_small": n.prefers_small,
+        "max_cost_per_month": n.max_cost_per_month,
+        "basis": basis,
+        "can_steer": access.can_steer_participation(user, n),
+        "placements": [_placement(p) for p in selectors.placements_of(n)],
+    }
+
+
+def _read(request, need_id):
+    user = request.auth
+    need = _need(user, need_id)
+    basis = access.participation_basis(user, need)
+    if basis is None:
+        raise Http404
+    return user, need, basis
+
+
+def _gap(g) -> dict:
+    return {
+        "id": g.pk,
+        "need_text": g.need_text,
+        "category": g.category.code,
+        "district": g.district.code if g.district_id else None,
+        "case_id": g.case_id,
+        "need_id": g.need_id,
+        "agency": g.agency.code,
+        "recorded_at": g.recorded_at.isoformat(),
+    }
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/participation/needs",
+    response={200: NeedPageOut, 422: ErrorOut},
+    url_name="participation_need_list",
+    summary="参加支援のニーズの一覧",
+)
+def need_list(request, paging: Query[PageQuery], scope: Literal["mine", "all"] = "mine"):
+    """mine: 自機関が担当するもの / all: 閲覧できるもの全部。新しい順。
+    返したIDは監査ログ（participation.needs_listed）に記録されます。"""
+    user = request.auth
+    page = page_of(selectors.need_list(user=user, scope=scope), paging)
+    page["items"] = [_summary(n) for n in page["items"]]
+    if page["items"]:
+        record(
+            "participation.needs_listed",
+            actor=user,
+            request=request,
+            ids=[n["id"] for n in page["items"]],
+            basis="own_agency" if scope == "mine" else "",
+        )
+    return page
+
+
+@router.post(
+    "/participation/needs",
+    response={201: NeedOut, **_ERRORS},
+    url_name="participation_need_create",
+    summary="参加支援のニーズを登録",
+)
+def need_create(request, payload: NeedIn):
+    """本人の関心・希望・制約と目標を登録します。担当機関の省略時は自機関、地区の省略時は
+    本人の記録の地区。本人・ケースは閲覧できるものだけ（それ以外は422）。"""
+    user = request.auth
+    need = services.need_create(actor=user, request=request, **_fields(user, payload.dict()))
+    need = _need(user, need.pk)
+    return Status(201, _detail(user, need, "own_agency"))
+
+
+@router.get(
+    NEED,
+    response={200: NeedOut, 404: ErrorOut},
+    url_name="participation_need_detail",
+    summary="参加支援のニーズ（参加先とフォローアップを含む）",
+)
+def need_detail(request, need_id: UUID):
+    """閲覧できないニーズは存在しないIDと同じく404。閲覧は根拠とともに監査ログに記録されます。"""
+    user, need, basis = _read(request, need_id)
+    record("participation.need_viewed", actor=user, target=need, basis=basis, request=request)
+    return _detail(user, need, basis)
+
+
+@router.patch(
+    NEED,
+    response={200: NeedOut, **_ERRORS},
+    url_name="participation_need_update",
+    summary="参加支援のニーズを更新",
+)
+@_hidden_is_not_found
+def need_update(request, need_id: UUID, payload: NeedUpdateIn):
+    """指定した項目だけを更新します。version が古いと 409 concurrent_edit（R7）。
+    担当機関と福祉総務課だけが更新できます（それ以外は409 forbidden）。"""
+    user, need, basis = _read(request, need_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.need_update(
+        actor=user, need=need, version=version, request=request, **_fields(user, data)
+    )
+    return _detail(user, _need(user, need_id), basis)
+
+
+@router.get(
+    NEED + "/proposals",
+    response={200: list[ProposalOut], 404: ErrorOut, 422: ErrorOut},
+    url_name="participation_proposals",
+    summary="社会資源の提案（順位と理由）",
+)
+def proposals(request, need_id: UUID, query: Query[ProposalQuery]):
+    """ニーズに合う社会資源を点数の高い順に返します。理由（reasons）は担当者が読める日本語の
+    短い文です（「関心（居場所）に合う」「水曜・金曜に開いている」「本人の地区（富洲原）」…）。
+    休止中・費用の上限超過・（必須のとき）通える曜日に開いていないものは含みません。"""
+    user, need, basis = _read(request, need_id)
+    ranked = selectors.rank_resources(need, limit=query.limit)
+    record("participation.proposals_viewed", actor=user, target=need, basis=basis, request=request)
+    return [
+        {
+            "service_id": r.service.pk,
+            "service_name": r.service.name,
+            "organization": r.service.organization.name,
+            "score": r.score,
+            "reasons": r.reasons,
+        }
+        for r in ranked
+    ]
+
+
+@router.post(
+    NEED + "/placements",
+    response={201: PlacementOut, **_ERRORS},
+    url_name="participation_placement_propose",
+    summary="社会資源を参加先として提案",
+)
+@_hidden_is_not_found
+def placement_propose(request, need_id: UUID, payload: ProposeIn):
+    """提案時の点数と理由を参加先に残します。同じ社会資源が進行中なら409 already_proposed、
+    休止中なら409 inactive_resource。"""
+    user, need, _basis = _read(request, need_id)
+    service = Service.objects.filter(pk=payload.service_id).first()
+    if service is None:
+        raise ValidationError({"service_id": "社会資源が見つかりません。"})
+    p = services.placement_propose(
+        actor=user, need=need, service=service, notes=payload.notes, request=request
+    )
+    return Status(201, _placement(selectors.placements_of(need).get(pk=p.pk)))
+
+
+@router.post(
+    "/participation/placements/{placement_id}/{move}",
+    response={200: PlacementOut, **_ERRORS},
+    url_name="participation_placement_move",
+    summary="参加先の段階を進める（連絡・お試し・開始・定着・終了）",
+)
+@_hidden_is_not_found
+def placement_move(
+    request,
+    placement_id: UUID,
+    move: Literal["contact", "trial", "start", "settle", "end"],
+    payload: MoveIn,
+):
+    """提案 → 調整中（contact）→ お試し（trial）→ 開始（start）→ 定着（settle）｜終了（end、
+    理由が必須）。それ以外の順は409 illegal_transition。開始でフォローアップ（既定: 2週間・
+    1か月・3か月後）が予定され、定着・終了で未実施のものは取りやめになります（R8）。"""
+    user = request.auth
+    placement = Placement.objects.filter(
+        pk=placement_id, need__in=access.visible_participation_needs(user).values("pk")
+    ).first()
+    if placement is None:
+        raise Http404
+    kwargs = {"actor": user, "placement": placement, "version": payload.version,
+              "on": payload.on, "request": request}  # fmt: skip
+    if move == "end":
+        done = services.placement_end(reason=payload.reason, **kwargs)
+    elif move == "contact":
+        done = services.placement_contact(
+            note=payload.note, resource_contact=payload.resource_contact, **kwargs
+        )
+    else:
+        done = services.MOVES[move](note=payload.note, **kwargs)
+    return _placement(selectors.placements_of(done.need).get(pk=done.pk))
+
+
+@router.get(
+    "/participation/follow-ups/due",
+    response={200: DuePageOut, 422: ErrorOut},
+    url_name="participation_follow_ups_due",
+    summary="期日が来たフォローアップ（自機関）",
+)
+def follow_ups_due(request, paging: Query[PageQuery], today: date | None = None):
+    """自機関が担当する参加先の、期日（today、省略時は今日）までの未実施フォローアップ。
+    定着・終了した参加先のものは含みません。"""
+    user = request.auth
+    page = page_of(selectors.due_follow_ups(user, today or timezone.localdate()), paging)
+    page["items"] = [
+        {
+            **_follow_up(f),
+            "need_id": f.placement.need_id,
+            "service_name": f.placement.service.name,
+        }
+        for f in page["items"]
+    ]
+    if page["items"]:
+        record(
+            "participation.follow_ups_listed",
+            actor=user,
+            request=request,
+            ids=[i["need_id"] for i in page["items"]],
+            basis="own_agency",
+        )
+    return page
+
+
+@router.post(
+    "/participation/follow-ups/{follow_up_id}/done",
+    response={200: FollowUpOut, **_ERRORS},
+    url_name="participation_follow_up_done",
+    summary="フォローアップを実施済みにする",
+)
+@_hidden_is_not_found
+def follow_up_done(request, follow_up_id: UUID, payload: FollowUpDoneIn):
+    """結果（順調・気になること・通えていない）と様子を記録します。実施済みか取りやめのものは
+    409 follow_up_closed。"""
+    user = request.auth
+    follow_up = FollowUp.objects.filter(
+        pk=follow_up_id,
+        placement__need__in=access.visible_participation_needs(user).values("pk"),
+    ).first()
+    if follow_up is None:
+        raise Http404
+    done = services.follow_up_done(
+        actor=user, follow_up=follow_up, outcome=payload.outcome, note=payload.note,
+        request=request,
+    )  # fmt: skip
+    return _follow_up(done)
+
+
+@router.post(
+    "/participation/gaps",
+    response={201: GapOut, **_ERRORS},
+    url_name="participation_gap_create",
+    summary="不足している社会資源を記録",
+)
+@_hidden_is_not_found
+def gap_create(request, payload: GapIn):
+    """合う社会資源がないとき（R8）。重層的支援会議の議題④と年次評価に使われます。
+    need_id を渡すと地区とケースを引き継ぎます。"""
+    user = request.auth
+    need = None
+    if payload.need_id:
+        need = access.visible_participation_needs(user).filter(pk=payload.need_id).first()
+        if need is None:
+            raise Http404
+    category = _by_code(TaxonomyTerm, "category", payload.category, label="分類")
+    if category is None:
+        raise ValidationError({"category": "分類を選んでください。"})
+    data = _fields(user, {"case_id": payload.case_id, "district": payload.district})
+    gap = services.gap_record(
+        actor=user, need_text=payload.need_text, category=category, need=need, request=request,
+        **data,
+    )  # fmt: skip
+    return Status(201, _gap(gap))
+
+
+@router.get(
+    "/participation/cases/{case_id}/gaps",
+    response={200: list[GapOut], 404: ErrorOut},
+    url_name="participation_case_gaps",
+    summary="ケースで記録された不足している社会資源（議題④）",
+)
+def case_gaps(request, case_id: UUID):
+    """重層的支援会議の議題④「社会資源の充足状況・開発の検討」の材料。閲覧できないケースは404。"""
+    user = request.auth
+    case = access.visible_cases(user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    record(
+        "participation.case_gaps_viewed",
+        actor=user,
+        target=case,
+        basis=access.case_basis(user, case) or "",
+        request=request,
+    )
+    return [_gap(g) for g in selectors.gaps_for_case(case)]

@@ -1,0 +1,141 @@
+"""Forms for the participation screens."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yorisoi import access
+from yorisoi.directory.models import Agency, District
+from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.resources.models import WEEKDAY_LABELS, WEEKDAYS, TaxonomyTerm
+
+from .models import FollowUpOutcome, TimeOfDay
+
+DAY_CHOICES = [(d, WEEKDAY_LABELS[d]) for d in WEEKDAYS]
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class NeedForm(JapaneseMessagesMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("本人"), queryset=None)
+    interests = forms.ModelMultipleChoiceField(
+        label=_("関心のある分類"),
+        queryset=TaxonomyTerm.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interests_note = forms.CharField(
+        label=_("関心・好きなこと"), max_length=1000, required=False, widget=_textarea(2)
+    )
+    short_term_goal = forms.CharField(
+        label=_("短期の目標（本人の言葉で）"),
+        max_length=1000,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("例: 「まず週1回、地域活動支援センターに通う」"),
+    )
+    long_term_goal = forms.CharField(
+        label=_("長期の目標（本人の言葉で）"),
+        max_length=1000,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("例: 「いずれは働きたい」"),
+    )
+    wishes = forms.CharField(
+        label=_("希望・不安なこと"), max_length=2000, required=False, widget=_textarea(3)
+    )
+    available_days = forms.MultipleChoiceField(
+        label=_("通える曜日"),
+        choices=DAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばないときは、いつでも"),
+    )
+    days_required = forms.BooleanField(label=_("通える曜日以外は通えない"), required=False)
+    time_of_day = forms.ChoiceField(
+        label=_("通える時間帯"), choices=TimeOfDay.choices, widget=forms.RadioSelect
+    )
+    district = forms.ModelChoiceField(
+        label=_("本人の地区"),
+        queryset=District.objects.filter(active=True).order_by("order", "code"),
+        required=False,
+        empty_label=_("（本人の記録から）"),
+    )
+    same_area_only = forms.BooleanField(label=_("近くの地域（北・中・南）のみ"), required=False)
+    needs_barrier_free = forms.BooleanField(label=_("バリアフリーが必要"), required=False)
+    prefers_small = forms.BooleanField(label=_("少人数・静かな場所を希望"), required=False)
+    max_cost_per_month = forms.IntegerField(
+        label=_("費用の上限（円／月）"), min_value=0, required=False
+    )
+    responsible_agency = GroupedModelChoiceField(
+        label=_("担当機関"), queryset=Agency.objects.none(), group_by=lambda a: a.kind
+    )
+
+    def __init__(self, *args, user, case=None, person=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = access.visible_people(user).order_by("kana_key", "name_key", "pk")
+        if case is not None:
+            people = people.filter(pk__in=case.subjects.values("person_id"))
+        if person is not None:
+            people = people.filter(pk=person.pk)
+        self.fields["person"].queryset = people
+        self.fields["responsible_agency"].queryset = (
+            Agency.objects.filter(active=True, kind__active=True)
+            .select_related("kind")
+            .order_by("kind__order", "kind__code", "code")
+        )
+        if editing:
+            del self.fields["person"]
+        if not self.is_bound:
+            self.initial.setdefault("responsible_agency", user.agency_id)
+            self.initial.setdefault("time_of_day", TimeOfDay.ANY)
+            if person is not None:
+                self.initial.setdefault("person", person.pk)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["available_days"] = ",".join(d for d in WEEKDAYS if d in data["available_days"])
+        return data
+
+
+class MoveForm(JapaneseMessagesMixin, forms.Form):
+    move = forms.ChoiceField(
+        label=_("操作"),
+        choices=[
+            ("contact", _("連絡した")),
+            ("trial", _("お試し")),
+            ("start", _("開始")),
+            ("settle", _("定着")),
+            ("end", _("終了")),
+        ],
+    )
+    resource_contact = forms.CharField(label=_("先方の担当者"), max_length=100, required=False)
+    reason = forms.CharField(
+        label=_("終了の理由"), max_length=1000, required=False, widget=_textarea(2)
+    )
+
+
+class FollowUpDoneForm(JapaneseMessagesMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("結果"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("様子"), max_length=2000, required=False, widget=_textarea(2))
+
+
+class GapForm(JapaneseMessagesMixin, forms.Form):
+    need_text = forms.CharField(
+        label=_("不足している資源（ニーズ）"),
+        max_length=1000,
+        widget=_textarea(3),
+        help_text=_("例: 「北部に、平日夕方に通える少人数の居場所がない」"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("分類"), queryset=TaxonomyTerm.objects.filter(active=True)
+    )
+    district = forms.ModelChoiceField(
+        label=_("地区"),
+        queryset=District.objects.filter(active=True).order_by("order", "code"),
+        required=False,
+        empty_label=_("（指定しない）"),
+    )
