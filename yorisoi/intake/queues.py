@@ -176,4 +176,7 @@ def case_sections(*, user, today: date, stalled_before: datetime) -> dict:
         .select_related("case", "meeting", "meeting__kind")
         .order_by("due_on", "pk")
     )
-    return {"cases_due": due, "case_actions": actions}
+    from yorisoi.participation.selectors import due_follow_ups
+
+    # R8: participation follow-ups due, until the placement is settled or ended.
+    return {"cases_due": due, "case_actions": actions, "follow_ups": due_follow_ups(user, today)}

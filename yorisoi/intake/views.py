@@ -83,7 +83,7 @@ def queue(request):
     only = request.GET.get("section")
     if only is not None and only not in all_sections and only not in agency_queue.cases:
         raise Http404
-    case_sections, case_ids = _case_sections(agency_queue, only, request.GET.get("page"))
+    case_sections, case_ids, need_ids = _case_sections(agency_queue, only, request.GET.get("page"))
     sections, shown = [], set()
     for key, queryset in all_sections.items():
         if only and key != only:
@@ -126,6 +126,14 @@ def queue(request):
         ids=sorted(str(pk) for pk in shown),
         basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
     )
+    if need_ids:
+        record(
+            "participation.queue_viewed",
+            actor=request.user,
+            request=request,
+            ids=sorted(str(pk) for pk in need_ids),
+            basis="own_agency",
+        )
     if case_ids:
         record(
             "case.queue_viewed",
@@ -149,13 +157,14 @@ def queue(request):
 CASE_SECTION_LABELS = {
     "cases_due": _("対応日を迎えたケース・停滞しているケース"),
     "case_actions": _("会議で決めた自機関の対応"),
+    "follow_ups": _("参加支援のフォローアップ（期日を迎えたもの）"),
 }
 
 
 def _case_sections(agency_queue, only, page_number):
     """The collaborative-case sections of the queue: the first items and the total of each,
     or one section page by page."""
-    sections, case_ids = [], set()
+    sections, case_ids, need_ids = [], set(), set()
     for key, queryset in agency_queue.cases.items():
         if only and key != only:
             continue
@@ -165,7 +174,10 @@ def _case_sections(agency_queue, only, page_number):
         else:
             page, objects = None, list(queryset[:QUEUE_SECTION_LIMIT])
             total = queryset.count()  # always: the page's query count stays constant
-        case_ids |= {getattr(obj, "case_id", obj.pk) for obj in objects}
+        if key == "follow_ups":  # follow-ups belong to participation needs, not cases
+            need_ids |= {obj.placement.need_id for obj in objects}
+        else:
+            case_ids |= {getattr(obj, "case_id", obj.pk) for obj in objects}
         sections.append(
             {
                 "key": key,
@@ -176,7 +188,7 @@ def _case_sections(agency_queue, only, page_number):
                 "page": page,
             }
         )
-    return sections, case_ids
+    return sections, case_ids, need_ids
 
 
 # --- intake --------------------------------------------------------------------------------

@@ -116,3 +116,19 @@ def test_a_follow_up_done_needs_an_outcome_and_happens_once(hana, placement):
     services.follow_up_done(actor=hana, follow_up=f, outcome="some_concerns")
     with pytest.raises(RuleViolation):
         services.follow_up_done(actor=hana, follow_up=f, outcome="going_well")
+
+
+def test_a_due_follow_up_waits_in_my_queue_until_done(hana, placement, saki):
+    """R8 in "my queue": the responsible agency sees the follow-up on its day (audited);
+    another agency does not."""
+    from django.urls import reverse
+
+    from yorisoi.audit.models import AuditEvent
+    from yorisoi.testing import client_for
+
+    start = timezone.localdate() - timedelta(days=20)  # the two-week follow-up is due
+    p = _started(hana, placement, on=start)
+    page = client_for(hana).get(reverse("intake:queue")).content.decode()
+    assert "参加支援のフォローアップ" in page and p.service.name in page
+    assert AuditEvent.objects.filter(actor=hana, action="participation.queue_viewed").exists()
+    assert p.service.name not in client_for(saki).get(reverse("intake:queue")).content.decode()
