@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record
+from yorisoi.audit.log import (
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+    BASIS_VOLUNTEER_REPORT,
+    record,
+)
 from yorisoi.errors import RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
@@ -119,29 +124,13 @@ def queue(request):
             }
         )
     queues.attach_people(item["consultation"] for section in sections for item in section["items"])
-    record(
-        "consultation.queue_viewed",
-        actor=request.user,
-        request=request,
-        ids=sorted(str(pk) for pk in shown),
-        basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
-    )
+    # The queue reads what the user's agency holds; the coordinator's sections span agencies.
+    basis = BASIS_COORDINATOR if access.is_coordinator(request.user) else BASIS_OWN_AGENCY
+    _record_read("consultation.queue_viewed", request, shown, basis)
     if need_ids:
-        record(
-            "participation.queue_viewed",
-            actor=request.user,
-            request=request,
-            ids=sorted(str(pk) for pk in need_ids),
-            basis="own_agency",
-        )
+        _record_read("participation.queue_viewed", request, need_ids, BASIS_OWN_AGENCY)
     if case_ids:
-        record(
-            "case.queue_viewed",
-            actor=request.user,
-            request=request,
-            ids=sorted(str(pk) for pk in case_ids),
-            basis=access.BASIS_COORDINATOR if request.user.role == "coordinator" else "own_agency",
-        )
+        _record_read("case.queue_viewed", request, case_ids, basis)
     return render(
         request,
         "intake/queue.html",
@@ -151,6 +140,12 @@ def queue(request):
             "single": bool(only),
             "today": timezone.localdate(),
         },
+    )
+
+
+def _record_read(action, request, ids, basis):
+    record(
+        action, actor=request.user, request=request, ids=sorted(str(pk) for pk in ids), basis=basis
     )
 
 
