@@ -1,6 +1,6 @@
 """In-app notifications over HTTP: the same list and "mark read" as the お知らせ screen. A
 notification carries a kind and ids only; what it points to opens only to those who may read
-it (the consultation, referral or meeting routes check access themselves)."""
+it (the consultation, referral, meeting or participation need routes check access themselves)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -17,11 +17,16 @@ router = Router(tags=["お知らせ"])
 class NotificationOut(Schema):
     id: int
     kind: str = Field(description="referral_received, referral_declined, referral_overdue, "
-                      "escalation_received, meeting_invited, action_item_assigned")  # fmt: skip
+                      "escalation_received, meeting_invited, action_item_assigned, "
+                      "follow_up_due")  # fmt: skip
     kind_label: str
     consultation_id: UUID | None
     referral_id: UUID | None
     meeting_id: UUID | None
+    follow_up_id: UUID | None = Field(description="follow_up_due のときのフォローアップ")
+    participation_need_id: UUID | None = Field(
+        description="follow_up_due のとき、参加支援のニーズ（/participation/needs/{need_id}）"
+    )
     created_at: datetime
     read_at: datetime | None
 
@@ -53,7 +58,7 @@ class MarkReadOut(Schema):
 )
 def notification_list(request, query: Query[NotificationFilter]):
     """新しい順。"""
-    notifications = request.auth.notifications.all()
+    notifications = request.auth.notifications.select_related("follow_up__placement")
     if query.unread:
         notifications = notifications.filter(read_at__isnull=True)
     page = page_of(notifications, query)
@@ -65,6 +70,8 @@ def notification_list(request, query: Query[NotificationFilter]):
             "consultation_id": n.consultation_id,
             "referral_id": n.referral_id,
             "meeting_id": n.meeting_id,
+            "follow_up_id": n.follow_up_id,
+            "participation_need_id": n.follow_up.placement.need_id if n.follow_up_id else None,
             "created_at": n.created_at,
             "read_at": n.read_at,
         }

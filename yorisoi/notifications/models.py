@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     ESCALATION_RECEIVED = "escalation_received", _("多機関協働への相談が届きました")
     MEETING_INVITED = "meeting_invited", _("会議への参加依頼が届きました")
     ACTION_ITEM_ASSIGNED = "action_item_assigned", _("会議で決めた対応が自機関に割り当てられました")
+    FOLLOW_UP_DUE = "follow_up_due", _("参加支援のフォローアップ日です")
 
 
 class Notification(models.Model):
@@ -30,6 +31,13 @@ class Notification(models.Model):
     meeting = models.ForeignKey(
         "cases.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    follow_up = models.ForeignKey(
+        "participation.FollowUp",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("日時"), default=timezone.now)
     read_at = models.DateTimeField(_("既読"), null=True, blank=True)
 
@@ -44,7 +52,13 @@ class Notification(models.Model):
                 fields=["recipient", "kind", "referral"],
                 condition=models.Q(kind="referral_overdue"),
                 name="notification_overdue_once",
-            )
+            ),
+            # R8: a follow-up due today is announced once per person, however often the job runs.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "follow_up"],
+                condition=models.Q(kind="follow_up_due"),
+                name="notification_follow_up_due_once",
+            ),
         ]
 
     def __str__(self):

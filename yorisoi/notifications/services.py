@@ -1,6 +1,6 @@
-"""Who hears about what (R2, R3). Called from intake.services and cases.services inside their
-transactions. A notification names a kind and ids; what it points to opens only to those who
-may read it (access.py)."""
+"""Who hears about what (R2, R3, R8). Called from intake.services and cases.services inside
+their transactions, and from the daily jobs. A notification names a kind and ids; what it
+points to opens only to those who may read it (access.py)."""
 
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ def _coordinators():
     return User.objects.filter(role=Role.COORDINATOR, is_active=True)
 
 
-def _notify(users, *, kind, consultation=None, referral=None, meeting=None):
+def _notify(users, *, kind, consultation=None, referral=None, meeting=None, follow_up=None):
     Notification.objects.bulk_create(
         Notification(
             recipient=user,
@@ -25,6 +25,7 @@ def _notify(users, *, kind, consultation=None, referral=None, meeting=None):
             consultation=consultation,
             referral=referral,
             meeting=meeting,
+            follow_up=follow_up,
         )
         for user in users
     )
@@ -93,6 +94,25 @@ def referral_overdue(referral) -> int:
     _notify(
         fresh, kind=Kind.REFERRAL_OVERDUE, consultation=referral.consultation, referral=referral
     )
+    return len(fresh)
+
+
+def follow_up_due(follow_up) -> int:
+    """R8: a follow-up due today is announced to the caseworkers of the need's responsible
+    agency; at most once each (database constraint), so the daily job may run again. The notice
+    links to the need, which opens only to those who may read it (access.participation_basis)."""
+    from yorisoi.participation.models import FollowUpStatus
+
+    if follow_up.status != FollowUpStatus.OPEN:  # done, or cancelled at settle / end
+        return 0
+    already = set(
+        Notification.objects.filter(kind=Kind.FOLLOW_UP_DUE, follow_up=follow_up).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    agency_id = follow_up.placement.need.responsible_agency_id
+    fresh = [u for u in _caseworkers(agency_id) if u.pk not in already]
+    _notify(fresh, kind=Kind.FOLLOW_UP_DUE, follow_up=follow_up)
     return len(fresh)
 
 

@@ -1,7 +1,8 @@
 """Background work (django-tasks, database backend): run by `manage.py db_worker`.
 
 `manage.py enqueue_daily_jobs` (from cron, e.g. every morning at 7:00) puts today's jobs in the
-queue; the worker runs them. Both jobs are idempotent, so a repeated run changes nothing.
+queue: the two below and participation.tasks.remind_follow_ups (R8); the worker runs them. All
+are idempotent, so a repeated run changes nothing.
 """
 
 from datetime import date

@@ -7,7 +7,7 @@ from . import services
 
 def notification_list(request):
     notifications = request.user.notifications.select_related(
-        "consultation", "referral__from_agency", "referral__to_agency"
+        "consultation", "referral__from_agency", "referral__to_agency", "follow_up__placement"
     )
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})

@@ -32,6 +32,7 @@ from yorisoi.resources.models import (
     ServiceTaxonomy,
     TaxonomyTerm,
 )
+from yorisoi.resources import signals as directory_version
 from yorisoi.resources.selectors import with_details
 
 from .models import (
@@ -125,6 +126,7 @@ def _days_of(byday: str) -> frozenset:
 class _Row:
     id: str
     name: str
+    status: str
     fee: int | None
     capacity: int | None
     terms: list = field(default_factory=list)
@@ -296,8 +298,10 @@ def _rows(services: QuerySet) -> dict:
     (no joins: a scan of each table and a join by id here is several times faster on 5,000
     resources than index lookups per row). Keys are ids as text."""
     rows = {
-        pk: _Row(pk, name, fee, cap)
-        for pk, name, fee, cap in _raw(_ids(services, "pk", "name", "fee_amount", "capacity"))
+        pk: _Row(pk, name, status, fee, cap)
+        for pk, name, status, fee, cap in _raw(
+            _ids(services, "pk", "name", "status", "fee_amount", "capacity")
+        )
     }
     for service_id, term_id in _raw(
         _ids(ServiceTaxonomy.objects, "service_id", "taxonomy_term_id")
@@ -331,12 +335,20 @@ def _rows(services: QuerySet) -> dict:
     return rows
 
 
-def _candidates(need) -> QuerySet:
-    services = Service.objects.filter(status=ServiceStatus.ACTIVE)
-    if need.max_cost_per_month is not None:
-        # Hard filter in SQL too: fewer rows to read.
-        services = services.exclude(fee_amount__gt=need.max_cost_per_month // VISITS_PER_MONTH)
-    return services
+# The directory as rows, kept between rankings: (database alias, version token, rows).
+_cache: dict[str, tuple] = {}
+
+
+def _directory(using: str) -> list:
+    """Every resource as a _Row, read from the database only when the directory changed
+    since the last ranking in this process (resources.signals: one query to know)."""
+    token = directory_version.current(using=using)
+    cached = _cache.get(using)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    rows = list(_rows(Service.objects.using(using)).values())
+    _cache[using] = (token, rows)
+    return rows
 
 
 @contextmanager
@@ -364,7 +376,9 @@ def rank_resources(need: ParticipationNeed, limit: int = 10) -> list[Ranked]:
     ctx = _Context(need)
     with _no_cyclic_gc():
         ranked = []
-        for row in _rows(_candidates(need)).values():
+        for row in _directory(Service.objects.db):
+            if row.status != ServiceStatus.ACTIVE:
+                continue
             scored = _score(ctx, row)
             if scored is not None:
                 ranked.append((-scored[0], row.name, row.id, scored[1]))

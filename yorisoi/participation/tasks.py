@@ -7,25 +7,19 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from yorisoi.notifications import services as notifications
+
 from . import reminders
-
-
-def _notifier():
-    """notifications.services.follow_up_due(follow_up) -> int, once the lead has added it
-    (see the report of issue 5); until then the job only counts what is due."""
-    from yorisoi.notifications import services
-
-    return getattr(services, "follow_up_due", None)
 
 
 @task()
 def remind_follow_ups(day: str | None = None) -> int:
-    """R8: a notice to the responsible agency for every follow-up due today. Idempotent as
-    long as follow_up_due notifies each recipient at most once per follow-up."""
+    """R8: a notice to the responsible agency's caseworkers for every follow-up due today.
+    Idempotent: follow_up_due notifies each of them at most once per follow-up. Returns the
+    number of notices created."""
     today = date.fromisoformat(day) if day else timezone.localdate()
-    notify = _notifier()
-    count = 0
+    created = 0
     for follow_up in reminders.due_today(today):
         with transaction.atomic():
-            count += notify(follow_up) if notify is not None else 1
-    return count
+            created += notifications.follow_up_due(follow_up)
+    return created

@@ -424,3 +424,19 @@ class ServiceTaxonomy(models.Model):
 
     def __str__(self):
         return f"{self.service_id}: {self.taxonomy_term_id}"
+
+
+class DirectoryVersion(models.Model):
+    """One row whose token changes with every write to the directory (signals.py), so that a
+    reader keeping the directory in memory (participation matching) knows with one query
+    whether its copy is current. A random token, not a counter: a rolled-back write cannot
+    bring back a number another copy was made at."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("社会資源一覧の版")
+        verbose_name_plural = pgettext_lazy("plural", "社会資源一覧の版")
+
+    def __str__(self):
+        return str(self.token)

@@ -46,14 +46,15 @@ def test_a_gap_needs_its_text(hana):
         services.gap_record(actor=hana, need_text=" ", category=term("ibasho"))
 
 
-def test_daily_job_hands_todays_follow_ups_to_the_notifier(hana, monkeypatch):
+def test_daily_job_notifies_the_responsible_agency_of_todays_follow_ups(hana, masaki, saki):
     resources = six_resources()
     p = services.placement_propose(actor=hana, need=need(hana), service=resources["hidamari"])
     p = services.placement_contact(actor=hana, placement=p)
     start = timezone.localdate() - timedelta(days=14)
     services.placement_start(actor=hana, placement=p, on=start)
-    seen = []
-    monkeypatch.setattr(tasks, "_notifier", lambda: lambda f: seen.append(f) or 1)
-    assert tasks.remind_follow_ups.call(day=timezone.localdate().isoformat()) == 1
-    assert seen[0].placement_id == p.pk
+    assert tasks.remind_follow_ups.call(day=timezone.localdate().isoformat()) == 2  # hana, masaki
+    notice = hana.notifications.get(kind="follow_up_due")
+    assert notice.follow_up.placement_id == p.pk
+    assert not saki.notifications.exists()
+    assert tasks.remind_follow_ups.call(day=timezone.localdate().isoformat()) == 0  # once only
     assert tasks.remind_follow_ups.call(day=(start + timedelta(days=15)).isoformat()) == 0

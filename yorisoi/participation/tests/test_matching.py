@@ -102,3 +102,40 @@ def test_constant_queries_whatever_the_number_of_resources(world, hana):
     with CaptureQueriesContext(connection) as large:
         assert len(rank_resources(n)) == 10
     assert len(large) == len(small)
+
+
+def test_the_directory_kept_in_memory_follows_every_change(world, hana, ichiro):
+    """rank_resources keeps the directory between rankings (bench/matching.py); a change made
+    through the resource screens, or any save or delete, is seen by the next ranking."""
+    from yorisoi.resources import services as resource_services
+    from yorisoi.resources.models import Schedule
+
+    n = need(hana)
+    assert _names(rank_resources(n))[0] == "ひだまりの会"
+    hidamari = world["hidamari"]
+    resource_services.service_deactivate(
+        actor=ichiro, service=hidamari, version=hidamari.version
+    )
+    assert "ひだまりの会" not in _names(rank_resources(n))
+
+    # A schedule edited on its own (no save of the service): the south one now opens Wed/Fri.
+    schedule = Schedule.objects.get(service=world["south"])
+    schedule.byday = "WE,FR"
+    schedule.save()
+    south = next(r for r in rank_resources(n) if r.service.name == "南のほっとスペース")
+    assert "水曜・金曜に開いている" in south.reasons
+
+    resource("新しい居場所", category="ibasho-hikikomori", where="tomisuhara", byday="WE,FR")
+    assert _names(rank_resources(n))[0] == "新しい居場所"
+
+
+def test_a_ranking_reads_the_directory_once_then_one_query_tells_it_is_current(world, hana):
+    from yorisoi.participation import selectors
+
+    n = need(hana)
+    selectors._cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        rank_resources(n)
+    with CaptureQueriesContext(connection) as again:
+        rank_resources(n)
+    assert len(again) == len(first) - 5  # services, categories, locations, links, schedules
