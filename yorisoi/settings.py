@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yorisoi.community",
     "yorisoi.participation",
     "yorisoi.notifications",
+    "yorisoi.evaluation",
     "yorisoi.audit",
     "yorisoi.front",
 ]

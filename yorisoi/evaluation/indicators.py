@@ -1,0 +1,808 @@
+"""THE indicators of the yearly evaluation (計画 Ⅴ, DOMAIN.md "What the city measures"), in one
+place: each one's name, its short Japanese description shown next to the figure, and how it
+is counted from the records the other apps keep. Nothing here is typed in by anyone.
+
+An indicator is computed for several periods at once (one SQL query per indicator, the rows
+sorted into periods by a CASE over the periods' bounds) and, optionally, broken down by one
+dimension (機関, 分野, 地区 …). What a user may see — the whole city or one agency, exact or
+suppressed small figures — is the Scope, which evaluation.access makes from the user.
+"""
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .periods import Period
+
+# --- what a computation returns ----------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One cell. `value` is None when there is nothing to compute (a median of no days, a
+    share of nothing). `base` is the number of records behind it (suppression looks at it):
+    the count itself, the days a median was taken over, a share's denominator."""
+
+    value: int | float | None
+    base: int
+    numerator: int | None = None  # shares only
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records count: the whole city (agency_id None) or one agency's."""
+
+    agency_id: int | None = None
+
+
+# --- dimensions (breakdowns) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: object
+    names: Callable[[], dict]  # key → label, read when a table is shown
+    multi: bool = False  # a record may fall under several keys (a consultation's domains)
+
+
+def _names(model_path: str, label_field: str = "name", order: str = "order") -> Callable:
+    def read():
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        ordering = [order, "pk"] if order else ["pk"]
+        return dict(model.objects.order_by(*ordering).values_list("pk", label_field))
+
+    return read
+
+
+def _choices(import_path: str) -> Callable:
+    def read():
+        module, name = import_path.rsplit(".", 1)
+        return dict(getattr(__import__(module, fromlist=[name]), name).choices)
+
+    return read
+
+
+DIMENSIONS = {
+    d.code: d
+    for d in (
+        Dimension("agency", _("機関"), _names("directory.Agency", order="code")),
+        Dimension("domain", _("分野"), _names("directory.Domain"), multi=True),
+        Dimension("district", _("地区"), _names("directory.District")),
+        Dimension("channel", _("相談経路"), _choices("yorisoi.intake.models.Channel")),
+        Dimension("consulter", _("相談者"), _choices("yorisoi.intake.models.ConsulterType")),
+        Dimension(
+            "referral_kind", _("つなぎの種類"), _choices("yorisoi.intake.models.ReferralKind")
+        ),
+        Dimension(
+            "meeting_type", _("会議の種類"), _choices("yorisoi.directory.models.LegalMeetingType")
+        ),
+        Dimension("purpose", _("会議の目的"), _choices("yorisoi.cases.models.MeetingPurpose")),
+        Dimension("outreach_category", _("対象の分類"), _names("outreach.OutreachCategory")),
+        Dimension("stage", _("信頼関係の段階"), _choices("yorisoi.outreach.models.Stage")),
+        Dimension("method", _("方法"), _choices("yorisoi.outreach.models.Method")),
+        Dimension("contact_outcome", _("結果"), _choices("yorisoi.outreach.models.ContactOutcome")),
+        Dimension(
+            "resource_category", _("社会資源の分類"), _names("resources.TaxonomyTerm", order="")
+        ),
+        Dimension("program", _("地域づくり事業"), _names("community.CommunityProgram")),
+        Dimension(
+            "activity_kind", _("活動の種類"), _choices("yorisoi.community.models.ActivityKind")
+        ),
+    )
+}
+
+
+# --- how records are counted ---------------------------------------------------------------------
+
+
+def _bucket(date_field: str, periods: list[Period], *, is_date: bool) -> Case:
+    """The index of the period a row falls in (NULL outside all of them): plain comparisons,
+    the same SQL on SQLite and PostgreSQL."""
+    whens = []
+    for index, period in enumerate(periods):
+        start, end = (period.start, period.end) if is_date else (period.start_at, period.end_at)
+        whens.append(
+            When(**{f"{date_field}__gte": start, f"{date_field}__lt": end}, then=Value(index))
+        )
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Source:
+    """A set of records, the moment that places each in a period, and the agencies it
+    belongs to (the first also gives the "機関" breakdown)."""
+
+    queryset: Callable[[], QuerySet]
+    date_field: str
+    agency: tuple[str, ...]
+    dims: dict[str, str] = field(default_factory=dict)  # dimension code → ORM path
+    is_date: bool = False  # a DateField (else a DateTimeField)
+
+    def rows(self, scope: Scope, periods: list[Period]) -> QuerySet:
+        qs = self.queryset()
+        if scope.agency_id is not None:
+            mine = Q()
+            for path in self.agency:
+                mine |= Q(**{path: scope.agency_id})
+            qs = qs.filter(mine)
+        lo = min(p.start for p in periods)
+        hi = max(p.end for p in periods)
+        if not self.is_date:
+            lo, hi = min(p.start_at for p in periods), max(p.end_at for p in periods)
+        return qs.filter(**{f"{self.date_field}__gte": lo, f"{self.date_field}__lt": hi}).annotate(
+            _b=_bucket(self.date_field, periods, is_date=self.is_date)
+        )
+
+    def path(self, dim: str) -> str:
+        return self.agency[0] if dim == "agency" else self.dims[dim]
+
+    def dimensions(self) -> list[str]:
+        return ["agency", *self.dims]
+
+
+Cells = list[dict]  # one dict per period: {None: total Figure} or {key: Figure}
+
+
+def _empty(periods) -> Cells:
+    return [{} for _p in periods]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How many records (or distinct `of` values, or the sum of `total`)."""
+
+    source: Source
+    of: str = "pk"
+    distinct: bool = False
+    total: str | None = None  # Sum of this field instead of a count
+
+    def compute(self, scope, periods, dim=None) -> Cells:
+        qs = self.source.rows(scope, periods)
+        names = ["_b"]
+        multi = dim is not None and DIMENSIONS[dim].multi
+        if dim is not None:
+            qs = qs.annotate(_k=F(self.source.path(dim)))
+            names.append("_k")
+        if self.total:
+            agg = Sum(self.total)
+        else:
+            agg = Count(self.of, distinct=self.distinct or multi)
+        out = _empty(periods)
+        for row in qs.values(*names).annotate(_n=agg).order_by():
+            if row["_b"] is None:
+                continue
+            n = int(row["_n"] or 0)
+            out[row["_b"]][row.get("_k") if dim else None] = Figure(n, n)
+        if dim is None:
+            for cells in out:
+                cells.setdefault(None, Figure(0, 0))
+        return out
+
+
+def _local_day(moment) -> date:
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment).date()
+    return moment
+
+
+@dataclass(frozen=True)
+class MedianDays:
+    """The median number of days from `since` to the source's date (calendar days, local)."""
+
+    source: Source
+    since: str
+
+    def compute(self, scope, periods, dim=None) -> Cells:
+        qs = self.source.rows(scope, periods)
+        names = ["_b", self.since, self.source.date_field]
+        if dim is not None:
+            qs = qs.annotate(_k=F(self.source.path(dim)))
+            names.append("_k")
+        days = defaultdict(list)
+        for row in qs.values_list(*names).order_by():
+            if row[0] is None or row[1] is None:
+                continue
+            key = row[3] if dim is not None else None
+            days[(row[0], key)].append((_local_day(row[2]) - _local_day(row[1])).days)
+        out = _empty(periods)
+        for (index, key), values in days.items():
+            out[index][key] = Figure(statistics.median(values), len(values))
+        if dim is None:
+            for cells in out:
+                cells.setdefault(None, Figure(None, 0))
+        return out
+
+
+@dataclass(frozen=True)
+class Share:
+    """numerator / denominator in per cent, both counted over the same periods and keys."""
+
+    numerator: Counted
+    denominator: Counted
+
+    def compute(self, scope, periods, dim=None) -> Cells:
+        nums = self.numerator.compute(scope, periods, dim)
+        dens = self.denominator.compute(scope, periods, dim)
+        out = _empty(periods)
+        for index, cells in enumerate(dens):
+            for key, den in cells.items():
+                num = nums[index].get(key, Figure(0, 0)).value
+                value = round(100 * num / den.value, 1) if den.value else None
+                out[index][key] = Figure(value, den.value, numerator=num)
+        return out
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """Referrals sent in the period whose answer came after the office-day limit, or that
+    had no answer when the limit passed (intake.selectors.referral_is_overdue, at that time)."""
+
+    source: Source
+
+    def compute(self, scope, periods, dim=None) -> Cells:
+        from yorisoi.intake.business_days import add_business_days
+        from yorisoi.intake.selectors import pending_limit
+
+        limit, today = pending_limit(), timezone.localdate()
+        deadlines = {}
+        qs = self.source.rows(scope, periods)
+        names = ["_b", "sent_at", "answered_at"]
+        if dim is not None:
+            qs = qs.annotate(_k=F(self.source.path(dim)))
+            names.append("_k")
+        counts = defaultdict(int)
+        for row in qs.values_list(*names).order_by():
+            if row[0] is None:
+                continue
+            sent = _local_day(row[1])
+            if sent not in deadlines:
+                deadlines[sent] = add_business_days(sent, limit)
+            answered = _local_day(row[2]) if row[2] is not None else today
+            key = row[3] if dim is not None else None
+            counts[(row[0], key)] += answered > deadlines[sent]
+        out = _empty(periods)
+        for (index, key), n in counts.items():
+            out[index][key] = Figure(n, n)
+        if dim is None:
+            for cells in out:
+                cells.setdefault(None, Figure(0, 0))
+        return out
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: object
+    label: object
+    description: object
+    how: Counted | MedianDays | Share | Overdue
+    unit: str = "count"  # "count" | "people" | "days" | "percent"
+    better: str = "higher"  # which way a target is met: "higher" | "lower" | "" (neither)
+
+    @property
+    def dimensions(self) -> list[str]:
+        how = self.how
+        source = how.denominator.source if isinstance(how, Share) else how.source
+        return source.dimensions()
+
+    def compute(self, scope: Scope, periods: list[Period], dim: str | None = None) -> Cells:
+        if dim is not None and dim not in self.dimensions:
+            raise ValueError(dim)
+        return self.how.compute(scope, periods, dim)
+
+
+# --- the records -----------------------------------------------------------------------------------
+
+
+def _consultations():
+    from yorisoi.intake.models import Consultation
+
+    return Consultation.objects.all()
+
+
+def _compound_consultations():
+    """Consultations whose issues fall in two or more domains (複合課題)."""
+    from yorisoi.intake.models import Consultation, ConsultationIssue
+
+    domains = (
+        ConsultationIssue.objects.filter(consultation=OuterRef("pk"))
+        .order_by()
+        .values("consultation")
+        .annotate(n=Count("issue__domain", distinct=True))
+        .values("n")
+    )
+    return Consultation.objects.annotate(_domains=Subquery(domains)).filter(_domains__gte=2)
+
+
+def _escalations():
+    from yorisoi.intake.models import Consultation, Outcome
+
+    return Consultation.objects.filter(outcome=Outcome.ESCALATED)
+
+
+def _referrals(**filters):
+    def read():
+        from yorisoi.intake.models import Referral, ReferralKind, ReferralStatus  # noqa: F401
+
+        return Referral.objects.filter(**filters)
+
+    return read
+
+
+def _first_acceptances():
+    """The acceptance that first gave each consultation a responsible agency."""
+    from yorisoi.intake.models import Referral, ReferralStatus
+
+    earlier = Referral.objects.filter(
+        consultation=OuterRef("consultation"),
+        status=ReferralStatus.ACCEPTED,
+        answered_at__lt=OuterRef("answered_at"),
+    )
+    return Referral.objects.filter(status=ReferralStatus.ACCEPTED).exclude(Exists(earlier))
+
+
+def _concluded_placements():
+    """Started placements with the day they were settled or ended (whichever came first)."""
+    from yorisoi.participation.models import Placement
+
+    return Placement.objects.filter(started_on__isnull=False).annotate(
+        concluded_on=Coalesce("settled_on", "ended_on")
+    )
+
+
+def _model(path: str, **filters):
+    def read():
+        from django.apps import apps
+
+        return apps.get_model(path).objects.filter(**filters)
+
+    return read
+
+
+CONSULTATION_DIMS = {
+    "domain": "issues__domain",
+    "channel": "channel",
+    "consulter": "consulter_type",
+    "district": "person__district",
+}
+CONSULTATIONS = Source(
+    _consultations, "received_at", ("receiving_agency", "responsible_agency"), CONSULTATION_DIMS
+)
+COMPOUND = Source(
+    _compound_consultations, "received_at", ("receiving_agency", "responsible_agency")
+)
+CONSULTATIONS_FOR_SHARE = Source(
+    _consultations, "received_at", ("receiving_agency", "responsible_agency")
+)
+REFERRAL_DIMS = {"referral_kind": "kind"}
+
+
+def _referral_source(date_field, agency_first, **filters):
+    other = "from_agency" if agency_first == "to_agency" else "to_agency"
+    return Source(_referrals(**filters), date_field, (agency_first, other), REFERRAL_DIMS)
+
+
+CASE_EVENT = "cases.CaseEvent"
+LEAD = ("case__lead_agency",)
+PLACEMENT_AGENCY = ("need__responsible_agency",)
+STARTED = {"started_on__isnull": False}
+
+
+def _placements(date_field, **filters):
+    return Source(
+        _model("participation.Placement", **filters), date_field, PLACEMENT_AGENCY, is_date=True
+    )
+
+
+G_CONSULT = _("包括的相談支援")
+G_REFERRAL = _("つなぎ")
+G_COLLAB = _("多機関協働")
+G_OUTREACH = _("アウトリーチ等を通じた継続的支援")
+G_PARTICIPATION = _("参加支援")
+G_COMMUNITY = _("地域づくり")
+
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in (
+        # 包括的相談支援
+        Indicator(
+            "consultations",
+            G_CONSULT,
+            _("相談の受付件数"),
+            _("期間内に受け付けた相談の件数（受付日で数えます）。どの機関の窓口でも1件です。"),
+            Counted(CONSULTATIONS),
+        ),
+        Indicator(
+            "compound_share",
+            G_CONSULT,
+            _("複合課題の相談の割合"),
+            _("受け付けた相談のうち、課題が2つ以上の分野にまたがるものの割合（％）。"),
+            Share(Counted(COMPOUND), Counted(CONSULTATIONS_FOR_SHARE)),
+            unit="percent",
+            better="",
+        ),
+        Indicator(
+            "escalations",
+            G_CONSULT,
+            _("多機関協働への引き継ぎ件数"),
+            _("相談受付の結果を「多機関協働へ（福祉総務課）」とした件数（その日で数えます）。"),
+            Counted(Source(_escalations, "outcome_at", ("receiving_agency",))),
+            better="",
+        ),
+        Indicator(
+            "days_to_acceptance",
+            G_CONSULT,
+            _("相談から受け入れまでの日数（中央値）"),
+            _(
+                "相談を受け付けた日から、つなぎ先の機関が初めて受け入れた日までの日数の中央値"
+                "（受け入れた日で数えます）。"
+            ),
+            MedianDays(
+                Source(_first_acceptances, "answered_at", ("to_agency", "from_agency")),
+                since="consultation__received_at",
+            ),
+            unit="days",
+            better="lower",
+        ),
+        # つなぎ
+        Indicator(
+            "referrals_sent",
+            G_REFERRAL,
+            _("つなぎの件数（送付）"),
+            _("他機関へのつなぎ・移管を送った件数（送った日で数えます）。機関は送った機関です。"),
+            Counted(_referral_source("sent_at", "from_agency")),
+            better="",
+        ),
+        Indicator(
+            "referrals_accepted",
+            G_REFERRAL,
+            _("つなぎの受け入れ件数"),
+            _("つなぎ・移管を受け入れた件数（回答の日で数えます）。機関は受け入れた機関です。"),
+            Counted(_referral_source("answered_at", "to_agency", status="accepted")),
+        ),
+        Indicator(
+            "referrals_declined",
+            G_REFERRAL,
+            _("つなぎを受け入れられなかった件数"),
+            _("「受け入れできない」と回答した件数（回答の日で数えます）。"),
+            Counted(_referral_source("answered_at", "to_agency", status="declined")),
+            better="lower",
+        ),
+        Indicator(
+            "referrals_overdue",
+            G_REFERRAL,
+            _("回答期限を過ぎたつなぎの件数"),
+            _(
+                "期間内に送ったつなぎのうち、回答が期限（開庁日で数えた日数）を過ぎたもの、"
+                "または期限を過ぎても回答がないもの。"
+            ),
+            Overdue(_referral_source("sent_at", "to_agency")),
+            better="lower",
+        ),
+        Indicator(
+            "referral_answer_days",
+            G_REFERRAL,
+            _("つなぎの回答までの日数（中央値）"),
+            _("つなぎを送った日から、受け入れ・受け入れできないの回答までの日数の中央値。"),
+            MedianDays(
+                _referral_source("answered_at", "to_agency", answered_at__isnull=False),
+                since="sent_at",
+            ),
+            unit="days",
+            better="lower",
+        ),
+        # 多機関協働
+        Indicator(
+            "cases_opened",
+            G_COLLAB,
+            _("多機関協働ケースの開始件数"),
+            _("福祉総務課が多機関協働のケースを開始した件数。機関は主担当機関です。"),
+            Counted(Source(_model("cases.Case"), "opened_at", ("lead_agency",))),
+            better="",
+        ),
+        Indicator(
+            "meetings_held",
+            G_COLLAB,
+            _("会議の開催件数"),
+            _("開催済みの支援会議・重層的支援会議の件数。種類・目的ごとにも見られます。"),
+            Counted(
+                Source(
+                    _model("cases.Meeting", status="held"),
+                    "held_at",
+                    LEAD,
+                    {"meeting_type": "kind__legal_type", "purpose": "purpose"},
+                )
+            ),
+        ),
+        Indicator(
+            "plans_created",
+            G_COLLAB,
+            _("支援プランの作成件数"),
+            _("ケースごとの最初の支援プラン（第1版）を作成した件数。"),
+            Counted(Source(_model("cases.SupportPlan", number=1), "created_at", LEAD)),
+        ),
+        Indicator(
+            "plans_reviewed",
+            G_COLLAB,
+            _("支援プランの見直し件数"),
+            _("支援プランを見直して第2版以降を作成した件数。"),
+            Counted(Source(_model("cases.SupportPlan", number__gt=1), "created_at", LEAD)),
+        ),
+        Indicator(
+            "closures",
+            G_COLLAB,
+            _("終結件数"),
+            _("ケースを終結した件数（終結の判断の日で数えます）。"),
+            Counted(Source(_model(CASE_EVENT, kind="closed"), "at", LEAD)),
+            better="",
+        ),
+        Indicator(
+            "suspensions",
+            G_COLLAB,
+            _("中断件数"),
+            _("ケースを中断した件数。"),
+            Counted(Source(_model(CASE_EVENT, kind="suspended"), "at", LEAD)),
+            better="",
+        ),
+        # アウトリーチ
+        Indicator(
+            "outreach_targets",
+            G_OUTREACH,
+            _("アウトリーチ対象の新規登録数"),
+            _("名前がわからない段階も含め、新たに登録したアウトリーチの対象の数。"),
+            Counted(
+                Source(
+                    _model("outreach.OutreachTarget"),
+                    "created_at",
+                    ("responsible_agency",),
+                    {"outreach_category": "category", "district": "district"},
+                )
+            ),
+            better="",
+        ),
+        Indicator(
+            "outreach_contacts",
+            G_OUTREACH,
+            _("訪問・連絡の回数"),
+            _("アウトリーチで訪問・電話・手紙などを試みた回数（不在も含みます）。"),
+            Counted(
+                Source(
+                    _model("outreach.ContactAttempt"),
+                    "contacted_at",
+                    ("target__responsible_agency",),
+                    {"method": "method", "contact_outcome": "outcome"},
+                )
+            ),
+        ),
+        Indicator(
+            "outreach_first_contacts",
+            G_OUTREACH,
+            _("初めて接触できた対象の数"),
+            _("信頼関係の段階が「未接触」から進んだ対象の数。"),
+            Counted(
+                Source(
+                    _model("outreach.StageChange", from_stage="not_contacted"),
+                    "changed_at",
+                    ("target__responsible_agency",),
+                ),
+                of="target",
+                distinct=True,
+            ),
+        ),
+        Indicator(
+            "outreach_stage_reached",
+            G_OUTREACH,
+            _("信頼関係の段階に達した対象の数"),
+            _("期間内に段階が変わった対象の数。段階ごとに、その段階に達した対象を数えます。"),
+            Counted(
+                Source(
+                    _model("outreach.StageChange"),
+                    "changed_at",
+                    ("target__responsible_agency",),
+                    {"stage": "to_stage"},
+                ),
+                of="target",
+                distinct=True,
+            ),
+        ),
+        Indicator(
+            "outreach_handovers",
+            G_OUTREACH,
+            _("支援機関への引き継ぎ数"),
+            _("信頼関係ができ、支援機関へ引き継いだ対象の数。"),
+            Counted(
+                Source(
+                    _model("outreach.OutreachTarget", status="handed_over"),
+                    "ended_at",
+                    ("responsible_agency",),
+                    {"outreach_category": "category"},
+                )
+            ),
+        ),
+        # 参加支援
+        Indicator(
+            "participation_needs",
+            G_PARTICIPATION,
+            _("参加支援のニーズ登録数"),
+            _("本人の関心・希望・制約を聞き取り、参加支援を始めた数。"),
+            Counted(
+                Source(
+                    _model("participation.ParticipationNeed"),
+                    "created_at",
+                    ("responsible_agency",),
+                    {"district": "district"},
+                )
+            ),
+            better="",
+        ),
+        Indicator(
+            "placements_proposed",
+            G_PARTICIPATION,
+            _("マッチング（社会資源の提案）件数"),
+            _("本人に社会資源を提案した件数。"),
+            Counted(_placements("proposed_on")),
+        ),
+        Indicator(
+            "placements_started",
+            G_PARTICIPATION,
+            _("参加開始の件数"),
+            _("社会資源への参加を始めた件数。"),
+            Counted(_placements("started_on")),
+        ),
+        Indicator(
+            "placement_settled_rate",
+            G_PARTICIPATION,
+            _("定着率"),
+            _(
+                "参加を始めた人のうち、期間内に「定着」または「終了」となったものに占める定着の割合（％）。"
+            ),
+            Share(
+                Counted(_placements("settled_on", **STARTED)),
+                Counted(
+                    Source(
+                        _concluded_placements,
+                        "concluded_on",
+                        PLACEMENT_AGENCY,
+                        is_date=True,
+                    )
+                ),
+            ),
+            unit="percent",
+        ),
+        Indicator(
+            "resource_gaps",
+            G_PARTICIPATION,
+            _("社会資源の不足の記録数"),
+            _(
+                "合う社会資源が見つからなかったときの記録（分類・地区ごと）。会議の議題④と評価に使います。"
+            ),
+            Counted(
+                Source(
+                    _model("participation.ResourceGap"),
+                    "recorded_at",
+                    ("agency",),
+                    {"resource_category": "category", "district": "district"},
+                )
+            ),
+            better="lower",
+        ),
+        # 地域づくり
+        Indicator(
+            "community_activities",
+            G_COMMUNITY,
+            _("地域づくりの活動回数"),
+            _("地域づくり事業の拠点で行った活動の回数（取り消したものを除く）。"),
+            Counted(
+                Source(
+                    _model("community.Activity", cancelled=False),
+                    "held_on",
+                    ("agency",),
+                    {
+                        "program": "site__program",
+                        "district": "site__district",
+                        "activity_kind": "kind",
+                    },
+                    is_date=True,
+                )
+            ),
+        ),
+        Indicator(
+            "community_sites",
+            G_COMMUNITY,
+            _("活動のあった拠点の数"),
+            _("期間内に1回以上活動を行った拠点の数。"),
+            Counted(
+                Source(
+                    _model("community.Activity", cancelled=False),
+                    "held_on",
+                    ("agency",),
+                    {"program": "site__program", "district": "site__district"},
+                    is_date=True,
+                ),
+                of="site",
+                distinct=True,
+            ),
+        ),
+        Indicator(
+            "community_participants",
+            G_COMMUNITY,
+            _("活動の参加者数（延べ）"),
+            _("活動ごとの参加者数の合計。同じ人が何度参加しても、その回数だけ数えます。"),
+            Counted(
+                Source(
+                    _model("community.Activity", cancelled=False),
+                    "held_on",
+                    ("agency",),
+                    {"program": "site__program", "district": "site__district"},
+                    is_date=True,
+                ),
+                total="participants",
+            ),
+            unit="people",
+        ),
+        Indicator(
+            "community_volunteers",
+            G_COMMUNITY,
+            _("活動のボランティア数（延べ）"),
+            _("活動ごとのボランティア数の合計。"),
+            Counted(
+                Source(
+                    _model("community.Activity", cancelled=False),
+                    "held_on",
+                    ("agency",),
+                    {"program": "site__program"},
+                    is_date=True,
+                ),
+                total="volunteers",
+            ),
+            unit="people",
+        ),
+        Indicator(
+            "community_trained",
+            G_COMMUNITY,
+            _("養成講座の修了者数"),
+            _("ヘルスリーダー養成講座などの養成講座を修了した人の数（講座ごとの合計）。"),
+            Counted(
+                Source(
+                    _model("community.Training", cancelled=False),
+                    "held_on",
+                    ("agency",),
+                    {"program": "program"},
+                    is_date=True,
+                ),
+                total="people_trained",
+            ),
+            unit="people",
+        ),
+    )
+}
+
+GROUPS = [G_CONSULT, G_REFERRAL, G_COLLAB, G_OUTREACH, G_PARTICIPATION, G_COMMUNITY]
+
+
+def get(code: str) -> Indicator:
+    """Raises KeyError for an unknown code."""
+    return INDICATORS[code]
