@@ -1,9 +1,11 @@
 """Forms for the participation screens."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
+from yorisoi.cases.models import ACTIVE_STATUSES, Case
 from yorisoi.directory.models import Agency, District
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.resources.models import WEEKDAY_LABELS, WEEKDAYS, TaxonomyTerm
@@ -18,7 +20,18 @@ def _textarea(rows=3):
 
 
 class NeedForm(JapaneseMessagesMixin, forms.Form):
+    """The need, in the person's words. 本人 is picked by searching name or kana (a radio among
+    the matches, never a list of everyone); ケース offers the open cases the picked person is a
+    subject of, when the form is not opened from a case already."""
+
     person = forms.ModelChoiceField(label=_("本人"), queryset=None)
+    case = forms.ModelChoiceField(
+        label=_("ケース（多機関協働）"),
+        queryset=None,
+        required=False,
+        empty_label=_("（ケースに含めない）"),
+        help_text=_("本人が対象者になっている進行中のケースから選べます。"),
+    )
     interests = forms.ModelMultipleChoiceField(
         label=_("関心のある分類"),
         queryset=TaxonomyTerm.objects.filter(active=True),
@@ -85,13 +98,50 @@ class NeedForm(JapaneseMessagesMixin, forms.Form):
             .select_related("kind")
             .order_by("kind__order", "kind__code", "code")
         )
-        if editing:
-            del self.fields["person"]
         if not self.is_bound:
             self.initial.setdefault("responsible_agency", user.agency_id)
             self.initial.setdefault("time_of_day", TimeOfDay.ANY)
             if person is not None:
                 self.initial.setdefault("person", person.pk)
+        self.chosen_person = None
+        if editing:
+            del self.fields["person"]
+            del self.fields["case"]
+            return
+        self.chosen_person = self._chosen(people)
+        if case is not None:
+            del self.fields["case"]  # opened from the case: it is the case
+        elif self.chosen_person is None:
+            self.fields["case"].queryset = Case.objects.none()
+        else:
+            self.fields["case"].queryset = (
+                access.visible_cases(user)
+                .filter(status__in=ACTIVE_STATUSES, subjects__person=self.chosen_person)
+                .distinct()
+                .order_by("number")
+            )
+
+    def _chosen(self, people):
+        """The person picked so far (posted, or given as initial), if the user may pick them."""
+        value = self.data.get("person") if self.is_bound else self.initial.get("person")
+        if not value:
+            return None
+        try:
+            return people.filter(pk=getattr(value, "pk", value)).first()
+        except (ValueError, ValidationError):
+            return None
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """What was typed so far, as initial values: the form is shown again (after a search
+        for 本人) without being validated, so no error appears before 保存する."""
+        initial = {}
+        for name, field in cls.base_fields.items():
+            if name not in data:
+                continue
+            multiple = getattr(field.widget, "allow_multiple_selected", False)
+            initial[name] = data.getlist(name) if multiple else data.get(name)
+        return initial
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -18,7 +18,8 @@ from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
-from yorisoi.resources.models import Service
+from yorisoi.people import selectors as people_selectors
+from yorisoi.resources.models import WEEKDAY_LABELS, Service
 
 from . import selectors, services
 from .forms import FollowUpDoneForm, GapForm, MoveForm, NeedForm
@@ -99,29 +100,67 @@ def _picked(request):
     return case, person
 
 
+PICKER_LIMIT = 10
+
+
+def _picker(request, form, *, narrowed: bool) -> dict:
+    """The 本人 picker: the people matching what was typed (POSTed, so names never enter a
+    URL), the person picked so far first. Showing the matches is a read (audited)."""
+    if "person" not in form.fields:
+        return {}
+    query = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    found = []
+    if query:
+        matches = people_selectors.person_search(user=request.user, query=query)
+        if narrowed:  # opened from a case or for one person: only those
+            matches = matches.filter(pk__in=form.fields["person"].queryset.values("pk"))
+        found = list(matches[:PICKER_LIMIT])
+        if found:
+            record(
+                "person.searched",
+                actor=request.user,
+                request=request,
+                ids=[p.pk for p in found],
+                basis="own_agency",
+            )
+    chosen = form.chosen_person
+    people = ([chosen] if chosen is not None and chosen not in found else []) + found
+    return {"picker_people": people, "picker_query": query, "searched": bool(query)}
+
+
 @require_http_methods(["GET", "POST"])
 def need_create(request):
+    """POST with `find` (the 探す button, or htmx while typing and on picking a person) shows
+    the form again with the matches and the picked person's cases; nothing is validated or
+    saved. Any other POST saves."""
     try:
         case, person = _picked(request)
     except ValidationError as exc:
         raise Http404 from exc
-    form = NeedForm(request.POST or None, user=request.user, case=case, person=person)
-    if request.method == "POST" and form.is_valid():
+    finding = request.method == "POST" and "find" in request.POST
+    if finding:
+        initial = NeedForm.initial_from(request.POST)
+        form = NeedForm(initial=initial, user=request.user, case=case, person=person)
+    else:
+        form = NeedForm(request.POST or None, user=request.user, case=case, person=person)
+    if request.method == "POST" and not finding and form.is_valid():
+        fields = form.service_fields()
+        fields.setdefault("case", case)
         need = _run(
             form,
-            lambda: services.need_create(
-                actor=request.user, case=case, request=request, **form.service_fields()
-            ),
+            lambda: services.need_create(actor=request.user, request=request, **fields),
         )
         if need is not None:
             messages.success(request, gettext("参加支援のニーズを登録しました。"))
             return _to_need(need.pk)
-    return render(
-        request,
-        "participation/need_form.html",
-        {"form": form, "case": case},
-        status=422 if request.method == "POST" else 200,
-    )
+    context = {
+        "form": form,
+        "case": case,
+        "form_url": request.get_full_path(),
+        **_picker(request, form, narrowed=case is not None or person is not None),
+    }
+    saving = request.method == "POST" and not finding
+    return render(request, "participation/need_form.html", context, status=422 if saving else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,6 +206,7 @@ def need_detail(request, need_id):
         "participation/need_detail.html",
         {
             "need": need,
+            "days": "・".join(str(WEEKDAY_LABELS[d]) for d in need.days),
             "basis": basis,
             "can_steer": access.can_steer_participation(request.user, need),
             "ranked": selectors.rank_resources(need),
