@@ -25,8 +25,11 @@ demo: migrate
 	$(BIN)/python manage.py load_resource_taxonomy
 	$(BIN)/python manage.py load_demo
 
+# The background worker (reports, reminders) runs next to the server and stops with it.
 run: demo
-	@echo "yorisoi: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	@echo "yorisoi: http://$(HOST):$(PORT)/  (demo accounts: see README.md; background worker started)"
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it (and Japanese fonts) when it is missing.

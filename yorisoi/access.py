@@ -273,6 +273,24 @@ ROUTES: dict[str, frozenset | str] = {
     "api:plan_list": CASE_READERS,
     "api:plan_create": CASEWORK,
     "api:goals_review": CASEWORK,
+    # evaluation (PDCA, 計画 Ⅴ): figures only — ROUTES-EVALUATION. Records: evaluation_scope.
+    "evaluation:dashboard": EVALUATORS,
+    "evaluation:indicator": EVALUATORS,
+    "evaluation:chart": EVALUATORS,
+    "evaluation:table_export": EVALUATORS,
+    "evaluation:targets": EVALUATORS,
+    "evaluation:target_set": frozenset({Role.COORDINATOR}),
+    "evaluation:report_new": EVALUATORS,
+    "evaluation:report_status": EVALUATORS,
+    "evaluation:report_download": EVALUATORS,
+    "api:evaluation_indicators": EVALUATORS,
+    "api:evaluation_figures": EVALUATORS,
+    "api:evaluation_breakdown": EVALUATORS,
+    "api:evaluation_targets": EVALUATORS,
+    "api:evaluation_target_set": frozenset({Role.COORDINATOR}),
+    "api:evaluation_report_create": EVALUATORS,
+    "api:evaluation_report_status": EVALUATORS,
+    "api:evaluation_report_download": EVALUATORS,
 }
 
 # Whole namespaces guarded by their own mechanism.

@@ -217,6 +217,7 @@ from yorisoi.cases.api import router as cases_router  # noqa: E402
 from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
 from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
+from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
@@ -235,3 +236,4 @@ api.add_router("/", outreach_router)
 api.add_router("/", resources_router)
 api.add_router("/", community_router)
 api.add_router("/", participation_router)
+api.add_router("/", evaluation_router)

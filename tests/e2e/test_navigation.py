@@ -20,13 +20,29 @@ CASEWORK_MENU = [
     "お知らせ",
     "APIトークン",
 ]
+# The coordinator and managers see the evaluation (PDCA) too.
+EVALUATOR_MENU = [
+    "ホーム",
+    "受付・つなぎ",
+    "ケース",
+    "参加する会議",
+    "アウトリーチ",
+    "社会資源",
+    "参加支援",
+    "地域づくり",
+    "評価",
+    "本人",
+    "世帯",
+    "お知らせ",
+    "APIトークン",
+]
 NO_RECORDS_MENU = ["ホーム", "APIトークン"]
-ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "APIトークン"]
+ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"]
 
 EXPECTED_MENU = {
     "hana": CASEWORK_MENU,  # home-care centre staff
-    "masaki": CASEWORK_MENU,  # manager at the same centre
-    "ichiro": CASEWORK_MENU,  # coordinator at 福祉総務課
+    "masaki": EVALUATOR_MENU,  # manager at the same centre
+    "ichiro": EVALUATOR_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],  # 民生委員
     "ken": ANALYST_MENU,  # analyst: aggregates only

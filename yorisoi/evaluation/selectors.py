@@ -53,6 +53,9 @@ class Breakdown:
 
 
 def view_of(user) -> access.EvaluationView:
+    """What `user` sees of the evaluation (a view given is taken as it is)."""
+    if isinstance(user, access.EvaluationView):
+        return user
     view = access.evaluation_view(user)
     if view is None:
         raise NoEvaluation
@@ -74,7 +77,7 @@ def targets_for(years) -> dict[tuple[str, int], Decimal]:
     }
 
 
-def _met(indicator: Indicator, value, target) -> bool | None:
+def met(indicator: Indicator, value, target) -> bool | None:
     if value is None or target is None or not indicator.better:
         return None
     if indicator.better == "higher":
@@ -106,7 +109,7 @@ def lines(view, periods: list[Period], indicators=None) -> list[Line]:
                 cell=shown[-1],
                 trend=list(zip(periods, shown, strict=True)),
                 target=target,
-                met=_met(indicator, shown[-1].value, target),
+                met=met(indicator, shown[-1].value, target),
             )
         )
     return out

@@ -18,6 +18,7 @@ NAV_ITEMS = [
     (pgettext_lazy("plural", "社会資源"), "resources:service_list", "resources:"),
     (_("参加支援"), "participation:need_list", "participation:"),
     (_("地域づくり"), "community:overview", "community:"),
+    (_("評価"), "evaluation:dashboard", "evaluation:"),
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),

@@ -172,6 +172,9 @@ class Consultation(models.Model):
             models.Index(fields=["responsible_agency", "closed_at", "next_action_on"]),
             models.Index(fields=["responsible_agency", "closed_at", "received_at"]),
             models.Index(fields=["responsible_agency", "closed_at", "last_activity_at"]),
+            # The yearly evaluation counts by period (evaluation.indicators).
+            models.Index(fields=["received_at"], name="consultation_received_at"),
+            models.Index(fields=["outcome_at"], name="consultation_outcome_at"),
         ]
 
     def __str__(self):
@@ -304,6 +307,9 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_agency", "status", "sent_at"]),
             models.Index(fields=["from_agency", "status", "sent_at"]),
+            # The yearly evaluation counts by period (evaluation.indicators).
+            models.Index(fields=["sent_at"], name="referral_sent_at"),
+            models.Index(fields=["answered_at"], name="referral_answered_at"),
         ]
 
     def __str__(self):

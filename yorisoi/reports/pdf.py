@@ -33,7 +33,7 @@ from .charts import FIG_SIZE, chart_png
 from .document import Cell, Chart, Report, Section, Table, format_number
 
 _MARGIN = 18 * mm
-_CHART_PX = 1600  # 200 dpi at the chart's 8-inch width: sharp in print
+_CHART_PX = 1000  # ~160 dpi at the 16 cm a chart takes on A4: sharp in print, 2.5× faster than 1600
 
 
 def report_pdf(report: Report) -> bytes:

@@ -113,6 +113,8 @@ def test_breakdowns_by_hand(city):
     }
     assert by("consultations", "district") == {city["person"].district_id: 1, None: 4}
     assert by("referrals_sent", "agency") == {Z: 1, I: 3}  # sent by
+    # Compound: c2, c4 of Z's 3 (c2, c4, c7); c5 of I's 2 (c3, c5).
+    assert by("compound_share", "agency") == {Z: 66.7, I: 50.0}
     assert by("meetings_held", "meeting_type") == {"support_meeting": 1, "multilayer_meeting": 1}
     assert by("meetings_held", "purpose") == {"": 1, "plan_creation": 1}
     assert by("outreach_stage_reached", "stage") == {"contacted": 1, "dialogue": 1}

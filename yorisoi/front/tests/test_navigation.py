@@ -20,14 +20,30 @@ CASEWORK_MENU = [
     "お知らせ",
     "APIトークン",
 ]
+# The coordinator and managers see the evaluation (PDCA) too.
+EVALUATOR_MENU = [
+    "ホーム",
+    "受付・つなぎ",
+    "ケース",
+    "参加する会議",
+    "アウトリーチ",
+    "社会資源",
+    "参加支援",
+    "地域づくり",
+    "評価",
+    "本人",
+    "世帯",
+    "お知らせ",
+    "APIトークン",
+]
 
 EXPECTED = {
     "hana": CASEWORK_MENU,
-    "masaki": CASEWORK_MENU,
-    "ichiro": CASEWORK_MENU,
+    "masaki": EVALUATOR_MENU,
+    "ichiro": EVALUATOR_MENU,
     "saki": CASEWORK_MENU,
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],
-    "ken": ["ホーム", "社会資源", "地域づくり", "APIトークン"],
+    "ken": ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"],
     "osamu": ["ホーム", "APIトークン", "管理画面"],
 }
 

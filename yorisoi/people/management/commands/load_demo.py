@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from yorisoi.accounts.demo import ensure_demo_accounts
+from yorisoi.accounts.models import User
 from yorisoi.cases import demo as cases_demo
 from yorisoi.community import demo as community_demo
 from yorisoi.directory.models import Agency
+from yorisoi.evaluation import demo as evaluation_demo
 from yorisoi.outreach import demo as outreach_demo
 from yorisoi.participation import demo as participation_demo
 from yorisoi.people import demo
@@ -63,3 +65,11 @@ class Command(BaseCommand):
         # loads the sites; without them this adds nothing).
         activities = community_demo.generate_activities(seed=seed)
         self.stdout.write(f"地域づくりの活動記録: {activities} 件作成")
+        # Three past fiscal years of fictional figures and last year's targets, so that the
+        # evaluation dashboard (評価) has trends to show.
+        history = evaluation_demo.load_demo(
+            actor=User.objects.get(username=evaluation_demo.DEMO_ACTOR), seed=seed
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"評価用の過去3年度の記録: 相談 {history.get('consultations', 0)} 件作成")
