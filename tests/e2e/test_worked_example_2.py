@@ -44,7 +44,6 @@ from test_support_meeting_journey import (
 from yorisoi.accounts.models import Role
 from yorisoi.cases.models import Case, Meeting, MeetingParticipant, Program
 from yorisoi.directory.models import Agency, District
-from yorisoi.outreach import services as outreach_services
 from yorisoi.outreach.models import ContactAttempt, OutreachTarget, Stage
 from yorisoi.participation.models import ParticipationNeed, Placement, PlacementStatus
 from yorisoi.resources.models import (
@@ -62,6 +61,7 @@ from yorisoi.testing import PersonFactory, _user
 pytestmark = pytest.mark.browser
 
 CENTER = "地域活動支援センター ふなっこ"
+LABEL = "富洲原町2丁目 2階の方"
 CONTACT = "支援員 山本"
 DECISION = "委託相談支援事業所と民生委員が、月2回、同行して訪問する。"
 SHORT_GOAL = "週1回外出する"
@@ -236,25 +236,33 @@ def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_up
     screen("we2_case_after_meeting")
     logout(page)
 
-    # 3. saki registers the outreach target and logs the joint visits until they meet.
+    # 3. saki registers the outreach target from the case page, then logs the joint visits.
     login("saki")
-    menu(page).get_by_role("link", name="アウトリーチ").click()
-    page.get_by_role("link", name="対象を登録する").click()
-    field(page, "呼び方").fill("富洲原町2丁目 2階の方")
+    page.goto(case_url)
+    programs = page.get_by_role("region", name="アウトリーチと参加支援")
+    expect(programs).to_contain_text("このケースのアウトリーチの対象はありません。")
+    programs.get_by_role("link", name="アウトリーチの対象を登録する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("アウトリーチの対象を登録する")
+    assert page.url.endswith(f"?case={case.pk}")  # the case's id, never a name
+    expect(page.locator("#target-case-field")).to_contain_text(f"{case.number} {TITLE}")
+    field(page, "呼び方").fill(LABEL)
     group(page, "分類").get_by_label("ひきこもり（長期のひきこもり状態）").check()
     field(page, "住所・場所").fill(ADDRESS)
     field(page, "地区").select_option(label="富洲原")
     field(page, "わかっていること").fill(SEEN)
     group(page, "心配している人").get_by_label("近隣住民", exact=True).check()
     field(page, "心配している人について").fill(NEIGHBOUR)
+    screen("we2_target_form_from_case")
     page.get_by_role("button", name="登録する").click()
     expect(status(page)).to_contain_text("アウトリーチの対象を登録しました。")
-    target_url = page.url
-    # No screen links a target to a case yet (reported): the service the form would call.
     target = OutreachTarget.objects.get()
-    outreach_services.target_update(actor=saki, target=target, version=target.version, case=case)
-    page.goto(target_url)
     expect(page.locator(".dl").get_by_role("link", name=re.compile(case.number))).to_be_visible()
+    # Its edit form offers the cases she may record on, with this one picked.
+    page.get_by_role("link", name="編集する").click()
+    picked_case = field(page, "ケース（多機関協働）")
+    expect(picked_case.locator("option:checked")).to_have_text(f"{case.number} {TITLE}")
+    screen("we2_target_edit_case_field")
+    page.get_by_role("link", name="キャンセル").click()
     expect_stage(page, "未接触")
     log_contact(page, outcome="不在", seen="インターホンに応答なし。カーテンは閉まっている。")
     expect_stage(page, "未接触")
@@ -282,11 +290,21 @@ def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_up
     expect(page.locator(".contact-timeline > li")).to_have_count(4)
     screen("we2_outreach_face_to_face")
 
-    # 4. saki records what she would like to take part in, picking her by name.
-    menu(page).get_by_role("link", name="参加支援").click()
-    expect(page.get_by_role("heading", level=1, name="参加支援")).to_be_visible()
-    page.get_by_role("link", name="ニーズを登録する").click()
+    # 4. From the case page saki records what she would like to take part in.
+    page.locator(".dl").get_by_role("link", name=re.compile(case.number)).click()
+    programs = page.get_by_role("region", name="アウトリーチと参加支援")
+    row = programs.get_by_role("row").filter(has_text=LABEL)
+    expect(row).to_contain_text("対話できる")
+    expect(row).to_contain_text("委託相談支援事業所 A")
+    expect(programs).to_contain_text("このケースの参加支援のニーズはありません。")
+    programs.scroll_into_view_if_needed()
+    screen("we2_case_programs_outreach")
+    programs.get_by_role("link", name="参加支援のニーズを登録する").click()
     expect(page.get_by_role("heading", level=1, name="参加支援のニーズを登録")).to_be_visible()
+    assert page.url.endswith(f"?case={case.pk}")
+    # Opened from the case: it is the case (shown, not asked).
+    expect(page.get_by_text(f"ケース: {case.number} {TITLE}")).to_be_visible()
+    expect(page.get_by_label(re.compile("^ケース（多機関協働）"))).to_have_count(0)
     # Sent without anyone picked, the form says so and keeps what was typed.
     field(page, "短期の目標（本人の言葉で）").fill(SHORT_GOAL)
     page.get_by_role("button", name="保存する").click()
@@ -298,10 +316,6 @@ def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_up
     picked = page.get_by_label(re.compile("^森 静香（モリ シズカ）"))
     picked.check()
     assert "モリ" not in page.url and "森" not in page.url
-    # Picking her offers the open cases she is a subject of.
-    cases = field(page, "ケース（多機関協働）")
-    expect(cases.locator("option", has_text=case.number)).to_have_count(1)
-    cases.select_option(label=f"{case.number} {TITLE}")
     screen("we2_need_form_person_picked")
     needs = page.get_by_role("group", name="関心と目標（本人の言葉で）")
     group(needs, "関心のある分類").get_by_label("居場所", exact=True).check()
@@ -396,6 +410,15 @@ def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_up
     expect(tracks).to_contain_text("アウトリーチ等を通じた継続的支援")
     expect(tracks).to_contain_text("参加支援")
     screen("we2_case_tracks")
+    # The case page lists what happened on the outreach and participation tracks.
+    programs = page.get_by_role("region", name="アウトリーチと参加支援")
+    expect(programs.get_by_role("row").filter(has_text=LABEL)).to_contain_text("対話できる")
+    need_row = programs.get_by_role("row").filter(has_text=SHORT_GOAL)
+    expect(need_row).to_contain_text("森 静香")
+    expect(need_row).to_contain_text(f"{CENTER}: 参加開始")
+    expect(programs.get_by_role("link", name="参加支援のニーズを登録する")).to_be_visible()
+    programs.scroll_into_view_if_needed()
+    screen("we2_case_programs")
 
     # Nothing was lost on the way.
     meeting = Meeting.objects.get()

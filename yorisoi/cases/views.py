@@ -9,6 +9,7 @@ content is audited with its legal basis.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from yorisoi.directory.models import Agency
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.intake.models import Outcome
+from yorisoi.participation.models import Placement
 
 from . import selectors, services
 from .forms import (
@@ -276,9 +278,45 @@ def case_detail(request, case_id):
                 case.origin_id
                 and access.visible_consultations(user).filter(pk=case.origin_id).exists()
             ),
+            **_outreach_and_participation(request, case, rights),
         )
     _viewed(request, case, rights)
     return render(request, "cases/case_detail.html", context)
+
+
+def _outreach_and_participation(request, case, rights) -> dict:
+    """The case's outreach targets and participation needs, each only if the user may read it
+    (access.py, R6), in a fixed number of queries; the reads are audited like their lists."""
+    user = request.user
+    targets = list(
+        access.visible_outreach_targets(user)
+        .filter(case=case)
+        .select_related("responsible_agency")
+        .order_by("created_at", "pk")
+    )
+    needs = list(
+        access.visible_participation_needs(user)
+        .filter(case=case)
+        .select_related("person", "responsible_agency")
+        .prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.select_related("service"))
+        )
+        .order_by("created_at", "pk")
+    )
+    for action, rows in (
+        ("outreach.targets_listed", targets),
+        ("participation.needs_listed", needs),
+    ):
+        if rows:
+            record(
+                action,
+                actor=user,
+                request=request,
+                ids=[row.pk for row in rows],
+                basis=rights.basis,
+                data={"case": str(case.pk)},
+            )
+    return {"outreach_targets": targets, "participation_needs": needs}
 
 
 def _move_form(case):

@@ -123,8 +123,10 @@ def generate_history(
                 last_activity_at=received,
             )  # fmt: skip
             consultations.append(c)
-            for n, issue in enumerate(rng.sample(issues, rng.choice([1, 1, 1, 2, 2, 3]))):
+            chosen = rng.sample(issues, rng.choice([1, 1, 1, 2, 2, 3]))
+            for n, issue in enumerate(chosen):
                 links.append(ConsultationIssue(consultation=c, issue=issue, is_main=n == 0))
+            c.domain_count = len({issue.domain_id for issue in chosen})
             if outcome == "referred":
                 to = rng.choice([a for a in agencies if a.pk != receiving.pk])
                 status = rng.choice(["accepted"] * 16 + ["declined"] * 3 + ["pending"])

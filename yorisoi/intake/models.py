@@ -140,6 +140,9 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # How many domains its issues fall in, kept with the issues (services.consultation_create):
+    # two or more is a compound case (複合課題), counted every year by evaluation.indicators.
+    domain_count = models.PositiveSmallIntegerField(_("課題の分野の数"), default=0, editable=False)
 
     issues = models.ManyToManyField(
         "directory.IssueCategory",
@@ -173,8 +176,8 @@ class Consultation(models.Model):
             models.Index(fields=["responsible_agency", "closed_at", "received_at"]),
             models.Index(fields=["responsible_agency", "closed_at", "last_activity_at"]),
             # The yearly evaluation counts by period (evaluation.indicators).
-            models.Index(fields=["received_at"], name="consultation_received_at"),
-            models.Index(fields=["outcome_at"], name="consultation_outcome_at"),
+            models.Index(fields=["received_at", "domain_count"], name="consultation_received_at"),
+            models.Index(fields=["outcome", "outcome_at"], name="consultation_outcome_at"),
         ]
 
     def __str__(self):

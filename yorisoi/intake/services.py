@@ -71,15 +71,6 @@ def consultation_create(
         )
         if len(households) == 1:
             fields["household"] = households[0]
-    consultation = Consultation(
-        **fields,
-        receiving_agency_id=actor.agency_id,
-        responsible_agency_id=actor.agency_id,
-        created_by=actor,
-        next_action_on=next_action_on or timezone.localdate(),
-    )
-    consultation.full_clean()
-    consultation.save()
     codes = list(dict.fromkeys(issues))
     if main_issue and main_issue not in codes:
         codes.insert(0, main_issue)
@@ -89,6 +80,16 @@ def consultation_create(
         raise ValidationError(
             {"issues": _("課題分類にない項目があります: %(codes)s") % {"codes": "、".join(unknown)}}
         )
+    consultation = Consultation(
+        **fields,
+        receiving_agency_id=actor.agency_id,
+        responsible_agency_id=actor.agency_id,
+        created_by=actor,
+        next_action_on=next_action_on or timezone.localdate(),
+        domain_count=len({issue.domain_id for issue in found.values()}),
+    )
+    consultation.full_clean()
+    consultation.save()
     ConsultationIssue.objects.bulk_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
         for c in codes

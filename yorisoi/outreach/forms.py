@@ -2,12 +2,14 @@
 fields, big radio buttons, sensible defaults (now, own agency, 訪問)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.cases.models import Involvement
+from yorisoi.cases.models import ACTIVE_STATUSES, Case, Involvement
 from yorisoi.directory.models import Agency, District
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.intake.forms import DATETIME_INPUT
@@ -31,6 +33,28 @@ def _agencies():
         .select_related("kind")
         .order_by("kind__order", "kind__code", "code")
     )
+
+
+def _recordable_cases(user):
+    """The cases `user` may read and record on (access.case_access: an active case, casework):
+    the ones a target may be put into."""
+    candidates = access.visible_cases(user).filter(status__in=ACTIVE_STATUSES)
+    return [case.pk for case in candidates if access.case_access(user, case).record]
+
+
+class CaseField(forms.ModelChoiceField):
+    """Offers the cases in `queryset`; a posted case outside them is not refused here but goes
+    on to the service, the one place that decides whether the user may link it (R6:
+    services._check_links). Missing and hidden cases get the same words, so neither is
+    revealed."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return Case.objects.get(pk=value)
+        except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+            raise ValidationError(gettext("ケースが見つかりません。"), code="not_found") from exc
 
 
 class TargetForm(JapaneseMessagesMixin, forms.Form):
@@ -74,10 +98,32 @@ class TargetForm(JapaneseMessagesMixin, forms.Form):
         help_text=_("いつも誰かが担当します。ふだんは自分の機関です。"),
     )
     next_contact_on = _date(label=_("次の訪問・連絡の予定日"))
+    case = CaseField(
+        label=_("ケース（多機関協働）"),
+        queryset=Case.objects.none(),
+        required=False,
+        empty_label=_("（ケースに含めない）"),
+        help_text=_(
+            "多機関協働のケースで訪問することになった人なら、そのケースを選んでください。"
+            "訪問の記録がケースの関係者にも見えるようになり、引き継ぐときはケースの"
+            "アウトリーチの事業として記録されます。選べるのは、あなたが記録できる進行中のケースです。"
+        ),
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, case=None, keep_case=None, case_hidden=False, **kwargs):
+        """`case`: opened from that case's page (?case=), so it is the case and not asked.
+        `keep_case`: the case the target belongs to now, offered even if no longer recordable.
+        `case_hidden`: the target belongs to a case the user may not read; the link is kept
+        and not shown."""
         super().__init__(*args, **kwargs)
         self.fields["responsible_agency"].queryset = _agencies()
+        if case is not None or case_hidden:
+            del self.fields["case"]
+        else:
+            offered = _recordable_cases(user)
+            if keep_case is not None:
+                offered.append(keep_case)
+            self.fields["case"].queryset = Case.objects.filter(pk__in=offered).order_by("number")
         if not self.is_bound and not self.initial.get("responsible_agency"):
             self.initial["responsible_agency"] = user.agency_id
             self.initial.setdefault("next_contact_on", timezone.localdate())

@@ -125,20 +125,43 @@ def target_list(request):
     )
 
 
+def _from_case(request):
+    """?case=<uuid>: the form is opened from that case's page (an id, never a name). A case the
+    user may not read is "not found"; one they may read but not record on, forbidden."""
+    if not request.GET.get("case"):
+        return None
+    try:
+        case = access.visible_cases(request.user).filter(pk=request.GET["case"]).first()
+    except ValidationError as exc:
+        raise Http404 from exc
+    if case is None:
+        raise Http404
+    if not access.case_access(request.user, case).record:
+        raise PermissionDenied
+    return case
+
+
 @require_http_methods(["GET", "POST"])
 def target_create(request):
-    form = TargetForm(request.POST or None, user=request.user)
+    case = _from_case(request)
+    form = TargetForm(request.POST or None, user=request.user, case=case)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if case is not None:
+            fields["case"] = case
         target = _run(
             form,
-            lambda: services.target_create(
-                actor=request.user, request=request, **form.cleaned_data
-            ),
+            lambda: services.target_create(actor=request.user, request=request, **fields),
         )
         if target is not None:
             messages.success(request, gettext("アウトリーチの対象を登録しました。"))
             return _to_target(target)
-    return render(request, "outreach/target_form.html", {"form": form}, status=_status(request))
+    return render(
+        request,
+        "outreach/target_form.html",
+        {"form": form, "case": case, "form_url": request.get_full_path()},
+        status=_status(request),
+    )
 
 
 # --- the target's page ----------------------------------------------------------------------
@@ -161,6 +184,7 @@ def target_detail(request, target_id):
         {
             "target": target,
             "rights": rights,
+            "case_visible": _case_visible(request.user, target),
             "contacts": contacts,
             "stages": list(Stage),
             # Stages already passed, shown as done (✓) before the current one.
@@ -177,15 +201,36 @@ def target_detail(request, target_id):
     )
 
 
+def _case_visible(user, target) -> bool:
+    """Whether the user may read the case the target belongs to (else it is not named)."""
+    return bool(target.case_id and access.visible_cases(user).filter(pk=target.case_id).exists())
+
+
+def _change_visible(user, change) -> bool:
+    """A concurrent edit that put the target into a case the user may not read: not named."""
+    case = change["theirs"] if change["field"] == "case" else None
+    return case is None or access.visible_cases(user).filter(pk=case.pk).exists()
+
+
 @require_http_methods(["GET", "POST"])
 def target_edit(request, target_id):
     target = _target(request.user, target_id)
     _rights(request.user, target, "edit")
-    fields = list(services.EDIT_FIELDS)
-    fields.remove("case")
-    initial = {name: getattr(target, name) for name in fields}
-    form = TargetForm(request.POST or None, user=request.user, initial=initial)
-    context = {"form": form, "target": target, "version": target.version}
+    initial = {name: getattr(target, name) for name in services.EDIT_FIELDS}
+    case_visible = _case_visible(request.user, target)
+    form = TargetForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        keep_case=target.case_id if case_visible else None,
+        case_hidden=bool(target.case_id) and not case_visible,
+    )
+    context = {
+        "form": form,
+        "target": target,
+        "version": target.version,
+        "case_hidden": bool(target.case_id) and not case_visible,
+    }
     if request.method == "POST" and form.is_valid():
         version = seen_version(request)
         try:
@@ -200,7 +245,8 @@ def target_edit(request, target_id):
                 ),
             )
         except ConcurrentEditError as exc:
-            context.update(conflict=exc.message, changes=exc.changes, version=version)
+            changes = [c for c in exc.changes if _change_visible(request.user, c)]
+            context.update(conflict=exc.message, changes=changes, version=version)
             return render(request, "outreach/target_form.html", context, status=409)
         if updated is not None:
             messages.success(request, gettext("保存しました。"))
@@ -334,7 +380,12 @@ def _ending(request, target_id, form_class, template, call, success):
     target = _target(request.user, target_id)
     _rights(request.user, target, "edit")
     form = form_class(request.POST or None)
-    context = {"form": form, "target": target, "version": target.version}
+    context = {
+        "form": form,
+        "target": target,
+        "version": target.version,
+        "case_visible": _case_visible(request.user, target),
+    }
     if request.method == "POST" and form.is_valid():
         try:
             done = _run(form, lambda: call(target, form.cleaned_data, seen_version(request)))

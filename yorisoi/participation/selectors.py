@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from yorisoi import access
 from yorisoi.directory.models import District
+from yorisoi.resources import signals as directory_version
 from yorisoi.resources.models import (
     BYDAY_TOKEN,
     WEEKDAY_LABELS,
@@ -32,7 +33,6 @@ from yorisoi.resources.models import (
     ServiceTaxonomy,
     TaxonomyTerm,
 )
-from yorisoi.resources import signals as directory_version
 from yorisoi.resources.selectors import with_details
 
 from .models import (

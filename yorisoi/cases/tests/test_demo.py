@@ -11,7 +11,7 @@ from yorisoi.cases.models import Case, CaseStatus
 
 
 def _load():
-    call_command("load_demo", households=0, stdout=StringIO())
+    call_command("load_demo", households=0, history_per_year=0, stdout=StringIO())
 
 
 def test_both_worked_examples_load_once_and_obey_the_rules(master):

@@ -47,10 +47,12 @@ def build(hana, saki, ichiro):
             next_action_on=when.date(),
             **extra,
         )  # fmt: skip
-        for code in issues:
-            ConsultationIssue.objects.create(
-                consultation=c, issue=IssueCategory.objects.get(code=code)
-            )
+        found = [IssueCategory.objects.get(code=code) for code in issues]
+        for issue in found:
+            ConsultationIssue.objects.create(consultation=c, issue=issue)
+        # As intake.services.consultation_create keeps it.
+        c.domain_count = len({issue.domain_id for issue in found})
+        c.save(update_fields=["domain_count"])
         return c
 
     # --- consultations: FY2024 c1; FY2025 c2 c3 c4 c5 c7; FY2026 c6 -------------------------

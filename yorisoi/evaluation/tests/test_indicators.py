@@ -204,3 +204,20 @@ def test_fiscal_years():
         periods.parse("FY20x5")
     with pytest.raises(periods.PeriodError):
         periods.day_range(date(2025, 5, 1), date(2025, 4, 1))
+
+
+def test_a_consultation_taken_through_the_service_counts_as_compound_by_its_domains(hana):
+    from yorisoi.intake import services as intake
+
+    def consult(*issues):
+        return intake.consultation_create(
+            actor=hana, channel="phone", consulter_type="self", summary="架空の相談",
+            subject_note="架空の本人", issues=list(issues),
+        )  # fmt: skip
+
+    assert consult("dementia", "care").domain_count == 1  # both 高齢・介護
+    assert consult("dementia", "income").domain_count == 2
+    assert consult("hikikomori", "income", "dementia").domain_count == 3
+    this_year = periods.current_fiscal_year()
+    share = INDICATORS["compound_share"].compute(Scope(), [this_year])[0][None]
+    assert (share.numerator, share.base, share.value) == (2, 3, 66.7)

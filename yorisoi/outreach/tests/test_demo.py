@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_example_2_outreach_attaches_to_the_demo_case_and_loads_once(master):
     out = StringIO()
-    call_command("load_demo", households=0, stdout=out)  # load_demo builds it
+    call_command("load_demo", households=0, history_per_year=0, stdout=out)  # load_demo builds it
     assert "アウトリーチの事例: 1 件作成" in out.getvalue()
     assert demo.generate_outreach(1) == 0
     target = OutreachTarget.objects.get()

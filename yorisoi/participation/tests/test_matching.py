@@ -113,9 +113,7 @@ def test_the_directory_kept_in_memory_follows_every_change(world, hana, ichiro):
     n = need(hana)
     assert _names(rank_resources(n))[0] == "ひだまりの会"
     hidamari = world["hidamari"]
-    resource_services.service_deactivate(
-        actor=ichiro, service=hidamari, version=hidamari.version
-    )
+    resource_services.service_deactivate(actor=ichiro, service=hidamari, version=hidamari.version)
     assert "ひだまりの会" not in _names(rank_resources(n))
 
     # A schedule edited on its own (no save of the service): the south one now opens Wed/Fri.

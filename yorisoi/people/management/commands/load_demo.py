@@ -25,8 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=demo.DEFAULT_SEED, help="乱数の種（同じ種なら同じ内容）"
         )
+        parser.add_argument(
+            "--history-per-year",
+            type=int,
+            default=600,
+            help="評価（PDCA）用に過去3年度分つくる相談の年間件数（既定 600、0 でつくらない）",
+        )
 
-    def handle(self, *args, households, seed, **options):
+    def handle(self, *args, households, seed, history_per_year=600, **options):
         if not Agency.objects.exists():
             raise CommandError("マスタデータがありません。先に load_master を実行してください。")
         if households < 0:
@@ -67,9 +73,13 @@ class Command(BaseCommand):
         self.stdout.write(f"地域づくりの活動記録: {activities} 件作成")
         # Three past fiscal years of fictional figures and last year's targets, so that the
         # evaluation dashboard (評価) has trends to show.
-        history = evaluation_demo.load_demo(
-            actor=User.objects.get(username=evaluation_demo.DEMO_ACTOR), seed=seed
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.stdout.write(f"評価用の過去3年度の記録: 相談 {history.get('consultations', 0)} 件作成")
+        if history_per_year > 0:
+            history = evaluation_demo.load_demo(
+                actor=User.objects.get(username=evaluation_demo.DEMO_ACTOR),
+                seed=seed,
+                per_year=history_per_year,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            made = history.get("consultations", 0)
+            self.stdout.write(f"評価用の過去3年度の記録: 相談 {made} 件作成")
