@@ -403,6 +403,16 @@ def test_the_coordinator_registers_finds_and_shares_a_resource(page, login, ichi
     assert not Service.objects.filter(name="重複した資源").exists()
     assert not TaxonomyTerm.objects.filter(code="nazo").exists()
 
+    # Deactivating asks first and says what follows; the record stays (R7).
+    page.goto(detail_url)
+    page.get_by_text("休止・終了にする", exact=True).click()
+    expect(page.get_by_text(re.compile("参加支援の提案に出なくなり"))).to_be_visible()
+    screen("resources_deactivate_confirm")
+    page.get_by_role("button", name="休止・終了にすることを確定する").click()
+    expect(page.get_by_role("status")).to_contain_text("社会資源を休止・終了にしました。")
+    assert Service.objects.get(name="地域活動支援センター ひだまり").status == "inactive"
+    assert Service.objects.count() == 2
+
 
 # --- 3. community building ------------------------------------------------------------------
 

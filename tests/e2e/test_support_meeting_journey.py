@@ -331,9 +331,12 @@ def test_support_meeting_without_consent_opens_the_case_only_to_pledged_particip
 
     # 7. The sharing ends: the pledged participants lose the case at once.
     page.goto(meeting_url)
-    page.get_by_role("button", name=re.compile("^情報共有を終了する")).click()
+    # The step cannot be undone: the button first says what will happen.
+    page.get_by_text("情報共有を終了する", exact=True).click()
+    expect(page.get_by_text(re.compile("このケースを見られなくなります"))).to_be_visible()
+    page.get_by_role("button", name="情報共有の終了を確定する").click()
     expect(status(page)).to_contain_text("情報共有を終了しました。")
-    expect(page.get_by_role("button", name=re.compile("^情報共有を終了する"))).to_have_count(0)
+    expect(page.get_by_text("情報共有を終了する", exact=True)).to_have_count(0)
     screen("support_meeting_sharing_ended")
     logout(page)
 
