@@ -70,8 +70,12 @@ messages: install
 worker: migrate
 	$(BIN)/python manage.py db_worker
 
+# Every benchmark in turn (about 25 minutes); each prints its figures (bench/README.md).
 bench: install
 	$(BIN)/python bench/person_search.py
+	$(BIN)/python bench/my_queue.py --requests 40
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/yearly_report.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
