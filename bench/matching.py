@@ -24,16 +24,13 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_HOST, PG_PORT, PG_USER, PG_DB = "127.0.0.1", 5432, "postgres", "yorisoi_bench_matching"
+from common import ROOT, add_database_options, each_database, log, pin_two_cores, run_leg
+
+PG_DB = "yorisoi_bench_matching"
 TARGET_P95_MS = 100.0
 AGENCY = "itaku-soudan-01"
 
@@ -44,71 +41,23 @@ def main() -> int:
     parser.add_argument("--needs", type=int, default=200, help="timed rankings")
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    pg = parser.add_mutually_exclusive_group()
-    pg.add_argument("--postgres", action="store_true", help="require the PostgreSQL leg")
-    pg.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--leg", help=argparse.SUPPRESS)  # internal: run one database
+    add_database_options(parser)
     args = parser.parse_args()
     if args.leg:
-        return run_leg(args)
+        return one_database(args)
 
-    with tempfile.TemporaryDirectory(prefix="yorisoi-bench-matching-") as tmp:
-        legs = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
-        if args.postgres or (not args.no_postgres and pg_answers()):
-            legs.append(("PostgreSQL", f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DB}"))
-        results = []
-        for name, url in legs:
-            if name == "PostgreSQL":
-                pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}", f"CREATE DATABASE {PG_DB}")
-            try:
-                results.append(run_subprocess(args, name, url))
-            finally:
-                if name == "PostgreSQL":
-                    pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
+    results = each_database(args, PG_DB, lambda name, url: run_subprocess(args, name, url))
     report(results, args)
     return 0
 
 
-def pg_answers() -> bool:
-    try:
-        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    ) as conn:
-        for sql in statements:
-            conn.execute(sql)
-
-
 def run_subprocess(args, name: str, url: str) -> dict:
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "yorisoi.settings", "DATABASE_URL": url}
-    command = [sys.executable, __file__, "--leg", name, "--resources", str(args.resources)]
-    command += ["--needs", str(args.needs), "--warmup", str(args.warmup), "--seed", str(args.seed)]
-    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True)  # noqa: S603
-    return json.loads(done.stdout)
+    options = ["--resources", str(args.resources), "--needs", str(args.needs)]
+    options += ["--warmup", str(args.warmup), "--seed", str(args.seed)]
+    return run_leg(__file__, name, url, options)
 
 
 # --- one database ---------------------------------------------------------------------------
-
-
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def pin_two_cores() -> int:
-    if not hasattr(os, "sched_setaffinity"):
-        return os.cpu_count() or 0
-    cores = sorted(os.sched_getaffinity(0))
-    if len(cores) > 2:
-        os.sched_setaffinity(0, cores[:2])
-    return len(os.sched_getaffinity(0))
 
 
 def make_needs(count: int, seed: int):
@@ -167,7 +116,7 @@ def stats(samples: list[float]) -> dict:
             "max": ordered[-1]}  # fmt: skip
 
 
-def run_leg(args) -> int:
+def one_database(args) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yorisoi.settings")
     cores = pin_two_cores()

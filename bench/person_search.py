@@ -22,16 +22,13 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_HOST, PG_PORT, PG_USER, PG_DB = "127.0.0.1", 5432, "postgres", "yorisoi_bench"
+from common import ROOT, add_database_options, each_database, log, run_leg
+
+PG_DB = "yorisoi_bench"
 PAGE_SIZE = 25  # people.views.PAGE_SIZE
 TARGET_P95_MS = 50.0
 LIST_PAGE = "list (no query)"
@@ -43,68 +40,28 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200, help="per query kind")
     parser.add_argument("--seed", type=int, default=1)
-    pg = parser.add_mutually_exclusive_group()
-    pg.add_argument("--postgres", action="store_true", help="require the PostgreSQL leg")
-    pg.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--explain", action="store_true", help="print the plans of one query")
-    parser.add_argument("--leg", help=argparse.SUPPRESS)  # internal: run one database
+    add_database_options(parser)
     args = parser.parse_args()
     if args.leg:
-        return run_leg(args)
+        return one_database(args)
 
-    with tempfile.TemporaryDirectory(prefix="yorisoi-bench-") as tmp:
-        legs = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
-        if args.postgres or (not args.no_postgres and pg_answers()):
-            legs.append(("PostgreSQL", f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DB}"))
-        results = []
-        for name, url in legs:
-            if name == "PostgreSQL":
-                pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}", f"CREATE DATABASE {PG_DB}")
-            try:
-                results += run_subprocess(args, name, url)
-            finally:
-                if name == "PostgreSQL":
-                    pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
+    legs = each_database(args, PG_DB, lambda name, url: run_subprocess(args, name, url))
+    results = [r for leg in legs for r in leg]
     report(results)
     return 0
 
 
-def pg_answers() -> bool:
-    try:
-        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    ) as conn:
-        for sql in statements:
-            conn.execute(sql)
-
-
 def run_subprocess(args, name: str, url: str) -> list[dict]:
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "yorisoi.settings", "DATABASE_URL": url}
-    command = [sys.executable, __file__, "--leg", name, "--people", str(args.people)]
-    command += ["--queries", str(args.queries), "--seed", str(args.seed)]
-    command += ["--explain"] * args.explain
-    # The leg writes progress and plans to stderr (shown as it goes) and its figures as JSON.
-    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True)  # noqa: S603
-    return json.loads(done.stdout)
+    options = ["--people", str(args.people), "--queries", str(args.queries)]
+    options += ["--seed", str(args.seed), *["--explain"] * args.explain]
+    return run_leg(__file__, name, url, options)
 
 
 # --- one database ---------------------------------------------------------------------------
 
 
-def log(*parts) -> None:
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def run_leg(args) -> int:
+def one_database(args) -> int:
     sys.path.insert(0, str(ROOT))
     import django
 

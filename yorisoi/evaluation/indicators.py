@@ -475,6 +475,22 @@ def _placements(date_field, **filters):
     )
 
 
+# Community activities and trainings (counts only): one source for each.
+ACTIVITIES = Source(
+    _model("community.Activity", cancelled=False),
+    "held_on",
+    ("agency",),
+    {"program": "site__program", "district": "site__district", "activity_kind": "kind"},
+    is_date=True,
+)
+TRAININGS = Source(
+    _model("community.Training", cancelled=False),
+    "held_on",
+    ("agency",),
+    {"program": "program"},
+    is_date=True,
+)
+
 G_CONSULT = _("包括的相談支援")
 G_REFERRAL = _("つなぎ")
 G_COLLAB = _("多機関協働")
@@ -770,19 +786,7 @@ INDICATORS: dict[str, Indicator] = {
             G_COMMUNITY,
             _("地域づくりの活動回数"),
             _("地域づくり事業の拠点で行った活動の回数（取り消したものを除く）。"),
-            Counted(
-                Source(
-                    _model("community.Activity", cancelled=False),
-                    "held_on",
-                    ("agency",),
-                    {
-                        "program": "site__program",
-                        "district": "site__district",
-                        "activity_kind": "kind",
-                    },
-                    is_date=True,
-                )
-            ),
+            Counted(ACTIVITIES),
         ),
         Indicator(
             "community_sites",
@@ -790,13 +794,7 @@ INDICATORS: dict[str, Indicator] = {
             _("活動のあった拠点の数"),
             _("期間内に1回以上活動を行った拠点の数。"),
             Counted(
-                Source(
-                    _model("community.Activity", cancelled=False),
-                    "held_on",
-                    ("agency",),
-                    {"program": "site__program", "district": "site__district"},
-                    is_date=True,
-                ),
+                ACTIVITIES,
                 of="site",
                 distinct=True,
             ),
@@ -807,13 +805,7 @@ INDICATORS: dict[str, Indicator] = {
             _("活動の参加者数（延べ）"),
             _("活動ごとの参加者数の合計。同じ人が何度参加しても、その回数だけ数えます。"),
             Counted(
-                Source(
-                    _model("community.Activity", cancelled=False),
-                    "held_on",
-                    ("agency",),
-                    {"program": "site__program", "district": "site__district"},
-                    is_date=True,
-                ),
+                ACTIVITIES,
                 total="participants",
             ),
             unit="people",
@@ -824,13 +816,7 @@ INDICATORS: dict[str, Indicator] = {
             _("活動のボランティア数（延べ）"),
             _("活動ごとのボランティア数の合計。"),
             Counted(
-                Source(
-                    _model("community.Activity", cancelled=False),
-                    "held_on",
-                    ("agency",),
-                    {"program": "site__program"},
-                    is_date=True,
-                ),
+                ACTIVITIES,
                 total="volunteers",
             ),
             unit="people",
@@ -841,13 +827,7 @@ INDICATORS: dict[str, Indicator] = {
             _("養成講座の修了者数"),
             _("ヘルスリーダー養成講座などの養成講座を修了した人の数（講座ごとの合計）。"),
             Counted(
-                Source(
-                    _model("community.Training", cancelled=False),
-                    "held_on",
-                    ("agency",),
-                    {"program": "program"},
-                    is_date=True,
-                ),
+                TRAININGS,
                 total="people_trained",
             ),
             unit="people",
