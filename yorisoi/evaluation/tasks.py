@@ -44,19 +44,30 @@ def _make(run: ReportRun) -> str:
     run.error = ""
     run.save(update_fields=["status", "done_steps", "error"])
     saved = 0
+    built = 0  # the steps of building the figures, once done
 
     def progress(done: int, total: int) -> None:
         nonlocal saved
-        run.done_steps, run.total_steps = done, total + 1  # + rendering the file
-        if done - saved >= SAVE_EVERY or done == total:
+        run.done_steps = done
+        if done - saved >= SAVE_EVERY or done == run.total_steps:
             run.save(update_fields=["done_steps", "total_steps"])
             saved = done
+
+    def building(done: int, total: int) -> None:
+        # Drawing the file takes about as many steps again (one per section, charts drawn).
+        run.total_steps = 2 * total
+        progress(done, 2 * total)
+
+    def rendering(done: int, total: int) -> None:
+        run.total_steps = built + total
+        progress(built + done, built + total)
 
     try:
         period = periods.parse(run.params["period"])
         years = int(run.params.get("years", 1))
-        document = report.build(run.requested_by, period, years, progress=progress)
-        content = RENDERERS[run.fmt](document)
+        document = report.build(run.requested_by, period, years, progress=building)
+        built = run.done_steps
+        content = RENDERERS[run.fmt](document, progress=rendering)
     except selectors.NoEvaluation:
         logger.warning("evaluation report %s: the requester no longer sees the evaluation", run.pk)
         return _fail(run, _("この報告書を作成する権限がなくなりました。"))

@@ -7,9 +7,13 @@ suppressed: a small cell is the string "<5" in a table and `None` in a chart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+# progress(done, total): called by the renderers after each section (charts take the time).
+Progress = Callable[[int, int], None]
 
 Cell = str | int | float | None
 

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .charts import chart_png
-from .document import Cell, Report, Table
+from .document import Cell, Progress, Report, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 HEADER_ROW = 3  # row 1: table title, row 2: description, row 3: column headers
@@ -65,9 +65,10 @@ def tables_xlsx(tables: Iterable[Table]) -> bytes:
     return _save(wb)
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, progress: Progress | None = None) -> bytes:
     """A cover sheet (title, subtitle, date, contents with links) and one sheet per section
-    that has a table; the section's chart is placed beside its table."""
+    that has a table; the section's chart is placed beside its table. `progress(done, total)`
+    is called after each section."""
     wb = Workbook()
     cover = wb.active
     cover.title = sheet_name(_("表紙"), used := set())
@@ -85,7 +86,9 @@ def report_xlsx(report: Report) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     row = 6
-    for section in report.sections:
+    for done, section in enumerate(report.sections, start=1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(report.sections))
         if section.table is None:
             continue
         name = sheet_name(section.heading, used)
@@ -101,6 +104,8 @@ def report_xlsx(report: Report) -> bytes:
         link.font = Font(underline="single", color="1F4E79")
         cover.cell(row=row, column=2, value=_text(section.description))
         row += 1
+    if progress is not None and report.sections:
+        progress(len(report.sections), len(report.sections))
     cover.column_dimensions["A"].width = 34
     cover.column_dimensions["B"].width = 80
     return _save(wb)
