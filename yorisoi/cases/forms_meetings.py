@@ -406,11 +406,13 @@ class CaseEndForm(JapaneseMessagesMixin, forms.Form):
                 case=case,
                 purpose=purpose,
                 kind__legal_type=LegalMeetingType.MULTILAYER_MEETING,
+                status=MeetingStatus.HELD,  # decided by a meeting held, with its minutes
             )
             .select_related("kind")
             .order_by("-held_at")
         )
         self.fields["meeting"].label_from_instance = _meeting_label
+        self.fields["meeting"].help_text = gettext("議事録を残した（開催済みの）会議から選べます。")
         if purpose == MeetingPurpose.CLOSURE:
             self.fields["text"].label = gettext("終結時の評価")
             self.fields["text"].help_text = gettext(

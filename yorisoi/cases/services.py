@@ -966,6 +966,12 @@ def _end(*, actor, case, version, meeting, text, status, purpose, request):
     _require(current.is_active, _("このケースはすでに終結または中断しています。"), "case_ended")
     meeting = Meeting.objects.select_related("kind").get(pk=meeting.pk)
     _decided_at(meeting, current, [purpose])
+    # Ending a case is decided by the meeting that was held, not by the one on the calendar.
+    _require(
+        meeting.status == MeetingStatus.HELD,
+        _("終結・中断は、開催した会議の記録（議事録）を残してから決定します。"),
+        "meeting_not_held",
+    )
     if not text.strip():
         field = "evaluation" if status == CaseStatus.CLOSED else "reason"
         message = (

@@ -59,6 +59,7 @@ from .models import (
     Meeting,
     MeetingParticipant,
     MeetingPurpose,
+    MeetingStatus,
     PlanGoal,
 )
 
@@ -268,6 +269,7 @@ def _detail(request, meeting, rights, participant, *, status=200, **forms):
         )
     secretariat = rights.meetings and case.is_active
     multilayer = not meeting.kind.is_support_meeting
+    held = meeting.status == MeetingStatus.HELD
     has_plan = case.plans.exists()
     context = {
         "meeting": meeting,
@@ -286,9 +288,12 @@ def _detail(request, meeting, rights, participant, *, status=200, **forms):
         "can_plan": secretariat and multilayer and meeting.purpose in PLAN_PURPOSES,
         "can_review": secretariat and multilayer and meeting.purpose in REVIEW_PURPOSES
         and has_plan,
-        "can_close": secretariat and multilayer and meeting.purpose == MeetingPurpose.CLOSURE,
-        "can_suspend": secretariat and multilayer
+        "can_close": secretariat and multilayer and held
+        and meeting.purpose == MeetingPurpose.CLOSURE,
+        "can_suspend": secretariat and multilayer and held
         and meeting.purpose == MeetingPurpose.SUSPENSION,
+        "ends_after_minutes": secretariat and multilayer and not held
+        and meeting.purpose in (MeetingPurpose.CLOSURE, MeetingPurpose.SUSPENSION),
         "participant_form": forms.get("participant_form")
         or (ParticipantForm(case=case) if rights.meetings else None),
         "action_form": forms.get("action_form") or (ActionItemForm() if rights.meetings else None),

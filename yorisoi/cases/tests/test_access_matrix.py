@@ -22,7 +22,7 @@ from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, ConsentScope, MeetingParticipant
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, meeting_kind
+from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, hold, meeting_kind
 from yorisoi.errors import RuleViolation
 from yorisoi.testing import client_for
 
@@ -301,6 +301,7 @@ def test_a_closed_case_is_read_only_even_for_the_lead_agency(hana, ichiro):
         held_at=timezone.now() + timedelta(days=1),
         purpose="closure",
     )
+    hold(ichiro, closure)
     case.refresh_from_db()
     services.case_close(
         actor=ichiro, case=case, version=case.version, meeting=closure, evaluation="在宅で安定"

@@ -19,8 +19,16 @@ from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.api import router
 from yorisoi.cases.api_meetings import router as meetings_router
-from yorisoi.cases.models import Case, CaseStatus
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, meeting_kind, open_case
+from yorisoi.cases.models import Case, CaseStatus, Meeting
+from yorisoi.cases.tests.world import (
+    ROLES,
+    agency,
+    consent_all,
+    escalated,
+    hold,
+    meeting_kind,
+    open_case,
+)
 from yorisoi.testing import PersonFactory
 
 API = "/api/v1"
@@ -614,9 +622,11 @@ def test_closure_is_decided_at_a_closure_meeting_and_the_case_reopens(as_ichiro,
     refused(post(as_ichiro, f"/cases/{case.pk}/close", body), "wrong_purpose")
     missing = post(as_ichiro, f"/cases/{case.pk}/close", {**body, "meeting_id": str(uuid.uuid4())})
     assert missing.status_code == 422
-    closed = ok(
-        post(as_ichiro, f"/cases/{case.pk}/close", {**body, "meeting_id": meetings["closure"]})
-    )
+    at_closure = {**body, "meeting_id": meetings["closure"]}
+    refused(post(as_ichiro, f"/cases/{case.pk}/close", at_closure), "meeting_not_held")
+    hold(ichiro, Meeting.objects.get(pk=meetings["closure"]))
+    at_closure["version"] = ok(get(as_ichiro, f"/cases/{case.pk}"))["version"]
+    closed = ok(post(as_ichiro, f"/cases/{case.pk}/close", at_closure))
     assert closed["status"] == "closed" and closed["end_note"] == "安定した"
     assert ok(get(as_ichiro, "/cases"))["count"] == 0  # active only by default
     reopened = ok(

@@ -14,7 +14,7 @@ from yorisoi import access
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, CaseEvent, Consent, ConsentScope
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, meeting_kind, open_case
+from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
 from yorisoi.errors import RuleViolation
 from yorisoi.testing import PersonFactory
 
@@ -347,6 +347,7 @@ def test_a_withdrawal_after_closure_is_recorded_and_ends_the_involved_agencys_ac
         held_at=timezone.now() + timedelta(days=1),
         purpose="closure",
     )
+    hold(ichiro, closure)
     fresh = _reload(case)
     services.case_close(
         actor=ichiro, case=fresh, version=fresh.version, meeting=closure, evaluation="安定"

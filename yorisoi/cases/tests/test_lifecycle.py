@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yorisoi.cases import services
 from yorisoi.cases.models import CaseEvent, CaseStatus, Program
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, meeting_kind, open_case
+from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
 from yorisoi.errors import RuleViolation
 
 SOON = timezone.now() + timedelta(days=2)
@@ -157,6 +157,14 @@ def test_closure_needs_a_closure_meeting_and_an_evaluation_and_can_reopen(hana, 
             actor=ichiro, case=case, version=case.version, meeting=review, evaluation="良好"
         )
     closure = _multilayer(ichiro, case, "closure")
+    case.refresh_from_db()
+    # Only on the calendar, not held yet: the closure waits for the meeting's minutes.
+    with pytest.raises(RuleViolation) as refused:
+        services.case_close(
+            actor=ichiro, case=case, version=case.version, meeting=closure, evaluation="良好"
+        )
+    assert refused.value.code == "meeting_not_held"
+    closure = hold(ichiro, closure)
     case.refresh_from_db()
     with pytest.raises(ValidationError):
         services.case_close(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import CaseStatus, GoalReview, Meeting, MeetingParticipant
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, meeting_kind, open_case
+from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
 from yorisoi.directory.models import Domain
 from yorisoi.testing import PersonFactory, client_for
 
@@ -547,7 +547,7 @@ def test_an_action_item_is_added_and_marked_done_by_its_owner(hana, ichiro):
 
 def test_closure_at_a_closure_meeting_and_reopening_through_the_forms(hana, ichiro):
     case = _ready_for_plans(hana, ichiro)
-    closure = _multilayer(ichiro, case, "closure")
+    closure = hold(ichiro, _multilayer(ichiro, case, "closure"))
     client = client_for(ichiro)
     case.refresh_from_db()
     empty = client.post(

@@ -84,3 +84,8 @@ def consent_all(actor, case, **kwargs):
             given_on=timezone.localdate(),
             **kwargs,
         )
+
+
+def hold(actor, meeting):
+    """The meeting took place: its minutes are recorded (closure and suspension need it)."""
+    return services.meeting_record(actor=actor, meeting=meeting, version=meeting.version, held=True)
