@@ -109,6 +109,9 @@ def _check_links(actor, *, case=None, origin=None, person=None):
     """Links only to records the actor may read (R6): a hidden one is "not found"."""
     if case is not None and not access.visible_cases(actor).filter(pk=case.pk).exists():
         raise ValidationError({"case": _("ケースが見つかりません。")})
+    if case is not None and not access.case_access(actor, case).record:
+        # Seen (a 支援会議's 民生委員, a closed case) but not open to the actor's records.
+        raise ValidationError({"case": _("このケースには記録できません。")})
     if origin is not None and not access.visible_consultations(actor).filter(pk=origin.pk).exists():
         raise ValidationError({"origin": _("相談が見つかりません。")})
     if person is not None and not access.visible_people(actor).filter(pk=person.pk).exists():

@@ -230,3 +230,11 @@ def test_a_conflict_does_not_name_a_case_the_editor_may_not_read(hana, ichiro, h
     assert response.status_code == 409
     assert hidden.number not in _body(response) and hidden.title not in _body(response)
     assert fresh(t).label != "直した"
+
+
+def test_a_case_read_but_not_recorded_on_is_refused_by_the_service_too(hana, closed):
+    """The API and any other caller meet the same rule as the form: a target joins only a
+    case the worker may record on (a closed case stays readable, no longer worked on)."""
+    posted = client_for(hana).post(CREATE, _data(hana, case=closed.pk))
+    assert posted.status_code == 422 and not OutreachTarget.objects.exists()
+    assert "このケースには記録できません。" in posted.content.decode()
