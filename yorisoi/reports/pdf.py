@@ -87,7 +87,12 @@ def _section(section: Section, styles, width: float) -> list:
     return flow
 
 
+# A chart takes 70 % of the text width: two indicators (chart and table) fit on a page.
+_CHART_WIDTH = 0.7
+
+
 def _chart_image(chart: Chart, width: float) -> Image:
+    width *= _CHART_WIDTH
     height = width * FIG_SIZE[1] / FIG_SIZE[0]
     return Image(io.BytesIO(chart_png(chart, width_px=_CHART_PX)), width=width, height=height)
 
@@ -147,11 +152,15 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
             "heading", base, fontSize=14, leading=20, spaceBefore=4, spaceAfter=4
         ),
         "description": ParagraphStyle("description", base, spaceAfter=4),
-        "caption": ParagraphStyle("caption", base, fontSize=10, spaceBefore=4, spaceAfter=2),
+        "caption": ParagraphStyle(
+            "caption", base, fontSize=10, spaceBefore=4, spaceAfter=2, keepWithNext=1
+        ),
         "th": ParagraphStyle("th", base, fontSize=9, leading=12, alignment=TA_CENTER),
         "td": ParagraphStyle("td", base, fontSize=9, leading=12),
         "td_num": ParagraphStyle("td_num", base, fontSize=9, leading=12, alignment=2),
-        "note": ParagraphStyle("note", base, fontSize=8, leading=11, textColor=colors.black),
+        "note": ParagraphStyle(
+            "note", base, fontSize=8, leading=11, spaceBefore=3, textColor=colors.black
+        ),
     }
 
 
