@@ -3,6 +3,7 @@ db_worker`; `make run` starts one): the committee report over many years (issue 
 work shows progress). services.request_report enqueues it when the request commits."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from .models import ReportRun, ReportStatus
 logger = logging.getLogger(__name__)
 
 SAVE_EVERY = 5  # steps between two progress writes: a few rows, not one per indicator
+DEFAULT_KEEP_DAYS = 7  # settings.YORISOI_REPORT_KEEP_DAYS: report files kept this long
 
 RENDERERS = {"pdf": reports.report_pdf, "xlsx": reports.report_xlsx}
 
@@ -95,3 +97,20 @@ def _fail(run: ReportRun, message: str) -> str:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "finished_at"])
     return run.status
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "YORISOI_REPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+
+
+@task()
+def purge_old_reports() -> int:
+    """Each morning (enqueue_daily_jobs): report runs finished more than keep_days() ago go,
+    with their files — a report can be made again at any time from the records; who asked
+    for which report stays in the audit log. Runs still queued or running are left alone."""
+    cutoff = timezone.now() - timedelta(days=keep_days())
+    old = ReportRun.objects.filter(
+        status__in=[ReportStatus.DONE, ReportStatus.FAILED], finished_at__lt=cutoff
+    )
+    deleted, _by_model = old.delete()
+    return deleted

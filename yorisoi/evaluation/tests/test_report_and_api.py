@@ -9,10 +9,11 @@ fictional city is enough:
 """
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -473,3 +474,27 @@ def test_another_users_report_is_not_found(city, ichiro, masaki, ken, hana):
         assert client.get(f"{BASE}/reports/{run.pk}/file").status_code == 404
     assert client_for(hana).get(f"{BASE}/reports/{run.pk}").status_code == 403
     assert not AuditEvent.objects.filter(action="evaluation.exported").exists()
+
+
+def test_report_files_are_kept_a_week_then_purged_each_morning(ichiro, settings):
+    settings.YORISOI_REPORT_KEEP_DAYS = 7
+    now = timezone.now()
+
+    def run(status, finished_days_ago):
+        finished = (
+            now - timedelta(days=finished_days_ago) if finished_days_ago is not None else None
+        )
+        return ReportRun.objects.create(
+            requested_by=ichiro, fmt="pdf", params={"period": "FY2025", "years": 1},
+            status=status, finished_at=finished, content=b"%PDF-" if status == "done" else None,
+        )  # fmt: skip
+
+    old_done, old_failed = run("done", 8), run("failed", 30)
+    recent, running = run("done", 6), run("running", None)
+    assert tasks.purge_old_reports.call() == 2
+    left = set(ReportRun.objects.values_list("pk", flat=True))
+    assert left == {recent.pk, running.pk}
+    assert old_done.pk not in left and old_failed.pk not in left
+    # The purged file is simply not found any more.
+    page = client_for(ichiro).get(reverse("evaluation:report_status", args=[old_done.pk]))
+    assert page.status_code == 404

@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand
 
+from yorisoi.evaluation.tasks import purge_old_reports
 from yorisoi.notifications.tasks import build_daily_digests, flag_overdue_referrals
 from yorisoi.participation.tasks import remind_follow_ups
 
 
 class Command(BaseCommand):
     help = (
-        "毎日の処理（期限超過のつなぎの通知、参加支援のフォローアップ日の通知、日次のまとめ）を"
-        "バックグラウンドの待ち行列に入れます。"
+        "毎日の処理（期限超過のつなぎの通知、参加支援のフォローアップ日の通知、日次のまとめ、"
+        "保存期間を過ぎた報告書ファイルの削除）をバックグラウンドの待ち行列に入れます。"
     )
 
     def handle(self, *args, **options):
         # In order (the worker takes them first in, first out): the digest counts the new notices.
-        for job in (flag_overdue_referrals, remind_follow_ups, build_daily_digests):
+        jobs = (flag_overdue_referrals, remind_follow_ups, build_daily_digests, purge_old_reports)
+        for job in jobs:
             result = job.enqueue()
             self.stdout.write(f"{job.name}: {result.id}")
