@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yorisoi import access, reports
 from yorisoi.front.forms import add_errors
 
-from . import periods, selectors, services
+from . import periods, selectors, services, tasks
 from .forms import DIRECTION, PeriodForm, ReportForm, TargetForm
 from .indicators import DIMENSIONS, GROUPS, INDICATORS, Indicator
 from .models import ReportStatus, Target
@@ -585,6 +585,7 @@ def report_status(request, run_id):
         "finished": run.status in (ReportStatus.DONE, ReportStatus.FAILED),
         "period_label": _run_period_label(run),
         "years": run.params.get("years"),
+        "keep_days": tasks.keep_days(),
     }
     if request.headers.get("HX-Request"):
         return render(request, "evaluation/_report_status.html", context)

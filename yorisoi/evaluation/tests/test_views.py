@@ -479,6 +479,7 @@ def test_a_finished_report_stops_polling_and_offers_the_file(ichiro):
     assert "hx-trigger" not in fragment
     assert 'value="100">100%' in fragment
     assert reverse("evaluation:report_download", args=[RUN_ID]) in fragment
+    assert "このファイルは7日間保存されます" in fragment  # then purge_old_reports
 
 
 def test_a_failed_report_says_so_and_stops(ichiro):
