@@ -267,3 +267,14 @@ def test_compiled_catalogue_says_what_the_po_says():
         if _compiled(e) != {k: v for k, v in e.items() if k.startswith("msgstr")}
     ]
     assert stale == []
+
+
+def test_evaluation_dashboard_in_english(ichiro):
+    body = _page(
+        _english(client_for(ichiro)).get(reverse("evaluation:dashboard") + "?period=FY2025")
+    )
+    for text in ["Evaluation (PDCA)", "Consultations received", "Comprehensive consultation",
+                 "FY2025"]:  # fmt: skip
+        assert text in body, text
+    assert "(April 1, 2025 – March 31, 2026)" in body  # the period's days, in English
+    assert "相談の受付件数" not in body and "包括的相談支援" not in body and "年4月" not in body
