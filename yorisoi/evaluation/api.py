@@ -23,7 +23,7 @@ from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
 from . import periods, selectors, services, suppression
 from .indicators import INDICATORS, Indicator
-from .models import ReportRun, ReportStatus, Target
+from .models import ReportRun, ReportStatus
 
 router = Router(tags=["評価（PDCA）"])
 
@@ -337,10 +337,7 @@ def breakdown(request, code: str, query: Query[BreakdownQuery]):
 def target_list(request, paging: Query[PageQuery], query: Query[TargetQuery]):
     """年度・指標の順。年度で絞り込めます。"""
     _view(request.auth)
-    rows = Target.objects.order_by("fiscal_year", "indicator")
-    if query.fiscal_year is not None:
-        rows = rows.filter(fiscal_year=query.fiscal_year)
-    return page_of(rows, paging)
+    return page_of(selectors.targets(query.fiscal_year), paging)
 
 
 @router.put(

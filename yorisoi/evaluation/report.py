@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from yorisoi import access, reports
+from yorisoi import reports
 
 from . import selectors
 from .indicators import DIMENSIONS, GROUPS, INDICATORS, Indicator
@@ -38,12 +38,6 @@ MET, NOT_MET, NO_MARK = "○", "×", "—"
 Progress = Callable[[int, int], None]
 
 
-def _resolve(user_or_view) -> access.EvaluationView:
-    if isinstance(user_or_view, access.EvaluationView):
-        return user_or_view
-    return selectors.view_of(user_or_view)
-
-
 def trend_years(period: Period, years: int) -> list[Period]:
     """The `years` fiscal years up to the one `period` falls in (the period's end), oldest first."""
     last = period if period.kind == "fiscal_year" else fiscal_year(fiscal_year_of(period.last_day))
@@ -63,7 +57,7 @@ def breakdowns_of(period: Period) -> list[tuple[Indicator, str]]:
 def build(user_or_view, period: Period, years: int, progress: Progress | None = None):
     """The committee report of `period` as reports.Report. `progress(done, total)` is called
     after each step (one indicator, one breakdown). Raises selectors.NoEvaluation."""
-    view = _resolve(user_or_view)
+    view = selectors.view_of(user_or_view)
     city = view.agency_id is None
     fys = trend_years(period, years)
     tables = breakdowns_of(period)

@@ -7,6 +7,7 @@ are hidden. Figures only — no record of any person is ever read out of this mo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,13 @@ def scope_label(view: access.EvaluationView) -> str:
     from yorisoi.directory.models import Agency
 
     return Agency.objects.get(pk=view.agency_id).name
+
+
+def targets(fiscal_year: int | None = None) -> QuerySet:
+    """The city's targets (figures, no personal data: everyone who sees the evaluation may
+    read them), by year then indicator."""
+    rows = Target.objects.order_by("fiscal_year", "indicator")
+    return rows if fiscal_year is None else rows.filter(fiscal_year=fiscal_year)
 
 
 def targets_for(years) -> dict[tuple[str, int], Decimal]:

@@ -24,7 +24,7 @@ from yorisoi.front.forms import add_errors
 from . import periods, selectors, services, tasks
 from .forms import DIRECTION, PeriodForm, ReportForm, TargetForm
 from .indicators import DIMENSIONS, GROUPS, INDICATORS, Indicator
-from .models import ReportStatus, Target
+from .models import ReportStatus
 
 CHART_CACHE = "private, max-age=300"
 CONTENT_TYPES = {
@@ -456,13 +456,11 @@ def _targets_page(request, year, form, *, status=200, year_error=""):
     view = _view(request.user)
     period = periods.fiscal_year(year)
     lines = selectors.lines(view, [period])
-    if (
-        view.agency_id is not None
-    ):  # a manager sees the city's targets next to their agency's figure
+    if view.agency_id is not None:  # a manager sees the city's targets next to their figure
         values = selectors.targets_for([year])
         for line in lines:
             line.target = values.get((line.indicator.code, year))
-    notes = dict(Target.objects.filter(fiscal_year=year).values_list("indicator", "note"))
+    notes = dict(selectors.targets(year).values_list("indicator", "note"))
     groups = []
     for group in GROUPS:
         rows = [
