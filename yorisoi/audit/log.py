@@ -80,3 +80,19 @@ def record(
         ip_address=_client_ip(request),
         data=payload,
     )
+
+
+def record_reads(action: str, *, actor, bases: dict, request=None, data: dict | None = None):
+    """Audit a list, queue or search: `bases` maps each record shown to the basis on which the
+    policy let the user read it (access.<kind>_bases). One event per basis, so that a
+    disclosure request (開示請求) finds every read of a record under its own legal basis;
+    one event with no ids when nothing was shown (the list was still opened)."""
+    by_basis: dict[str, list] = {}
+    for pk, basis in bases.items():
+        by_basis.setdefault(basis, []).append(pk)
+    if not by_basis:
+        return [record(action, actor=actor, request=request, ids=[], data=data)]
+    return [
+        record(action, actor=actor, request=request, ids=ids, basis=basis, data=data)
+        for basis, ids in sorted(by_basis.items())
+    ]

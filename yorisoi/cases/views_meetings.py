@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import (
+    BASIS_CONSENT,
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
     BASIS_SUPPORT_MEETING,
@@ -159,7 +160,7 @@ def _listing_basis(user, participant) -> str:
         return BASIS_COORDINATOR
     if participant.pledged_at and participant.meeting.kind.is_support_meeting:
         return BASIS_SUPPORT_MEETING
-    return access.BASIS_CONSENT
+    return BASIS_CONSENT
 
 
 def my_meetings(request):

@@ -24,7 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record
+from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record, record_reads
 from yorisoi.directory.models import Agency
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
@@ -210,8 +210,10 @@ class QueueConsultationOut(Schema):
 
 class QueueReferralOut(Schema):
     id: UUID
-    consultation_id: UUID
-    received_at: datetime | None = Field(description="相談の受付日時")
+    consultation_id: UUID | None = Field(
+        description="相談のID。ほかの機関どうしのつなぎ（福祉総務課が期限を追うだけのもの）では null"
+    )
+    received_at: datetime | None = Field(description="相談の受付日時。見られない相談では null")
     summary: str | None = Field(
         description=f"相談内容（先頭{QUEUE_SUMMARY_LENGTH}文字）。見られない相談では null"
     )
@@ -222,6 +224,9 @@ class QueueReferralOut(Schema):
     sent_at: datetime
     answered_at: datetime | None
     overdue: bool = Field(description="回答期限（営業日）を過ぎて回答待ちなら true")
+    days_waiting: int | None = Field(
+        description="回答待ちのつなぎが送られてから過ぎた営業日数（回答済みなら null）"
+    )
 
 
 QUEUE_ITEMS = 100  # per section; `counts` has the totals
@@ -642,20 +647,23 @@ def _queue_consultation(c: Consultation) -> dict:
     }
 
 
-def _queue_referral(r: Referral, *, cutoff, visible: set) -> dict:
-    seen = r.consultation_id in visible
+def _queue_referral(item: queues.QueueItem) -> dict:
+    """A referral row: the consultation's received date and summary only if the user may open
+    it; otherwise the outline the policy allows (access.referral_outline)."""
+    r, c = item.referral or item.outline, item.consultation
     return {
-        "id": r.pk,
-        "consultation_id": r.consultation_id,
-        "received_at": r.consultation.received_at if seen else None,
-        "summary": _short(r.consultation.summary) if seen else None,
+        "id": r.pk if item.referral else r.id,
+        "consultation_id": c.pk if c else None,
+        "received_at": c.received_at if c else None,
+        "summary": _short(c.summary) if c else None,
         "kind": r.kind,
         "status": r.status,
         "from_agency": r.from_agency.code,
         "to_agency": r.to_agency.code,
         "sent_at": r.sent_at,
         "answered_at": r.answered_at,
-        "overdue": r.status == "pending" and r.sent_at < cutoff,
+        "overdue": item.overdue,
+        "days_waiting": item.days_waiting,
     }
 
 
@@ -671,31 +679,22 @@ def queue(request):
     回答期限切れ・たらいまわしの恐れの一覧が加わります。
 
     相談内容は先頭60文字だけを返します。見ることのできない相談の内容は返しません。
-    返した相談のIDは監査ログ（queue.viewed）に記録されます。
+    返した相談のIDは、読んだ根拠ごとに監査ログ（consultation.queue_viewed）に記録されます。
+    福祉総務課が期限を追うだけのほかの機関どうしのつなぎは、機関・日付・状態だけを返します。
     """
     user = request.auth
-    q = queues.agency_queue(user=user, today=timezone.localdate())
+    today = timezone.localdate()
+    q = queues.agency_queue(user=user, today=today)
     sections = q.sections()
-    referral_rows = [
-        r for rows in sections.values() if rows.model is Referral for r in rows[:QUEUE_ITEMS]
-    ]
-    visible = set(
-        access.visible_consultations(user)
-        .filter(pk__in={r.consultation_id for r in referral_rows})
-        .values_list("pk", flat=True)
-    )
+    rows = {name: list(queryset[:QUEUE_ITEMS]) for name, queryset in sections.items()}
+    items, bases = queues.queue_items(user, rows, cutoff=q.overdue_cutoff, today=today)
     body = {"overdue_cutoff": q.overdue_cutoff, "counts": {}}
-    shown = []
-    for name, rows in sections.items():
+    for name, queryset in sections.items():
         body["counts"][name] = q.total(name)
-        rows = rows[:QUEUE_ITEMS]
-        if rows.model is Referral:
-            items = [_queue_referral(r, cutoff=q.overdue_cutoff, visible=visible) for r in rows]
-            shown += [i["consultation_id"] for i in items if i["summary"] is not None]
+        if queryset.model is Referral:
+            body[name] = [_queue_referral(item) for item in items[name]]
         else:
-            items = [_queue_consultation(c) for c in rows]
-            shown += [i["id"] for i in items]
-        body[name] = items
+            body[name] = [_queue_consultation(item.consultation) for item in items[name]]
     due = list(q.cases["cases_due"][:QUEUE_ITEMS])
     actions = list(q.cases["case_actions"][:QUEUE_ITEMS])
     body["counts"]["cases_due"] = q.cases["cases_due"].count()
@@ -718,13 +717,7 @@ def queue(request):
             ids=list(dict.fromkeys([c.pk for c in due] + [a.case_id for a in actions])),
             basis=BASIS_OWN_AGENCY,
         )
-    record(
-        "queue.viewed",
-        actor=user,
-        request=request,
-        ids=list(dict.fromkeys(shown)),
-        basis=BASIS_OWN_AGENCY,
-    )
+    record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
     return body
 
 

@@ -46,6 +46,53 @@ def attach_people(consultations) -> None:
     prefetch_related_objects([c for c in consultations if c.person_id], "person")
 
 
+@dataclass
+class QueueItem:
+    """One row of a consultation section as the policy lets the user see it (R6).
+
+    `consultation` is None when the user may not open it: then only `outline` is shown (the
+    coordinator chasing a referral between two other agencies), never a name or summary."""
+
+    consultation: Consultation | None
+    referral: Referral | None = None
+    outline: access.ReferralOutline | None = None
+    overdue: bool = False
+    days_waiting: int | None = None  # office days a pending referral has waited for its answer
+
+
+def queue_items(user, rows_by_section: dict, *, cutoff: datetime, today: date):
+    """The rows of the sections a page shows, through the policy: ({section: [QueueItem]},
+    {consultation id: basis} of every consultation shown). The bases come from one query for
+    the whole page; the screen and the API both list what this returns and audit its bases."""
+
+    def consultation_id(row):
+        return row.consultation_id if isinstance(row, Referral) else row.pk
+
+    bases = access.consultation_bases(
+        user, {consultation_id(row) for rows in rows_by_section.values() for row in rows}
+    )
+    items = {}
+    for key, rows in rows_by_section.items():
+        items[key] = []
+        for row in rows:
+            referral = row if isinstance(row, Referral) else None
+            item = QueueItem(consultation=referral.consultation if referral else row)
+            if referral is not None:
+                item.referral = referral
+                if referral.status == ReferralStatus.PENDING:
+                    sent_on = timezone.localtime(referral.sent_at).date()
+                    item.days_waiting = business_days_after(sent_on, today)
+                    item.overdue = referral.sent_at < cutoff
+            if consultation_id(row) not in bases:
+                item.consultation, item.referral = None, None
+                item.outline = access.referral_outline(user, referral) if referral else None
+                if item.outline is None:
+                    continue  # nothing of it may be told to this user
+            items[key].append(item)
+    attach_people(i.consultation for rows in items.values() for i in rows if i.consultation)
+    return items, bases
+
+
 def _referrals():
     return Referral.objects.select_related(
         "consultation", "consultation__person", "from_agency", "to_agency"

@@ -20,6 +20,7 @@ from yorisoi.audit.log import (
     BASIS_OWN_AGENCY,
     BASIS_VOLUNTEER_REPORT,
     record,
+    record_reads,
 )
 from yorisoi.errors import RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
@@ -83,53 +84,40 @@ QUEUE_PAGE_SIZE = 50  # items per page when one section is listed in full
 def queue(request):
     """R3: what waits for the user's agency. Each section shows its first items and its total;
     `?section=<key>` lists one section in full, page by page. Constant number of queries."""
-    agency_queue = queues.agency_queue(user=request.user)
+    user = request.user
+    agency_queue = queues.agency_queue(user=user)
     all_sections = agency_queue.sections()
     only = request.GET.get("section")
     if only is not None and only not in all_sections and only not in agency_queue.cases:
         raise Http404
     case_sections, case_ids, need_ids = _case_sections(agency_queue, only, request.GET.get("page"))
-    sections, shown = [], set()
+    rows, pages, totals = {}, {}, {}
     for key, queryset in all_sections.items():
         if only and key != only:
             continue
         if only:
             page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-            objects, total = list(page.object_list), page.paginator.count
+            rows[key], totals[key], pages[key] = list(page.object_list), page.paginator.count, page
         else:
-            page, objects = None, list(queryset[:QUEUE_SECTION_LIMIT])
-            total = agency_queue.total(key)
-        items = []
-        for obj in objects:
-            is_referral = isinstance(obj, Referral)
-            consultation = obj.consultation if is_referral else obj
-            items.append(
-                {
-                    "consultation": consultation,
-                    "referral": obj if is_referral else None,
-                    "overdue": is_referral
-                    and obj.status == ReferralStatus.PENDING
-                    and obj.sent_at < agency_queue.overdue_cutoff,
-                }
-            )
-            shown.add(consultation.pk)
-        sections.append(
-            {
-                "key": key,
-                "label": SECTION_LABELS[key],
-                "items": items,
-                "total": total,
-                "more": total > len(items),
-                "page": page,
-            }
-        )
-    queues.attach_people(item["consultation"] for section in sections for item in section["items"])
-    # The queue reads what the user's agency holds; the coordinator's sections span agencies.
-    basis = BASIS_COORDINATOR if access.is_coordinator(request.user) else BASIS_OWN_AGENCY
-    _record_read("consultation.queue_viewed", request, shown, basis)
+            rows[key], totals[key] = list(queryset[:QUEUE_SECTION_LIMIT]), agency_queue.total(key)
+    today = timezone.localdate()
+    items, bases = queues.queue_items(user, rows, cutoff=agency_queue.overdue_cutoff, today=today)
+    sections = [
+        {
+            "key": key,
+            "label": SECTION_LABELS[key],
+            "items": items[key],
+            "total": totals[key],
+            "more": totals[key] > len(rows[key]),
+            "page": pages.get(key),
+        }
+        for key in rows
+    ]
+    record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
     if need_ids:
         _record_read("participation.queue_viewed", request, need_ids, BASIS_OWN_AGENCY)
     if case_ids:
+        basis = BASIS_COORDINATOR if access.is_coordinator(user) else BASIS_OWN_AGENCY
         _record_read("case.queue_viewed", request, case_ids, basis)
     return render(
         request,
@@ -138,7 +126,7 @@ def queue(request):
             "sections": sections,
             "case_sections": case_sections,
             "single": bool(only),
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 

@@ -417,7 +417,7 @@ def test_reads_are_audited(as_hana, hana):
     assert viewed.basis == "own_agency"
 
     get(as_hana, "/queue")
-    queued = AuditEvent.objects.filter(action="queue.viewed").get()
+    queued = AuditEvent.objects.filter(action="consultation.queue_viewed").get()
     assert queued.data["ids"] == [consultation["id"]]
 
 

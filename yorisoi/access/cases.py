@@ -1,0 +1,161 @@
+"""R6 for collaborative cases (多機関協働), their meetings and the people in them."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from yorisoi.accounts.models import CASEWORK_ROLES, Role
+from yorisoi.audit.log import (
+    BASIS_CONSENT,
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+    BASIS_SUPPORT_MEETING,
+)
+
+from .roles import active_user, is_coordinator, reads_people
+
+# --- collaborative cases (多機関協働) ---------------------------------------------------------
+#
+# R6 for cases. A case is read on one of four bases, strongest first:
+#   own_agency        the user's agency is the case's lead agency (主担当機関)
+#   coordinator       the coordinating division (福祉総務課) sees every collaborative case
+#   consent           the user's agency is involved (関係機関) *and* every subject's active
+#                     consent covers it (R4); a withdrawal ends it at once
+#   art106_6_meeting  the user takes part in a 支援会議 on the case and has recorded their
+#                     confidentiality pledge (社会福祉法106条の6), until the meeting's sharing
+#                     ends; this is the one way a 民生委員 sees a case
+# Analysts and administrators never read a case.
+
+
+def consented_cases(agency_id) -> QuerySet:
+    """Cases whose every subject has an active consent that covers `agency_id` (R4)."""
+    from yorisoi.cases.models import Case, CaseSubject, Consent, ConsentScope
+
+    covering = Consent.objects.filter(
+        case_id=OuterRef("case_id"), person_id=OuterRef("person_id"), withdrawn_at__isnull=True
+    ).filter(Q(scope=ConsentScope.ALL_INVOLVED) | Q(agencies=agency_id))
+    uncovered = CaseSubject.objects.filter(~Exists(covering)).values("case_id")
+    return Case.objects.filter(pk__in=CaseSubject.objects.values("case_id")).exclude(
+        pk__in=uncovered
+    )
+
+
+def _involved_case_ids(agency_id) -> QuerySet:
+    from yorisoi.cases.models import Involvement
+
+    return Involvement.objects.filter(agency_id=agency_id, ended_on__isnull=True).values("case_id")
+
+
+def _pledged_case_ids(user) -> QuerySet:
+    """Cases of the 支援会議 the user takes part in with a recorded pledge, still sharing."""
+    from yorisoi.cases.models import MeetingParticipant
+    from yorisoi.directory.models import LegalMeetingType
+
+    return MeetingParticipant.objects.filter(
+        user_id=user.pk,
+        pledged_at__isnull=False,
+        meeting__kind__legal_type=LegalMeetingType.SUPPORT_MEETING,
+        meeting__sharing_ended_at__isnull=True,
+    ).values("meeting__case_id")
+
+
+def visible_cases(user) -> QuerySet:
+    """Collaborative cases `user` may read (R6); anything else is "not found"."""
+    from yorisoi.cases.models import Case
+
+    if not active_user(user):
+        return Case.objects.none()
+    if user.role == Role.VOLUNTEER:
+        return Case.objects.filter(pk__in=_pledged_case_ids(user))
+    if not reads_people(user):
+        return Case.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Case.objects.all()
+    agency = user.agency_id
+    rule = (
+        Q(lead_agency_id=agency)
+        | (Q(pk__in=_involved_case_ids(agency)) & Q(pk__in=consented_cases(agency).values("pk")))
+        | Q(pk__in=_pledged_case_ids(user))
+    )
+    return Case.objects.filter(rule)
+
+
+def case_basis(user, case) -> str | None:
+    """The basis on which `user` reads `case` now (for the audit trail), or None."""
+    from yorisoi.cases.models import Involvement
+
+    if not active_user(user):
+        return None
+    if reads_people(user):
+        if case.lead_agency_id == user.agency_id:
+            return BASIS_OWN_AGENCY
+        if user.role == Role.COORDINATOR:
+            return BASIS_COORDINATOR
+        involved = Involvement.objects.filter(
+            case_id=case.pk, agency_id=user.agency_id, ended_on__isnull=True
+        ).exists()
+        if involved and consented_cases(user.agency_id).filter(pk=case.pk).exists():
+            return BASIS_CONSENT
+    if user.role in (*CASEWORK_ROLES, Role.VOLUNTEER) and (
+        _pledged_case_ids(user).filter(meeting__case_id=case.pk).exists()
+    ):
+        return BASIS_SUPPORT_MEETING
+    return None
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What `user` may do with one case, and on which basis. None of it without a basis."""
+
+    basis: str | None
+    edit: bool = False  # title, summary, next action, involved agencies, tracks
+    record: bool = False  # add progress records, mark own action items done
+    assess: bool = False  # write a new assessment version
+    consent: bool = False  # record consent (on an active case)
+    withdraw_consent: bool = False  # record a withdrawal: also on a closed case (R4)
+    meetings: bool = False  # the secretariat: meetings, minutes, plans, closure (福祉総務課)
+
+    @property
+    def read(self) -> bool:
+        return self.basis is not None
+
+    @property
+    def scans(self) -> bool:
+        """The scanned consent forms: for those who steer the case or record consent."""
+        return self.consent or self.basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
+
+
+def case_access(user, case) -> CaseAccess:
+    basis = case_basis(user, case)
+    if basis is None:
+        return CaseAccess(basis=None)
+    active = case.is_active
+    coordinator = is_coordinator(user)
+    steering = basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR)
+    casework = reads_people(user)
+    return CaseAccess(
+        basis=basis,
+        edit=active and steering,
+        record=active and casework,
+        assess=active and basis in (BASIS_OWN_AGENCY, BASIS_COORDINATOR, BASIS_CONSENT),
+        consent=active and steering,
+        withdraw_consent=steering,
+        meetings=coordinator,
+    )
+
+
+def meeting_participation(user, meeting):
+    """The user's participant row in this meeting, or None. A 支援会議 participant who has not
+    pledged sees only the meeting's date, place and the pledge, never the case (R5/R6)."""
+    from yorisoi.cases.models import MeetingParticipant
+
+    if not active_user(user):
+        return None
+    return MeetingParticipant.objects.filter(meeting_id=meeting.pk, user_id=user.pk).first()
+
+
+def visible_case_people(user) -> QuerySet:
+    """Person ids of the subjects of the cases `user` may read."""
+    from yorisoi.cases.models import CaseSubject
+
+    return CaseSubject.objects.filter(case__in=visible_cases(user)).values("person_id")

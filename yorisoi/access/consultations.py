@@ -1,0 +1,134 @@
+"""R6 for consultations (包括的相談支援) and referrals."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from yorisoi.accounts.models import Role
+from yorisoi.audit.log import (
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+    BASIS_REFERRAL,
+)
+
+from .roles import is_coordinator, reads_people
+
+# --- consultations (包括的相談支援) ------------------------------------------------------------
+
+
+def visible_consultations(user) -> QuerySet:
+    """Consultations `user` may read (R6).
+
+    Their agency received it, holds it, or is asked to take it (a pending referral) or took it
+    (an accepted one); a referral's sender stays involved unless responsibility was transferred
+    away. The coordinator also sees every consultation with a declined referral (R2 queue).
+    """
+    from yorisoi.intake.models import Consultation, Referral, ReferralKind, ReferralStatus
+
+    if not reads_people(user):
+        return Consultation.objects.none()
+    agency = user.agency_id
+    involved = Referral.objects.filter(
+        Q(to_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+        | Q(from_agency_id=agency, kind=ReferralKind.REFERRAL)
+        | Q(from_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.DECLINED])
+    ).values("consultation_id")
+    rule = Q(receiving_agency_id=agency) | Q(responsible_agency_id=agency) | Q(pk__in=involved)
+    if is_coordinator(user):
+        declined = Referral.objects.filter(status=ReferralStatus.DECLINED)
+        rule |= Q(pk__in=declined.values("consultation_id"))
+    return Consultation.objects.filter(rule)
+
+
+def held_consultations(user) -> QuerySet:
+    """The consultations the user's agency holds (responsible for): the own-agency part of
+    visible_consultations, which queues read without the rest of the rule."""
+    from yorisoi.intake.models import Consultation
+
+    if not reads_people(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(responsible_agency_id=user.agency_id)
+
+
+def consultation_bases(user, consultation_ids) -> dict:
+    """{consultation id: basis} for those of `consultation_ids` that `user` may read, in one
+    query; an id missing from the answer is a consultation the user may not open (R6).
+
+    Strongest first: own_agency (received or holds it), referral (sent or was sent a referral
+    about it), coordinator (福祉総務課 following a declined referral, R2)."""
+    from yorisoi.intake.models import Referral
+
+    ids = set(consultation_ids)
+    if not ids or not reads_people(user):
+        return {}
+    agency = user.agency_id
+    by_referral = Referral.objects.filter(consultation=OuterRef("pk")).filter(
+        Q(to_agency_id=agency) | Q(from_agency_id=agency)
+    )
+    rows = (
+        visible_consultations(user)
+        .filter(pk__in=ids)
+        .annotate(by_referral=Exists(by_referral))
+        .values_list("pk", "receiving_agency_id", "responsible_agency_id", "by_referral")
+    )
+    bases = {}
+    for pk, receiving, responsible, by_referral in rows:
+        if agency in (receiving, responsible):
+            bases[pk] = BASIS_OWN_AGENCY
+        elif by_referral:
+            bases[pk] = BASIS_REFERRAL
+        else:
+            bases[pk] = BASIS_COORDINATOR
+    return bases
+
+
+def consultation_basis(user, consultation) -> str | None:
+    """The basis on which `user` reads `consultation` (for the audit trail), or None."""
+    return consultation_bases(user, [consultation.pk]).get(consultation.pk)
+
+
+@dataclass(frozen=True)
+class ReferralOutline:
+    """What a list may say of a referral whose consultation the reader cannot open."""
+
+    id: object
+    from_agency: object
+    to_agency: object
+    kind: str
+    status: str
+    status_display: str
+    sent_at: object
+    answered_at: object
+
+
+def referral_outline(user, referral) -> ReferralOutline | None:
+    """The coordinating division chases overdue and declined referrals between any two agencies
+    (R2), so its queue mentions them even where it may not open the consultation: by agencies,
+    kind, status and dates only — never the person, the summary or the reason given (R6).
+    Anyone else: nothing (a row they cannot open is not listed at all)."""
+    from yorisoi.intake.models import ReferralStatus
+
+    if not is_coordinator(user) or referral.status not in (
+        ReferralStatus.PENDING,
+        ReferralStatus.DECLINED,
+    ):
+        return None
+    return ReferralOutline(
+        id=referral.pk,
+        from_agency=referral.from_agency,
+        to_agency=referral.to_agency,
+        kind=referral.kind,
+        status=referral.status,
+        status_display=referral.get_status_display(),
+        sent_at=referral.sent_at,
+        answered_at=referral.answered_at,
+    )
+
+
+def volunteer_reports(user) -> QuerySet:
+    """民生委員 see only what they reported, and only its status (R6)."""
+    from yorisoi.intake.models import Consultation
+
+    if not (user and user.is_authenticated and user.is_active and user.role == Role.VOLUNTEER):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(reported_by=user)

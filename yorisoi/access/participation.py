@@ -1,0 +1,72 @@
+"""R6 for participation support (参加支援): needs, placements, follow-ups, resource gaps."""
+
+from django.db.models import Q, QuerySet
+
+from yorisoi.accounts.models import Role
+from yorisoi.audit.log import (
+    BASIS_COORDINATOR,
+    BASIS_OWN_AGENCY,
+)
+
+from .cases import case_basis, visible_cases
+from .roles import reads_people
+
+# --- participation support (参加支援) ---
+#
+# R6 for participation needs (and through them placements and follow-ups). A need is read on
+# one of these bases, strongest first:
+#   own_agency   the user's agency is responsible for it (担当機関)
+#   coordinator  the coordinating division (福祉総務課)
+#   (the case's) the need belongs to a case the user may read: case_basis of that case
+# Resource gaps: those of the needs and cases the user may read, and those their agency
+# recorded. 民生委員, analysts and administrators read none (analysts get counts only).
+
+
+def visible_participation_needs(user) -> QuerySet:
+    from yorisoi.participation.models import ParticipationNeed
+
+    if not reads_people(user):
+        return ParticipationNeed.objects.none()
+    if user.role == Role.COORDINATOR:
+        return ParticipationNeed.objects.all()
+    return ParticipationNeed.objects.filter(
+        Q(responsible_agency_id=user.agency_id) | Q(case__in=visible_cases(user).values("pk"))
+    )
+
+
+def participation_basis(user, need) -> str | None:
+    """The basis on which `user` reads `need`, or None (then it is "not found")."""
+    if not reads_people(user):
+        return None
+    if need.responsible_agency_id == user.agency_id:
+        return BASIS_OWN_AGENCY
+    if user.role == Role.COORDINATOR:
+        return BASIS_COORDINATOR
+    if need.case_id is not None:
+        from yorisoi.cases.models import Case
+
+        case = Case.objects.filter(pk=need.case_id).first()
+        return case_basis(user, case) if case is not None else None
+    return None
+
+
+def can_steer_participation(user, need) -> bool:
+    """Placements, follow-ups and edits: the responsible agency and the coordinator; the
+    agencies reading through the case may record a gap and read, not steer."""
+    return reads_people(user) and (
+        need.responsible_agency_id == user.agency_id or user.role == Role.COORDINATOR
+    )
+
+
+def visible_resource_gaps(user) -> QuerySet:
+    from yorisoi.participation.models import ResourceGap
+
+    if not reads_people(user):
+        return ResourceGap.objects.none()
+    if user.role == Role.COORDINATOR:
+        return ResourceGap.objects.all()
+    return ResourceGap.objects.filter(
+        Q(agency_id=user.agency_id)
+        | Q(need__in=visible_participation_needs(user).values("pk"))
+        | Q(case__in=visible_cases(user).values("pk"))
+    )

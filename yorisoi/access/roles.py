@@ -1,0 +1,27 @@
+"""Who a user is, as far as the policy asks: signed in and active, a caseworker of an agency,
+the coordinating division (福祉総務課), acting for an agency."""
+
+from yorisoi.accounts.models import CASEWORK_ROLES, Role
+
+
+def active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def reads_people(user) -> bool:
+    """Caseworkers of an agency: the only roles that read personal records at all."""
+    return bool(active_user(user) and user.role in CASEWORK_ROLES and user.agency_id is not None)
+
+
+def is_coordinator(user) -> bool:
+    """The coordinating division (福祉総務課): the secretariat of both kinds of meeting."""
+    return reads_people(user) and user.role == Role.COORDINATOR
+
+
+def acts_for(user, agency_id) -> bool:
+    """May `user` act in the name of this agency (answer its referrals, decide its outcomes)?"""
+    return reads_people(user) and user.agency_id == agency_id
+
+
+def can_manage_master_data(user) -> bool:
+    return active_user(user) and user.role == Role.ADMIN
