@@ -1,5 +1,7 @@
 """R6 for people (本人) and households (世帯)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from yorisoi.audit.log import (
@@ -10,8 +12,8 @@ from yorisoi.audit.log import (
     BASIS_SUPPORT_MEETING,
 )
 
-from .cases import case_basis, visible_case_people, visible_cases
-from .consultations import consultation_basis, visible_consultations
+from .cases import case_bases, visible_case_people, visible_cases
+from .consultations import consultation_bases, visible_consultations
 from .roles import reads_people
 
 
@@ -54,29 +56,82 @@ def _strongest(found) -> str | None:
     return None
 
 
+def _bases(user, ids, *, model, consultation_field: str, case_field: str) -> dict:
+    """{id: strongest basis} of people or households: the registering agency's own, else the
+    strongest basis of the visible consultations and cases about them. A constant number of
+    queries for any number of ids (the page's rows)."""
+    ids = set(ids)
+    if not ids or not reads_people(user):
+        return {}
+    found = {
+        pk: {BASIS_OWN_AGENCY}
+        for pk in model.objects.filter(pk__in=ids, agency_id=user.agency_id).values_list(
+            "pk", flat=True
+        )
+    }
+    rest = ids - set(found)
+    if rest:
+        about = visible_consultations(user).filter(**{f"{consultation_field}__in": rest})
+        pairs = list(about.values_list("pk", consultation_field))
+        bases = consultation_bases(user, {pk for pk, _ in pairs})
+        cases = visible_cases(user).filter(**{f"{case_field}__in": rest})
+        case_pairs = list(cases.values_list("pk", case_field))
+        bases |= case_bases(user, {pk for pk, _ in case_pairs})
+        for pk, owner in pairs + case_pairs:
+            if pk in bases:
+                found.setdefault(owner, set()).add(bases[pk])
+    return {pk: _strongest(found_bases) for pk, found_bases in found.items()}
+
+
+def person_bases(user, person_ids) -> dict:
+    """{person id: basis} for those of `person_ids` that `user` may open; any other id is a
+    person the user may not open (R6): no name, kana, birth date or id of theirs is shown."""
+    from yorisoi.people.models import Person
+
+    return _bases(
+        user, person_ids, model=Person, consultation_field="person_id",
+        case_field="subjects__person_id",
+    )  # fmt: skip
+
+
+def household_bases(user, household_ids) -> dict:
+    """{household id: basis} for those of `household_ids` that `user` may open."""
+    from yorisoi.people.models import Household
+
+    return _bases(
+        user, household_ids, model=Household, consultation_field="household_id",
+        case_field="household_id",
+    )  # fmt: skip
+
+
 def person_basis(user, person) -> str | None:
     """The basis on which `user` reads `person`, or None if they may not."""
-    if not reads_people(user):
-        return None
-    if person.agency_id == user.agency_id:
-        return BASIS_OWN_AGENCY
-    consultations = visible_consultations(user).filter(person_id=person.pk)[:20]
-    cases = visible_cases(user).filter(subjects__person_id=person.pk)[:20]
-    return _strongest(
-        {consultation_basis(user, c) for c in consultations} | {case_basis(user, c) for c in cases}
-    )
+    return person_bases(user, [person.pk]).get(person.pk)
 
 
 def household_basis(user, household) -> str | None:
-    if not reads_people(user):
-        return None
-    if household.agency_id == user.agency_id:
-        return BASIS_OWN_AGENCY
-    consultations = visible_consultations(user).filter(household_id=household.pk)[:20]
-    cases = visible_cases(user).filter(household_id=household.pk)[:20]
-    return _strongest(
-        {consultation_basis(user, c) for c in consultations} | {case_basis(user, c) for c in cases}
-    )
+    return household_bases(user, [household.pk]).get(household.pk)
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A household member as a user may see them (R6): `person` only if the user may open the
+    member's own record; otherwise only the relationship (続柄) shows, never the name, kana,
+    birth date or id — a household page never shows what a person page would refuse."""
+
+    membership: object  # people.HouseholdMember
+    basis: str | None
+
+    @property
+    def person(self):
+        return self.membership.person if self.basis else None
+
+
+def member_views(user, memberships) -> list[MemberView]:
+    """The members of households the user may read, in one batch for a whole page."""
+    memberships = list(memberships)
+    bases = person_bases(user, {m.person_id for m in memberships})
+    return [MemberView(m, bases.get(m.person_id)) for m in memberships]
 
 
 def can_edit_person(user, person) -> bool:

@@ -26,7 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_OWN_AGENCY, record
+from yorisoi.audit.log import BASIS_OWN_AGENCY, record, record_reads
 from yorisoi.directory.models import District
 
 from . import selectors, services
@@ -132,41 +132,65 @@ class PossibleDuplicateOut(ErrorOut):
 
 
 class MemberOut(Schema):
-    person_id: UUID
+    """A member as the caller may see them: a member whose own record the caller may not open
+    comes with its relationship only (`person_id`, names and birth date null), as on the
+    screen (access.member_views)."""
+
+    person_id: UUID | None
     relationship: str
     relationship_display: str
     order: int
-    family_name: str
-    given_name: str
-    full_name: str
-    full_name_kana: str
+    family_name: str | None
+    given_name: str | None
+    full_name: str | None
+    full_name_kana: str | None
     birth_date: date | None
     joined_on: date | None
     left_on: date | None
 
     @staticmethod
-    def resolve_relationship_display(obj):
-        return obj.get_relationship_display()
+    def resolve_person_id(view):
+        return view.person.pk if view.person else None
 
     @staticmethod
-    def resolve_family_name(obj):
-        return obj.person.family_name
+    def resolve_relationship(view):
+        return view.membership.relationship
 
     @staticmethod
-    def resolve_given_name(obj):
-        return obj.person.given_name
+    def resolve_relationship_display(view):
+        return view.membership.get_relationship_display()
 
     @staticmethod
-    def resolve_full_name(obj):
-        return obj.person.full_name
+    def resolve_order(view):
+        return view.membership.order
 
     @staticmethod
-    def resolve_full_name_kana(obj):
-        return obj.person.full_name_kana
+    def resolve_joined_on(view):
+        return view.membership.joined_on
 
     @staticmethod
-    def resolve_birth_date(obj):
-        return obj.person.birth_date
+    def resolve_left_on(view):
+        return view.membership.left_on
+
+    @staticmethod
+    def resolve_family_name(view):
+        return view.person.family_name if view.person else None
+
+    @staticmethod
+    def resolve_given_name(view):
+        return view.person.given_name if view.person else None
+
+    @staticmethod
+    def resolve_full_name(view):
+        return view.person.full_name if view.person else None
+
+    @staticmethod
+    def resolve_full_name_kana(view):
+        return view.person.full_name_kana if view.person else None
+
+    @staticmethod
+    def resolve_birth_date(view):
+        return view.person.birth_date if view.person else None
 
 
 class HouseholdSummaryOut(Schema):
@@ -183,7 +207,7 @@ class HouseholdSummaryOut(Schema):
 
     @staticmethod
     def resolve_members(obj):
-        return obj.memberships.all()
+        return obj.member_views  # set by selectors.attach_members
 
 
 class HouseholdOut(HouseholdSummaryOut):
@@ -394,10 +418,13 @@ def _visible_person(user, person_id) -> Person:
 
 
 def _visible_household(user, household_id) -> Household:
+    """The household with its members as the user may see them (attach_members)."""
     try:
-        return selectors.household_detail(user=user, household_id=household_id)
+        household = selectors.household_detail(user=user, household_id=household_id)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
+    household.member_bases = selectors.attach_members(user=user, households=[household])
+    return household
 
 
 # --- people --------------------------------------------------------------------------------
@@ -573,15 +600,13 @@ def household_list(request, paging: Query[PageQuery]):
 
     返した世帯のIDは監査ログ（household.listed）に記録されます。
     """
-    households = selectors.household_list(user=request.auth)
-    result = page_of(households, paging)
-    record(
-        "household.listed",
-        actor=request.auth,
-        request=request,
-        ids=[h.pk for h in result["items"]],
-        basis=BASIS_OWN_AGENCY,
-    )
+    user = request.auth
+    result = page_of(selectors.household_list(user=user), paging)
+    members = selectors.attach_members(user=user, households=result["items"])
+    bases = access.household_bases(user, [h.pk for h in result["items"]])
+    record_reads("household.listed", actor=user, request=request, bases=bases)
+    if members:
+        record_reads("person.listed", actor=user, request=request, bases=members)
     return result
 
 
@@ -631,14 +656,13 @@ def household_detail(request, household_id: UUID):
     """
     user = request.auth
     household = _visible_household(user, household_id)
-    members = list(household.memberships.all())
     record(
         "household.viewed",
         actor=user,
         target=household,
         basis=access.household_basis(user, household),
         request=request,
-        ids=[m.person_id for m in members],
+        ids=list(household.member_bases),
     )
     return household
 

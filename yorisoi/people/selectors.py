@@ -95,6 +95,17 @@ def household_list(*, user) -> QuerySet:
     )
 
 
+def attach_members(*, user, households) -> dict:
+    """Give each household of a page its `member_views`: the members as the policy lets `user`
+    see them (access.member_views, one batch for the page). Returns {person id: basis} of the
+    members shown by name, for the audit trail."""
+    households = list(households)
+    views = access.member_views(user, [m for h in households for m in h.memberships.all()])
+    for household in households:
+        household.member_views = [v for v in views if v.membership.household_id == household.pk]
+    return {v.membership.person_id: v.basis for v in views if v.basis}
+
+
 def household_detail(*, user, household_id):
     return household_list(user=user).get(pk=household_id)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 
@@ -215,15 +215,13 @@ def person_edit(request, person_id):
 
 
 def household_list(request):
-    households = selectors.household_list(user=request.user)
-    page = _page(request, households, request.GET.get("page"))
-    record(
-        "household.listed",
-        actor=request.user,
-        request=request,
-        ids=[h.pk for h in page.object_list],
-        basis="own_agency",
-    )
+    user = request.user
+    page = _page(request, selectors.household_list(user=user), request.GET.get("page"))
+    members = selectors.attach_members(user=user, households=page.object_list)
+    bases = access.household_bases(user, [h.pk for h in page.object_list])
+    record_reads("household.listed", actor=user, request=request, bases=bases)
+    if members:
+        record_reads("person.listed", actor=user, request=request, bases=members)
     return render(request, "people/household_list.html", {"page": page})
 
 
@@ -289,23 +287,24 @@ def household_create(request):
 
 
 def household_detail(request, household_id):
-    household = _visible_household(request.user, household_id)
-    members = list(household.memberships.all())
+    user = request.user
+    household = _visible_household(user, household_id)
+    members = selectors.attach_members(user=user, households=[household])
     record(
         "household.viewed",
-        actor=request.user,
+        actor=user,
         target=household,
-        basis=access.household_basis(request.user, household),
+        basis=access.household_basis(user, household),
         request=request,
-        ids=[m.person_id for m in members],
+        ids=list(members),
     )
     return render(
         request,
         "people/household_detail.html",
         {
             "household": household,
-            "members": members,
-            "can_edit": access.can_edit_household(request.user, household),
+            "members": household.member_views,
+            "can_edit": access.can_edit_household(user, household),
             "member_form": NewMemberForm(prefix="new"),
         },
     )

@@ -4,6 +4,8 @@ limit is chased by the coordinator (R2), but the consultation behind it is not t
 never the person, the summary or what is known about them — on the screen and in the API.
 """
 
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +70,7 @@ def test_coordinator_queue_api_returns_the_same_outline(between_others, ichiro, 
 
     response = api.get("/api/v1/queue")
     assert response.status_code == 200
-    assert _seen(response.content.decode(), consultation, person) == []
+    assert _seen(json.dumps(response.json(), ensure_ascii=False), consultation, person) == []
     (row,) = response.json()["overdue_referrals"]
     assert row["consultation_id"] is None and row["summary"] is None
     assert row["received_at"] is None
