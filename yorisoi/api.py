@@ -157,7 +157,9 @@ def on_rule_violation(request, exc):
     if getattr(exc, "changes", None):
         # R7: show what the other person saved, so nothing typed is lost.
         body["changes"] = [{k: str(v) for k, v in change.items()} for change in exc.changes]
-    return api.create_response(request, body, status=409)
+    # The policy says no (a basis to read, but not the right to do this): 403, as the screens
+    # answer; any other rule that says no is a conflict with the record's state.
+    return api.create_response(request, body, status=403 if exc.code == "forbidden" else 409)
 
 
 @api.exception_handler(Http404)

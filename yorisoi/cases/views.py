@@ -601,7 +601,7 @@ def consent_withdraw(request, consent_id):
     user = request.user
     consent = _visible(Consent, user, consent_id, "person")
     case = consent.case
-    _rights(user, case, "consent")
+    _rights(user, case, "withdraw_consent")
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -356,3 +356,72 @@ def test_a_withdrawal_after_closure_is_recorded_and_ends_the_involved_agencys_ac
     consent = Consent.objects.get(case=case, person=son)  # as a view loads it: fresh
     services.consent_withdraw(actor=ichiro, consent=consent)
     assert not _sees(involved_saki, _reload(case))
+
+
+# --- both doors: a closed case's consent is withdrawn on the screen as in the API (R4) --------
+
+
+def _closed(case, ichiro):
+    consent_all(ichiro, case)
+    services.support_decision_record(actor=ichiro, case=case)
+    closure = services.meeting_schedule(
+        actor=ichiro,
+        case=case,
+        kind=meeting_kind("multilayer_meeting"),
+        held_at=timezone.now() + timedelta(days=1),
+        purpose="closure",
+    )
+    hold(ichiro, closure)
+    fresh = _reload(case)
+    return services.case_close(
+        actor=ichiro, case=fresh, version=fresh.version, meeting=closure, evaluation="安定"
+    )
+
+
+@pytest.mark.parametrize("door", ["screen", "api"])
+def test_a_withdrawal_after_closure_is_recorded_through_either_door(case, ichiro, son, door):
+    """A person may withdraw consent after the case closed: it must be recorded (a reopened
+    case then shares nothing on it), whichever door the coordinator uses."""
+    from django.urls import reverse
+
+    from yorisoi.intake.tests.test_api import api_client
+    from yorisoi.testing import client_for
+
+    _closed(case, ichiro)
+    consent = Consent.objects.get(case=case, person=son)
+    assert access.case_access(ichiro, _reload(case)).withdraw_consent
+    if door == "screen":
+        client = client_for(ichiro)
+        page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+        assert reverse("cases:consent_withdraw", args=[consent.pk]) in page
+        url = reverse("cases:consent_withdraw", args=[consent.pk])
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"withdrawn_on": TODAY().isoformat(), "note": "本人から"})
+        assert response.status_code == 302
+    else:
+        response = api_client(ichiro).post(
+            f"/api/v1/cases/consents/{consent.pk}/withdraw",
+            {"withdrawn_on": TODAY().isoformat(), "note": "本人から"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+    assert not Consent.objects.get(pk=consent.pk).is_active
+
+
+def test_a_reader_on_consent_may_not_withdraw_through_either_door(case, ichiro, son, involved_saki):
+    from django.urls import reverse
+
+    from yorisoi.intake.tests.test_api import api_client
+    from yorisoi.testing import client_for
+
+    consent_all(ichiro, case)
+    consent = Consent.objects.get(case=case, person=son)
+    assert access.case_basis(involved_saki, case) == "consent"
+    assert not access.case_access(involved_saki, case).withdraw_consent
+    url = reverse("cases:consent_withdraw", args=[consent.pk])
+    assert client_for(involved_saki).post(url, {"withdrawn_on": TODAY()}).status_code == 403
+    response = api_client(involved_saki).post(
+        f"/api/v1/cases/consents/{consent.pk}/withdraw", {}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert Consent.objects.get(pk=consent.pk).is_active
