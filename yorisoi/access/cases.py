@@ -165,13 +165,48 @@ def case_access(user, case) -> CaseAccess:
 
 
 def meeting_participation(user, meeting):
-    """The user's participant row in this meeting, or None. A 支援会議 participant who has not
-    pledged sees only the meeting's date, place and the pledge, never the case (R5/R6)."""
+    """The user's participant row in this meeting, or None."""
     from yorisoi.cases.models import MeetingParticipant
 
     if not active_user(user):
         return None
     return MeetingParticipant.objects.filter(meeting_id=meeting.pk, user_id=user.pk).first()
+
+
+def awaits_pledge(participant, meeting) -> bool:
+    """R5: a 支援会議 participant before their pledge, while the meeting's sharing lasts. The
+    meeting exists for them (its date, place and the pledge), the case not yet (社会福祉法106条
+    の6); after the pledge the case opens, after the end of sharing neither does."""
+    return (
+        participant is not None
+        and participant.pledged_at is None
+        and meeting.kind.is_support_meeting
+        and meeting.sharing_ended_at is None
+    )
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What `user` may see of one meeting: its case's rights, and their own participation."""
+
+    case: CaseAccess
+    participant: object | None  # cases.MeetingParticipant of the user, if they take part
+    awaits_pledge: bool = False
+
+    @property
+    def found(self) -> bool:
+        """The meeting exists for the user (else 404): a reader of the case, or a participant
+        who is yet to pledge (only the pledge page and the meeting's date and place)."""
+        return self.case.read or self.awaits_pledge
+
+
+def meeting_access(user, meeting) -> MeetingAccess:
+    participant = meeting_participation(user, meeting)
+    return MeetingAccess(
+        case=case_access(user, meeting.case),
+        participant=participant,
+        awaits_pledge=awaits_pledge(participant, meeting),
+    )
 
 
 def visible_case_people(user) -> QuerySet:

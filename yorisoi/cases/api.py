@@ -32,6 +32,7 @@ from ninja import Query, Router, Status
 from yorisoi import access
 from yorisoi.audit.log import (
     record,
+    record_reads,
 )
 from yorisoi.directory.models import Agency, LegalMeetingType
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
@@ -163,17 +164,6 @@ def _text(value) -> str:
 # --- the legal basis of each read (R6) -----------------------------------------------------
 
 
-def _record_listed(action, *, user, request, bases: dict):
-    """One audit event per legal basis, listing the case ids read on it."""
-    by_basis = defaultdict(list)
-    for case_id, basis in bases.items():
-        by_basis[basis].append(case_id)
-    if not by_basis:
-        record(action, actor=user, request=request, ids=[], basis="")
-    for basis, ids in sorted(by_basis.items()):
-        record(action, actor=user, request=request, ids=ids, basis=basis)
-
-
 def _record_viewed(user, case, basis, request, part, ids=None):
     record(
         "case.viewed",
@@ -264,8 +254,8 @@ def case_list(request, paging: Query[PageQuery], filters: Query[CaseListQuery]):
     if filters.number:
         cases = cases.filter(number=filters.number)
     result = page_of(cases, paging)
-    bases = selectors.bases_for(user=user, cases=result["items"])
-    _record_listed("case.listed", user=user, request=request, bases=bases)
+    bases = access.case_bases(user, [c.pk for c in result["items"]])
+    record_reads("case.listed", actor=user, request=request, bases=bases)
     result["items"] = [case_summary(c, bases[c.pk]) for c in result["items"]]
     return result
 

@@ -16,12 +16,12 @@ from ninja import Query, Router, Status
 
 from yorisoi import access
 from yorisoi.accounts.models import User
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import Agency, Domain, MeetingKind
 from yorisoi.errors import RuleViolation
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
-from . import selectors, services
+from . import services
 from .api import (
     _ERRORS,
     CASE,
@@ -31,7 +31,6 @@ from .api import (
     _hidden_is_not_found,
     _on_visible_case,
     _raise,
-    _record_listed,
     _record_viewed,
     _text,
     _visible_case,
@@ -81,16 +80,16 @@ def _readable_meeting(user, meeting_id) -> Meeting:
 
 def _meeting_or_pledge_page(user, meeting_id):
     """The meeting and the caller's rights on its case. A 支援会議 participant who may not
-    read the case (not pledged yet) still finds the meeting, for its pledge page (R5)."""
+    read the case (not pledged yet) still finds the meeting, for its pledge page (R5); the
+    rule is the screens' own (access.meeting_access)."""
     meeting = Meeting.objects.select_related("kind", "case__lead_agency").filter(pk=meeting_id)
     meeting = meeting.first()
     if meeting is None:
         raise Http404
-    rights = access.case_access(user, meeting.case)
-    participation = access.meeting_participation(user, meeting)
-    if not rights.read and not (participation and meeting.kind.is_support_meeting):
+    seen = access.meeting_access(user, meeting)
+    if not seen.found:
         raise Http404
-    return meeting, rights, participation
+    return meeting, seen.case, seen.participant
 
 
 def _meeting_out(meeting, rights, participation) -> dict:
@@ -175,16 +174,8 @@ def my_meetings(request, paging: Query[PageQuery]):
         .order_by("-meeting__held_at", "pk")
     )
     result = page_of(rows, paging)
-    case_ids = {p.meeting.case_id for p in result["items"]}
-    visible = set(access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    shown = {p.meeting.case_id: p.meeting.case for p in result["items"]}
-    shown = [case for pk, case in shown.items() if pk in visible]
-    _record_listed(
-        "meeting.listed",
-        user=user,
-        request=request,
-        bases=selectors.bases_for(user=user, cases=shown),
-    )
+    visible = access.case_bases(user, {p.meeting.case_id for p in result["items"]})
+    record_reads("meeting.listed", actor=user, request=request, bases=visible)
     items = []
     for p in result["items"]:
         meeting, seen = p.meeting, p.meeting.case_id in visible
@@ -197,7 +188,7 @@ def my_meetings(request, paging: Query[PageQuery]):
                 "held_at": meeting.held_at,
                 "place": meeting.place,
                 "pledged": p.pledged_at is not None,
-                "pledge_required": not seen and p.pledged_at is None,
+                "pledge_required": not seen and access.awaits_pledge(p, meeting),
                 "case_id": meeting.case_id if seen else None,
                 "case_number": meeting.case.number if seen else None,
                 "case_title": meeting.case.title if seen else None,
@@ -341,7 +332,8 @@ def meeting_pledge(request, meeting_id: UUID, payload: PledgeIn):
     """社会福祉法106条の6: 支援会議の参加者は守秘義務を誓約してからケースを見ます。
     参加者本人が誓約します（participant_id を省略）。アカウントのない参加者の書面の誓約は
     福祉総務課が participant_id を指定して記録します。参加者でなければ 409 `not_participant`、
-    誓約済みなら 409 `pledged`、情報共有が終わっていれば 409 `sharing_ended`。
+    誓約済みなら 409 `pledged`。情報共有が終わった支援会議は、ケースを見られない参加者には
+    画面と同じく存在しない会議と同じ 404 です（福祉総務課が記録するときは 409 `sharing_ended`）。
     誓約のあとの会議の内容を返します。"""
     user = request.auth
     meeting, _rights, participation = _meeting_or_pledge_page(user, meeting_id)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.accounts.models import Role
 from yorisoi.audit.log import (
     BASIS_CONSENT,
     BASIS_COORDINATOR,
@@ -60,35 +59,6 @@ def case_list(*, user, status: str = "active", query: str = "") -> QuerySet:
     if query:
         cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
     return cases.order_by("next_action_on", "-opened_at", "pk")
-
-
-def bases_for(*, user, cases) -> dict:
-    """{case id: basis} for cases already known to be visible, in at most one query (the
-    same order of strength as access.case_basis)."""
-    cases = list(cases)
-    if user.role == Role.VOLUNTEER:
-        return {c.pk: BASIS_SUPPORT_MEETING for c in cases}
-    out, rest = {}, []
-    for case in cases:
-        if case.lead_agency_id == user.agency_id:
-            out[case.pk] = BASIS_OWN_AGENCY
-        elif user.role == Role.COORDINATOR:
-            out[case.pk] = BASIS_COORDINATOR
-        else:
-            rest.append(case.pk)
-    if rest:
-        consented = set(
-            access.consented_cases(user.agency_id)
-            .filter(
-                pk__in=rest,
-                involvements__agency_id=user.agency_id,
-                involvements__ended_on__isnull=True,
-            )
-            .values_list("pk", flat=True)
-        )
-        for pk in rest:
-            out[pk] = BASIS_CONSENT if pk in consented else BASIS_SUPPORT_MEETING
-    return out
 
 
 # --- the progress record (支援経過記録) ----------------------------------------------------

@@ -18,7 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.accounts.models import Role
-from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, BASIS_SUPPORT_MEETING, record
+from yorisoi.audit.log import (
+    record,
+    record_reads,
+)
 from yorisoi.directory.models import Agency
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
@@ -113,7 +116,7 @@ def case_list(request):
         selectors.case_list(user=user, status=status, query=query), PAGE_SIZE
     ).get_page(page_number)
     cases = list(page.object_list)
-    bases = selectors.bases_for(user=user, cases=cases)
+    bases = access.case_bases(user, [c.pk for c in cases])
     today = timezone.localdate()
     rows = [
         {
@@ -123,20 +126,7 @@ def case_list(request):
         }
         for c in cases
     ]
-    if user.role == Role.VOLUNTEER:
-        basis = BASIS_SUPPORT_MEETING
-    elif access.is_coordinator(user):
-        basis = BASIS_COORDINATOR
-    else:
-        basis = BASIS_OWN_AGENCY
-    record(
-        "case.listed",
-        actor=user,
-        request=request,
-        ids=[c.pk for c in cases],
-        basis=basis,
-        data={"bases": {str(pk): b for pk, b in bases.items()}},
-    )
+    record_reads("case.listed", actor=user, request=request, bases=bases)
     return render(
         request,
         "cases/case_list.html",

@@ -25,11 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import (
-    BASIS_CONSENT,
-    BASIS_COORDINATOR,
-    BASIS_OWN_AGENCY,
     BASIS_SUPPORT_MEETING,
     record,
+    record_reads,
 )
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
@@ -79,27 +77,16 @@ def _case(user, case_id) -> Case:
     return case
 
 
-def _awaits_pledge(meeting, participant) -> bool:
-    """A 支援会議 participant before their pledge: the meeting exists for them, the case not."""
-    return (
-        participant is not None
-        and participant.pledged_at is None
-        and meeting.kind.is_support_meeting
-        and meeting.sharing_ended_at is None
-    )
-
-
 def _meeting(user, meeting_id):
     """(meeting, rights, participant) for a reader of the case or a participant awaiting the
-    pledge; 404 for anyone else."""
+    pledge (access.meeting_access); 404 for anyone else."""
     meeting = Meeting.objects.select_related("case", "kind").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404
-    rights = access.case_access(user, meeting.case)
-    participant = access.meeting_participation(user, meeting)
-    if not rights.read and not _awaits_pledge(meeting, participant):
+    seen = access.meeting_access(user, meeting)
+    if not seen.found:
         raise Http404
-    return meeting, rights, participant
+    return meeting, seen.case, seen.participant
 
 
 def _readable_meeting(user, meeting_id):
@@ -152,17 +139,6 @@ def _int(value):
 # --- my meetings ----------------------------------------------------------------------------
 
 
-def _listing_basis(user, participant) -> str:
-    case = participant.meeting.case
-    if case.lead_agency_id == user.agency_id and access.acts_for(user, case.lead_agency_id):
-        return BASIS_OWN_AGENCY
-    if access.is_coordinator(user):
-        return BASIS_COORDINATOR
-    if participant.pledged_at and participant.meeting.kind.is_support_meeting:
-        return BASIS_SUPPORT_MEETING
-    return BASIS_CONSENT
-
-
 def my_meetings(request):
     """The meetings the user takes part in, upcoming first. A 支援会議 they have not pledged
     for shows no case title or number: only the way to the pledge."""
@@ -183,9 +159,8 @@ def my_meetings(request):
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     participants = list(page.object_list)
-    case_ids = {p.meeting.case_id for p in participants}
-    readable = set(access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    items, shown = [], {}
+    readable = access.case_bases(user, {p.meeting.case_id for p in participants})
+    items = []
     for p in participants:
         meeting = p.meeting
         opens_case = meeting.case_id in readable
@@ -194,14 +169,11 @@ def my_meetings(request):
                 "meeting": meeting,
                 "participant": p,
                 "case": meeting.case if opens_case else None,
-                "awaits_pledge": _awaits_pledge(meeting, p),
-                "opens": opens_case or _awaits_pledge(meeting, p),
+                "awaits_pledge": access.awaits_pledge(p, meeting),
+                "opens": opens_case or access.awaits_pledge(p, meeting),
             }
         )
-        if opens_case:
-            shown.setdefault(_listing_basis(user, p), set()).add(str(meeting.case_id))
-    for basis, ids in sorted(shown.items()):
-        record("case.listed", actor=user, basis=basis, request=request, ids=sorted(ids))
+    record_reads("case.listed", actor=user, request=request, bases=readable)
     return render(request, "cases/my_meetings.html", {"items": items, "page": page})
 
 
@@ -281,7 +253,7 @@ def _detail(request, meeting, rights, participant, *, status=200, **forms):
         "items": items,
         "agenda": _agenda(meeting),
         "participant": participant,
-        "can_pledge": participant is not None and _awaits_pledge(meeting, participant),
+        "can_pledge": access.awaits_pledge(participant, meeting),
         "can_edit": rights.meetings,
         "can_end_sharing": rights.meetings
         and meeting.kind.is_support_meeting
@@ -418,7 +390,7 @@ def meeting_pledge(request, meeting_id):
     if participant is None:
         raise Http404
     if request.method == "POST":
-        if not _awaits_pledge(meeting, participant):
+        if not access.awaits_pledge(participant, meeting):
             messages.error(request, gettext("この会議で誓約することはありません。"))
             return redirect("cases:meeting_pledge", meeting_id=meeting.pk)
         try:
@@ -446,7 +418,7 @@ def meeting_pledge(request, meeting_id):
         {
             "meeting": meeting,
             "participant": participant,
-            "pending": _awaits_pledge(meeting, participant),
+            "pending": access.awaits_pledge(participant, meeting),
         },
     )
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi import access
@@ -29,7 +30,7 @@ from yorisoi.cases.tests.world import (
     meeting_kind,
     open_case,
 )
-from yorisoi.testing import PersonFactory
+from yorisoi.testing import PersonFactory, client_for
 
 API = "/api/v1"
 SOON = (timezone.now() + timedelta(days=2)).isoformat()
@@ -414,7 +415,11 @@ def test_when_the_meetings_sharing_ends_the_participant_loses_the_case(case, ich
     ok(post(as_kazuko, f"/cases/meetings/{meeting.pk}/pledge"))
     ok(post(api_client(ichiro), f"/cases/meetings/{meeting.pk}/end-sharing"))
     assert get(as_kazuko, f"/cases/{case.pk}").status_code == 404
-    assert ok(get(as_kazuko, f"/cases/meetings/{meeting.pk}"))["access"] == "pledge_only"
+    # The meeting is gone for her too, as on the screen (access.meeting_access): after the end
+    # of sharing there is nothing left to pledge for.
+    assert get(as_kazuko, f"/cases/meetings/{meeting.pk}").status_code == 404
+    screen = client_for(kazuko).get(reverse("cases:meeting_pledge", args=[meeting.pk]))
+    assert screen.status_code == 404
 
 
 def test_someone_outside_the_meeting_gets_404_for_it(case, ichiro, kazuko, saki):
