@@ -134,6 +134,12 @@ class CaseAccess:
     consent: bool = False  # record consent (on an active case)
     withdraw_consent: bool = False  # record a withdrawal: also on a closed case (R4)
     meetings: bool = False  # the secretariat: meetings, minutes, plans, closure (福祉総務課)
+    # The case file beyond its outline: consents, assessments, plans, the progress record
+    # (支援経過記録), the other meetings, outreach and participation, links to the people's own
+    # records. Caseworkers only: a 民生委員 who pledged at a 支援会議 sees the outline (the
+    # people, lead and involved agencies with their roles, tracks, next action) and their own
+    # meeting — what they need to play their part, not the file (R6).
+    case_file: bool = False
 
     @property
     def read(self) -> bool:
@@ -161,6 +167,7 @@ def case_access(user, case) -> CaseAccess:
         consent=active and steering,
         withdraw_consent=steering,
         meetings=coordinator,
+        case_file=casework,
     )
 
 
@@ -195,9 +202,11 @@ class MeetingAccess:
 
     @property
     def found(self) -> bool:
-        """The meeting exists for the user (else 404): a reader of the case, or a participant
-        who is yet to pledge (only the pledge page and the meeting's date and place)."""
-        return self.case.read or self.awaits_pledge
+        """The meeting exists for the user (else 404): a caseworker who reads the case file, a
+        reader of the case outline who takes part in this meeting (a 民生委員 at their 支援会議),
+        or a participant yet to pledge (only the pledge page and the date and place)."""
+        reads = self.case.read and (self.case.case_file or self.participant is not None)
+        return reads or self.awaits_pledge
 
 
 def meeting_access(user, meeting) -> MeetingAccess:

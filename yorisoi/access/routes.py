@@ -9,7 +9,9 @@ ANY_ROLE = frozenset(Role)
 CASEWORK = frozenset(CASEWORK_ROLES)
 ADMIN_SITE = frozenset({Role.ADMIN})
 VOLUNTEER = frozenset({Role.VOLUNTEER})
-# Case pages a 民生委員 opens too: only for cases of a 支援会議 they pledged for (visible_cases).
+# Case pages a 民生委員 opens too: only for cases of a 支援会議 they pledged for (visible_cases),
+# and then only the outline and their own meeting (CaseAccess.case_file). The case file
+# (progress record, assessments, plans) is CASEWORK by route.
 CASE_READERS = frozenset({*CASEWORK_ROLES, Role.VOLUNTEER})
 
 # The yearly evaluation: the coordinator and analysts see the city, managers their agency.
@@ -69,7 +71,7 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:consent_withdraw": CASEWORK,
     "cases:consent_scan": CASEWORK,
     "cases:support_decision": CASEWORK,
-    "cases:timeline": CASE_READERS,
+    "cases:timeline": CASEWORK,
     "cases:record_add": CASEWORK,
     "cases:record_edit": CASEWORK,
     "cases:case_close": CASEWORK,
@@ -88,12 +90,12 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:meeting_end_sharing": CASEWORK,
     "cases:action_item_add": CASEWORK,
     "cases:action_item_done": CASEWORK,
-    "cases:assessment_detail": CASE_READERS,
+    "cases:assessment_detail": CASEWORK,
     "cases:assessment_edit": CASEWORK,
-    "cases:assessment_compare": CASE_READERS,
-    "cases:plan_detail": CASE_READERS,
+    "cases:assessment_compare": CASEWORK,
+    "cases:plan_detail": CASEWORK,
     "cases:plan_create": CASEWORK,
-    "cases:plan_compare": CASE_READERS,
+    "cases:plan_compare": CASEWORK,
     "cases:goals_review": CASEWORK,
     # outreach (アウトリーチ): screens — ROUTES-OUTREACH-PAGES
     "outreach:target_list": CASEWORK,
@@ -248,14 +250,14 @@ ROUTES: dict[str, frozenset | str] = {
     "api:consent_withdraw": CASEWORK,
     "api:consent_scan": CASEWORK,
     "api:support_decision": CASEWORK,
-    "api:timeline": CASE_READERS,
+    "api:timeline": CASEWORK,
     "api:record_add": CASEWORK,
     "api:record_correct": CASEWORK,
     "api:case_close": CASEWORK,
     "api:case_suspend": CASEWORK,
     "api:case_reopen": CASEWORK,
     "api:my_meetings": CASE_READERS,
-    "api:meeting_list": CASE_READERS,
+    "api:meeting_list": CASEWORK,
     "api:meeting_create": CASEWORK,
     "api:meeting_detail": CASE_READERS,
     "api:meeting_record": CASEWORK,
@@ -264,9 +266,9 @@ ROUTES: dict[str, frozenset | str] = {
     "api:meeting_end_sharing": CASEWORK,
     "api:action_item_add": CASEWORK,
     "api:action_item_done": CASEWORK,
-    "api:assessment_list": CASE_READERS,
+    "api:assessment_list": CASEWORK,
     "api:assessment_save": CASEWORK,
-    "api:plan_list": CASE_READERS,
+    "api:plan_list": CASEWORK,
     "api:plan_create": CASEWORK,
     "api:goals_review": CASEWORK,
 }

@@ -216,7 +216,8 @@ def _case_out(user, case_id, rights=None) -> dict:
         ],
         "involvements": [involvement_out(i) for i in case.involvements.all()],
         "tracks": [track_out(t) for t in case.tracks.all()],
-        "consents": summaries,
+        # The outline a 民生委員 reads has no consents (access.CaseAccess.case_file).
+        "consents": summaries if rights.case_file else None,
         "sharing": {
             "has_active_consent": bool(subjects)
             and all(s["has_active_consent"] for s in summaries),

@@ -95,7 +95,9 @@ class CaseOut(CaseSummaryOut):
     subjects: list[SubjectOut] = Field(description="本人")
     involvements: list[InvolvementOut] = Field(description="関係機関と役割分担（終了したものも）")
     tracks: list[TrackOut] = Field(description="事業の利用（終了したものも）")
-    consents: list[ConsentSummaryOut] = Field(description="本人ごとの同意の状況")
+    consents: list[ConsentSummaryOut] | None = Field(
+        description="本人ごとの同意の状況。ケースの概要だけを見る民生委員には null"
+    )
     sharing: SharingOut = Field(description="情報共有の根拠（同意・支援会議）")
     rights: RightsOut = Field(description="呼び出した人ができること")
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.accounts.models import Role
 from yorisoi.audit.log import (
     record,
     record_reads,
@@ -224,14 +223,12 @@ def case_detail(request, case_id):
     user = request.user
     case = _visible_case(user, case_id)
     rights = _rights(user, case)
-    casework = user.role != Role.VOLUNTEER
-    timeline = selectors.case_timeline(user=user, case=case)
+    timeline = selectors.case_timeline(user=user, case=case) if rights.case_file else []
     involvements = selectors.involvements(case)
     context = {
         "case": case,
         "rights": rights,
         "basis_label": selectors.BASIS_LABELS.get(rights.basis, ""),
-        "casework": casework,
         "overdue": selectors.is_overdue(case),
         "sharing": selectors.sharing_basis(case),
         "involvements": involvements,
@@ -252,7 +249,7 @@ def case_detail(request, case_id):
         # R5: plans, closure and suspension need a 重層的支援会議, which needs consent
         "has_consent": services.has_active_consent(case),
     }
-    if casework:
+    if rights.case_file:
         context.update(
             consents=list(
                 case.consents.select_related("person", "obtained_by").prefetch_related("agencies")
@@ -660,7 +657,6 @@ def timeline(request, case_id):
             "page": page,
             "entries": page.object_list,
             "filter_query": query,
-            "casework": user.role != Role.VOLUNTEER,
         },
     )
 

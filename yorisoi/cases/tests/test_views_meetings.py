@@ -4,6 +4,7 @@ the disability counselling office and the 民生委員, whose members see the ca
 their confidentiality pledge and only while the meeting's sharing lasts (R5, R6).
 Worked example 1 then runs plan v1 → review → plan v2 through the forms (R5, R7)."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -119,11 +120,21 @@ def test_before_the_pledge_every_case_page_answers_404(ichiro, kazuko):
     client = client_for(kazuko)
     for url in (
         _url("meeting_print", meeting_id=meeting.pk),
-        _url("assessment_detail", case_id=case.pk),
-        _url("plan_detail", case_id=case.pk),
-        _url("assessment_compare", case_id=case.pk),
+        _url("case_detail", case_id=case.pk),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_volunteer_never_opens_the_case_file_pledge_or_not(ichiro, kazuko):
+    """Assessments, plans and the progress record are the caseworkers' (access.ROUTES and
+    CaseAccess.case_file): the route refuses a 民生委員 for any id, so it tells nothing."""
+    case = _example_2(ichiro)
+    meeting = _support_meeting(ichiro, case, kazuko)
+    client = client_for(kazuko)
+    client.post(_url("meeting_pledge", meeting_id=meeting.pk))
+    for name in ("assessment_detail", "plan_detail", "assessment_compare", "timeline"):
+        for case_id in (case.pk, uuid.uuid4()):
+            assert client.get(_url(name, case_id=case_id)).status_code == 403, name
 
 
 def test_my_meetings_shows_the_pledge_link_and_no_case_before_the_pledge(ichiro, kazuko):
@@ -152,7 +163,8 @@ def test_after_the_pledge_the_participant_reads_the_meeting_and_the_case(ichiro,
     assert MeetingParticipant.objects.get(meeting=meeting, user=kazuko).pledged_at is not None
     page = client.get(_url("meeting_detail", meeting_id=meeting.pk))
     assert page.status_code == 200 and TITLE_2 in page.content.decode()
-    assert client.get(_url("assessment_detail", case_id=case.pk)).status_code == 200
+    outline = client.get(_url("case_detail", case_id=case.pk))
+    assert outline.status_code == 200 and TITLE_2 in outline.content.decode()
     assert TITLE_2 in client.get(_url("my_meetings")).content.decode()
 
 
@@ -184,7 +196,7 @@ def test_ending_the_sharing_closes_the_case_to_the_participants_again(ichiro, ka
     for url in (
         _url("meeting_detail", meeting_id=meeting.pk),
         _url("meeting_pledge", meeting_id=meeting.pk),
-        _url("assessment_detail", case_id=case.pk),
+        _url("case_detail", case_id=case.pk),
     ):
         assert client.get(url).status_code == 404, url
 
