@@ -80,6 +80,11 @@ def visible_cases(user) -> QuerySet:
     return Case.objects.filter(rule)
 
 
+def can_open_case(user) -> bool:
+    """多機関協働: only the coordinating division (福祉総務課) opens a collaborative case."""
+    return is_coordinator(user)
+
+
 def case_bases(user, case_ids) -> dict:
     """{case id: basis} for those of `case_ids` that `user` may read, in one query; an id
     missing from the answer is a case the user may not open. Strongest first: own_agency,
@@ -168,6 +173,27 @@ def case_access(user, case) -> CaseAccess:
         withdraw_consent=steering,
         meetings=coordinator,
         case_file=casework,
+    )
+
+
+# Who sits in a case meeting (R6): caseworkers and 民生委員; analysts and administrators never.
+MEETING_ROLES = (Role.STAFF, Role.MANAGER, Role.COORDINATOR, Role.VOLUNTEER)
+
+
+def can_take_part_in_meetings(user) -> bool:
+    return active_user(user) and user.role in MEETING_ROLES
+
+
+def meeting_invitees(case) -> QuerySet:
+    """Who may be invited to a meeting on `case`: active caseworkers of the agencies involved
+    in it, and 民生委員 (plan Ⅲ: the 支援会議 pools what each knows)."""
+    from django.contrib.auth import get_user_model
+
+    agencies = case.involvements.filter(ended_on__isnull=True).values("agency_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=MEETING_ROLES)
+        .filter(Q(agency_id__in=agencies) | Q(role=Role.VOLUNTEER))
     )
 
 

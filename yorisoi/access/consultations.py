@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from yorisoi.accounts.models import Role
 from yorisoi.audit.log import (
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
     BASIS_REFERRAL,
 )
 
-from .roles import is_coordinator, reads_people
+from .roles import acts_for, is_coordinator, is_volunteer, reads_people
 
 # --- consultations (包括的相談支援) ------------------------------------------------------------
 
@@ -125,10 +124,25 @@ def referral_outline(user, referral) -> ReferralOutline | None:
     )
 
 
+def referral_acknowledger(user, referral) -> str | None:
+    """R2: a declined referral waits in two queues, the sender's and the coordinator's, until
+    each takes it off. Which of the two `user` may acknowledge: "sender", "coordinator" or
+    None (then the service refuses and the screen offers no button)."""
+    from yorisoi.intake.models import ReferralStatus
+
+    if referral.status != ReferralStatus.DECLINED:
+        return None
+    if acts_for(user, referral.from_agency_id):
+        return "sender"
+    if is_coordinator(user):
+        return "coordinator"
+    return None
+
+
 def volunteer_reports(user) -> QuerySet:
     """民生委員 see only what they reported, and only its status (R6)."""
     from yorisoi.intake.models import Consultation
 
-    if not (user and user.is_authenticated and user.is_active and user.role == Role.VOLUNTEER):
+    if not is_volunteer(user):
         return Consultation.objects.none()
     return Consultation.objects.filter(reported_by=user)

@@ -11,7 +11,7 @@ from yorisoi.audit.log import (
     BASIS_OWN_AGENCY,
 )
 
-from .cases import case_basis, visible_cases
+from .cases import case_bases, visible_cases
 from .roles import reads_people
 
 # --- outreach (アウトリーチ) ---
@@ -55,10 +55,39 @@ class OutreachAccess:
     basis: str | None
     edit: bool = False  # what is known, stage, person, hand-over, close (the holders)
     log_contact: bool = False  # joint visitors log their own visits too
+    steer: bool = False  # the holders (担当機関) and the coordinator: also reopen a closed one
 
     @property
     def read(self) -> bool:
         return self.basis is not None
+
+
+def outreach_bases(user, target_ids) -> dict:
+    """{target id: basis} for those of `target_ids` that `user` may read, in a constant number
+    of queries (a page's rows); any other id is "not found". Strongest first: own_agency,
+    coordinator, joint_visit, then the basis of the case the target belongs to."""
+    ids = set(target_ids)
+    if not ids or not reads_people(user):
+        return {}
+    agency = user.agency_id
+    rows = list(
+        visible_outreach_targets(user)
+        .filter(pk__in=ids)
+        .annotate(joint=Q(pk__in=_joint_visit_target_ids(agency)))
+        .values_list("pk", "responsible_agency_id", "joint", "case_id")
+    )
+    through_case = case_bases(user, {case_id for *_, case_id in rows if case_id})
+    bases = {}
+    for pk, agency_id, joint, case_id in rows:
+        if agency_id == agency:
+            bases[pk] = BASIS_OWN_AGENCY
+        elif user.role == Role.COORDINATOR:
+            bases[pk] = BASIS_COORDINATOR
+        elif joint:
+            bases[pk] = BASIS_JOINT_VISIT
+        elif case_id in through_case:
+            bases[pk] = through_case[case_id]
+    return bases
 
 
 def outreach_access(user, target) -> OutreachAccess:
@@ -66,24 +95,13 @@ def outreach_access(user, target) -> OutreachAccess:
         return OutreachAccess(basis=None)
     holder = target.responsible_agency_id == user.agency_id
     coordinator = user.role == Role.COORDINATOR
-    if holder:
-        basis = BASIS_OWN_AGENCY
-    elif coordinator:
-        basis = BASIS_COORDINATOR
-    elif _joint_visit_target_ids(user.agency_id).filter(target_id=target.pk).exists():
-        basis = BASIS_JOINT_VISIT
-    elif target.case_id is not None:
-        from yorisoi.cases.models import Case
-
-        case = Case.objects.filter(pk=target.case_id).first()
-        basis = case_basis(user, case) if case is not None else None
-    else:
-        basis = None
+    basis = outreach_bases(user, [target.pk]).get(target.pk)
     if basis is None:
         return OutreachAccess(basis=None)
     steering = holder or coordinator
     return OutreachAccess(
         basis=basis,
+        steer=steering,
         edit=steering and target.is_open,
         log_contact=target.is_open and (steering or basis in (BASIS_JOINT_VISIT, BASIS_OWN_AGENCY)),
     )

@@ -25,3 +25,22 @@ def acts_for(user, agency_id) -> bool:
 
 def can_manage_master_data(user) -> bool:
     return active_user(user) and user.role == Role.ADMIN
+
+
+def is_volunteer(user) -> bool:
+    """民生委員・児童委員: they report what they notice and see its status only (R6)."""
+    return active_user(user) and user.role == Role.VOLUNTEER
+
+
+def caseworkers_of(agency_id):
+    """Who hears of what waits for an agency (R2, R3, R8): its active caseworkers."""
+    from yorisoi.accounts.models import User
+
+    return User.objects.filter(agency_id=agency_id, is_active=True, role__in=CASEWORK_ROLES)
+
+
+def coordinators():
+    """Who hears of what waits for the coordinating division (福祉総務課)."""
+    from yorisoi.accounts.models import User
+
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True, agency__isnull=False)

@@ -13,6 +13,9 @@ VOLUNTEER = frozenset({Role.VOLUNTEER})
 # and then only the outline and their own meeting (CaseAccess.case_file). The case file
 # (progress record, assessments, plans) is CASEWORK by route.
 CASE_READERS = frozenset({*CASEWORK_ROLES, Role.VOLUNTEER})
+# The coordinating division's own work (福祉総務課): opening collaborative cases, answering a
+# person's disclosure request (開示請求) from a case's access log.
+COORDINATOR = frozenset({Role.COORDINATOR})
 
 # The yearly evaluation: the coordinator and analysts see the city, managers their agency.
 EVALUATORS = frozenset({Role.COORDINATOR, Role.MANAGER, Role.ANALYST})
@@ -57,7 +60,7 @@ ROUTES: dict[str, frozenset | str] = {
     "intake:volunteer_reports": VOLUNTEER,
     # cases (多機関協働): screens. Records are filtered by visible_cases / case_access.
     "cases:case_list": CASE_READERS,
-    "cases:case_open": CASEWORK,
+    "cases:case_open": COORDINATOR,
     "cases:case_detail": CASE_READERS,
     "cases:case_edit": CASEWORK,
     "cases:case_move": CASEWORK,
@@ -77,8 +80,8 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:case_close": CASEWORK,
     "cases:case_suspend": CASEWORK,
     "cases:case_reopen": CASEWORK,
-    # audit: who saw a case (the coordinator answers disclosure requests; the view checks)
-    "audit:case_log": CASEWORK,
+    # audit: who saw a case (the coordinator answers disclosure requests)
+    "audit:case_log": COORDINATOR,
     # cases: meetings, assessments, plans
     "cases:my_meetings": CASE_READERS,
     "cases:meeting_create": CASEWORK,
@@ -170,7 +173,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:volunteer_report_list": VOLUNTEER,
     "api:notification_list": CASEWORK,  # own only
     "api:notification_mark_read": CASEWORK,
-    "api:case_access_log": CASEWORK,  # the coordinator only (the endpoint checks)
+    "api:case_access_log": COORDINATOR,
     # API: outreach — ROUTES-OUTREACH-API
     "api:outreach_category_list": ANY_ROLE,
     "api:outreach_target_list": CASEWORK,
@@ -221,7 +224,7 @@ ROUTES: dict[str, frozenset | str] = {
     "evaluation:chart": EVALUATORS,
     "evaluation:table_export": EVALUATORS,
     "evaluation:targets": EVALUATORS,
-    "evaluation:target_set": frozenset({Role.COORDINATOR}),
+    "evaluation:target_set": COORDINATOR,
     "evaluation:report_new": EVALUATORS,
     "evaluation:report_status": EVALUATORS,
     "evaluation:report_download": EVALUATORS,
@@ -229,13 +232,13 @@ ROUTES: dict[str, frozenset | str] = {
     "api:evaluation_figures": EVALUATORS,
     "api:evaluation_breakdown": EVALUATORS,
     "api:evaluation_targets": EVALUATORS,
-    "api:evaluation_target_set": frozenset({Role.COORDINATOR}),
+    "api:evaluation_target_set": COORDINATOR,
     "api:evaluation_report_create": EVALUATORS,
     "api:evaluation_report_status": EVALUATORS,
     "api:evaluation_report_download": EVALUATORS,
     # API: cases (多機関協働)
     "api:case_list": CASE_READERS,
-    "api:case_open": CASEWORK,
+    "api:case_open": COORDINATOR,
     "api:case_detail": CASE_READERS,
     "api:case_update": CASEWORK,
     "api:case_move": CASEWORK,

@@ -4,13 +4,13 @@ labels from the models' Japanese verbose names."""
 from datetime import datetime
 
 from django import forms
-from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yorisoi.accounts.models import Role, User
+from yorisoi import access
+from yorisoi.accounts.models import User
 from yorisoi.directory.models import Agency, Domain, LegalMeetingType, MeetingKind
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
@@ -25,7 +25,6 @@ from .models import (
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 6  # issues, goals, actions per form: enough for a meeting, short enough to read
-PARTICIPANT_ROLES = (Role.STAFF, Role.MANAGER, Role.COORDINATOR, Role.VOLUNTEER)
 
 
 def _textarea(rows=3):
@@ -61,11 +60,9 @@ class GroupedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def participant_users(case):
-    """Who may be invited: active staff of the agencies involved in the case and 民生委員."""
-    agencies = case.involvements.filter(ended_on__isnull=True).values("agency_id")
+    """Who may be invited (access.meeting_invitees), agency by agency."""
     return (
-        User.objects.filter(is_active=True, role__in=PARTICIPANT_ROLES)
-        .filter(Q(agency_id__in=agencies) | Q(role=Role.VOLUNTEER))
+        access.meeting_invitees(case)
         .select_related("agency", "agency__kind")
         .order_by("agency__kind__order", "agency__code", "display_name", "username")
     )

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.accounts.models import Role
 from yorisoi.audit.log import BASIS_COORDINATOR, record
 from yorisoi.directory.models import LegalMeetingType
 from yorisoi.errors import ConcurrentEditError, RuleViolation
@@ -199,7 +198,7 @@ def case_open(
     escalated consultation or directly. R3: it has a lead agency and a next action from the
     start; the collaboration track starts with it."""
     _require(
-        access.is_coordinator(actor), _("ケースを開始できるのは福祉総務課（調整担当）だけです。")
+        access.can_open_case(actor), _("ケースを開始できるのは福祉総務課（調整担当）だけです。")
     )
     persons = list(dict.fromkeys(persons))
     if household is not None and not persons:
@@ -597,13 +596,10 @@ def meeting_schedule(
     return meeting
 
 
-PARTICIPANT_ROLES = (Role.STAFF, Role.MANAGER, Role.COORDINATOR, Role.VOLUNTEER)
-
-
 def _require_participant_role(user):
     """Analysts and administrators never sit in a case meeting (R6)."""
     _require(
-        user.is_active and user.role in PARTICIPANT_ROLES,
+        access.can_take_part_in_meetings(user),
         _("この利用者は会議の参加者にできません。"),
         "not_a_participant_role",
     )

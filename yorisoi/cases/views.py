@@ -136,7 +136,7 @@ def case_list(request):
             "status": status,
             "statuses": list(selectors.STATUS_FILTERS.items()),
             "searched": bool(query),
-            "can_open": access.is_coordinator(user),
+            "can_open": access.can_open_case(user),
         },
     )
 
@@ -164,8 +164,6 @@ def case_open(request):
     """多機関協働: only the coordinating division opens a case (services.case_open says so
     too); from an escalated consultation it holds, or directly."""
     user = request.user
-    if not access.is_coordinator(user):
-        raise PermissionDenied
     origin = None
     if request.method == "GET" and request.GET.get("consultation"):
         origin = _origin(user, request.GET["consultation"])
@@ -290,19 +288,13 @@ def _outreach_and_participation(request, case, rights) -> dict:
         )
         .order_by("created_at", "pk")
     )
-    for action, rows in (
-        ("outreach.targets_listed", targets),
-        ("participation.needs_listed", needs),
+    for action, bases in (
+        ("outreach.targets_listed", access.outreach_bases(user, [t.pk for t in targets])),
+        ("participation.needs_listed", access.participation_bases(user, [n.pk for n in needs])),
     ):
-        if rows:
-            record(
-                action,
-                actor=user,
-                request=request,
-                ids=[row.pk for row in rows],
-                basis=rights.basis,
-                data={"case": str(case.pk)},
-            )
+        if bases:
+            data = {"case": str(case.pk)}
+            record_reads(action, actor=user, request=request, bases=bases, data=data)
     return {"outreach_targets": targets, "participation_needs": needs}
 
 

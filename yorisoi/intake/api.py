@@ -24,7 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record, record_reads
+from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record, record_reads
 from yorisoi.directory.models import Agency
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
@@ -380,15 +380,10 @@ def consultation_list(request, paging: Query[PageQuery]):
 
     返した相談のIDは監査ログ（consultation.listed）に記録されます。
     """
-    consultations = _visible(request.auth).order_by("-received_at", "pk")
-    result = page_of(consultations, paging)
-    record(
-        "consultation.listed",
-        actor=request.auth,
-        request=request,
-        ids=[c.pk for c in result["items"]],
-        basis=BASIS_OWN_AGENCY,
-    )
+    user = request.auth
+    result = page_of(_visible(user).order_by("-received_at", "pk"), paging)
+    bases = access.consultation_bases(user, [c.pk for c in result["items"]])
+    record_reads("consultation.listed", actor=user, request=request, bases=bases)
     return result
 
 
@@ -710,13 +705,8 @@ def queue(request):
         for a in actions
     ]  # fmt: skip
     if due or actions:
-        record(
-            "case.queue_viewed",
-            actor=user,
-            request=request,
-            ids=list(dict.fromkeys([c.pk for c in due] + [a.case_id for a in actions])),
-            basis=BASIS_OWN_AGENCY,
-        )
+        cases = access.case_bases(user, {c.pk for c in due} | {a.case_id for a in actions})
+        record_reads("case.queue_viewed", actor=user, request=request, bases=cases)
     record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
     return body
 

@@ -163,7 +163,7 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         overdue_cutoff=overdue_cutoff(today),
     )
     queue.cases = case_sections(user=user, today=today, stalled_before=stalled_before)
-    coordinator = user.role == "coordinator"
+    coordinator = access.is_coordinator(user)
     filters = {
         "new": Q(outcome="", has_pending=False),
         "holding": ~Q(outcome="") & Q(has_pending=False),

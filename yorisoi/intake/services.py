@@ -301,12 +301,10 @@ def referral_acknowledge(*, actor, referral, request=None) -> Referral:
         _("確認が必要なのは受け入れできなかったつなぎだけです。"),
         "illegal_transition",
     )
-    if access.acts_for(actor, current.from_agency_id):
-        current.sender_acknowledged_at = timezone.now()
-    elif actor.role == "coordinator" and access.acts_for(actor, coordinating_agency().pk):
-        current.coordinator_acknowledged_at = timezone.now()
-    else:
+    side = access.referral_acknowledger(actor, current)
+    if side is None:
         raise RuleViolation(_("このつなぎを確認済みにする権限がありません。"), code="forbidden")
+    setattr(current, f"{side}_acknowledged_at", timezone.now())
     current.save()
     record(
         "referral.acknowledged", actor=actor, target=current, basis=BASIS_REFERRAL, request=request
@@ -320,7 +318,7 @@ def volunteer_report_create(
 ) -> Consultation:
     """A 民生委員's short report: it becomes a consultation at the agency it is sent to
     (by default the coordinating division); the volunteer sees only its status afterwards."""
-    _require(actor.role == "volunteer", _("この報告は民生委員・児童委員が行います。"))
+    _require(access.is_volunteer(actor), _("この報告は民生委員・児童委員が行います。"))
     agency = to_agency or coordinating_agency()
     consultation = Consultation(
         receiving_agency=agency,

@@ -16,8 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import (
-    BASIS_COORDINATOR,
-    BASIS_OWN_AGENCY,
     BASIS_VOLUNTEER_REPORT,
     record,
     record_reads,
@@ -115,10 +113,11 @@ def queue(request):
     ]
     record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
     if need_ids:
-        _record_read("participation.queue_viewed", request, need_ids, BASIS_OWN_AGENCY)
+        needs = access.participation_bases(user, need_ids)
+        record_reads("participation.queue_viewed", actor=user, request=request, bases=needs)
     if case_ids:
-        basis = BASIS_COORDINATOR if access.is_coordinator(user) else BASIS_OWN_AGENCY
-        _record_read("case.queue_viewed", request, case_ids, basis)
+        cases = access.case_bases(user, case_ids)
+        record_reads("case.queue_viewed", actor=user, request=request, bases=cases)
     return render(
         request,
         "intake/queue.html",
@@ -128,12 +127,6 @@ def queue(request):
             "single": bool(only),
             "today": today,
         },
-    )
-
-
-def _record_read(action, request, ids, basis):
-    record(
-        action, actor=request.user, request=request, ids=sorted(str(pk) for pk in ids), basis=basis
     )
 
 
@@ -195,13 +188,8 @@ def person_picker(request):
         else []
     )
     if people:
-        record(
-            "person.searched",
-            actor=request.user,
-            request=request,
-            ids=[p.pk for p in people],
-            basis="own_agency",
-        )
+        bases = access.person_bases(request.user, [p.pk for p in people])
+        record_reads("person.searched", actor=request.user, request=request, bases=bases)
     searched = bool(request.POST.get("q", "").strip())
     return render(request, "intake/_person_picker.html", {"people": people, "searched": searched})
 
@@ -253,11 +241,10 @@ def _detail(request, consultation, *, status=200, **forms):
     chain = selectors.handoff_chain(consultation)
     pending = next((r for r in chain if r.status == ReferralStatus.PENDING), None)
     holds_it = access.acts_for(user, consultation.responsible_agency_id)
-    is_coordinator = user.role == "coordinator"
     for referral in chain:
-        referral.can_acknowledge = referral.status == ReferralStatus.DECLINED and (
-            (access.acts_for(user, referral.from_agency_id) and not referral.sender_acknowledged_at)
-            or (is_coordinator and not referral.coordinator_acknowledged_at)
+        side = access.referral_acknowledger(user, referral)
+        referral.can_acknowledge = (side == "sender" and not referral.sender_acknowledged_at) or (
+            side == "coordinator" and not referral.coordinator_acknowledged_at
         )
     issues = (
         ConsultationIssue.objects.filter(consultation=consultation)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from yorisoi.people.api import PageQuery, page_of
 
-from . import services
+from . import selectors, services
 
 router = Router(tags=["お知らせ"])
 
@@ -20,7 +20,9 @@ class NotificationOut(Schema):
                       "escalation_received, meeting_invited, action_item_assigned, "
                       "follow_up_due")  # fmt: skip
     kind_label: str
-    consultation_id: UUID | None
+    consultation_id: UUID | None = Field(
+        description="開ける相談のときだけ。ほかの機関どうしのつなぎの期限切れでは null"
+    )
     referral_id: UUID | None
     meeting_id: UUID | None
     follow_up_id: UUID | None = Field(description="follow_up_due のときのフォローアップ")
@@ -62,12 +64,13 @@ def notification_list(request, query: Query[NotificationFilter]):
     if query.unread:
         notifications = notifications.filter(read_at__isnull=True)
     page = page_of(notifications, query)
+    page["items"] = selectors.notifications_page(request.auth, page["items"])
     page["items"] = [
         {
             "id": n.pk,
             "kind": n.kind,
             "kind_label": str(n.get_kind_display()),
-            "consultation_id": n.consultation_id,
+            "consultation_id": n.consultation_id if n.opens_consultation else None,
             "referral_id": n.referral_id,
             "meeting_id": n.meeting_id,
             "follow_up_id": n.follow_up_id,

@@ -4,17 +4,9 @@ points to opens only to those who may read it (access.py)."""
 
 from django.utils import timezone
 
-from yorisoi.accounts.models import CASEWORK_ROLES, Role, User
+from yorisoi import access
 
 from .models import Kind, Notification
-
-
-def _caseworkers(agency_id):
-    return User.objects.filter(agency_id=agency_id, is_active=True, role__in=CASEWORK_ROLES)
-
-
-def _coordinators():
-    return User.objects.filter(role=Role.COORDINATOR, is_active=True)
 
 
 def _notify(users, *, kind, consultation=None, referral=None, meeting=None, follow_up=None):
@@ -33,7 +25,7 @@ def _notify(users, *, kind, consultation=None, referral=None, meeting=None, foll
 
 def referral_sent(referral):
     _notify(
-        _caseworkers(referral.to_agency_id),
+        access.caseworkers_of(referral.to_agency_id),
         kind=Kind.REFERRAL_RECEIVED,
         consultation=referral.consultation,
         referral=referral,
@@ -42,7 +34,9 @@ def referral_sent(referral):
 
 def referral_declined(referral):
     """R2: the sender and the coordinator hear at once."""
-    users = {u.pk: u for u in [*_caseworkers(referral.from_agency_id), *_coordinators()]}
+    users = {
+        u.pk: u for u in [*access.caseworkers_of(referral.from_agency_id), *access.coordinators()]
+    }
     _notify(
         users.values(),
         kind=Kind.REFERRAL_DECLINED,
@@ -53,7 +47,7 @@ def referral_declined(referral):
 
 def consultation_escalated(consultation):
     _notify(
-        _caseworkers(consultation.responsible_agency_id),
+        access.caseworkers_of(consultation.responsible_agency_id),
         kind=Kind.ESCALATION_RECEIVED,
         consultation=consultation,
     )
@@ -62,7 +56,7 @@ def consultation_escalated(consultation):
 def meeting_invited(meeting, users):
     """Participants with an account hear of the meeting (民生委員 find it under 参加する会議)."""
     _notify(
-        [u for u in users if u.is_active and u.role in CASEWORK_ROLES],
+        [u for u in users if access.reads_people(u)],
         kind=Kind.MEETING_INVITED,
         meeting=meeting,
     )
@@ -71,7 +65,9 @@ def meeting_invited(meeting, users):
 def action_item_assigned(item):
     """R3: the owning agency's caseworkers hear of a meeting's action item."""
     _notify(
-        _caseworkers(item.owner_agency_id), kind=Kind.ACTION_ITEM_ASSIGNED, meeting=item.meeting
+        access.caseworkers_of(item.owner_agency_id),
+        kind=Kind.ACTION_ITEM_ASSIGNED,
+        meeting=item.meeting,
     )
 
 
@@ -80,9 +76,9 @@ def referral_overdue(referral) -> int:
     users = {
         u.pk: u
         for u in [
-            *_caseworkers(referral.to_agency_id),
-            *_caseworkers(referral.from_agency_id),
-            *_coordinators(),
+            *access.caseworkers_of(referral.to_agency_id),
+            *access.caseworkers_of(referral.from_agency_id),
+            *access.coordinators(),
         ]
     }
     already = set(
@@ -111,7 +107,7 @@ def follow_up_due(follow_up) -> int:
         )
     )
     agency_id = follow_up.placement.need.responsible_agency_id
-    fresh = [u for u in _caseworkers(agency_id) if u.pk not in already]
+    fresh = [u for u in access.caseworkers_of(agency_id) if u.pk not in already]
     _notify(fresh, kind=Kind.FOLLOW_UP_DUE, follow_up=follow_up)
     return len(fresh)
 

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 
 
 def notification_list(request):
@@ -10,7 +10,8 @@ def notification_list(request):
         "consultation", "referral__from_agency", "referral__to_agency", "follow_up__placement"
     )
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    rows = selectors.notifications_page(request.user, page.object_list)
+    return render(request, "notifications/list.html", {"page": page, "rows": rows})
 
 
 @require_POST

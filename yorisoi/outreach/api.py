@@ -23,7 +23,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
 from yorisoi.intake.models import ConsulterType
@@ -338,12 +338,8 @@ def target_list(request, paging: Query[PageQuery], filters: Query[TargetListQuer
         targets = targets.filter(quiet=filters.quiet)
     page = page_of(targets, paging)
     if page["items"]:
-        record(
-            "outreach.targets_listed",
-            actor=user,
-            request=request,
-            ids=[t.pk for t in page["items"]],
-        )
+        bases = access.outreach_bases(user, [t.pk for t in page["items"]])
+        record_reads("outreach.targets_listed", actor=user, request=request, bases=bases)
     page["items"] = [_summary(t) for t in page["items"]]
     return page
 

@@ -435,10 +435,7 @@ def target_close(*, actor, target, version: int, reason: str, request=None) -> O
 @transaction.atomic
 def target_reopen(*, actor, target, version: int, next_contact_on=None, request=None):
     rights = _access(actor, target, None)
-    _require(
-        access.acts_for(actor, target.responsible_agency_id) or access.is_coordinator(actor),
-        _("再開できるのは担当機関か福祉総務課だけです。"),
-    )
+    _require(rights.steer, _("再開できるのは担当機関か福祉総務課だけです。"))
     current = _locked(target, version)
     _require(
         Status.OPEN in STATUS_TRANSITIONS[Status(current.status)],

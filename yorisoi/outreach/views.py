@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
@@ -102,13 +102,8 @@ def target_list(request):
     )
     targets = list(page.object_list)
     if targets:
-        record(
-            "outreach.targets_listed",
-            actor=user,
-            request=request,
-            ids=[t.pk for t in targets],
-            basis="own_agency" if filters["scope"] == "mine" else "",
-        )
+        bases = access.outreach_bases(user, [t.pk for t in targets])
+        record_reads("outreach.targets_listed", actor=user, request=request, bases=bases)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -191,11 +186,7 @@ def target_detail(request, target_id):
             "stages_done": [s for s in Stage if STAGE_ORDER[s] < STAGE_ORDER[Stage(target.stage)]],
             "stage_history": list(selectors.stage_history(target)),
             "can_move_stage": rights.edit and bool(STAGE_TRANSITIONS[Stage(target.stage)]),
-            "can_reopen": target.status == Status.CLOSED
-            and (
-                access.acts_for(request.user, target.responsible_agency_id)
-                or access.is_coordinator(request.user)
-            ),
+            "can_reopen": target.status == Status.CLOSED and rights.steer,
             "quiet_days": selectors.quiet_days(),
         },
     )
@@ -336,13 +327,8 @@ def person_link(request, target_id):
             ]
         )
         if people:
-            record(
-                "person.searched",
-                actor=request.user,
-                request=request,
-                ids=[p.pk for p in people],
-                basis="own_agency",
-            )
+            bases = access.person_bases(request.user, [p.pk for p in people])
+            record_reads("person.searched", actor=request.user, request=request, bases=bases)
     if link.is_bound and link.is_valid():
         try:
             linked = _run(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
@@ -375,13 +375,8 @@ def need_list(request, paging: Query[PageQuery], scope: Literal["mine", "all"] =
     page = page_of(selectors.need_list(user=user, scope=scope), paging)
     page["items"] = [_summary(n) for n in page["items"]]
     if page["items"]:
-        record(
-            "participation.needs_listed",
-            actor=user,
-            request=request,
-            ids=[n["id"] for n in page["items"]],
-            basis="own_agency" if scope == "mine" else "",
-        )
+        bases = access.participation_bases(user, [n["id"] for n in page["items"]])
+        record_reads("participation.needs_listed", actor=user, request=request, bases=bases)
     return page
 
 
@@ -532,13 +527,8 @@ def follow_ups_due(request, paging: Query[PageQuery], today: date | None = None)
         for f in page["items"]
     ]
     if page["items"]:
-        record(
-            "participation.follow_ups_listed",
-            actor=user,
-            request=request,
-            ids=[i["need_id"] for i in page["items"]],
-            basis="own_agency",
-        )
+        bases = access.participation_bases(user, {i["need_id"] for i in page["items"]})
+        record_reads("participation.follow_ups_listed", actor=user, request=request, bases=bases)
     return page
 
 

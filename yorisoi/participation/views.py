@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
@@ -76,13 +76,8 @@ def need_list(request):
     )
     needs = list(page.object_list)
     if needs:
-        record(
-            "participation.needs_listed",
-            actor=request.user,
-            request=request,
-            ids=[n.pk for n in needs],
-            basis="own_agency",
-        )
+        bases = access.participation_bases(request.user, [n.pk for n in needs])
+        record_reads("participation.needs_listed", actor=request.user, request=request, bases=bases)
     return render(request, "participation/need_list.html", {"page": page, "needs": needs})
 
 
@@ -116,13 +111,8 @@ def _picker(request, form, *, narrowed: bool) -> dict:
             matches = matches.filter(pk__in=form.fields["person"].queryset.values("pk"))
         found = list(matches[:PICKER_LIMIT])
         if found:
-            record(
-                "person.searched",
-                actor=request.user,
-                request=request,
-                ids=[p.pk for p in found],
-                basis="own_agency",
-            )
+            bases = access.person_bases(request.user, [p.pk for p in found])
+            record_reads("person.searched", actor=request.user, request=request, bases=bases)
     chosen = form.chosen_person
     people = ([chosen] if chosen is not None and chosen not in found else []) + found
     return {"picker_people": people, "picker_query": query, "searched": bool(query)}
@@ -305,12 +295,9 @@ def my_follow_ups(request):
     )
     items = list(page.object_list)
     if items:
-        record(
-            "participation.follow_ups_listed",
-            actor=request.user,
-            request=request,
-            ids=[f.placement.need_id for f in items],
-            basis="own_agency",
+        bases = access.participation_bases(request.user, {f.placement.need_id for f in items})
+        record_reads(
+            "participation.follow_ups_listed", actor=request.user, request=request, bases=bases
         )
     return render(
         request,

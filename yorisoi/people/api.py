@@ -26,7 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_OWN_AGENCY, record, record_reads
+from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import District
 
 from . import selectors, services
@@ -441,15 +441,10 @@ def person_list(request, paging: Query[PageQuery]):
 
     返した本人のIDは監査ログ（person.listed）に記録されます。
     """
-    people = selectors.person_search(user=request.auth)
-    result = page_of(people, paging)
-    record(
-        "person.listed",
-        actor=request.auth,
-        request=request,
-        ids=[p.pk for p in result["items"]],
-        basis=BASIS_OWN_AGENCY,
-    )
+    user = request.auth
+    result = page_of(selectors.person_search(user=user), paging)
+    bases = access.person_bases(user, [p.pk for p in result["items"]])
+    record_reads("person.listed", actor=user, request=request, bases=bases)
     return result
 
 
@@ -474,12 +469,11 @@ def person_search(request, payload: PersonSearchIn, paging: Query[PageQuery]):
     query = payload.query or ""
     people = selectors.person_search(user=request.auth, query=query, birth_date=birth_date)
     result = page_of(people, paging)
-    record(
+    record_reads(
         "person.searched" if (query or birth_date) else "person.listed",
         actor=request.auth,
         request=request,
-        ids=[p.pk for p in result["items"]],
-        basis=BASIS_OWN_AGENCY,
+        bases=access.person_bases(request.auth, [p.pk for p in result["items"]]),
     )
     return result
 
@@ -519,13 +513,8 @@ def person_create(request, payload: PersonCreateIn):
             if matches:
                 raise _PossibleDuplicate
     except _PossibleDuplicate:
-        record(
-            "person.matches_shown",
-            actor=user,
-            request=request,
-            ids=[m.pk for m in matches],
-            basis=BASIS_OWN_AGENCY,
-        )
+        bases = access.person_bases(user, [m.pk for m in matches])
+        record_reads("person.matches_shown", actor=user, request=request, bases=bases)
         return Status(
             409,
             {

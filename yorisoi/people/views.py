@@ -61,13 +61,8 @@ def _likely_matches(request, data):
         birth_date=data.get("birth_date"),
     )
     if matches:
-        record(
-            "person.matches_shown",
-            actor=request.user,
-            request=request,
-            ids=[m.pk for m in matches],
-            basis="own_agency",
-        )
+        bases = access.person_bases(request.user, [m.pk for m in matches])
+        record_reads("person.matches_shown", actor=request.user, request=request, bases=bases)
     return matches
 
 
@@ -81,12 +76,11 @@ def person_list(request):
         page_number = form.cleaned_data["page"] or 1
     people = selectors.person_search(user=request.user, query=query, birth_date=birth_date)
     page = _page(request, people, page_number)
-    record(
+    record_reads(
         "person.searched" if (query or birth_date) else "person.listed",
         actor=request.user,
         request=request,
-        ids=[p.pk for p in page.object_list],
-        basis="own_agency",
+        bases=access.person_bases(request.user, [p.pk for p in page.object_list]),
     )
     template = "people/_person_results.html" if request.htmx else "people/person_list.html"
     return render(

@@ -142,7 +142,9 @@ def test_listing_them_on_the_case_page_is_audited_by_id(case, ichiro):
     _page(ichiro, case)
 
     listed = AuditEvent.objects.get(action="outreach.targets_listed")
-    assert listed.data["ids"] == [str(t.pk)] and listed.basis == "own_agency"  # the lead
+    # Each target under its own basis (access.outreach_bases): another agency holds it, so the
+    # coordinating division reads it as coordinator, not as the case's lead.
+    assert listed.data["ids"] == [str(t.pk)] and listed.basis == "coordinator"
     needs = AuditEvent.objects.get(action="participation.needs_listed")
     assert needs.data["ids"] == [str(need.pk)] and needs.data["case"] == str(case.pk)
 

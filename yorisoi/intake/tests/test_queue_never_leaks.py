@@ -116,3 +116,24 @@ def test_each_row_is_audited_under_its_own_basis(hana, saki, ichiro):
     }
     assert bases[str(own.pk)] == "own_agency"
     assert bases[str(followed.pk)] == "coordinator"
+
+
+def test_the_overdue_notice_links_the_coordinator_to_the_queue_not_the_consultation(
+    between_others, ichiro, tomoko
+):
+    from yorisoi.notifications import services as notices
+
+    consultation, _person = between_others
+    notices.referral_overdue(consultation.referrals.get())
+    detail = reverse("intake:consultation_detail", args=[consultation.pk])
+
+    html = client_for(ichiro).get(reverse("notifications:list")).content.decode()
+    assert detail not in html and "?section=overdue_referrals" in html
+    (row,) = api_client(ichiro).get("/api/v1/notifications").json()["items"]
+    assert row["kind"] == "referral_overdue" and row["consultation_id"] is None
+
+    # The agency asked to answer opens it, from the notice as from its queue.
+    assert detail in client_for(tomoko).get(reverse("notifications:list")).content.decode()
+    rows = api_client(tomoko).get("/api/v1/notifications").json()["items"]
+    (row,) = [r for r in rows if r["kind"] == "referral_overdue"]
+    assert row["consultation_id"] == str(consultation.pk)
