@@ -566,6 +566,11 @@ def build(p: dict) -> LeakWorld:
     # X asks Y and Y declines: the coordinator reads it (the R2 queue of declines).
     declined_between = w.note(_consultation(w, goro), "X が受け付け、Y が断った")
     _decline(w, yumi, w.note(_refer(w, goro, declined_between, "Y"), "X→Y 受け入れできない"))
+    # X asks Y, then saki's office, and both decline: passed around (たらいまわし, R2), in the
+    # coordinator's queue; saki drops out of it.
+    passed = w.note(_consultation(w, goro), "X が受け付け、Y と S が断った")
+    _decline(w, yumi, w.note(_refer(w, goro, passed, "Y"), "X→Y 受け入れできない"))
+    _decline(w, saki, w.note(_refer(w, goro, passed, "S"), "X→S 受け入れできない"))
     # Hana asks saki's office, overdue: hana and saki read it, the coordinator does not.
     to_saki = w.note(_consultation(w, hana), "A が受け付け、S へのつなぎが期限切れ")
     _overdue(w.note(_refer(w, hana, to_saki, "S"), "A→S 回答待ち・期限切れ"))
