@@ -67,6 +67,7 @@ from .people import (
     member_views,
     person_bases,
     person_basis,
+    person_if_open,
     visible_households,
     visible_people,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "participation_basis",
     "person_bases",
     "person_basis",
+    "person_if_open",
     "reads_community",
     "reads_people",
     "reads_resources",

@@ -104,6 +104,15 @@ def household_bases(user, household_ids) -> dict:
     )  # fmt: skip
 
 
+def person_if_open(user, person):
+    """`person` if `user` may open their record, else None. A page about something else (an
+    outreach target, a participation need) names its person only then (R6): the coordinator
+    follows every need and target, not every person behind them."""
+    if person is None or person_basis(user, person) is None:
+        return None
+    return person
+
+
 def person_basis(user, person) -> str | None:
     """The basis on which `user` reads `person`, or None if they may not."""
     return person_bases(user, [person.pk]).get(person.pk)

@@ -179,6 +179,7 @@ def target_detail(request, target_id):
         {
             "target": target,
             "rights": rights,
+            "person": access.person_if_open(request.user, target.person),
             "case_visible": _case_visible(request.user, target),
             "contacts": contacts,
             "stages": list(Stage),

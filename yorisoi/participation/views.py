@@ -196,6 +196,7 @@ def need_detail(request, need_id):
         "participation/need_detail.html",
         {
             "need": need,
+            "person": access.person_if_open(request.user, need.person),
             "days": "・".join(str(WEEKDAY_LABELS[d]) for d in need.days),
             "basis": basis,
             "can_steer": access.can_steer_participation(request.user, need),
