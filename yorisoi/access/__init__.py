@@ -27,6 +27,7 @@ from .cases import (
     meeting_access,
     meeting_invitees,
     meeting_participation,
+    recordable_cases,
     visible_case_people,
     visible_cases,
 )
@@ -48,6 +49,7 @@ from .consultations import (
     visible_consultations,
     volunteer_reports,
 )
+from .directory import selectable_agencies
 from .evaluation import EvaluationView, can_set_targets, evaluation_view, visible_report_runs
 from .outreach import OutreachAccess, outreach_access, outreach_bases, visible_outreach_targets
 from .participation import (
@@ -155,10 +157,12 @@ __all__ = [
     "reads_community",
     "reads_people",
     "reads_resources",
+    "recordable_cases",
     "referral_acknowledger",
     "referral_outline",
     "route_allows",
     "route_rule",
+    "selectable_agencies",
     "visible_case_people",
     "visible_cases",
     "visible_community_activities",

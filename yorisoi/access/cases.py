@@ -85,6 +85,16 @@ def can_open_case(user) -> bool:
     return is_coordinator(user)
 
 
+def recordable_cases(user) -> QuerySet:
+    """The cases a form offers for linking a record to (an outreach target, a participation
+    need): those `user` may read and record on (CaseAccess.record: active cases, casework)."""
+    from yorisoi.cases.models import ACTIVE_STATUSES
+
+    if not reads_people(user):
+        return visible_cases(None)
+    return visible_cases(user).filter(status__in=ACTIVE_STATUSES)
+
+
 def case_bases(user, case_ids) -> dict:
     """{case id: basis} for those of `case_ids` that `user` may read, in one query; an id
     missing from the answer is a case the user may not open. Strongest first: own_agency,

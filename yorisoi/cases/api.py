@@ -34,7 +34,7 @@ from yorisoi.audit.log import (
     record,
     record_reads,
 )
-from yorisoi.directory.models import Agency, LegalMeetingType
+from yorisoi.directory.models import LegalMeetingType
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 from yorisoi.people.models import Person
 
@@ -134,7 +134,7 @@ def _agency(code, *, field, errors, required=True):
         if required:
             errors[field] = [ValidationError("機関を指定してください。", code="required")]
         return None
-    agency = Agency.objects.filter(code=code, active=True).first()
+    agency = access.selectable_agencies().filter(code=code).first()
     if agency is None:
         errors[field] = [
             ValidationError(

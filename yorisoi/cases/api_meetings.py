@@ -17,7 +17,7 @@ from ninja import Query, Router, Status
 from yorisoi import access
 from yorisoi.accounts.models import User
 from yorisoi.audit.log import record, record_reads
-from yorisoi.directory.models import Agency, Domain, MeetingKind
+from yorisoi.directory.models import Domain, MeetingKind
 from yorisoi.errors import RuleViolation
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
@@ -482,7 +482,7 @@ def plan_list(request, case_id: UUID, paging: Query[PageQuery]):
 
 def _plan_rows(payload: PlanIn, errors):
     codes = {a.agency for a in payload.actions}
-    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
+    agencies = {a.code: a for a in access.selectable_agencies().filter(code__in=codes)}
     actions = []
     for n, action in enumerate(payload.actions):
         if action.agency not in agencies:

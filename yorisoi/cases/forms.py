@@ -25,11 +25,7 @@ def _date(**kwargs):
 
 
 def _agencies(exclude=None):
-    agencies = (
-        Agency.objects.filter(active=True, kind__active=True)
-        .select_related("kind")
-        .order_by("kind__order", "kind__code", "code")
-    )
+    agencies = access.selectable_agencies()
     return agencies.exclude(pk__in=exclude) if exclude else agencies
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.accounts.models import User
-from yorisoi.directory.models import Agency, Domain, LegalMeetingType, MeetingKind
+from yorisoi.directory.models import Domain, LegalMeetingType, MeetingKind
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import (
@@ -31,18 +31,10 @@ def _textarea(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
-def _agencies():
-    return (
-        Agency.objects.filter(active=True, kind__active=True)
-        .select_related("kind")
-        .order_by("kind__order", "kind__code", "code")
-    )
-
-
 def _agency_field(label, **kwargs):
     return GroupedModelChoiceField(
         label=label,
-        queryset=_agencies(),
+        queryset=access.selectable_agencies(),
         empty_label=_("（選択してください）"),
         group_by=lambda agency: agency.kind,
         **kwargs,

@@ -1,6 +1,8 @@
 from ninja import Router, Schema
 
-from .models import Agency, District, IssueCategory
+from yorisoi import access
+
+from .models import District, IssueCategory
 
 router = Router(tags=["マスタデータ"])
 
@@ -29,8 +31,8 @@ class IssueCategoryOut(Schema):
 
 @router.get("/agencies", response=list[AgencyOut], url_name="agency_list")
 def agency_list(request):
-    """相談支援機関（事業所）の一覧。"""
-    rows = Agency.objects.filter(active=True).select_related("kind", "district")
+    """相談支援機関（事業所）の一覧。画面の選択肢と同じ、いま選べる機関です（種別の順）。"""
+    rows = access.selectable_agencies().select_related("district")
     return [
         AgencyOut(
             code=a.code,

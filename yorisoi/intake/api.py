@@ -25,7 +25,6 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record, record_reads
-from yorisoi.directory.models import Agency
 from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
 from . import queues, selectors, services
@@ -346,7 +345,7 @@ def _agency(code, *, field, errors, required=True):
         if required:
             errors[field] = [ValidationError("機関を指定してください。", code="required")]
         return None
-    agency = Agency.objects.filter(code=code, active=True).first()
+    agency = access.selectable_agencies().filter(code=code).first()
     if agency is None:
         errors[field] = [
             ValidationError(

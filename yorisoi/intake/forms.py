@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.directory.models import Agency, IssueCategory
+from yorisoi.directory.models import IssueCategory
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
@@ -161,12 +161,7 @@ class ReferralForm(JapaneseMessagesMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = (
-            Agency.objects.filter(active=True, kind__active=True)
-            .exclude(pk=user.agency_id)
-            .select_related("kind")
-            .order_by("kind__order", "kind__code", "code")
-        )
+        self.fields["to_agency"].queryset = access.selectable_agencies().exclude(pk=user.agency_id)
 
 
 class ReferralAnswerForm(JapaneseMessagesMixin, forms.Form):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.cases.models import ACTIVE_STATUSES, Case, Involvement
+from yorisoi.cases.models import Case, Involvement
 from yorisoi.directory.models import Agency, District
 from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.intake.forms import DATETIME_INPUT
@@ -27,32 +27,17 @@ def _date(**kwargs):
     return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
-def _agencies():
-    return (
-        Agency.objects.filter(active=True, kind__active=True)
-        .select_related("kind")
-        .order_by("kind__order", "kind__code", "code")
-    )
-
-
-def _recordable_cases(user):
-    """The cases `user` may read and record on (access.case_access: an active case, casework):
-    the ones a target may be put into."""
-    candidates = access.visible_cases(user).filter(status__in=ACTIVE_STATUSES)
-    return [case.pk for case in candidates if access.case_access(user, case).record]
-
-
 class CaseField(forms.ModelChoiceField):
-    """Offers the cases in `queryset`; a posted case outside them is not refused here but goes
-    on to the service, the one place that decides whether the user may link it (R6:
-    services._check_links). Missing and hidden cases get the same words, so neither is
-    revealed."""
+    """Offers and loads only the cases in `queryset` (access.recordable_cases): a form never
+    loads a record the policy does not offer. Missing, hidden and not-recordable cases get the
+    same words, so none is revealed; the service checks the link again (services._check_links)
+    for the API, which has no form."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         try:
-            return Case.objects.get(pk=value)
+            return self.queryset.get(pk=value)
         except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
             raise ValidationError(gettext("ケースが見つかりません。"), code="not_found") from exc
 
@@ -116,14 +101,14 @@ class TargetForm(JapaneseMessagesMixin, forms.Form):
         `case_hidden`: the target belongs to a case the user may not read; the link is kept
         and not shown."""
         super().__init__(*args, **kwargs)
-        self.fields["responsible_agency"].queryset = _agencies()
+        self.fields["responsible_agency"].queryset = access.selectable_agencies()
         if case is not None or case_hidden:
             del self.fields["case"]
         else:
-            offered = _recordable_cases(user)
+            offered = Q(pk__in=access.recordable_cases(user).values("pk"))
             if keep_case is not None:
-                offered.append(keep_case)
-            self.fields["case"].queryset = Case.objects.filter(pk__in=offered).order_by("number")
+                offered |= Q(pk=keep_case)
+            self.fields["case"].queryset = Case.objects.filter(offered).order_by("number")
         if not self.is_bound and not self.initial.get("responsible_agency"):
             self.initial["responsible_agency"] = user.agency_id
             self.initial.setdefault("next_contact_on", timezone.localdate())
@@ -172,12 +157,11 @@ class ContactForm(JapaneseMessagesMixin, forms.Form):
         if target.case_id:  # the case's involved agencies (e.g. those at its 支援会議)
             usual |= Q(pk__in=Involvement.objects.filter(case_id=target.case_id).values("agency"))
         self.fields["agencies"].queryset = (
-            Agency.objects.filter(usual, active=True)
-            .exclude(pk=user.agency_id)
-            .select_related("kind")
-            .order_by("kind__order", "code")
+            access.selectable_agencies().filter(usual).exclude(pk=user.agency_id)
         )
-        self.fields["other_agency"].queryset = _agencies().exclude(pk=user.agency_id)
+        self.fields["other_agency"].queryset = access.selectable_agencies().exclude(
+            pk=user.agency_id
+        )
         if not self.is_bound:
             self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0))
 
@@ -233,7 +217,7 @@ class HandOverForm(JapaneseMessagesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = _agencies()
+        self.fields["to_agency"].queryset = access.selectable_agencies()
 
 
 class CloseForm(JapaneseMessagesMixin, forms.Form):

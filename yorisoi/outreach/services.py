@@ -226,7 +226,7 @@ def contact_add(
             {"next_contact_on": _("次の予定日は訪問・連絡の日以降にしてください。")}
         )
     agency_ids = {a.pk for a in agencies} | {actor.agency_id}
-    if Agency.objects.filter(pk__in=agency_ids, active=True).count() != len(agency_ids):
+    if access.selectable_agencies().filter(pk__in=agency_ids).count() != len(agency_ids):
         raise ValidationError({"agencies": _("有効な機関を選んでください。")})
     contact = ContactAttempt(
         target=current,

@@ -93,11 +93,7 @@ class NeedForm(JapaneseMessagesMixin, forms.Form):
         if person is not None:
             people = people.filter(pk=person.pk)
         self.fields["person"].queryset = people
-        self.fields["responsible_agency"].queryset = (
-            Agency.objects.filter(active=True, kind__active=True)
-            .select_related("kind")
-            .order_by("kind__order", "kind__code", "code")
-        )
+        self.fields["responsible_agency"].queryset = access.selectable_agencies()
         if not self.is_bound:
             self.initial.setdefault("responsible_agency", user.agency_id)
             self.initial.setdefault("time_of_day", TimeOfDay.ANY)

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -237,4 +238,17 @@ def test_a_case_read_but_not_recorded_on_is_refused_by_the_service_too(hana, clo
     case the worker may record on (a closed case stays readable, no longer worked on)."""
     posted = client_for(hana).post(CREATE, _data(hana, case=closed.pk))
     assert posted.status_code == 422 and not OutreachTarget.objects.exists()
-    assert "このケースには記録できません。" in posted.content.decode()
+    # The form loads only what it offers (access.recordable_cases): the same words as a
+    # missing case. The service refuses it too, for the API and any other caller.
+    assert "ケースが見つかりません。" in posted.content.decode()
+    with pytest.raises(ValidationError, match="このケースには記録できません。"):
+        outreach_services.target_create(
+            actor=hana,
+            label="川沿いの家",
+            category=category(),
+            description="2階",
+            worried_by_type="neighbour",
+            responsible_agency=hana.agency,
+            case=Case.objects.get(pk=closed.pk),  # as a view or the API loads it
+        )
+    assert not OutreachTarget.objects.exists()
