@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import BASIS_COORDINATOR, record
+from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import LegalMeetingType
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.intake.models import Outcome
@@ -86,31 +87,14 @@ def _access(actor, case, what: str) -> access.CaseAccess:
 
 
 def _locked(case: Case, version: int | None = None) -> Case:
-    current = Case.objects.select_for_update().get(pk=case.pk)
-    if version is not None and current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこのケースを更新しました。最新の内容を確認してください。"),
-            changes=_changes(_seen_version(case, current, version), current, CASE_FIELDS),
-        )
-    return current
-
-
-def _seen_version(given, current, version):
-    """The record as it was at the version the editor saw, from its history (R7); the object
-    the caller passed when the history has no such version."""
-    row = current.history.filter(version=version).order_by("-history_date").first()
-    return row if row is not None else given
-
-
-def _changes(seen, current, fields) -> list[dict]:
-    """What differs between the version the editor saw and the saved one (R7)."""
-    out = []
-    for name in sorted(fields):
-        theirs = getattr(current, name)
-        if getattr(seen, name) != theirs:
-            label = current._meta.get_field(name).verbose_name
-            out.append({"field": name, "label": label, "theirs": theirs})
-    return out
+    return lock_version(
+        Case.objects,
+        case.pk,
+        version=version,
+        message=_("ほかの人が先にこのケースを更新しました。最新の内容を確認してください。"),
+        fields=CASE_FIELDS,
+        given=case,
+    )
 
 
 def _touch(case: Case):
@@ -360,12 +344,14 @@ def involvement_update(
     if set(fields) - allowed:
         raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
     rights = _access(actor, involvement.case, "edit")
-    current = Involvement.objects.select_for_update().get(pk=involvement.pk)
-    if current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先に役割分担を更新しました。最新の内容を確認してください。"),
-            changes=_changes(_seen_version(involvement, current, version), current, allowed),
-        )
+    current = lock_version(
+        Involvement.objects,
+        involvement.pk,
+        version=version,
+        message=_("ほかの人が先に役割分担を更新しました。最新の内容を確認してください。"),
+        fields=allowed,
+        given=involvement,
+    )
     _require(current.is_active, _("関わりを終えた機関の役割は変更できません。"), "ended")
     for key, value in fields.items():
         setattr(current, key, value)
@@ -682,12 +668,14 @@ def meeting_record(
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     rights = _access(actor, meeting.case, "meetings")
-    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの会議の記録を更新しました。最新の内容を確認してください。"),
-            changes=_changes(_seen_version(meeting, current, version), current, MINUTES_FIELDS),
-        )
+    current = lock_version(
+        Meeting.objects,
+        meeting.pk,
+        version=version,
+        message=_("ほかの人が先にこの会議の記録を更新しました。最新の内容を確認してください。"),
+        fields=MINUTES_FIELDS,
+        given=meeting,
+    )
     for key, value in fields.items():
         setattr(current, key, value)
     if held:
@@ -1061,16 +1049,18 @@ def record_correct(*, actor, entry: ProgressRecord, version: int, request=None, 
     if set(fields) - allowed:
         raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
     rights = _access(actor, entry.case, "record")
-    current = ProgressRecord.objects.select_for_update().get(pk=entry.pk)
     _require(
-        access.acts_for(actor, current.agency_id),
+        access.acts_for(actor, entry.agency_id),
         _("記録を訂正できるのは記録した機関だけです。"),
     )
-    if current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの記録を訂正しました。最新の内容を確認してください。"),
-            changes=_changes(_seen_version(entry, current, version), current, allowed),
-        )
+    current = lock_version(
+        ProgressRecord.objects,
+        entry.pk,
+        version=version,
+        message=_("ほかの人が先にこの記録を訂正しました。最新の内容を確認してください。"),
+        fields=allowed,
+        given=entry,
+    )
     for key, value in fields.items():
         setattr(current, key, value)
     current.full_clean()

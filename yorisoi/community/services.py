@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, record
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.concurrency import lock_version
+from yorisoi.errors import RuleViolation
 
 from .models import Activity, Training
 
@@ -104,26 +105,18 @@ def _correct(model, allowed, *, actor, entry, version, fields, action, request):
     unknown = set(fields) - allowed - CANCEL_FIELDS
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    current = model.objects.select_for_update().get(pk=entry.pk)
-    if not access.can_correct_community(actor, current):
+    if not access.can_correct_community(actor, entry):
         raise RuleViolation(
             _("訂正できるのは記録した機関と福祉総務課だけです。"), code="not_recorder"
         )
-    if current.version != version:
-        seen = current.history.filter(version=version).order_by("-history_date").first() or entry
-        changes = [
-            {
-                "field": name,
-                "label": current._meta.get_field(name).verbose_name,
-                "theirs": getattr(current, name),
-            }
-            for name in sorted(allowed | CANCEL_FIELDS)
-            if getattr(seen, name) != getattr(current, name)
-        ]
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの記録を訂正しました。最新の内容を確認してください。"),
-            changes=changes,
-        )
+    current = lock_version(
+        model.objects,
+        entry.pk,
+        version=version,
+        message=_("ほかの人が先にこの記録を訂正しました。最新の内容を確認してください。"),
+        fields=allowed | CANCEL_FIELDS,
+        given=entry,
+    )
     for key, value in fields.items():
         setattr(current, key, value)
     if not current.cancelled:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import BASIS_REFERRAL, record
+from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency, IssueCategory
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import RuleViolation
 from yorisoi.notifications import services as notify
 
 from .models import (
@@ -32,12 +33,12 @@ def _require(allowed: bool, message: str, code: str = "forbidden"):
 
 
 def _locked(consultation: Consultation, version: int | None = None) -> Consultation:
-    current = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    if version is not None and current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの相談を更新しました。最新の内容を確認してください。")
-        )
-    return current
+    return lock_version(
+        Consultation.objects,
+        consultation.pk,
+        version=version,
+        message=_("ほかの人が先にこの相談を更新しました。最新の内容を確認してください。"),
+    )
 
 
 def _touch(consultation: Consultation, **changes):

@@ -16,8 +16,9 @@ from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Program
+from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import RuleViolation
 from yorisoi.intake import services as intake_services
 from yorisoi.intake.models import Channel
 
@@ -69,28 +70,16 @@ def _access(actor, target, what: str | None) -> access.OutreachAccess:
     return rights
 
 
-def _changes(seen, current, fields) -> list[dict]:
-    out = []
-    for name in fields:
-        field = current._meta.get_field(name)
-        attname = field.attname
-        if getattr(seen, attname) != getattr(current, attname):
-            out.append(
-                {"field": name, "label": field.verbose_name, "theirs": getattr(current, name)}
-            )
-    return out
-
-
 def _locked(target: OutreachTarget, version: int | None = None) -> OutreachTarget:
     """R7: the change applies only to the version the editor saw."""
-    current = OutreachTarget.objects.select_for_update().get(pk=target.pk)
-    if version is not None and current.version != version:
-        seen = current.history.filter(version=version).order_by("-history_date").first()
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの対象を更新しました。最新の内容を確認してください。"),
-            changes=_changes(seen or target, current, EDIT_FIELDS),
-        )
-    return current
+    return lock_version(
+        OutreachTarget.objects,
+        target.pk,
+        version=version,
+        message=_("ほかの人が先にこの対象を更新しました。最新の内容を確認してください。"),
+        fields=EDIT_FIELDS,
+        given=target,
+    )
 
 
 def _save(target: OutreachTarget):

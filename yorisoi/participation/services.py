@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
+from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import RuleViolation
 
 from .models import (
     OPEN_PLACEMENT,
@@ -148,11 +149,12 @@ def need_create(*, actor, request=None, **fields) -> ParticipationNeed:
 def need_update(*, actor, need, version: int, request=None, **fields) -> ParticipationNeed:
     basis = _basis(actor, need, steer=True)
     _unknown(fields, EDIT_FIELDS)
-    current = ParticipationNeed.objects.select_for_update().get(pk=need.pk)
-    if current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこのニーズを更新しました。最新の内容を確認してください。")
-        )
+    current = lock_version(
+        ParticipationNeed.objects,
+        need.pk,
+        version=version,
+        message=_("ほかの人が先にこのニーズを更新しました。最新の内容を確認してください。"),
+    )
     interests = fields.pop("interests", None)
     if fields.get("case") is not None and fields["case"].pk != current.case_id:
         _check_links(actor, person=current.person, case=fields["case"])
@@ -219,12 +221,13 @@ DATE_OF = {
 
 def _move(actor, placement, version, to, *, on=None, note="", request=None, **extra):
     """THE placement rule: only the moves in PLACEMENT_TRANSITIONS, on the version seen."""
-    current = Placement.objects.select_for_update().select_related("need").get(pk=placement.pk)
+    current = lock_version(
+        Placement.objects.select_related("need"),
+        placement.pk,
+        version=version,
+        message=_("ほかの人が先にこの参加先を更新しました。最新の内容を確認してください。"),
+    )
     basis = _basis(actor, current.need, steer=True)
-    if version is not None and current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの参加先を更新しました。最新の内容を確認してください。")
-        )
     frm = PlacementStatus(current.status)
     if to not in PLACEMENT_TRANSITIONS[frm]:
         raise RuleViolation(

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.concurrency import lock_version
+from yorisoi.errors import RuleViolation
 
 from . import names
 from .models import Household, HouseholdMember, Person, Relationship
@@ -80,15 +81,16 @@ def person_create(*, actor, request=None, **fields) -> Person:
 def person_update(*, actor, person: Person, version: int, request=None, **fields) -> Person:
     """R7: the edit applies only to the version the editor saw; otherwise nothing is saved."""
     _unknown_fields(fields, PERSON_FIELDS)
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    if not access.can_edit_person(actor, current):
+    if not access.can_edit_person(actor, person):
         raise RuleViolation(_("この本人の記録は変更できません。"), code="forbidden")
-    if current.version != version:
-        raise ConcurrentEditError(
-            _(
-                "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
-            )
-        )
+    current = lock_version(
+        Person.objects,
+        person.pk,
+        version=version,
+        message=_(
+            "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
+        ),
+    )
     changed = []
     for key, value in _normalise(fields).items():
         if getattr(current, key) != value:
@@ -212,15 +214,16 @@ def household_update(
     *, actor, household: Household, version: int, request=None, **fields
 ) -> Household:
     _unknown_fields(fields, HOUSEHOLD_FIELDS)
-    current = Household.objects.select_for_update().get(pk=household.pk)
-    if not access.can_edit_household(actor, current):
+    if not access.can_edit_household(actor, household):
         raise RuleViolation(_("この世帯の記録は変更できません。"), code="forbidden")
-    if current.version != version:
-        raise ConcurrentEditError(
-            _(
-                "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
-            )
-        )
+    current = lock_version(
+        Household.objects,
+        household.pk,
+        version=version,
+        message=_(
+            "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
+        ),
+    )
     for key, value in _normalise(fields).items():
         setattr(current, key, value)
     current.full_clean()

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.concurrency import lock_version
+from yorisoi.errors import RuleViolation
 from yorisoi.people.names import normalize_for_search
 
 from . import hsds
@@ -168,12 +169,12 @@ def service_create(
 
 
 def _locked(service: Service, version: int) -> Service:
-    current = Service.objects.select_for_update().select_related("organization").get(pk=service.pk)
-    if current.version != version:
-        raise ConcurrentEditError(
-            _("ほかの人が先にこの社会資源を更新しました。最新の内容を確認してください。")
-        )
-    return current
+    return lock_version(
+        Service.objects.select_related("organization"),
+        service.pk,
+        version=version,
+        message=_("ほかの人が先にこの社会資源を更新しました。最新の内容を確認してください。"),
+    )
 
 
 @transaction.atomic
