@@ -3,7 +3,7 @@ Names and their access rules: access.ROUTES ("cases:…")."""
 
 from django.urls import path
 
-from . import views_meetings as views
+from . import views
 
 urlpatterns = [
     path("meetings/", views.my_meetings, name="my_meetings"),

@@ -1,101 +1,54 @@
-"""Screens for collaborative cases (多機関協働): list, open, the case page, involved agencies,
-tracks, consent (R4), the support decision and the progress record (支援経過記録).
-
-Thin: parse, call a service or selector, render. Who may read a case is access.py's (R6): a
-case the user may not read is "not found", exactly like a missing id. Every read of case
-content is audited with its legal basis.
-"""
+"""The case screens (多機関協働): the list, opening a case, the case page, its edits and status,
+the lead and involved agencies and their roles, the program tracks, the support decision."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import (
-    record,
     record_reads,
 )
-from yorisoi.directory.models import Agency
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.intake.models import Outcome
 from yorisoi.participation.models import Placement
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     CaseEditForm,
     CaseLeadForm,
     CaseMoveForm,
     CaseOpenForm,
     CaseSearchForm,
-    ConsentForm,
-    ConsentWithdrawForm,
     InvolvementForm,
-    RecordForm,
-    TimelineFilterForm,
     TrackForm,
 )
-from .models import CASE_TRANSITIONS, Case, Consent, Involvement, ProgressRecord, Track
+from ..models import (
+    CASE_TRANSITIONS,
+    Involvement,
+    Track,
+)
+from .base import (
+    _conflict_context,
+    _rights,
+    _status,
+    _to_case,
+    _viewed,
+    _visible,
+    _visible_case,
+)
 
 PAGE_SIZE = 25
-TIMELINE_PAGE_SIZE = 30
+
+
 DETAIL_TIMELINE = 10
-
-
-# --- lookups: everything starts from what the user may read (R6) ----------------------------
-
-
-def _visible_case(user, case_id) -> Case:
-    case = (
-        access.visible_cases(user)
-        .select_related("lead_agency", "household", "origin")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
-
-
-def _visible(model, user, pk, *related):
-    obj = (
-        model.objects.filter(pk=pk, case__in=access.visible_cases(user))
-        .select_related("case", *related)
-        .first()
-    )
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _rights(user, case, what=None) -> access.CaseAccess:
-    rights = access.case_access(user, case)
-    if not rights.read:
-        raise Http404
-    if what and not getattr(rights, what):
-        raise PermissionDenied
-    return rights
-
-
-def _viewed(request, case, rights, action="case.viewed", **kwargs):
-    record(action, actor=request.user, target=case, basis=rights.basis, request=request, **kwargs)
-
-
-def _to_case(case_id):
-    return redirect("cases:case_detail", case_id=case_id)
-
-
-def _status(request):
-    return 422 if request.method == "POST" else 200
-
-
-# --- the list -------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,9 +92,6 @@ def case_list(request):
             "can_open": access.can_open_case(user),
         },
     )
-
-
-# --- opening a case -------------------------------------------------------------------------
 
 
 def _origin(user, consultation_id):
@@ -212,9 +162,6 @@ def case_open(request):
         {"form": form, "origin": origin},
         status=_status(request),
     )
-
-
-# --- the case page --------------------------------------------------------------------------
 
 
 def case_detail(request, case_id):
@@ -306,10 +253,6 @@ def _move_form(case):
         (value, label) for value, label in form.fields["to_status"].choices if value in allowed
     ]
     return form if form.fields["to_status"].choices else None
-
-
-def _conflict_context(exc):
-    return {"conflict": exc.message, "changes": exc.changes}
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,9 +357,6 @@ def support_decision(request, case_id):
     else:
         messages.success(request, gettext("支援決定を記録しました。"))
     return _to_case(case.pk)
-
-
-# --- involved agencies and tracks ----------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -539,181 +479,3 @@ def track_end(request, track_id):
     else:
         messages.success(request, gettext("事業の利用を終了しました。"))
     return _to_case(track.case_id)
-
-
-# --- consent (R4) ---------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def consent_add(request, case_id):
-    user = request.user
-    case = _visible_case(user, case_id)
-    _rights(user, case, "consent")
-    form = ConsentForm(
-        request.POST or None,
-        request.FILES or None,
-        case=case,
-        initial={"given_on": timezone.localdate(), "method": "written"},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        scan = data.pop("scan")
-        if scan is not None:
-            data.update(scan=scan.read(), scan_name=scan.name, scan_type=scan.content_type)
-        try:
-            services.consent_record(actor=user, case=case, request=request, **data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("同意を記録しました。"))
-            return _to_case(case.pk)
-    return render(
-        request, "cases/consent_form.html", {"case": case, "form": form}, status=_status(request)
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def consent_withdraw(request, consent_id):
-    """R4: the withdrawal keeps the history and takes effect at once."""
-    user = request.user
-    consent = _visible(Consent, user, consent_id, "person")
-    case = consent.case
-    _rights(user, case, "withdraw_consent")
-    form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=user, consent=consent, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("同意の撤回を記録しました。"))
-            return _to_case(case.pk)
-    return render(
-        request,
-        "cases/consent_withdraw.html",
-        {"case": case, "consent": consent, "form": form},
-        status=_status(request),
-    )
-
-
-def consent_scan(request, consent_id):
-    """The scanned consent form: only for those who steer the case or record consent."""
-    user = request.user
-    consent = _visible(Consent, user, consent_id)
-    rights = access.case_access(user, consent.case)
-    if not rights.read or not rights.scans or consent.scan is None:
-        raise Http404
-    record("consent.scan_viewed", actor=user, target=consent, basis=rights.basis, request=request)
-    return selectors.consent_scan_response(consent)
-
-
-# --- the progress record (支援経過記録) ----------------------------------------------------
-
-
-def timeline(request, case_id):
-    user = request.user
-    case = _visible_case(user, case_id)
-    rights = _rights(user, case)
-    flat = selectors.timeline_kinds()
-    kinds = [
-        (gettext("支援経過記録"), [k for k in flat if k[0].startswith("record.")]),
-        (gettext("ケースの出来事"), [k for k in flat if k[0].startswith("event.")]),
-        (gettext("きっかけの相談"), [k for k in flat if k[0] == "referral"]),
-    ]
-    agencies = list(
-        Agency.objects.filter(pk__in=case.involvements.values("agency_id")).values_list(
-            "code", "name"
-        )
-    )
-    form = TimelineFilterForm(request.GET or None, kinds=kinds, agencies=agencies)
-    agency, kind = "", ""
-    if form.is_bound and form.is_valid():
-        agency, kind = form.cleaned_data["agency"], form.cleaned_data["kind"]
-    entries = selectors.case_timeline(user=user, case=case, agency=agency, kind=kind)
-    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    _viewed(request, case, rights, "case.timeline_viewed")
-    query = "&".join(f"{k}={v}" for k, v in (("agency", agency), ("kind", kind)) if v)
-    return render(
-        request,
-        "cases/timeline.html",
-        {
-            "case": case,
-            "rights": rights,
-            "form": form,
-            "page": page,
-            "entries": page.object_list,
-            "filter_query": query,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def record_add(request, case_id):
-    user = request.user
-    case = _visible_case(user, case_id)
-    _rights(user, case, "record")
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    form = RecordForm(request.POST or None, initial={"occurred_at": now, "kind": "visit"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_add(actor=user, case=case, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("支援経過記録を書きました。"))
-            return redirect("cases:timeline", case_id=case.pk)
-    return render(
-        request,
-        "cases/record_form.html",
-        {"case": case, "form": form, "editing": False},
-        status=_status(request),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def record_edit(request, record_id):
-    """A correction by the writing agency; the earlier wording stays in the history (R7)."""
-    user = request.user
-    entry = _visible(ProgressRecord, user, record_id, "agency")
-    case = entry.case
-    rights = _rights(user, case, "record")
-    if not access.acts_for(user, entry.agency_id):
-        raise PermissionDenied
-    initial = {
-        "kind": entry.kind,
-        "occurred_at": timezone.localtime(entry.occurred_at).replace(second=0, microsecond=0),
-        "text": entry.text,
-    }
-    form = RecordForm(request.POST or None, initial=initial)
-    version, extra = entry.version, {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_correct(
-                actor=user, entry=entry, version=seen_version(request), request=request,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = _conflict_context(exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("記録を訂正しました。以前の内容は履歴に残ります。"))
-            return redirect("cases:timeline", case_id=case.pk)
-    if request.method == "GET":
-        _viewed(request, case, rights)
-    return render(
-        request,
-        "cases/record_form.html",
-        {"case": case, "form": form, "editing": True, "entry": entry, "version": version, **extra},
-        status=_status(request),
-    )

@@ -1,0 +1,97 @@
+"""The case screens, one module per subdomain (cases, consent, records, meetings, plans) on the
+lookups they share (base). Thin: parse, ask the policy (yorisoi.access), call a service or a
+selector, render.
+"""
+
+from .base import case_url
+from .cases import (
+    DETAIL_TIMELINE,
+    PAGE_SIZE,
+    case_detail,
+    case_edit,
+    case_lead,
+    case_list,
+    case_move,
+    case_open,
+    involvement_add,
+    involvement_edit,
+    involvement_end,
+    support_decision,
+    track_end,
+    track_start,
+)
+from .closure import case_close, case_reopen, case_suspend
+from .consent import consent_add, consent_scan, consent_withdraw
+from .meetings import (
+    MEETINGS_PAGE_SIZE,
+    PLAN_PURPOSES,
+    REVIEW_PURPOSES,
+    action_item_add,
+    action_item_done,
+    meeting_create,
+    meeting_detail,
+    meeting_end_sharing,
+    meeting_minutes,
+    meeting_participant_add,
+    meeting_pledge,
+    meeting_print,
+    my_meetings,
+)
+from .plans import (
+    assessment_compare,
+    assessment_detail,
+    assessment_edit,
+    goals_review,
+    plan_compare,
+    plan_create,
+    plan_detail,
+)
+from .records import TIMELINE_PAGE_SIZE, record_add, record_edit, timeline
+
+__all__ = [
+    "DETAIL_TIMELINE",
+    "MEETINGS_PAGE_SIZE",
+    "PAGE_SIZE",
+    "PLAN_PURPOSES",
+    "REVIEW_PURPOSES",
+    "TIMELINE_PAGE_SIZE",
+    "action_item_add",
+    "action_item_done",
+    "assessment_compare",
+    "assessment_detail",
+    "assessment_edit",
+    "case_close",
+    "case_detail",
+    "case_edit",
+    "case_lead",
+    "case_list",
+    "case_move",
+    "case_open",
+    "case_reopen",
+    "case_suspend",
+    "case_url",
+    "consent_add",
+    "consent_scan",
+    "consent_withdraw",
+    "goals_review",
+    "involvement_add",
+    "involvement_edit",
+    "involvement_end",
+    "meeting_create",
+    "meeting_detail",
+    "meeting_end_sharing",
+    "meeting_minutes",
+    "meeting_participant_add",
+    "meeting_pledge",
+    "meeting_print",
+    "my_meetings",
+    "plan_compare",
+    "plan_create",
+    "plan_detail",
+    "record_add",
+    "record_edit",
+    "support_decision",
+    "timeline",
+    "track_end",
+    "track_start",
+]

@@ -1,0 +1,129 @@
+"""The progress record (支援経過記録) screens: the timeline with its filters, writing a record,
+correcting one's own agency's record (R7).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
+
+from yorisoi import access
+from yorisoi.directory.models import Agency
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.front.forms import add_errors, seen_version
+
+from .. import selectors, services
+from ..forms import (
+    RecordForm,
+    TimelineFilterForm,
+)
+from ..models import ProgressRecord
+from .base import _conflict_context, _rights, _status, _viewed, _visible, _visible_case
+
+TIMELINE_PAGE_SIZE = 30
+
+
+def timeline(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    rights = _rights(user, case)
+    flat = selectors.timeline_kinds()
+    kinds = [
+        (gettext("支援経過記録"), [k for k in flat if k[0].startswith("record.")]),
+        (gettext("ケースの出来事"), [k for k in flat if k[0].startswith("event.")]),
+        (gettext("きっかけの相談"), [k for k in flat if k[0] == "referral"]),
+    ]
+    agencies = list(
+        Agency.objects.filter(pk__in=case.involvements.values("agency_id")).values_list(
+            "code", "name"
+        )
+    )
+    form = TimelineFilterForm(request.GET or None, kinds=kinds, agencies=agencies)
+    agency, kind = "", ""
+    if form.is_bound and form.is_valid():
+        agency, kind = form.cleaned_data["agency"], form.cleaned_data["kind"]
+    entries = selectors.case_timeline(user=user, case=case, agency=agency, kind=kind)
+    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _viewed(request, case, rights, "case.timeline_viewed")
+    query = "&".join(f"{k}={v}" for k, v in (("agency", agency), ("kind", kind)) if v)
+    return render(
+        request,
+        "cases/timeline.html",
+        {
+            "case": case,
+            "rights": rights,
+            "form": form,
+            "page": page,
+            "entries": page.object_list,
+            "filter_query": query,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_add(request, case_id):
+    user = request.user
+    case = _visible_case(user, case_id)
+    _rights(user, case, "record")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = RecordForm(request.POST or None, initial={"occurred_at": now, "kind": "visit"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_add(actor=user, case=case, request=request, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("支援経過記録を書きました。"))
+            return redirect("cases:timeline", case_id=case.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "editing": False},
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, record_id):
+    """A correction by the writing agency; the earlier wording stays in the history (R7)."""
+    user = request.user
+    entry = _visible(ProgressRecord, user, record_id, "agency")
+    case = entry.case
+    rights = _rights(user, case, "record")
+    if not access.acts_for(user, entry.agency_id):
+        raise PermissionDenied
+    initial = {
+        "kind": entry.kind,
+        "occurred_at": timezone.localtime(entry.occurred_at).replace(second=0, microsecond=0),
+        "text": entry.text,
+    }
+    form = RecordForm(request.POST or None, initial=initial)
+    version, extra = entry.version, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correct(
+                actor=user, entry=entry, version=seen_version(request), request=request,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ConcurrentEditError as exc:
+            extra = _conflict_context(exc)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, gettext("記録を訂正しました。以前の内容は履歴に残ります。"))
+            return redirect("cases:timeline", case_id=case.pk)
+    if request.method == "GET":
+        _viewed(request, case, rights)
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "editing": True, "entry": entry, "version": version, **extra},
+        status=_status(request),
+    )
