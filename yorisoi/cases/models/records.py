@@ -1,0 +1,102 @@
+"""The progress record (支援経過記録): what agencies write, and the events the services record."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from .cases import Case
+from .fields import long_text
+from .meetings import Meeting
+
+
+class RecordKind(models.TextChoices):
+    VISIT = "visit", _("訪問")
+    CALL = "call", _("電話")
+    INTERVIEW = "interview", _("面談")
+    MEETING = "meeting", _("会議・打合せ")
+    LIAISON = "liaison", _("関係機関との連絡")
+    NOTE = "note", _("メモ")
+
+
+class ProgressRecord(models.Model):
+    """One entry of the 支援経過記録; corrections keep their history (R7)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(_("種類"), max_length=10, choices=RecordKind.choices)
+    occurred_at = models.DateTimeField(_("日時"), default=timezone.now)
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("記録した機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = long_text(_("内容"), max_length=8000)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("支援経過記録")
+        verbose_name_plural = pgettext_lazy("plural", "支援経過記録")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.occurred_at):%Y-%m-%d} {self.get_kind_display()}"
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("ケース開始")
+    STATUS = "status", _("状態の変更")
+    LEAD = "lead", _("主担当機関の変更")
+    INVOLVEMENT = "involvement", _("関係機関・役割分担")
+    TRACK = "track", _("事業の開始・終了")
+    CONSENT = "consent", _("同意")
+    SUPPORT_DECISION = "support_decision", _("支援決定")
+    MEETING = "meeting", _("会議")
+    ASSESSMENT = "assessment", _("アセスメント")
+    PLAN = "plan", _("支援プラン")
+    CLOSED = "closed", _("終結")
+    SUSPENDED = "suspended", _("中断")
+    REOPENED = "reopened", _("再開")
+
+
+class CaseEvent(models.Model):
+    """What happened to the case, in order: the lifecycle's history for the progress record.
+    Written by services only, in the same transaction as the change; never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "directory.Agency", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    text = models.TextField(max_length=2000, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ケースの出来事")
+        verbose_name_plural = pgettext_lazy("plural", "ケースの出来事")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return self.get_kind_display()
