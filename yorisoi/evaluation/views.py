@@ -7,8 +7,6 @@ their agency, the coordinator and analysts the city, analysts with small figures
 file that leaves (a table, a report) is audited with services.export_recorded.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -22,20 +20,32 @@ from yorisoi import access, reports
 from yorisoi.front.forms import add_errors
 
 from . import periods, selectors, services, tasks
-from .forms import DIRECTION, PeriodForm, ReportForm, TargetForm
+from .forms import PeriodForm, ReportForm, TargetForm
 from .indicators import DIMENSIONS, GROUPS, INDICATORS, Indicator
 from .models import ReportStatus
+from .tables import (
+    CHART_UNITS,
+    all_in_one,
+    breakdown_table,
+    cell_text,
+    group_chart,
+    group_chart_alt,
+    group_tables,
+    indicator_chart,
+    row,
+    target_text,
+    trend_table,
+    unit_label,
+)
 
 CHART_CACHE = "private, max-age=300"
+
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-CHART_UNITS = ("count", "people")  # a group's chart compares counts only
-
-
-# --- reading the request -------------------------------------------------------------------
 
 
 def _view(user):
@@ -86,225 +96,15 @@ def _indicator(code) -> Indicator:
     return indicator
 
 
-# --- how a figure reads --------------------------------------------------------------------
-
-SUFFIX = {"days": "日", "percent": "%"}
-
-
-def _target_text(indicator: Indicator, value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = reports.format_number(float(value))
-    if indicator.unit == "days":
-        return gettext("%(days)s日") % {"days": text}
-    if indicator.unit == "percent":
-        return f"{text}%"
-    return text
-
-
-def _cell_text(indicator: Indicator, cell) -> str:
-    if cell.value is not None and indicator.unit == "days":
-        return gettext("%(days)s日") % {"days": cell.display}
-    return cell.display
-
-
-def _file_cell(cell):
-    """A figure in a file: the number itself, "<5" when hidden, empty when there is none."""
-    if cell.suppressed:
-        return cell.display
-    return cell.value
-
-
-def _met_text(met) -> str:
-    if met is None:
-        return ""
-    return gettext("○ 達成") if met else gettext("× 未達成")
-
-
-def _row(line: selectors.Line) -> dict:
-    indicator = line.indicator
-    return {
-        "indicator": indicator,
-        "figure": _cell_text(indicator, line.cell),
-        "suppressed": line.cell.suppressed,
-        "target": _target_text(indicator, line.target),
-        "met": line.met,
-        "met_text": _met_text(line.met),
-        "direction": DIRECTION[indicator.better],
-        "trend": [(p, _cell_text(indicator, c), c.suppressed) for p, c in line.trend[:-1]],
-    }
-
-
-def _unit_label(indicator: Indicator) -> str:
-    return {
-        "count": gettext("件数"),
-        "people": gettext("人数"),
-        "days": gettext("日数"),
-        "percent": gettext("割合（％）"),
-    }[indicator.unit]
-
-
-# --- tables and charts (shared by the screens and the files) ---------------------------------
-
-
-def _trend_table(indicator: Indicator, line: selectors.Line) -> reports.Table:
-    return reports.Table(
-        title=gettext("%(indicator)sの推移") % {"indicator": indicator.label},
-        columns=[gettext("期間"), _unit_label(indicator), gettext("目標"), gettext("達成")],
-        rows=[
-            [
-                period.label,
-                _file_cell(cell),
-                float(line.target)
-                if line.target is not None and period == line.trend[-1][0]
-                else None,
-                _met_text(line.met) if period == line.trend[-1][0] else "",
-            ]
-            for period, cell in line.trend
-        ],
-        notes=[str(indicator.description)],
-    )
-
-
-def _breakdown_table(result: selectors.Breakdown) -> reports.Table:
-    indicator = result.indicator
-    dimension = DIMENSIONS[result.dimension]
-    return reports.Table(
-        title=gettext("%(indicator)s（%(dimension)s別・%(period)s）")
-        % {
-            "indicator": indicator.label,
-            "dimension": dimension.label,
-            "period": result.period.label,
-        },
-        columns=[str(dimension.label), _unit_label(indicator)],
-        rows=[[label, _file_cell(cell)] for label, cell in result.rows]
-        + [[gettext("合計"), _file_cell(result.total)]],
-        notes=[str(indicator.description)],
-    )
-
-
-def _group_tables(dashboard: selectors.Dashboard) -> list[reports.Table]:
-    tables = []
-    for group, lines in dashboard.groups:
-        periods_shown = [p for p, _c in lines[0].trend]
-        columns = [
-            gettext("指標"),
-            gettext("単位"),
-            *[p.label for p in periods_shown],
-            gettext("目標"),
-            gettext("達成"),
-            gettext("説明"),
-        ]
-        rows = [
-            [
-                str(line.indicator.label),
-                _unit_label(line.indicator),
-                *[_file_cell(c) for _p, c in line.trend],
-                float(line.target) if line.target is not None else None,
-                _met_text(line.met),
-                str(line.indicator.description),
-            ]
-            for line in lines
-        ]
-        tables.append(
-            reports.Table(
-                title=gettext("%(group)s（%(scope)s・%(period)s）")
-                % {
-                    "group": group,
-                    "scope": dashboard.scope_label,
-                    "period": dashboard.period.label,
-                },
-                columns=columns,
-                rows=rows,
-            )
-        )
-    return tables
-
-
-def _all_in_one(dashboard: selectors.Dashboard) -> reports.Table:
-    """Every group's table as one (CSV has a single table): the group in the first column."""
-    tables = _group_tables(dashboard)
-    rows = [
-        [group, *row]
-        for (group, _lines), table in zip(dashboard.groups, tables, strict=True)
-        for row in table.rows
-    ]
-    return reports.Table(
-        title=gettext("評価指標の一覧（%(scope)s・%(period)s）")
-        % {"scope": dashboard.scope_label, "period": dashboard.period.label},
-        columns=[gettext("区分"), *tables[0].columns],
-        rows=rows,
-    )
-
-
-def _chart_value(cell):
-    return None if cell.value is None else float(cell.value)
-
-
-def _indicator_chart(view, indicator: Indicator, period: periods.Period) -> reports.Chart:
-    shown = [*period.previous(selectors.TREND_PERIODS), period]
-    line = selectors.lines(view, shown, [indicator])[0]
-    target = None
-    if view.agency_id is None:  # the city's targets; a manager's figure is one agency's
-        years = {p.start.year: p for p in shown if p.kind == "fiscal_year"}
-        targets = selectors.targets_for(years)
-        values = [
-            targets.get((indicator.code, p.start.year)) if p.kind == "fiscal_year" else None
-            for p in shown
-        ]
-        if any(v is not None for v in values):
-            target = [None if v is None else float(v) for v in values]
-    return reports.Chart(
-        kind="line",
-        title=str(indicator.label),
-        categories=[p.label for p in shown],
-        series=[(str(indicator.label), [_chart_value(c) for _p, c in line.trend])],
-        y_label=_unit_label(indicator),
-        target=target,
-    )
-
-
-def _group_chart(view, group_index: int, period: periods.Period) -> reports.Chart:
-    group = GROUPS[group_index]
-    members = [i for i in INDICATORS.values() if i.group == group and i.unit in CHART_UNITS]
-    shown = [*period.previous(1), period]
-    lines = selectors.lines(view, shown, members)
-    has_target = any(line.target is not None for line in lines)
-    return reports.Chart(
-        kind="bar",
-        title=str(group),
-        categories=[str(line.indicator.label) for line in lines],
-        series=[
-            (p.label, [_chart_value(line.trend[index][1]) for line in lines])
-            for index, p in enumerate(shown)
-        ],
-        y_label=gettext("件数・人数"),
-        target=[None if line.target is None else float(line.target) for line in lines]
-        if has_target
-        else None,
-    )
-
-
-def _group_chart_alt(group: str, period: periods.Period) -> str:
-    previous = period.previous(1)[0]
-    return gettext(
-        "%(group)sの件数・人数の棒グラフ（%(previous)sと%(period)sの比較、目標があれば破線）。"
-        "数値はグラフの下の表にあります。"
-    ) % {"group": group, "previous": previous.label, "period": period.label}
-
-
-# --- the screens -----------------------------------------------------------------------------
-
-
 def _dashboard_page(request, period, period_form, report_form, *, status=200):
     dashboard = selectors.dashboard(request.user, period)
     groups = [
         {
             "index": index,
             "name": name,
-            "rows": [_row(line) for line in lines],
+            "rows": [row(line) for line in lines],
             "periods": [p for p, _c in lines[0].trend[:-1]],
-            "chart_alt": _group_chart_alt(name, period),
+            "chart_alt": group_chart_alt(name, period),
             "has_chart": any(line.indicator.unit in CHART_UNITS for line in lines),
         }
         for index, (name, lines) in enumerate(dashboard.groups)
@@ -357,15 +157,15 @@ def indicator(request, code):
             "item": item,
             "period": period,
             "form": form,
-            "row": _row(line),
-            "trend": [(p, _cell_text(item, c), c.suppressed) for p, c in line.trend],
+            "row": row(line),
+            "trend": [(p, cell_text(item, c), c.suppressed) for p, c in line.trend],
             "dimensions": [(d, DIMENSIONS[d].label) for d in item.dimensions],
             "dimension": dimension,
             "dimension_label": DIMENSIONS[dimension].label,
-            "breakdown": [(label, _cell_text(item, c), c.suppressed) for label, c in result.rows],
-            "total": _cell_text(item, result.total),
+            "breakdown": [(label, cell_text(item, c), c.suppressed) for label, c in result.rows],
+            "total": cell_text(item, result.total),
             "total_suppressed": result.total.suppressed,
-            "unit_label": _unit_label(item),
+            "unit_label": unit_label(item),
             "scope_label": selectors.scope_label(view),
             "suppress": view.suppress,
             "chart_alt": gettext(
@@ -386,12 +186,12 @@ def chart(request):
     except periods.PeriodError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     if "indicator" in request.GET:
-        drawing = _indicator_chart(view, _indicator(request.GET["indicator"]), period)
+        drawing = indicator_chart(view, _indicator(request.GET["indicator"]), period)
     else:
         group = request.GET.get("group", "")
         if not (group.isascii() and group.isdigit() and int(group) < len(GROUPS)):
             raise Http404
-        drawing = _group_chart(view, int(group), period)
+        drawing = group_chart(view, int(group), period)
     response = HttpResponse(reports.chart_png(drawing), content_type="image/png")
     response["Cache-Control"] = CHART_CACHE
     return response
@@ -417,18 +217,18 @@ def table_export(request, code, fmt):
     by = request.GET.get("by", "")
     if code == "all":
         dashboard = selectors.dashboard(request.user, period)
-        tables = _group_tables(dashboard) if fmt == "xlsx" else [_all_in_one(dashboard)]
+        tables = group_tables(dashboard) if fmt == "xlsx" else [all_in_one(dashboard)]
         by = ""
     else:
         item = _indicator(code)
         if by and by not in item.dimensions:
             raise Http404
         shown = [*period.previous(selectors.TREND_PERIODS), period]
-        tables = [_trend_table(item, selectors.lines(view, shown, [item])[0])]
+        tables = [trend_table(item, selectors.lines(view, shown, [item])[0])]
         if by:
             result = selectors.breakdown(request.user, item, period, by)
             tables = (
-                [_breakdown_table(result), *tables] if fmt == "xlsx" else [_breakdown_table(result)]
+                [breakdown_table(result), *tables] if fmt == "xlsx" else [breakdown_table(result)]
             )
     content = reports.table_csv(tables[0]) if fmt == "csv" else reports.tables_xlsx(tables)
     services.export_recorded(
@@ -436,9 +236,6 @@ def table_export(request, code, fmt):
     )
     name = "-".join(part for part in ("yorisoi", code, period.key, by) if part)
     return _attachment(content, fmt, f"{name}.{fmt}")
-
-
-# --- targets ---------------------------------------------------------------------------------
 
 
 def _year(value) -> int | None:
@@ -464,7 +261,7 @@ def _targets_page(request, year, form, *, status=200, year_error=""):
     groups = []
     for group in GROUPS:
         rows = [
-            {**_row(line), "note": notes.get(line.indicator.code, "")}
+            {**row(line), "note": notes.get(line.indicator.code, "")}
             for line in lines
             if line.indicator.group == group
         ]
@@ -527,16 +324,13 @@ def target_set(request):
                 % {
                     "year": data["fiscal_year"],
                     "indicator": INDICATORS[data["indicator"]].label,
-                    "value": _target_text(INDICATORS[data["indicator"]], data["value"]),
+                    "value": target_text(INDICATORS[data["indicator"]], data["value"]),
                 },
             )
             url = reverse("evaluation:targets")
             return redirect(f"{url}?{urlencode({'fiscal_year': data['fiscal_year']})}")
     year = _year(request.POST.get("fiscal_year")) or periods.current_fiscal_year().start.year
     return _targets_page(request, year, form, status=422)
-
-
-# --- the committee report ----------------------------------------------------------------------
 
 
 @require_POST
