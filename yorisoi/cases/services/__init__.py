@@ -40,6 +40,7 @@ from .meetings import (
     meeting_pledge,
     meeting_record,
     meeting_schedule,
+    require_decided_at,
 )
 from .plans import (
     ASSESSMENT_FIELDS,
@@ -84,6 +85,7 @@ __all__ = [
     "plan_create",
     "record_add",
     "record_correct",
+    "require_decided_at",
     "subjects_without_consent",
     "support_decision_record",
     "track_end",

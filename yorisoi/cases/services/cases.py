@@ -31,7 +31,7 @@ from ..models import (
     Track,
 )
 from .base import CASE_FIELDS, _access, _audit, _event, _locked, _require, _touch
-from .meetings import _decided_at
+from .meetings import require_decided_at
 
 
 def _next_number(today: date) -> str:
@@ -342,7 +342,7 @@ def _end(*, actor, case, version, meeting, text, status, purpose, request):
     current = _locked(case, version)
     _require(current.is_active, _("このケースはすでに終結または中断しています。"), "case_ended")
     meeting = Meeting.objects.select_related("kind").get(pk=meeting.pk)
-    _decided_at(meeting, current, [purpose])
+    require_decided_at(meeting, current, [purpose])
     # Ending a case is decided by the meeting that was held, not by the one on the calendar.
     _require(
         meeting.status == MeetingStatus.HELD,

@@ -264,7 +264,7 @@ def action_item_done(*, actor, item: ActionItem, request=None) -> ActionItem:
     return current
 
 
-def _decided_at(meeting: Meeting, case: Case, purposes) -> None:
+def require_decided_at(meeting: Meeting, case: Case, purposes) -> None:
     """R5: plans, closure and suspension are decided at a 重層的支援会議 of this case."""
     _require(meeting.case_id == case.pk, _("このケースの会議ではありません。"), "wrong_meeting")
     _require(

@@ -30,7 +30,7 @@ from ..models import (
 )
 from .base import _access, _audit, _event, _locked, _require, _touch
 from .cases import _move
-from .meetings import _decided_at
+from .meetings import require_decided_at
 
 ASSESSMENT_FIELDS = ("household_situation", "strengths", "risks", "wishes")
 
@@ -124,7 +124,7 @@ def plan_create(
     meeting = Meeting.objects.select_related("kind").get(pk=meeting.pk)
     latest = latest_plan(current)
     purposes = [MeetingPurpose.PLAN_REVIEW] if latest else [MeetingPurpose.PLAN_CREATION]
-    _decided_at(meeting, current, purposes)
+    require_decided_at(meeting, current, purposes)
     if (latest.number if latest else None) != based_on:
         raise ConcurrentEditError(
             _("ほかの人が先に支援プランの第%(n)s版を保存しました。内容を確認してください。")
@@ -185,7 +185,7 @@ def goals_review(*, actor, meeting: Meeting, ratings: Iterable, request=None) ->
     rights = _access(actor, case, "meetings")
     current = _locked(case)
     meeting = Meeting.objects.select_related("kind").get(pk=meeting.pk)
-    _decided_at(meeting, current, [MeetingPurpose.PLAN_REVIEW, MeetingPurpose.CLOSURE])
+    require_decided_at(meeting, current, [MeetingPurpose.PLAN_REVIEW, MeetingPurpose.CLOSURE])
     plan = latest_plan(current)
     _require(plan is not None, _("評価する支援プランがありません。"), "no_plan")
     goals = {g.pk: g for g in plan.goals.all()}
