@@ -218,9 +218,6 @@ class AssessmentForm(JapaneseMessagesMixin, forms.Form):
                 }
             self.fields[name] = field
 
-    def text_fields(self):
-        return [self[name] for name in ASSESSMENT_TEXT_FIELDS]
-
 
 class IssueRowForm(JapaneseMessagesMixin, forms.Form):
     domain = forms.ModelChoiceField(

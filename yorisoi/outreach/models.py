@@ -256,9 +256,6 @@ class OutreachTarget(models.Model):
     def is_open(self):
         return self.status == Status.OPEN
 
-    def quiet_since(self):
-        return self.last_contact_at or self.created_at
-
 
 class ContactAttempt(models.Model):
     """One visit or contact attempt: logged in a few taps (append-only)."""

@@ -39,7 +39,6 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     ParticipationNeed,
-    Placement,
     ResourceGap,
     TimeOfDay,
 )
@@ -487,7 +486,3 @@ def gap_counts(*, year: int) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("category_name", "district_name")
     )
-
-
-def open_placement_for(need, service_id) -> Placement | None:
-    return need.placements.filter(service_id=service_id).order_by("-proposed_on").first()

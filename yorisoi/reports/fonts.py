@@ -33,11 +33,6 @@ def font_path() -> Path:
     return path
 
 
-@cache
-def licence_path() -> Path:
-    return font_path().parent / "IPA_Font_License_Agreement_v1.0.txt"
-
-
 def register_matplotlib() -> None:
     """Make "IPAexGothic" a known family for matplotlib (idempotent, thread-safe)."""
     with _lock:

@@ -133,10 +133,6 @@ class ImportResult:
 # --- export ---------------------------------------------------------------------------------
 
 
-def _s(value):
-    return "" if value is None else value
-
-
 def _time(value):
     return value.strftime("%H:%M") if value else None
 
