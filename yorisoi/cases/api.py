@@ -15,7 +15,7 @@ audit trail with its legal basis: own_agency, coordinator, consent or art106_6_m
 - Errors: a rule that says no is 409 with its `code` (no_consent, no_support_decision,
   needs_multilayer_meeting, wrong_purpose, forbidden …); someone else saved first is 409
   `concurrent_edit` with `changes` (what they changed); bad input is 422 per field.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import base64
@@ -34,7 +34,8 @@ from yorisoi.audit.log import (
     record,
 )
 from yorisoi.directory.models import Agency, LegalMeetingType
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.people.models import Person
 
 from . import selectors, services
@@ -665,13 +666,6 @@ def support_decision(request, case_id: UUID, payload: SupportDecisionIn):
 # --- progress record -----------------------------------------------------------------------
 
 
-class _Listed(list):
-    """The timeline (selectors.case_timeline, a list) paged like a queryset (page_of calls .count())."""
-
-    def count(self, *args):
-        return len(self) if not args else super().count(*args)
-
-
 @router.get(
     f"{CASE}/timeline",
     response={200: TimelinePageOut, 404: ErrorOut},
@@ -689,7 +683,7 @@ def timeline(request, case_id: UUID, paging: Query[PageQuery], filters: Query[Ti
     entries = selectors.case_timeline(
         user=user, case=case, agency=filters.agency or "", kind=filters.kind or ""
     )
-    result = page_of(_Listed(entries), paging)
+    result = page_of(entries, paging)
     ids = [e.record_id for e in result["items"] if e.record_id]
     versions = {
         str(pk): version

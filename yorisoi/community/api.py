@@ -14,7 +14,8 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.directory.models import Area
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import selectors, services
 from .models import ActivityKind, CommunityProgram

@@ -19,7 +19,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import periods, selectors, services, suppression
 from .indicators import INDICATORS, Indicator

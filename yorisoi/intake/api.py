@@ -26,7 +26,8 @@ from pydantic import ConfigDict
 from yorisoi import access
 from yorisoi.audit.log import BASIS_OWN_AGENCY, BASIS_VOLUNTEER_REPORT, record
 from yorisoi.directory.models import Agency
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import queues, selectors, services
 from .models import Consultation, Referral

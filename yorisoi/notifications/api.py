@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
 
-from yorisoi.people.api import PageQuery, page_of
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import services
 

@@ -10,7 +10,7 @@ enforce the trust-stage rule, R3 and R7, and audit them); every read is audited 
 - Errors: a rule that says no is 409 with its `code` (illegal_transition, stage_not_supported,
   trust_not_formed, forbidden …); someone else saved first is 409 `concurrent_edit` with
   `changes`; bad input is 422 per field.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import functools
@@ -26,8 +26,9 @@ from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.intake.models import ConsulterType
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
 from . import selectors, services
 from .models import ContactOutcome, Method, OutreachCategory, OutreachTarget, Stage

@@ -13,7 +13,7 @@ The same rules as the screens, through the same functions (selectors, services, 
   in yorisoi/resources/hsds.py); `POST /resources/hsds` imports one — all or nothing: 200 with
   counts, or 422 `hsds_invalid` with every problem per record (`errors[].field` is the record,
   e.g. `services[3]`) and nothing written.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import json
@@ -27,7 +27,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from yorisoi.directory.models import District
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import hsds, selectors, services
 from .models import WEEKDAYS, Organization, TaxonomyTerm
