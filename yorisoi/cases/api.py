@@ -40,6 +40,7 @@ from yorisoi.people.models import Person
 
 from . import selectors, services
 from .api_schemas import (
+    CaseCloseIn,
     CaseLeadIn,
     CaseListQuery,
     CaseMoveIn,
@@ -47,7 +48,6 @@ from .api_schemas import (
     CaseOut,
     CasePageOut,
     CaseUpdateIn,
-    CloseIn,
     ConsentIn,
     ConsentOut,
     ConsentPageOut,
@@ -744,7 +744,7 @@ def record_correct(request, record_id: UUID, payload: RecordCorrectIn):
     url_name="case_close",
     summary="ケースを終結する",
 )
-def case_close(request, case_id: UUID, payload: CloseIn):
+def case_close(request, case_id: UUID, payload: CaseCloseIn):
     """終結は、目的が「終結の判断」の重層的支援会議で決めます（R5）。支援会議では 409
     `needs_multilayer_meeting`、目的が違えば `wrong_purpose`、同意がなければ `no_consent`。
     終結時の評価（evaluation）は必須です。"""

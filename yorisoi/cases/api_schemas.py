@@ -265,7 +265,7 @@ class MyMeetingPageOut(Schema):
     page_size: int
 
 
-class IssueOut(Schema):
+class CaseIssueOut(Schema):
     domain: str = Field(description="分野のコード")
     domain_name: str
     description: str
@@ -278,7 +278,7 @@ class AssessmentOut(Schema):
     strengths: str
     risks: str
     wishes: str
-    issues: list[IssueOut]
+    issues: list[CaseIssueOut]
     created_by: str
     created_by_agency: str
     created_at: datetime
@@ -446,7 +446,7 @@ class RecordCorrectIn(_VersionIn):
     occurred_at: datetime | None = None
 
 
-class CloseIn(_VersionIn):
+class CaseCloseIn(_VersionIn):
     meeting_id: UUID = Field(description="終結を判断した重層的支援会議（目的 closure）")
     evaluation: str | None = Field(None, description="終結時の評価（必須）")
 

@@ -45,7 +45,7 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class IssueOut(Schema):
+class ConsultationIssueOut(Schema):
     code: str = Field(description="課題分類のコード（/issue-categories の code）")
     name: str
     main: bool = Field(description="主な課題（◎）なら true")
@@ -106,7 +106,7 @@ class ConsultationOut(ConsultationSummaryOut):
     consulter_contact: str
     subject_note: str
     sharing_consent: str
-    issues: list[IssueOut]
+    issues: list[ConsultationIssueOut]
     main_issue: str | None = Field(description="主な課題のコード")
     outcome_at: datetime | None
     outcome_note: str

@@ -67,7 +67,7 @@ class TargetSummaryOut(Schema):
     version: int
 
 
-class TargetOut(TargetSummaryOut):
+class OutreachTargetOut(TargetSummaryOut):
     address: str
     description: str
     worried_by_type: WorriedCode
@@ -84,7 +84,7 @@ class TargetOut(TargetSummaryOut):
     stage_history: list[dict]
 
 
-class TargetPageOut(Schema):
+class OutreachTargetPageOut(Schema):
     items: list[TargetSummaryOut]
     count: int
     page: int
@@ -102,7 +102,7 @@ class TargetListQuery(Schema):
     quiet: bool | None = Field(None, description="true: しばらく接触がない対象だけ")
 
 
-class TargetIn(Schema):
+class OutreachTargetIn(Schema):
     label: str = Field(max_length=100, description="呼び方（名前でなくてよい）")
     category: str = Field(description="分類コード")
     address: str = ""
@@ -176,7 +176,7 @@ class HandOverIn(Schema):
     )
 
 
-class CloseIn(Schema):
+class OutreachCloseIn(Schema):
     version: int
     reason: str
 
@@ -319,7 +319,7 @@ def category_list(request):
 
 @router.get(
     "/outreach/targets",
-    response={200: TargetPageOut, 422: ErrorOut},
+    response={200: OutreachTargetPageOut, 422: ErrorOut},
     url_name="outreach_target_list",
     summary="アウトリーチの対象の一覧",
 )
@@ -351,11 +351,11 @@ def target_list(request, paging: Query[PageQuery], filters: Query[TargetListQuer
 
 @router.post(
     "/outreach/targets",
-    response={201: TargetOut, **_ERRORS},
+    response={201: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_create",
     summary="アウトリーチの対象を登録する",
 )
-def target_create(request, payload: TargetIn):
+def target_create(request, payload: OutreachTargetIn):
     """名前がわからなくても登録できます（呼び方・場所・わかっていること・心配している人）。
     担当機関を省略すると自機関、次回予定日を省略すると今日です（R3）。
     ケース・きっかけの相談は見ることのできるものだけ指定できます（ほかは 422）。"""
@@ -368,7 +368,7 @@ def target_create(request, payload: TargetIn):
 
 @router.get(
     TARGET,
-    response={200: TargetOut, 404: ErrorOut},
+    response={200: OutreachTargetOut, 404: ErrorOut},
     url_name="outreach_target_detail",
     summary="アウトリーチの対象",
 )
@@ -390,7 +390,7 @@ def target_detail(request, target_id: UUID):
 
 @router.patch(
     TARGET,
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_update",
     summary="アウトリーチの対象を変える",
 )
@@ -462,7 +462,7 @@ def contact_add(request, target_id: UUID, payload: ContactIn):
 
 @router.post(
     f"{TARGET}/stage",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_stage_move",
     summary="信頼関係の段階を変える",
 )
@@ -486,7 +486,7 @@ def stage_move(request, target_id: UUID, payload: StageIn):
 
 @router.post(
     f"{TARGET}/person",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_person_link",
     summary="本人を特定する（本人の記録と結びつける）",
 )
@@ -505,7 +505,7 @@ def person_link(request, target_id: UUID, payload: PersonLinkIn):
 
 @router.post(
     f"{TARGET}/hand-over",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_hand_over",
     summary="支援機関へ引き継ぐ",
 )
@@ -530,12 +530,12 @@ def hand_over(request, target_id: UUID, payload: HandOverIn):
 
 @router.post(
     f"{TARGET}/close",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_close",
     summary="アウトリーチを終了する",
 )
 @_hidden_is_not_found
-def target_close(request, target_id: UUID, payload: CloseIn):
+def target_close(request, target_id: UUID, payload: OutreachCloseIn):
     """引き継がずに終える（転居など）。理由が必要です（422）。"""
     user = request.auth
     target = _visible_target(user, target_id)

@@ -5,13 +5,16 @@ wrong method plain text, a body over the limit an HTML 400, a crash an HTML 500.
 """
 
 import json
+import typing
 import uuid
+from collections import defaultdict
 
 import pytest
 from django.test import Client
+from pydantic import BaseModel
 
 from yorisoi.accounts.models import ApiToken
-from yorisoi.api import api
+from yorisoi.api import ROUTERS, api
 from yorisoi.directory.models import Agency
 from yorisoi.http.errors import CONSTRAINT_MESSAGE, django_errors
 
@@ -143,3 +146,35 @@ def test_every_operation_documents_its_errors_with_error_out():
             ref = responses[int(status)]["content"]["application/json"]["schema"]["$ref"]
             if status not in {"409", "422"}:  # some name their own richer error bodies
                 assert ref == "#/components/schemas/ErrorOut", (name, status)
+
+
+def _models(annotation, seen):
+    """Every pydantic model `annotation` mentions, with the models its fields mention."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        for field in annotation.model_fields.values():
+            _models(field.annotation, seen)
+        return
+    for arg in typing.get_args(annotation):
+        _models(arg, seen)
+
+
+def test_no_two_schema_classes_share_one_component_name():
+    """ninja names a component after its class and keeps the last one of a name: two classes
+    called TargetOut documented outreach's targets with evaluation's schema."""
+    components = set(api.get_openapi_schema()["components"]["schemas"])
+    seen = set()
+    for router in ROUTERS:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in [*operation.models, *operation.response_models.values()]:
+                    _models(model, seen)
+    by_name = defaultdict(set)
+    for model in seen:
+        if model.__name__ in components:
+            by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
+    shared = {name: sorted(classes) for name, classes in by_name.items() if len(classes) > 1}
+    assert shared == {}
+    assert {"OutreachTargetOut", "EvaluationTargetOut"} <= set(by_name)
