@@ -18,13 +18,15 @@ The same rules as the screens, through the same functions (selectors, services, 
 
 import json
 from datetime import date, datetime, time
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut
@@ -36,6 +38,19 @@ from .models import WEEKDAYS, Organization, TaxonomyTerm
 router = Router(tags=["社会資源"])
 
 _READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+
+
+def _wall_clock(value: time) -> time:
+    """Opening hours are the city's wall-clock times; a time with an offset (10:00+00:00) is
+    read as that moment today in the city (19:00 in Tokyo). Stored and compared naive, as
+    SQLite cannot compare times with an offset at all."""
+    if value.tzinfo is None:
+        return value
+    moment = datetime.combine(timezone.localdate(), value)
+    return timezone.localtime(moment).time()
+
+
+LocalTime = Annotated[time, AfterValidator(_wall_clock)]
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -169,7 +184,7 @@ class ResourceFilter(Schema):
     category: str | None = Field(None, description="分類の code（下位の分類も含む）")
     district: str | None = Field(None, description="地区コード")
     day: str | None = Field(None, description="曜日 MO TU WE TH FR SA SU")
-    at: time | None = Field(None, description="この時刻に開いているもの（HH:MM）")
+    at: LocalTime | None = Field(None, description="この時刻に開いているもの（HH:MM）")
     include_inactive: bool = Field(False, description="休止・終了したものも含める")
 
 
@@ -193,8 +208,8 @@ class ScheduleIn(_In):
     freq: str = Field("WEEKLY", description="WEEKLY / MONTHLY")
     interval: int = 1
     byday: str = Field("", description="例: MO,WE")
-    opens_at: time | None = None
-    closes_at: time | None = None
+    opens_at: LocalTime | None = None
+    closes_at: LocalTime | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     description: str = ""
