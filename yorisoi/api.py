@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from yorisoi import access
 from yorisoi.accounts.models import ApiToken
-from yorisoi.http import errors
+from yorisoi.http import errors, validation
 from yorisoi.http.errors import ForbiddenRoute
 
 
@@ -92,6 +92,7 @@ def _in_japanese(run):
 # Every operation is checked under its own route name (see _name_the_route).
 api.add_decorator(_name_the_route, mode="view")
 api.add_decorator(_in_japanese, mode="view")
+api.add_decorator(validation.refuse_null_characters, mode="operation")
 
 from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402

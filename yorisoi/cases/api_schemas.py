@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from yorisoi.http.validation import RowId
+
 # --- output --------------------------------------------------------------------------------
 
 
@@ -489,13 +491,13 @@ class MeetingRecordIn(_VersionIn):
 
 
 class ParticipantIn(_In):
-    user_id: int | None = Field(None, description="利用者ID（利用者でない人は name を指定）")
+    user_id: RowId | None = Field(None, description="利用者ID（利用者でない人は name を指定）")
     name: str | None = None
     organisation: str | None = None
 
 
 class PledgeIn(_In):
-    participant_id: int | None = Field(
+    participant_id: RowId | None = Field(
         None,
         description="福祉総務課が、アカウントのない参加者の書面の誓約を記録するときの参加者ID。"
         "省略すると呼び出した本人の誓約",
@@ -551,7 +553,7 @@ class PlanIn(_In):
 
 
 class RatingIn(_In):
-    goal_id: int
+    goal_id: RowId
     rating: str = Field(description="achieved / partly / not_yet")
     note: str | None = None
 

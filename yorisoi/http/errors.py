@@ -3,7 +3,8 @@
     {"code": "validation_error", "message": "入力内容に誤りがあります。",
      "errors": [{"field": "birth_date", "code": "date", "message": "…"}]}
 
-- `install(api)` maps exceptions to that shape: bad input 422 (per field), a rule that says
+- `install(api)` maps exceptions to that shape: bad input 422 (per field; a value the
+  database cannot hold, too), a rule that says
   no 409 (RuleViolation, with `changes` for R7), not found 404, no token 401, a route the role
   may not use 403, unreadable JSON 400, a body over the limit 413.
 - Hidden looks exactly like missing (R6): a record the caller may not read, an id that does
@@ -20,7 +21,7 @@ from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models.constraints import BaseConstraint
 from django.http import Http404, JsonResponse
 from django.urls import reverse
@@ -86,11 +87,15 @@ _MESSAGES = {
     "greater_than_equal": "{ge}以上の値を入力してください。",
     "less_than_equal": "{le}以下の値を入力してください。",
     "bool_type": "true か false で入力してください。",
+    "null_character": "NUL文字（U+0000）は使えません。",
 }
 
 # What a client sees instead of Django's "制約 “…” に違反しています。" (a constraint's name is
 # no help to anyone calling the API); the API validates before saving so this is a last resort.
 CONSTRAINT_MESSAGE = "入力内容が記録の規則に合いません。必須の項目や日付の前後を確認してください。"
+
+
+OUT_OF_RANGE_MESSAGE = "入力できる範囲（数値の大きさ、文字数）を超えた値があります。"
 
 
 def error_body(code, message, errors=None) -> dict:
@@ -126,8 +131,14 @@ def django_errors(exc: DjangoValidationError) -> list[dict]:
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "data")]
-    return ".".join(parts) or "__all__"
+    """ninja's ("body", "payload", "members", 0, "birth_date") → "members.0.birth_date";
+    ("query", "page") → "page". A field may itself be called "query" or "data"."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "form", "file"):
+        parts = parts[2:]  # the source and the view's parameter ("payload")
+    elif parts and parts[0] in ("query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "__all__"
 
 
 def _pydantic_errors(exc: NinjaValidationError) -> list[dict]:
@@ -170,6 +181,16 @@ def install(api):
             # R7: show what the other person saved, so nothing typed is lost.
             body["changes"] = [{k: str(v) for k, v in change.items()} for change in exc.changes]
         return respond(request, body, 409)
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def on_out_of_range(request, exc):
+        # A number or text the database cannot hold (SQLite: over 64 bits; PostgreSQL: over the
+        # column's size). Schemas bound what they can; this is the last guard for the rest.
+        logger.warning("a value out of the database's range reached a query", exc_info=exc)
+        errors = [{"field": "__all__", "code": "out_of_range", "message": OUT_OF_RANGE_MESSAGE}]
+        body = error_body("validation_error", "入力内容に誤りがあります。", errors)
+        return respond(request, body, 422)
 
     @api.exception_handler(IntegrityError)
     def on_integrity_error(request, exc):

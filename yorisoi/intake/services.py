@@ -64,6 +64,15 @@ def consultation_create(
     A subject who belongs to exactly one household the actor may see brings that household
     along, so that a case opened from it later can take in the whole household (多機関協働)."""
     _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
+    if not (fields.get("person") or fields.get("household") or fields.get("subject_note")):
+        # The consultation_has_a_subject constraint, said before saving and on the field to fill.
+        raise ValidationError(
+            {
+                "subject_note": _(
+                    "本人か世帯を選ぶか、本人についてわかっていることを入力してください。"
+                )
+            }
+        )
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(

@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema
 
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import RowId
 
 from . import services
 
@@ -43,7 +44,7 @@ class NotificationFilter(PageQuery):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] = Field(description="既読にするお知らせのID")
+    ids: list[RowId] = Field(description="既読にするお知らせのID")
 
 
 class MarkReadOut(Schema):

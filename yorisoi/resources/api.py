@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut
@@ -52,6 +52,19 @@ def _wall_clock(value: time) -> time:
 
 LocalTime = Annotated[time, AfterValidator(_wall_clock)]
 
+# Answered as "HH:MM:SS" without an offset; JSON Schema's format "time" (RFC 3339) requires
+# one, so the document says what is really sent.
+WallClockOut = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$",
+            "description": "市の時刻（HH:MM:SS、タイムゾーンなし）",
+        }
+    ),
+]
+
 
 # --- schemas -------------------------------------------------------------------------------
 
@@ -71,8 +84,8 @@ class ScheduleOut(Schema):
     freq: str = Field(description="WEEKLY / MONTHLY（HSDS）")
     interval: int
     byday: str = Field(description="RFC 5545 BYDAY（例: MO,WE / 2WE）")
-    opens_at: time | None
-    closes_at: time | None
+    opens_at: WallClockOut | None
+    closes_at: WallClockOut | None
     valid_from: date | None
     valid_to: date | None
     description: str
