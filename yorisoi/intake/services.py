@@ -56,6 +56,26 @@ def coordinating_agency() -> Agency:
 
 
 @transaction.atomic
+def _full_clean_with_a_subject(consultation: Consultation):
+    """full_clean, with the consultation_has_a_subject constraint said on the field to fill
+    (Django would name the constraint) together with every other field's error."""
+    errors = {}
+    if not (consultation.person_id or consultation.household_id or consultation.subject_note):
+        errors["subject_note"] = [
+            ValidationError(
+                _("本人か世帯を選ぶか、本人についてわかっていることを入力してください。"),
+                code="required",
+            )
+        ]
+    try:
+        # A field with an error is left out, and so are the constraints that read it.
+        consultation.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def consultation_create(
     *, actor, issues=(), main_issue=None, next_action_on=None, request=None, **fields
 ) -> Consultation:
@@ -64,15 +84,6 @@ def consultation_create(
     A subject who belongs to exactly one household the actor may see brings that household
     along, so that a case opened from it later can take in the whole household (多機関協働)."""
     _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
-    if not (fields.get("person") or fields.get("household") or fields.get("subject_note")):
-        # The consultation_has_a_subject constraint, said before saving and on the field to fill.
-        raise ValidationError(
-            {
-                "subject_note": _(
-                    "本人か世帯を選ぶか、本人についてわかっていることを入力してください。"
-                )
-            }
-        )
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(
@@ -97,7 +108,7 @@ def consultation_create(
         next_action_on=next_action_on or timezone.localdate(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
-    consultation.full_clean()
+    _full_clean_with_a_subject(consultation)
     consultation.save()
     ConsultationIssue.objects.bulk_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
