@@ -470,7 +470,7 @@ class MeetingCreateIn(_In):
     )
     held_at: datetime
     place: str | None = None
-    participant_user_ids: list[int] = Field(
+    participant_user_ids: list[RowId] = Field(
         [], description="参加者の利用者ID（/cases/meetings/{id} の participants[].user_id と同じ）"
     )
 

@@ -15,7 +15,7 @@ enforce the trust-stage rule, R3 and R7, and audit them); every read is audited 
 
 import functools
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -134,7 +134,9 @@ class ContactIn(Schema):
     outcome: OutcomeCode
     method: MethodCode = "visit"
     contacted_at: datetime | None = Field(None, description="省略時は今")
-    agencies: list[str] = Field([], description="一緒に行った機関のコード（自機関は自動で含む）")
+    agencies: list[Annotated[str, Field(min_length=1)]] = Field(
+        [], description="一緒に行った機関のコード（自機関は自動で含む）"
+    )
     observations: str = ""
     next_contact_on: date | None = None
 

@@ -50,11 +50,26 @@ def test_an_id_no_row_can_have_is_refused_on_its_field(hana, ichiro):
     response = api_client(hana).get(f"{API}/community/activities", {"site_id": TOO_BIG})
     assert "site_id" in field_errors(response)
 
+    meeting = {
+        "kind": "x",
+        "held_at": "2025-06-10T10:00:00+09:00",
+        "participant_user_ids": [TOO_BIG],
+    }
+    response = post(api_client(ichiro), f"/cases/{uuid.uuid4()}/meetings", meeting)
+    assert "participant_user_ids.0" in field_errors(response)
+
 
 def test_a_training_without_a_programme_is_422_not_500(hana):
     body = {"program": "", "name": "養成講座", "held_on": "2025-06-10", "people_trained": 3}
     response = post(api_client(hana), "/community/trainings", body)
     assert field_errors(response)["program"]["code"] == "string_too_short"
+
+
+def test_an_empty_agency_code_in_a_contact_is_refused_on_its_field(hana):
+    """Found by `make fuzz`: agencies [""] answered 500 (a None among the agencies)."""
+    body = {"outcome": "absent", "method": "visit", "agencies": [""]}
+    response = post(api_client(hana), f"/outreach/targets/{uuid.uuid4()}/contacts", body)
+    assert field_errors(response)["agencies.0"]["code"] == "string_too_short"
 
 
 def test_a_consultation_without_subject_names_the_field_to_fill(hana):
