@@ -51,7 +51,7 @@ test: install system-deps
 	$(BIN)/python -m pytest
 
 # Schemathesis over the whole OpenAPI with a larger budget than `make test` gives it (examples
-# per operation, input mode and caller; about 15 minutes). DATABASE_URL picks the database.
+# per operation, input mode and caller; about 20 minutes on SQLite). DATABASE_URL picks the database.
 FUZZ_EXAMPLES ?= 40
 fuzz: install
 	YORISOI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider \
