@@ -3,10 +3,10 @@
     {"code": "validation_error", "message": "入力内容に誤りがあります。",
      "errors": [{"field": "birth_date", "code": "date", "message": "…"}]}
 
-- `install(api)` maps exceptions to that shape: bad input 422 (per field; a value the
-  database cannot hold, too), a rule that says
-  no 409 (RuleViolation, with `changes` for R7), not found 404, no token 401, a route the role
-  may not use 403, unreadable JSON 400, a body over the limit 413.
+- `install(api)` maps exceptions to that shape: bad input 422 (per field; also a value the
+  database cannot hold), a rule that says no 409 (RuleViolation, with `changes` for R7), not
+  found 404, no token 401, a route the role may not use 403, unreadable JSON 400, a body over
+  the limit 413.
 - Hidden looks exactly like missing (R6): a record the caller may not read, an id that does
   not exist and an id that cannot exist (a malformed path parameter) all answer the same
   404 not_found body.
