@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker
+.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# Schemathesis over the whole OpenAPI with a larger budget than `make test` gives it (examples
+# per operation, input mode and caller; about 20 minutes on SQLite). DATABASE_URL picks the database.
+FUZZ_EXAMPLES ?= 40
+fuzz: install
+	YORISOI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider \
+	  yorisoi/http/tests/test_openapi_fuzz.py
 
 lint: install
 	$(BIN)/ruff check .

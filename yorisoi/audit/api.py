@@ -7,7 +7,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from yorisoi import access
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from .log import BASIS_COORDINATOR, BASIS_LABELS, record
 from .views import case_trail

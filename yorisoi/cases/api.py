@@ -15,7 +15,7 @@ audit trail with its legal basis: own_agency, coordinator, consent or art106_6_m
 - Errors: a rule that says no is 409 with its `code` (no_consent, no_support_decision,
   needs_multilayer_meeting, wrong_purpose, forbidden …); someone else saved first is 409
   `concurrent_edit` with `changes` (what they changed); bad input is 422 per field.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import base64
@@ -35,11 +35,13 @@ from yorisoi.audit.log import (
     record_reads,
 )
 from yorisoi.directory.models import LegalMeetingType
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.people.models import Person
 
 from . import selectors, services
 from .api_schemas import (
+    CaseCloseIn,
     CaseLeadIn,
     CaseListQuery,
     CaseMoveIn,
@@ -47,7 +49,6 @@ from .api_schemas import (
     CaseOut,
     CasePageOut,
     CaseUpdateIn,
-    CloseIn,
     ConsentIn,
     ConsentOut,
     ConsentPageOut,
@@ -656,13 +657,6 @@ def support_decision(request, case_id: UUID, payload: SupportDecisionIn):
 # --- progress record -----------------------------------------------------------------------
 
 
-class _Listed(list):
-    """The timeline (selectors.case_timeline, a list) paged like a queryset (page_of calls .count())."""
-
-    def count(self, *args):
-        return len(self) if not args else super().count(*args)
-
-
 @router.get(
     f"{CASE}/timeline",
     response={200: TimelinePageOut, 404: ErrorOut},
@@ -680,7 +674,7 @@ def timeline(request, case_id: UUID, paging: Query[PageQuery], filters: Query[Ti
     entries = selectors.case_timeline(
         user=user, case=case, agency=filters.agency or "", kind=filters.kind or ""
     )
-    result = page_of(_Listed(entries), paging)
+    result = page_of(entries, paging)
     ids = [e.record_id for e in result["items"] if e.record_id]
     versions = {
         str(pk): version
@@ -741,7 +735,7 @@ def record_correct(request, record_id: UUID, payload: RecordCorrectIn):
     url_name="case_close",
     summary="ケースを終結する",
 )
-def case_close(request, case_id: UUID, payload: CloseIn):
+def case_close(request, case_id: UUID, payload: CaseCloseIn):
     """終結は、目的が「終結の判断」の重層的支援会議で決めます（R5）。支援会議では 409
     `needs_multilayer_meeting`、目的が違えば `wrong_purpose`、同意がなければ `no_consent`。
     終結時の評価（evaluation）は必須です。"""

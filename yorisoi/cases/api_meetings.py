@@ -19,7 +19,8 @@ from yorisoi.accounts.models import User
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import Domain, MeetingKind
 from yorisoi.errors import RuleViolation
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import services
 from .api import (

@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from yorisoi.http.validation import RowId
+
 # --- output --------------------------------------------------------------------------------
 
 
@@ -267,7 +269,7 @@ class MyMeetingPageOut(Schema):
     page_size: int
 
 
-class IssueOut(Schema):
+class CaseIssueOut(Schema):
     domain: str = Field(description="分野のコード")
     domain_name: str
     description: str
@@ -280,7 +282,7 @@ class AssessmentOut(Schema):
     strengths: str
     risks: str
     wishes: str
-    issues: list[IssueOut]
+    issues: list[CaseIssueOut]
     created_by: str
     created_by_agency: str
     created_at: datetime
@@ -448,7 +450,7 @@ class RecordCorrectIn(_VersionIn):
     occurred_at: datetime | None = None
 
 
-class CloseIn(_VersionIn):
+class CaseCloseIn(_VersionIn):
     meeting_id: UUID = Field(description="終結を判断した重層的支援会議（目的 closure）")
     evaluation: str | None = Field(None, description="終結時の評価（必須）")
 
@@ -470,7 +472,7 @@ class MeetingCreateIn(_In):
     )
     held_at: datetime
     place: str | None = None
-    participant_user_ids: list[int] = Field(
+    participant_user_ids: list[RowId] = Field(
         [], description="参加者の利用者ID（/cases/meetings/{id} の participants[].user_id と同じ）"
     )
 
@@ -491,13 +493,13 @@ class MeetingRecordIn(_VersionIn):
 
 
 class ParticipantIn(_In):
-    user_id: int | None = Field(None, description="利用者ID（利用者でない人は name を指定）")
+    user_id: RowId | None = Field(None, description="利用者ID（利用者でない人は name を指定）")
     name: str | None = None
     organisation: str | None = None
 
 
 class PledgeIn(_In):
-    participant_id: int | None = Field(
+    participant_id: RowId | None = Field(
         None,
         description="福祉総務課が、アカウントのない参加者の書面の誓約を記録するときの参加者ID。"
         "省略すると呼び出した本人の誓約",
@@ -553,7 +555,7 @@ class PlanIn(_In):
 
 
 class RatingIn(_In):
-    goal_id: int
+    goal_id: RowId
     rating: str = Field(description="achieved / partly / not_yet")
     note: str | None = None
 

@@ -14,7 +14,9 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.directory.models import Area
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import RowId
 
 from . import selectors, services
 from .models import ActivityKind, CommunityProgram
@@ -144,7 +146,7 @@ class YearQuery(Schema):
 
 
 class ActivityQuery(YearQuery):
-    site_id: int | None = Field(None, description="拠点ID")
+    site_id: RowId | None = Field(None, description="拠点ID")
     program: str | None = Field(None, description="事業コード")
 
 
@@ -153,7 +155,7 @@ class TrainingQuery(YearQuery):
 
 
 class ActivityIn(_In):
-    site_id: int = Field(description="拠点ID（/community/sites の id）")
+    site_id: RowId = Field(description="拠点ID（/community/sites の id）")
     held_on: date = Field(description="実施日（未来は不可）")
     kind: KINDS = Field(description="活動の種類")
     participants: int = Field(ge=0, le=100_000, description="参加者数（0以上）")
@@ -173,7 +175,7 @@ class ActivityCorrectIn(_In):
 
 
 class TrainingIn(_In):
-    program: str = Field(description="事業コード")
+    program: str = Field(min_length=1, description="事業コード")
     name: str = Field(
         min_length=1, max_length=100, description="講座名（例: ヘルスリーダー養成講座）"
     )

@@ -19,7 +19,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import periods, selectors, services, suppression
 from .indicators import INDICATORS, Indicator
@@ -106,7 +107,7 @@ class BreakdownQuery(Schema):
     by: str = Field("agency", max_length=30, description="内訳の軸（indicators の dimensions）")
 
 
-class TargetOut(Schema):
+class EvaluationTargetOut(Schema):
     indicator: str
     fiscal_year: int
     value: float | None = Field(description="目標値。null は目標なし（削除した）")
@@ -114,8 +115,8 @@ class TargetOut(Schema):
     set_at: datetime | None = None
 
 
-class TargetPageOut(Schema):
-    items: list[TargetOut]
+class EvaluationTargetPageOut(Schema):
+    items: list[EvaluationTargetOut]
     count: int = Field(description="全件数")
     page: int
     page_size: int
@@ -125,7 +126,7 @@ class TargetQuery(Schema):
     fiscal_year: int | None = Field(None, ge=1900, le=9998, description="年度。省略時はすべて")
 
 
-class TargetIn(_In):
+class EvaluationTargetIn(_In):
     value: Decimal | None = Field(
         description="目標値（0以上、小数1桁まで）。null で目標を削除",
         ge=0,
@@ -330,7 +331,7 @@ def breakdown(request, code: str, query: Query[BreakdownQuery]):
 
 @router.get(
     "/evaluation/targets",
-    response={200: TargetPageOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: EvaluationTargetPageOut, 404: ErrorOut, 422: ErrorOut},
     url_name="evaluation_targets",
     summary="市の数値目標の一覧",
 )
@@ -342,11 +343,11 @@ def target_list(request, paging: Query[PageQuery], query: Query[TargetQuery]):
 
 @router.put(
     "/evaluation/targets/{code}/{int:fiscal_year}",
-    response={200: TargetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: EvaluationTargetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     url_name="evaluation_target_set",
     summary="市の数値目標を設定する（福祉総務課）",
 )
-def target_set(request, code: str, fiscal_year: int, payload: TargetIn):
+def target_set(request, code: str, fiscal_year: int, payload: EvaluationTargetIn):
     """福祉総務課だけが設定できます（ほかは 403）。value null で目標を削除します。前の値は
     履歴に残り、設定は監査記録に残ります。存在しない指標は 404、年度の範囲外は 422。"""
     user = request.auth

@@ -25,7 +25,8 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record, record_reads
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import queues, selectors, services
 from .models import Consultation, Referral
@@ -43,7 +44,7 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class IssueOut(Schema):
+class ConsultationIssueOut(Schema):
     code: str = Field(description="課題分類のコード（/issue-categories の code）")
     name: str
     main: bool = Field(description="主な課題（◎）なら true")
@@ -104,7 +105,7 @@ class ConsultationOut(ConsultationSummaryOut):
     consulter_contact: str
     subject_note: str
     sharing_consent: str
-    issues: list[IssueOut]
+    issues: list[ConsultationIssueOut]
     main_issue: str | None = Field(description="主な課題のコード")
     outcome_at: datetime | None
     outcome_note: str

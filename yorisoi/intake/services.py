@@ -57,6 +57,26 @@ def coordinating_agency() -> Agency:
 
 
 @transaction.atomic
+def _full_clean_with_a_subject(consultation: Consultation):
+    """full_clean, with the consultation_has_a_subject constraint said on the field to fill
+    (Django would name the constraint) together with every other field's error."""
+    errors = {}
+    if not (consultation.person_id or consultation.household_id or consultation.subject_note):
+        errors["subject_note"] = [
+            ValidationError(
+                _("本人か世帯を選ぶか、本人についてわかっていることを入力してください。"),
+                code="required",
+            )
+        ]
+    try:
+        # A field with an error is left out, and so are the constraints that read it.
+        consultation.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def consultation_create(
     *, actor, issues=(), main_issue=None, next_action_on=None, request=None, **fields
 ) -> Consultation:
@@ -89,7 +109,7 @@ def consultation_create(
         next_action_on=next_action_on or timezone.localdate(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
-    consultation.full_clean()
+    _full_clean_with_a_subject(consultation)
     consultation.save()
     ConsultationIssue.objects.bulk_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)

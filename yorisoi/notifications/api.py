@@ -7,7 +7,8 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
 
-from yorisoi.people.api import PageQuery, page_of
+from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import RowId
 
 from . import selectors, services
 
@@ -45,7 +46,7 @@ class NotificationFilter(PageQuery):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] = Field(description="既読にするお知らせのID")
+    ids: list[RowId] = Field(description="既読にするお知らせのID")
 
 
 class MarkReadOut(Schema):

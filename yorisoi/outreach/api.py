@@ -10,12 +10,12 @@ enforce the trust-stage rule, R3 and R7, and audit them); every read is audited 
 - Errors: a rule that says no is 409 with its `code` (illegal_transition, stage_not_supported,
   trust_not_formed, forbidden …); someone else saved first is 409 `concurrent_edit` with
   `changes`; bad input is 422 per field.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import functools
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -26,8 +26,9 @@ from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.intake.models import ConsulterType
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
 
 from . import selectors, services
 from .models import ContactOutcome, Method, OutreachCategory, OutreachTarget, Stage
@@ -66,7 +67,7 @@ class TargetSummaryOut(Schema):
     version: int
 
 
-class TargetOut(TargetSummaryOut):
+class OutreachTargetOut(TargetSummaryOut):
     address: str
     description: str
     worried_by_type: WorriedCode
@@ -83,7 +84,7 @@ class TargetOut(TargetSummaryOut):
     stage_history: list[dict]
 
 
-class TargetPageOut(Schema):
+class OutreachTargetPageOut(Schema):
     items: list[TargetSummaryOut]
     count: int
     page: int
@@ -101,7 +102,7 @@ class TargetListQuery(Schema):
     quiet: bool | None = Field(None, description="true: しばらく接触がない対象だけ")
 
 
-class TargetIn(Schema):
+class OutreachTargetIn(Schema):
     label: str = Field(max_length=100, description="呼び方（名前でなくてよい）")
     category: str = Field(description="分類コード")
     address: str = ""
@@ -133,7 +134,9 @@ class ContactIn(Schema):
     outcome: OutcomeCode
     method: MethodCode = "visit"
     contacted_at: datetime | None = Field(None, description="省略時は今")
-    agencies: list[str] = Field([], description="一緒に行った機関のコード（自機関は自動で含む）")
+    agencies: list[Annotated[str, Field(min_length=1)]] = Field(
+        [], description="一緒に行った機関のコード（自機関は自動で含む）"
+    )
     observations: str = ""
     next_contact_on: date | None = None
 
@@ -175,7 +178,7 @@ class HandOverIn(Schema):
     )
 
 
-class CloseIn(Schema):
+class OutreachCloseIn(Schema):
     version: int
     reason: str
 
@@ -318,7 +321,7 @@ def category_list(request):
 
 @router.get(
     "/outreach/targets",
-    response={200: TargetPageOut, 422: ErrorOut},
+    response={200: OutreachTargetPageOut, 422: ErrorOut},
     url_name="outreach_target_list",
     summary="アウトリーチの対象の一覧",
 )
@@ -346,11 +349,11 @@ def target_list(request, paging: Query[PageQuery], filters: Query[TargetListQuer
 
 @router.post(
     "/outreach/targets",
-    response={201: TargetOut, **_ERRORS},
+    response={201: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_create",
     summary="アウトリーチの対象を登録する",
 )
-def target_create(request, payload: TargetIn):
+def target_create(request, payload: OutreachTargetIn):
     """名前がわからなくても登録できます（呼び方・場所・わかっていること・心配している人）。
     担当機関を省略すると自機関、次回予定日を省略すると今日です（R3）。
     ケース・きっかけの相談は見ることのできるものだけ指定できます（ほかは 422）。"""
@@ -363,7 +366,7 @@ def target_create(request, payload: TargetIn):
 
 @router.get(
     TARGET,
-    response={200: TargetOut, 404: ErrorOut},
+    response={200: OutreachTargetOut, 404: ErrorOut},
     url_name="outreach_target_detail",
     summary="アウトリーチの対象",
 )
@@ -385,7 +388,7 @@ def target_detail(request, target_id: UUID):
 
 @router.patch(
     TARGET,
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_update",
     summary="アウトリーチの対象を変える",
 )
@@ -457,7 +460,7 @@ def contact_add(request, target_id: UUID, payload: ContactIn):
 
 @router.post(
     f"{TARGET}/stage",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_stage_move",
     summary="信頼関係の段階を変える",
 )
@@ -481,7 +484,7 @@ def stage_move(request, target_id: UUID, payload: StageIn):
 
 @router.post(
     f"{TARGET}/person",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_person_link",
     summary="本人を特定する（本人の記録と結びつける）",
 )
@@ -500,7 +503,7 @@ def person_link(request, target_id: UUID, payload: PersonLinkIn):
 
 @router.post(
     f"{TARGET}/hand-over",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_hand_over",
     summary="支援機関へ引き継ぐ",
 )
@@ -525,12 +528,12 @@ def hand_over(request, target_id: UUID, payload: HandOverIn):
 
 @router.post(
     f"{TARGET}/close",
-    response={200: TargetOut, **_ERRORS},
+    response={200: OutreachTargetOut, **_ERRORS},
     url_name="outreach_target_close",
     summary="アウトリーチを終了する",
 )
 @_hidden_is_not_found
-def target_close(request, target_id: UUID, payload: CloseIn):
+def target_close(request, target_id: UUID, payload: OutreachCloseIn):
     """引き継がずに終える（転居など）。理由が必要です（422）。"""
     user = request.auth
     target = _visible_target(user, target_id)

@@ -25,7 +25,8 @@ from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.resources.models import Service, TaxonomyTerm
 
 from . import selectors, services

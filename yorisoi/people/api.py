@@ -9,9 +9,8 @@ read of personal data is written to the audit trail exactly as the screens write
   the same body as an id that does not exist (never 403, never a hint that it exists).
 - Master data travels by code (`district`, `agency`), never by internal integer id.
 - Lists are paginated by page number: `?page=1&page_size=25` (page_size 1–100, default 25);
-  the body is `{"items": [...], "count": total, "page": n, "page_size": n}`. Pages are cut here
-  rather than by ninja's @paginate so that the ids written to the audit trail are exactly the
-  ids returned.
+  the body is `{"items": [...], "count": total, "page": n, "page_size": n}`, and the ids
+  written to the audit trail are exactly the ids returned (yorisoi/http/paging.py says how).
 - Input types are loose (`str | None`) where the rule lives in the model or the service, so a
   bad value comes back as 422 with the same Japanese message as on the screen.
 """
@@ -28,6 +27,8 @@ from pydantic import ConfigDict
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import District
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import selectors, services
 from .forms import parse_birth_date
@@ -35,32 +36,11 @@ from .models import Household, Person
 
 router = Router(tags=["本人・世帯"])
 
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
 # The household form's limits (forms.NewMemberFormSet: min_num=1, max_num=20).
 MIN_MEMBERS, MAX_MEMBERS = 1, 20
 
 
 # --- schemas -------------------------------------------------------------------------------
-
-
-class FieldErrorOut(Schema):
-    field: str = Field(description="入力項目名（世帯員は members.0.birth_date のように0始まり）")
-    code: str
-    message: str = Field(description="日本語のメッセージ")
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="機械可読なコード（not_found, validation_error など）")
-    message: str
-    errors: list[FieldErrorOut] = []
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100_000, description="ページ番号（1から）")
-    page_size: int = Field(
-        PAGE_SIZE, ge=1, description=f"1ページの件数（最大{MAX_PAGE_SIZE}、既定{PAGE_SIZE}）"
-    )
 
 
 class PersonSummaryOut(Schema):
@@ -391,18 +371,6 @@ def _zero_based(exc: services.MemberErrors) -> ValidationError:
             for field, errs in row_exc.error_dict.items()
         }
     )
-
-
-def page_of(queryset, query: PageQuery) -> dict:
-    """One page in the API's paging shape {items, count, page, page_size} (all list routes)."""
-    size = min(query.page_size, MAX_PAGE_SIZE)
-    offset = (query.page - 1) * size
-    return {
-        "items": list(queryset[offset : offset + size]),
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": size,
-    }
 
 
 def _visible_person(user, person_id) -> Person:

@@ -13,21 +13,24 @@ The same rules as the screens, through the same functions (selectors, services, 
   in yorisoi/resources/hsds.py); `POST /resources/hsds` imports one — all or nothing: 200 with
   counts, or 422 `hsds_invalid` with every problem per record (`errors[].field` is the record,
   e.g. `services[3]`) and nothing written.
-- Lists are paged like every list route: `?page=1&page_size=25` (people.api.page_of).
+- Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
 import json
 from datetime import date, datetime, time
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from yorisoi.directory.models import District
-from yorisoi.people.api import ErrorOut, PageQuery, page_of
+from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import PageQuery, page_of
 
 from . import hsds, selectors, services
 from .models import WEEKDAYS, Organization, TaxonomyTerm
@@ -35,6 +38,32 @@ from .models import WEEKDAYS, Organization, TaxonomyTerm
 router = Router(tags=["社会資源"])
 
 _READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+
+
+def _wall_clock(value: time) -> time:
+    """Opening hours are the city's wall-clock times; a time with an offset (10:00+00:00) is
+    read as that moment today in the city (19:00 in Tokyo). Stored and compared naive, as
+    SQLite cannot compare times with an offset at all."""
+    if value.tzinfo is None:
+        return value
+    moment = datetime.combine(timezone.localdate(), value)
+    return timezone.localtime(moment).time()
+
+
+LocalTime = Annotated[time, AfterValidator(_wall_clock)]
+
+# Answered as "HH:MM:SS" without an offset; JSON Schema's format "time" (RFC 3339) requires
+# one, so the document says what is really sent.
+WallClockOut = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$",
+            "description": "市の時刻（HH:MM:SS、タイムゾーンなし）",
+        }
+    ),
+]
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -55,8 +84,8 @@ class ScheduleOut(Schema):
     freq: str = Field(description="WEEKLY / MONTHLY（HSDS）")
     interval: int
     byday: str = Field(description="RFC 5545 BYDAY（例: MO,WE / 2WE）")
-    opens_at: time | None
-    closes_at: time | None
+    opens_at: WallClockOut | None
+    closes_at: WallClockOut | None
     valid_from: date | None
     valid_to: date | None
     description: str
@@ -168,7 +197,7 @@ class ResourceFilter(Schema):
     category: str | None = Field(None, description="分類の code（下位の分類も含む）")
     district: str | None = Field(None, description="地区コード")
     day: str | None = Field(None, description="曜日 MO TU WE TH FR SA SU")
-    at: time | None = Field(None, description="この時刻に開いているもの（HH:MM）")
+    at: LocalTime | None = Field(None, description="この時刻に開いているもの（HH:MM）")
     include_inactive: bool = Field(False, description="休止・終了したものも含める")
 
 
@@ -192,8 +221,8 @@ class ScheduleIn(_In):
     freq: str = Field("WEEKLY", description="WEEKLY / MONTHLY")
     interval: int = 1
     byday: str = Field("", description="例: MO,WE")
-    opens_at: time | None = None
-    closes_at: time | None = None
+    opens_at: LocalTime | None = None
+    closes_at: LocalTime | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     description: str = ""

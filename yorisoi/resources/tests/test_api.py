@@ -107,3 +107,23 @@ def test_the_api_list_keeps_a_constant_number_of_queries(directory, terms, hana)
         body = client.get("/api/v1/resources").json()
     assert body["count"] == 12
     assert len(many) == len(few)
+
+
+def test_a_time_with_an_offset_is_read_as_the_citys_wall_clock(directory, ken):
+    """`at=14:00+09:00` answered 500 on SQLite (it cannot compare times with an offset)."""
+    client = client_for(ken)
+    for at in ("14:00+09:00", "05:00Z", "05:00:00+00:00"):  # all 14:00 in Tokyo
+        response = client.get("/api/v1/resources", {"day": "MO", "at": at})
+        assert response.status_code == 200, (at, response.content)
+        assert [i["name"] for i in response.json()["items"]] == ["中央のしごと体験"], at
+    response = client.get("/api/v1/resources", {"day": "MO", "at": "14:00-09:00"})  # 23:00
+    assert response.json()["items"] == []
+
+
+def test_opening_hours_with_an_offset_are_saved_as_wall_clock_times(terms, masaki):
+    schedules = [{"byday": "TU", "opens_at": "00:00Z", "closes_at": "02:00+00:00"}]
+    response = client_for(masaki).post(
+        "/api/v1/resources", {**NEW, "schedules": schedules}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["schedules"][0]["display"] == "毎週 火曜 09:00–11:00"
