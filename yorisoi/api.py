@@ -220,6 +220,7 @@ from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
 from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
+from yorisoi.front.api import router as front_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
@@ -230,6 +231,7 @@ from yorisoi.resources.api import router as resources_router  # noqa: E402
 api.add_router("/", directory_router)
 api.add_router("/", people_router)
 api.add_router("/", intake_router)
+api.add_router("/", front_router)
 api.add_router("/", cases_router)
 api.add_router("/", meetings_router)
 api.add_router("/", audit_router)

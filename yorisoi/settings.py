@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yorisoi.evaluation",
     "yorisoi.audit",
     "yorisoi.front",
+    "yorisoi.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ from yorisoi.audit.log import (
     record_reads,
 )
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 from yorisoi.intake.models import Outcome
 from yorisoi.participation.models import Placement
 
