@@ -120,7 +120,7 @@ PARAMS = {
 }
 
 # Django admin pages of one object (users, master data): AdminSite registers no model with
-# personal records (accounts/admin_site.py); its lists are walked.
+# personal records (http/admin_site.py); its lists are walked.
 ADMIN = "admin"
 
 # Apps that hold figures, never a person (access.py: the evaluation "figures, never records",
