@@ -1,4 +1,4 @@
-"""The "my queue" page (intake:queue) with 5,000 open items: median and p95, SQLite and PostgreSQL.
+"""The "my queue" page (front:queue) with 5,000 open items: median and p95, SQLite and PostgreSQL.
 
 Run by hand (not part of the test suite): `.venv/bin/python bench/my_queue.py`.
 
@@ -12,7 +12,7 @@ First 10 queue items are created for the centre and the number of SQL queries of
 counted; then the rest of the 5,000 items and ~20,000 rows of other agencies (noise) are
 bulk-created (not through services, for speed, but in states the services produce), the
 planner statistics are refreshed (ANALYZE / VACUUM ANALYZE) and the page is timed exactly as a
-browser gets it: django.test.Client with force_login, GET reverse("intake:queue"), through the
+browser gets it: django.test.Client with force_login, GET reverse("front:queue"), through the
 whole middleware stack, the audit record and the template. The query count must not change
 with the number of items (constant queries).
 
@@ -440,7 +440,7 @@ def client_for(user):
 def get_page(client):
     from django.urls import reverse
 
-    response = client.get(reverse("intake:queue"))
+    response = client.get(reverse("front:queue"))
     if response.status_code != 200:
         raise SystemExit(f"queue answered {response.status_code}")
     return response
@@ -545,7 +545,7 @@ def report(results: list[dict], args) -> None:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     versions = sorted({r["version"] for r in results})
     print()
-    print(f"my_queue: GET intake:queue through django.test.Client, {args.items:,} open items")
+    print(f"my_queue: GET front:queue through django.test.Client, {args.items:,} open items")
     print(
         f"machine: {platform.machine()}, {cores} cores ({usable} usable) · Python "
         f"{platform.python_version()} · Django {django.get_version()} · " + " · ".join(versions)

@@ -100,6 +100,7 @@ from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
 from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
+from yorisoi.front.api import router as front_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
@@ -111,6 +112,7 @@ ROUTERS = [
     directory_router,
     people_router,
     intake_router,
+    front_router,
     cases_router,
     meetings_router,
     audit_router,

@@ -30,7 +30,7 @@ if not PRODUCTION:
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "yorisoi.accounts.admin_site.YorisoiAdminConfig",
+    "yorisoi.http.admin_site.YorisoiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yorisoi.evaluation",
     "yorisoi.audit",
     "yorisoi.front",
+    "yorisoi.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from yorisoi.accounts.models import Role
-from yorisoi.audit.log import (
+
+from .bases import (
     BASIS_CONSENT,
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
     BASIS_SUPPORT_MEETING,
 )
-
 from .roles import active_user, is_coordinator, reads_people
 
 # --- collaborative cases (多機関協働) ---------------------------------------------------------

@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from yorisoi.audit.log import (
+from .bases import (
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
     BASIS_REFERRAL,
 )
-
 from .roles import acts_for, is_coordinator, is_volunteer, reads_people
 
 # --- consultations (包括的相談支援) ------------------------------------------------------------

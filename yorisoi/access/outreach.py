@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from yorisoi.accounts.models import Role
-from yorisoi.audit.log import (
+
+from .bases import (
     BASIS_COORDINATOR,
     BASIS_JOINT_VISIT,
     BASIS_OWN_AGENCY,
 )
-
 from .cases import case_bases, visible_cases
 from .roles import reads_people
 

@@ -3,11 +3,11 @@
 from django.db.models import Q, QuerySet
 
 from yorisoi.accounts.models import Role
-from yorisoi.audit.log import (
+
+from .bases import (
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
 )
-
 from .cases import case_bases, visible_cases
 from .roles import reads_people
 

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from yorisoi.audit.log import (
+from .bases import (
     BASIS_CONSENT,
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
     BASIS_REFERRAL,
     BASIS_SUPPORT_MEETING,
 )
-
 from .cases import case_bases, visible_case_people, visible_cases
 from .consultations import consultation_bases, visible_consultations
 from .roles import reads_people

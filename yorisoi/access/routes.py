@@ -32,6 +32,7 @@ ROUTES: dict[str, frozenset | str] = {
     # front
     "front:home": ANY_ROLE,
     "front:health": PUBLIC,
+    "front:queue": CASEWORK,
     # people
     "people:person_list": CASEWORK,
     "people:person_create": CASEWORK,
@@ -47,7 +48,7 @@ ROUTES: dict[str, frozenset | str] = {
     "notifications:list": CASEWORK,
     "notifications:mark_read": CASEWORK,
     # intake (包括的相談支援)
-    "intake:queue": CASEWORK,
+    "intake:index": CASEWORK,
     "intake:consultation_create": CASEWORK,
     "intake:person_picker": CASEWORK,
     "intake:consultation_detail": CASEWORK,

@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
 from yorisoi.audit.log import record
+from yorisoi.http.admin_site import AdminRoleOnly
 
-from .admin_site import AdminRoleOnly
 from .models import ApiToken, User
 
 admin.site.unregister(Group)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from yorisoi.front.forms import JapaneseMessagesMixin
+from yorisoi.http.forms import JapaneseMessagesMixin
 
 from .models import ApiToken
 

@@ -7,11 +7,12 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from yorisoi import access
+from yorisoi.access.bases import BASIS_COORDINATOR, BASIS_LABELS
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
 
-from .log import BASIS_COORDINATOR, BASIS_LABELS, record
-from .views import case_trail
+from .log import record
+from .selectors import case_trail
 
 router = Router(tags=["監査"])
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import Agency
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import Consultation
 from yorisoi.people.models import Household, Person

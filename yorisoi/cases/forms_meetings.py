@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.accounts.models import User
 from yorisoi.directory.models import Domain, LegalMeetingType, MeetingKind
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import (
     Assessment,

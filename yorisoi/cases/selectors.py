@@ -2,7 +2,7 @@
 function keeps a constant number of queries however long the list is."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.audit.log import (
+from yorisoi.access.bases import (
     BASIS_CONSENT,
     BASIS_COORDINATOR,
     BASIS_OWN_AGENCY,
@@ -21,6 +21,8 @@ from yorisoi.audit.log import (
 
 from .models import (
     ACTIVE_STATUSES,
+    ActionItem,
+    Case,
     CaseEvent,
     CaseEventKind,
     CaseStatus,
@@ -264,3 +266,30 @@ def consent_scan_response(consent) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- what waits for an agency (R3) -----------------------------------------------------------
+
+
+def queue_sections(*, user, today: date, stalled_before: datetime) -> dict:
+    """R3 for cases: active cases the agency leads whose next action is due (or that have been
+    quiet past the stalled limit), and open action items from meetings that the agency owns,
+    on cases the user may read. One query per section."""
+    agency = user.agency_id
+    due = (
+        Case.objects.filter(lead_agency_id=agency, status__in=ACTIVE_STATUSES)
+        .filter(Q(next_action_on__lte=today) | Q(last_activity_at__lt=stalled_before))
+        .select_related("lead_agency")
+        .order_by("next_action_on", "number")
+    )
+    actions = (
+        ActionItem.objects.filter(
+            owner_agency_id=agency,
+            done_at__isnull=True,
+            case__status__in=ACTIVE_STATUSES,
+            case__in=access.visible_cases(user),
+        )
+        .select_related("case", "meeting", "meeting__kind")
+        .order_by("due_on", "pk")
+    )
+    return {"cases_due": due, "case_actions": actions}

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import Area
-from yorisoi.front.forms import JapaneseMessagesMixin
+from yorisoi.http.forms import JapaneseMessagesMixin
 
 from .models import ActivityKind, CommunityProgram
 

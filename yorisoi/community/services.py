@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_COORDINATOR, BASIS_OWN_AGENCY, record
+from yorisoi.access.bases import BASIS_COORDINATOR, BASIS_OWN_AGENCY
+from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.errors import RuleViolation
 

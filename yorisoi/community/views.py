@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yorisoi import access
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 
 from . import selectors, services
 from .forms import ActivityCorrectForm, ActivityForm, FilterForm, TrainingCorrectForm, TrainingForm

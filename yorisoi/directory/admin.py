@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from yorisoi.accounts.admin_site import AdminRoleOnly
+from yorisoi.http.admin_site import AdminRoleOnly
 
 from .models import Agency, AgencyKind, Area, District, Domain, IssueCategory, MeetingKind
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yorisoi.front.forms import JapaneseMessagesMixin
+from yorisoi.http.forms import JapaneseMessagesMixin
 
 from . import periods
 from .indicators import GROUPS, INDICATORS

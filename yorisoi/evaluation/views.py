@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from yorisoi import access, reports
-from yorisoi.front.forms import add_errors
+from yorisoi.http.forms import add_errors
 
 from . import periods, selectors, services, tasks
 from .forms import PeriodForm, ReportForm, TargetForm

@@ -10,7 +10,7 @@ from yorisoi import access
 # lists, so English gets the plural ("People"), Japanese the same word.
 NAV_ITEMS = [
     (_("ホーム"), "front:home", "front:home"),
-    (_("受付・つなぎ"), "intake:queue", "intake:"),
+    (_("受付・つなぎ"), "front:queue", "intake:"),
     (_("民生委員の報告"), "intake:volunteer_reports", "intake:volunteer_report"),
     (pgettext_lazy("plural", "ケース"), "cases:case_list", "cases:"),
     (pgettext_lazy("plural", "参加する会議"), "cases:my_meetings", "cases:my_meetings"),

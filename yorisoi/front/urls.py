@@ -6,4 +6,5 @@ app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("queue/", views.queue, name="queue"),
 ]

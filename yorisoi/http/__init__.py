@@ -7,6 +7,9 @@
             the same JSON shape.
 - `paging`  one pager for every list: `?page=&page_size=` in, {items, count, page, page_size}
             out.
+- `forms`   what every form shares: messages that name the field, grouped choices, the version
+            an edit was made on (R7).
+- `admin_site`  the Django admin for administrators: users and master data only (R6).
 
-Nothing here decides who may see what: that is yorisoi/access.py (R6).
+Nothing here decides who may see what: that is yorisoi/access/ (R6).
 """

@@ -1,4 +1,5 @@
-"""Consultations (包括的相談支援), referrals, queues and 民生委員 reports over HTTP: /api/v1/.
+"""Consultations (包括的相談支援), referrals and 民生委員 reports over HTTP: /api/v1/. The
+work list (/queue) is front.api.
 
 The same rules as the screens, through the same functions: reads start from
 access.visible_consultations() (or access.volunteer_reports()), state changes go through
@@ -19,21 +20,19 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_VOLUNTEER_REPORT, record, record_reads
+from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
+from yorisoi.audit.log import record, record_reads
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
 
-from . import queues, selectors, services
+from . import selectors, services
 from .models import Consultation, Referral
 
 router = Router(tags=["包括的相談支援"])
-
-QUEUE_SUMMARY_LENGTH = 60
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -197,96 +196,6 @@ class DeclineIn(_In):
     reason: str | None = Field(None, description="受け入れできない理由（必須）")
 
 
-class QueueConsultationOut(Schema):
-    id: UUID
-    received_at: datetime
-    summary: str = Field(description=f"相談内容（先頭{QUEUE_SUMMARY_LENGTH}文字）")
-    urgency: str
-    receiving_agency: str
-    responsible_agency: str
-    next_action_on: date
-    last_activity_at: datetime
-
-
-class QueueReferralOut(Schema):
-    id: UUID
-    consultation_id: UUID | None = Field(
-        description="相談のID。ほかの機関どうしのつなぎ（福祉総務課が期限を追うだけのもの）では null"
-    )
-    received_at: datetime | None = Field(description="相談の受付日時。見られない相談では null")
-    summary: str | None = Field(
-        description=f"相談内容（先頭{QUEUE_SUMMARY_LENGTH}文字）。見られない相談では null"
-    )
-    kind: str
-    status: str
-    from_agency: str
-    to_agency: str
-    sent_at: datetime
-    answered_at: datetime | None
-    overdue: bool = Field(description="回答期限（営業日）を過ぎて回答待ちなら true")
-    days_waiting: int | None = Field(
-        description="回答待ちのつなぎが送られてから過ぎた営業日数（回答済みなら null）"
-    )
-
-
-QUEUE_ITEMS = 100  # per section; `counts` has the totals
-
-
-class QueueOut(Schema):
-    overdue_cutoff: datetime = Field(description="この日時より前に送ったつなぎは回答期限切れ")
-    counts: dict[str, int] = Field(description="区分ごとの件数（items は各区分の先頭100件まで）")
-    new: list[QueueConsultationOut] = Field(description="結果が未決定の新しい相談")
-    holding: list[QueueConsultationOut] = Field(
-        description="受付のあと自機関が担当している相談（次の対応予定日順）"
-    )
-    to_answer: list[QueueReferralOut] = Field(description="自機関が回答するつなぎ")
-    declined_returned: list[QueueReferralOut] = Field(
-        description="受け入れできないと戻ってきたつなぎ（確認待ち）"
-    )
-    awaiting_answer: list[QueueReferralOut] = Field(description="相手の回答を待つつなぎ")
-    overdue_actions: list[QueueConsultationOut] = Field(description="次の対応予定日を過ぎた相談")
-    stalled: list[QueueConsultationOut] = Field(description="動きが止まっている相談")
-    escalations: list[QueueConsultationOut] | None = Field(
-        None, description="（福祉総務課のみ）多機関協働へ上がった相談"
-    )
-    all_declines: list[QueueReferralOut] | None = Field(
-        None, description="（福祉総務課のみ）受け入れできなかったすべてのつなぎ"
-    )
-    overdue_referrals: list[QueueReferralOut] | None = Field(
-        None, description="（福祉総務課のみ）回答期限を過ぎたつなぎ"
-    )
-    pass_around: list[QueueConsultationOut] | None = Field(
-        None, description="（福祉総務課のみ）たらいまわしの恐れがある相談"
-    )
-    cases_due: list["QueueCaseOut"] = Field(
-        description="自機関が主担当のケースのうち、次の対応予定日を迎えたもの・停滞しているもの"
-    )
-    case_actions: list["QueueActionOut"] = Field(
-        description="会議で決めた対応のうち、自機関が担当で未完了のもの（見られるケースのみ）"
-    )
-
-
-class QueueCaseOut(Schema):
-    id: UUID
-    number: str
-    title: str
-    status: str
-    next_action_on: date
-    last_activity_at: datetime
-
-
-class QueueActionOut(Schema):
-    id: UUID
-    case_id: UUID
-    case_number: str
-    meeting_id: UUID
-    description: str
-    due_on: date
-
-
-QueueOut.model_rebuild()
-
-
 class VolunteerReportIn(_In):
     summary: str | None = Field(None, description="気づいたこと・相談内容（必須）")
     subject_note: str | None = Field(None, description="対象の方についてわかっていること（必須）")
@@ -360,10 +269,6 @@ def _agency(code, *, field, errors, required=True):
 def _raise(errors: dict):
     if errors:
         raise ValidationError(errors)
-
-
-def _short(text: str) -> str:
-    return text[:QUEUE_SUMMARY_LENGTH]
 
 
 # --- consultations -------------------------------------------------------------------------
@@ -624,91 +529,6 @@ def referral_acknowledge(request, referral_id: UUID):
     referral = _visible_referral(user, referral_id)
     services.referral_acknowledge(actor=user, referral=referral, request=request)
     return _fresh_referral(referral)
-
-
-# --- queue ---------------------------------------------------------------------------------
-
-
-def _queue_consultation(c: Consultation) -> dict:
-    return {
-        "id": c.pk,
-        "received_at": c.received_at,
-        "summary": _short(c.summary),
-        "urgency": c.urgency,
-        "receiving_agency": c.receiving_agency.code,
-        "responsible_agency": c.responsible_agency.code,
-        "next_action_on": c.next_action_on,
-        "last_activity_at": c.last_activity_at,
-    }
-
-
-def _queue_referral(item: queues.QueueItem) -> dict:
-    """A referral row: the consultation's received date and summary only if the user may open
-    it; otherwise the outline the policy allows (access.referral_outline)."""
-    r, c = item.referral or item.outline, item.consultation
-    return {
-        "id": r.pk if item.referral else r.id,
-        "consultation_id": c.pk if c else None,
-        "received_at": c.received_at if c else None,
-        "summary": _short(c.summary) if c else None,
-        "kind": r.kind,
-        "status": r.status,
-        "from_agency": r.from_agency.code,
-        "to_agency": r.to_agency.code,
-        "sent_at": r.sent_at,
-        "answered_at": r.answered_at,
-        "overdue": item.overdue,
-        "days_waiting": item.days_waiting,
-    }
-
-
-@router.get(
-    "/queue",
-    response={200: QueueOut},
-    url_name="queue",
-    summary="自機関の対応待ち",
-)
-def queue(request):
-    """自機関が対応するもの（新しい相談、回答するつなぎ、戻ってきたつなぎ、回答待ち、
-    予定日超過、停滞）。福祉総務課にはさらに多機関協働・受け入れできなかったつなぎ・
-    回答期限切れ・たらいまわしの恐れの一覧が加わります。
-
-    相談内容は先頭60文字だけを返します。見ることのできない相談の内容は返しません。
-    返した相談のIDは、読んだ根拠ごとに監査ログ（consultation.queue_viewed）に記録されます。
-    福祉総務課が期限を追うだけのほかの機関どうしのつなぎは、機関・日付・状態だけを返します。
-    """
-    user = request.auth
-    today = timezone.localdate()
-    q = queues.agency_queue(user=user, today=today)
-    sections = q.sections()
-    rows = {name: list(queryset[:QUEUE_ITEMS]) for name, queryset in sections.items()}
-    items, bases = queues.queue_items(user, rows, cutoff=q.overdue_cutoff, today=today)
-    body = {"overdue_cutoff": q.overdue_cutoff, "counts": {}}
-    for name, queryset in sections.items():
-        body["counts"][name] = q.total(name)
-        if queryset.model is Referral:
-            body[name] = [_queue_referral(item) for item in items[name]]
-        else:
-            body[name] = [_queue_consultation(item.consultation) for item in items[name]]
-    due = list(q.cases["cases_due"][:QUEUE_ITEMS])
-    actions = list(q.cases["case_actions"][:QUEUE_ITEMS])
-    body["counts"]["cases_due"] = q.cases["cases_due"].count()
-    body["counts"]["case_actions"] = q.cases["case_actions"].count()
-    body["cases_due"] = [
-        {f: getattr(c, f) for f in ("id", "number", "title", "status", "next_action_on",
-                                    "last_activity_at")}
-        for c in due
-    ]  # fmt: skip
-    body["case_actions"] = [
-        {"id": a.pk, "case_id": a.case_id, "case_number": a.case.number,
-         "meeting_id": a.meeting_id, "description": a.description, "due_on": a.due_on}
-        for a in actions
-    ]  # fmt: skip
-    if due or actions:
-        cases = access.case_bases(user, {c.pk for c in due} | {a.case_id for a in actions})
-        record_reads("case.queue_viewed", actor=user, request=request, bases=cases)
-    record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
-    return body
 
 
 # --- 民生委員・児童委員 ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import IssueCategory
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
 

@@ -1,4 +1,5 @@
-"""R3 Someone always holds it: what is waiting for an agency (and for the coordinator).
+"""R3 Someone always holds it: the consultations and referrals waiting for an agency (and for
+the coordinator). The agency's whole work list adds its cases and follow-ups (front.work).
 
 Each section is one query, whatever the number of items (list pages keep a constant number
 of queries). Referral limits count office days (business_days.py).
@@ -18,6 +19,11 @@ from .models import Consultation, Outcome, Referral, ReferralStatus
 from .selectors import PASS_AROUND_DECLINES, pending_limit
 
 DEFAULT_STALLED_DAYS = 14  # settings.YORISOI_STALLED_DAYS
+
+
+def stalled_before() -> datetime:
+    """Items quiet since before this moment are stalled (R3)."""
+    return timezone.now() - timedelta(days=stalled_days())
 
 
 def stalled_days() -> int:
@@ -111,9 +117,6 @@ class Queue:
     overdue_cutoff: datetime
     coordinator: dict = field(default_factory=dict)
     consultation_totals: dict = field(default_factory=dict)
-    # Collaborative cases (多機関協働): what the agency leads and is due, and the action items
-    # meetings gave it. Kept apart from the consultation sections: other kinds of rows.
-    cases: dict = field(default_factory=dict)
 
     def total(self, name: str) -> int:
         """A section's size; the consultation sections were all counted in one query."""
@@ -139,7 +142,7 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
     today = today or timezone.localdate()
     agency = user.agency_id
     mine = _open(access.held_consultations(user))
-    stalled_before = timezone.now() - timedelta(days=stalled_days())
+    quiet_since = stalled_before()
     queue = Queue(
         new=mine.filter(outcome="", has_pending=False).order_by("received_at"),
         # What the agency holds after intake (continued here, transferred to it, escalated to
@@ -159,16 +162,15 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
         .filter(from_agency_id=agency, status=ReferralStatus.PENDING)
         .order_by("sent_at"),
         overdue_actions=mine.filter(next_action_on__lt=today).order_by("next_action_on"),
-        stalled=mine.filter(last_activity_at__lt=stalled_before).order_by("last_activity_at"),
+        stalled=mine.filter(last_activity_at__lt=quiet_since).order_by("last_activity_at"),
         overdue_cutoff=overdue_cutoff(today),
     )
-    queue.cases = case_sections(user=user, today=today, stalled_before=stalled_before)
     coordinator = access.is_coordinator(user)
     filters = {
         "new": Q(outcome="", has_pending=False),
         "holding": ~Q(outcome="") & Q(has_pending=False),
         "overdue_actions": Q(next_action_on__lt=today),
-        "stalled": Q(last_activity_at__lt=stalled_before),
+        "stalled": Q(last_activity_at__lt=quiet_since),
     }
     if coordinator:
         filters["escalations"] = Q(outcome=Outcome.ESCALATED, has_pending=False)
@@ -198,32 +200,3 @@ def agency_queue(*, user, today: date | None = None) -> Queue:
             ),
         }
     return queue
-
-
-def case_sections(*, user, today: date, stalled_before: datetime) -> dict:
-    """R3 for cases: active cases the agency leads whose next action is due (or that have been
-    quiet past the stalled limit), and open action items from meetings that the agency owns,
-    on cases the user may read. One query per section."""
-    from yorisoi.cases.models import ACTIVE_STATUSES, ActionItem, Case
-
-    agency = user.agency_id
-    due = (
-        Case.objects.filter(lead_agency_id=agency, status__in=ACTIVE_STATUSES)
-        .filter(Q(next_action_on__lte=today) | Q(last_activity_at__lt=stalled_before))
-        .select_related("lead_agency")
-        .order_by("next_action_on", "number")
-    )
-    actions = (
-        ActionItem.objects.filter(
-            owner_agency_id=agency,
-            done_at__isnull=True,
-            case__status__in=ACTIVE_STATUSES,
-            case__in=access.visible_cases(user),
-        )
-        .select_related("case", "meeting", "meeting__kind")
-        .order_by("due_on", "pk")
-    )
-    from yorisoi.participation.selectors import due_follow_ups
-
-    # R8: participation follow-ups due, until the placement is settled or ended.
-    return {"cases_due": due, "case_actions": actions, "follow_ups": due_follow_ups(user, today)}

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_REFERRAL, record
+from yorisoi.access.bases import BASIS_REFERRAL
+from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation

@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "intake"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    # The work list moved to /queue/ (front:queue); old links still arrive there.
+    path("", RedirectView.as_view(pattern_name="front:queue"), name="index"),
     path("new", views.consultation_create, name="consultation_create"),
     path("new/people", views.person_picker, name="person_picker"),
     path("<uuid:consultation_id>/", views.consultation_detail, name="consultation_detail"),

@@ -97,9 +97,7 @@ def follow_up_due(follow_up) -> int:
     """R8: a follow-up due today is announced to the caseworkers of the need's responsible
     agency; at most once each (database constraint), so the daily job may run again. The notice
     links to the need, which opens only to those who may read it (access.participation_basis)."""
-    from yorisoi.participation.models import FollowUpStatus
-
-    if follow_up.status != FollowUpStatus.OPEN:  # done, or cancelled at settle / end
+    if not follow_up.is_open:  # done, or cancelled at settle / end
         return 0
     already = set(
         Notification.objects.filter(kind=Kind.FOLLOW_UP_DUE, follow_up=follow_up).values_list(

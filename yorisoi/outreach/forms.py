@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.cases.models import Case, Involvement
 from yorisoi.directory.models import Agency, District
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import ConsulterType
 from yorisoi.people.models import Person

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 
 from . import selectors, services

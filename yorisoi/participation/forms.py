@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.cases.models import ACTIVE_STATUSES, Case
 from yorisoi.directory.models import Agency, District
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 from yorisoi.resources.models import WEEKDAY_LABELS, WEEKDAYS, TaxonomyTerm
 
 from .models import FollowUpOutcome, TimeOfDay

@@ -297,6 +297,11 @@ class FollowUp(models.Model):
     def __str__(self):
         return f"{self.due_on:%Y-%m-%d} {self.get_status_display()}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still to be done: not done, nor cancelled when the placement settled or ended (R8)."""
+        return self.status == FollowUpStatus.OPEN
+
 
 class ResourceGap(models.Model):
     """不足している社会資源: a need no resource met (R8). Feeds 重層的支援会議 agenda ④ and the

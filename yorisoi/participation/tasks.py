@@ -1,5 +1,5 @@
 """Background work (django-tasks, database backend), enqueued each morning with the other
-daily jobs (notifications' `enqueue_daily_jobs` command) and run by `manage.py db_worker`."""
+daily jobs (`manage.py enqueue_daily_jobs`) and run by `manage.py db_worker`."""
 
 from datetime import date
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import District
-from yorisoi.front.forms import JapaneseMessagesMixin
+from yorisoi.http.forms import JapaneseMessagesMixin
 
 from . import wareki
 from .models import Household, Person, Relationship, Sex

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 
 from . import selectors, services
 from .forms import (

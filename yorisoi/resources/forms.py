@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import District
-from yorisoi.front.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
 
 from .models import WEEKDAY_LABELS, WEEKDAYS, Organization, ServiceStatus, TaxonomyTerm
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 
 from . import hsds, selectors, services
 from .forms import HsdsImportForm, ResourceFilterForm, ResourceTextForm, ServiceForm

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.audit.log import BASIS_COORDINATOR, record
+from yorisoi.access.bases import BASIS_COORDINATOR
+from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.intake.models import Outcome
 

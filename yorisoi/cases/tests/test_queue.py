@@ -12,7 +12,7 @@ from yorisoi.testing import client_for
 
 
 def _queue(user, section=None):
-    url = reverse("intake:queue") + (f"?section={section}" if section else "")
+    url = reverse("front:queue") + (f"?section={section}" if section else "")
     return client_for(user).get(url).content.decode()
 
 
@@ -80,7 +80,7 @@ def test_the_queue_keeps_its_query_count_with_more_cases(
     def count():
         client = client_for(ichiro)
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("intake:queue")).status_code == 200
+            assert client.get(reverse("front:queue")).status_code == 200
         return len(ctx)
 
     first = open_case(hana, ichiro)

@@ -4,7 +4,6 @@ the lead and involved agencies and their roles, the program tracks, the support 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +15,8 @@ from yorisoi.audit.log import (
     record_reads,
 )
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 from yorisoi.intake.models import Outcome
-from yorisoi.participation.models import Placement
 
 from .. import selectors, services
 from ..forms import (
@@ -230,9 +228,7 @@ def _outreach_and_participation(request, case, rights) -> dict:
         access.visible_participation_needs(user)
         .filter(case=case)
         .select_related("person", "responsible_agency")
-        .prefetch_related(
-            Prefetch("placements", queryset=Placement.objects.select_related("service"))
-        )
+        .prefetch_related("placements__service")
         .order_by("created_at", "pk")
     )
     for action, bases in (

@@ -15,7 +15,7 @@ from yorisoi.audit.log import (
     record,
 )
 from yorisoi.errors import RuleViolation
-from yorisoi.front.forms import add_errors
+from yorisoi.http.forms import add_errors
 
 from .. import selectors, services
 from ..forms import (

@@ -15,13 +15,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import (
-    BASIS_SUPPORT_MEETING,
-    record,
-    record_reads,
-)
+from yorisoi.access.bases import BASIS_SUPPORT_MEETING
+from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors, seen_version
+from yorisoi.http.forms import add_errors, seen_version
 
 from .. import services
 from ..forms_meetings import (

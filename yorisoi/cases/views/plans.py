@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from yorisoi import access
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.front.forms import add_errors
+from yorisoi.http.forms import add_errors
 
 from .. import services
 from ..forms_meetings import (

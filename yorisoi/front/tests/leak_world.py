@@ -37,8 +37,8 @@ from yorisoi.directory.models import Agency, District, MeetingKind
 from yorisoi.evaluation import periods
 from yorisoi.evaluation.models import ReportRun
 from yorisoi.intake import services as intake
+from yorisoi.intake import tasks as intake_tasks
 from yorisoi.intake.models import Referral
-from yorisoi.notifications import tasks as notification_tasks
 from yorisoi.outreach import categories
 from yorisoi.outreach import services as outreach
 from yorisoi.outreach.models import OutreachCategory
@@ -750,7 +750,7 @@ def build(p: dict) -> LeakWorld:
     # --- notifications --------------------------------------------------------------------------
     # The daily jobs: overdue referrals (both ends and the coordinator) and follow-ups due.
     today = timezone.localdate().isoformat()
-    notification_tasks.flag_overdue_referrals.call(day=today)
+    intake_tasks.flag_overdue_referrals.call(day=today)
     participation_tasks.remind_follow_ups.call(day=today)
 
     # 地域づくり holds counts, never a person: one site's activity and one training, so that

@@ -86,16 +86,16 @@ SEARCHES = {
 
 
 # Query strings the walk could not find by following links: the queue lists one section in
-# full under ?section=<key> (intake/views.py), but links it only when it holds more than the
-# overview shows; so every section the persona's queue has is asked for.
+# full under ?section=<key> (front/views.py), but links it only when it holds more than the
+# overview shows; so every section the persona's work list has is asked for.
 def _queue_sections(user):
-    from yorisoi.intake import queues
+    from yorisoi.front.work import work_list
 
-    queue = queues.agency_queue(user=user)
-    return [{"section": key} for key in [*queue.sections(), *queue.cases]]
+    work = work_list(user=user)
+    return [{"section": key} for key in [*work.consultations.sections(), *work.cases]]
 
 
-QUERIES = {"intake:queue": _queue_sections}
+QUERIES = {"front:queue": _queue_sections}
 
 # What an id in a route stands for: the walk opens the route once for every record of that kind
 # the persona may read (the policy's own visible_… sets), or for the values named here.
@@ -120,7 +120,7 @@ PARAMS = {
 }
 
 # Django admin pages of one object (users, master data): AdminSite registers no model with
-# personal records (accounts/admin_site.py); its lists are walked.
+# personal records (http/admin_site.py); its lists are walked.
 ADMIN = "admin"
 
 # Apps that hold figures, never a person (access.py: the evaluation "figures, never records",

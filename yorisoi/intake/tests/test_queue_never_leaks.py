@@ -52,14 +52,14 @@ def test_coordinator_queue_shows_agencies_and_days_but_no_name_or_summary(
         client.get(reverse("intake:consultation_detail", args=[consultation.pk])).status_code == 404
     )
 
-    page = client.get(reverse("intake:queue"), {"section": "overdue_referrals"})
+    page = client.get(reverse("front:queue"), {"section": "overdue_referrals"})
     html = page.content.decode()
     assert page.status_code == 200
     assert _seen(html, consultation, person) == []
     assert hana.agency.name in html and tomoko.agency.name in html
     assert "営業日回答待ち" in html and "期限超過" in html
 
-    overview = client.get(reverse("intake:queue")).content.decode()
+    overview = client.get(reverse("front:queue")).content.decode()
     assert _seen(overview, consultation, person) == []
 
 
@@ -80,7 +80,7 @@ def test_coordinator_queue_api_returns_the_same_outline(between_others, ichiro, 
 
 def test_the_audit_trail_records_no_read_of_the_consultation(between_others, ichiro):
     consultation, _person = between_others
-    client_for(ichiro).get(reverse("intake:queue"), {"section": "overdue_referrals"})
+    client_for(ichiro).get(reverse("front:queue"), {"section": "overdue_referrals"})
     api_client(ichiro).get("/api/v1/queue")
     events = AuditEvent.objects.filter(action="consultation.queue_viewed", actor=ichiro)
     assert events.count() == 2
@@ -90,7 +90,7 @@ def test_the_audit_trail_records_no_read_of_the_consultation(between_others, ich
 def test_the_agencies_involved_still_see_the_whole_row(between_others, hana, tomoko):
     consultation, person = between_others
     for user, section in ((hana, "awaiting_answer"), (tomoko, "to_answer")):
-        html = client_for(user).get(reverse("intake:queue"), {"section": section}).content
+        html = client_for(user).get(reverse("front:queue"), {"section": section}).content
         assert person.family_name in html.decode() and SUMMARY[:10] in html.decode()
         body = api_client(user).get("/api/v1/queue").json()
         (row,) = body[section]
@@ -108,7 +108,7 @@ def test_each_row_is_audited_under_its_own_basis(hana, saki, ichiro):
     from yorisoi.intake import services
 
     services.referral_decline(actor=saki, referral=referral, reason="対象外")
-    client_for(ichiro).get(reverse("intake:queue"))
+    client_for(ichiro).get(reverse("front:queue"))
     bases = {
         pk: e.basis
         for e in AuditEvent.objects.filter(action="consultation.queue_viewed", actor=ichiro)

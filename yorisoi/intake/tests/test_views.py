@@ -119,10 +119,10 @@ def test_the_worked_example_goes_round_the_loop_through_the_screens(hana, saki, 
     assert saki_client.get(_detail(consultation)).status_code == 404  # no longer involved
 
     # R2: back with the sender and in the coordinator's queue at once.
-    hana_queue = _body(hana_client.get(reverse("intake:queue")))
+    hana_queue = _body(hana_client.get(reverse("front:queue")))
     returned = hana_queue.split("受け入れられなかったつなぎ（戻り）", 1)[1].split("</section>")[0]
     assert _detail(consultation) in returned and "対象外の地区" in returned
-    ichiro_queue = _body(ichiro_client.get(reverse("intake:queue")))
+    ichiro_queue = _body(ichiro_client.get(reverse("front:queue")))
     declines = ichiro_queue.split("すべての「受け入れできない」", 1)[1].split("</section>")[0]
     assert _detail(consultation) in declines
     assert ichiro_client.get(_detail(consultation)).status_code == 200
@@ -143,7 +143,7 @@ def test_the_worked_example_goes_round_the_loop_through_the_screens(hana, saki, 
     consultation.refresh_from_db()
     assert consultation.outcome == Outcome.ESCALATED
     assert consultation.responsible_agency.is_coordinating
-    escalations = _body(ichiro_client.get(reverse("intake:queue")))
+    escalations = _body(ichiro_client.get(reverse("front:queue")))
     assert (
         _detail(consultation)
         in escalations.split("多機関協働への相談", 1)[1].split("</section>")[0]
@@ -243,7 +243,7 @@ def test_roles_without_casework_are_refused_every_intake_screen(personas, hana, 
     consultation = consult(hana)
     referral = send(hana, consultation, personas["saki"].agency)
     client = client_for(personas[persona])
-    assert client.get(reverse("intake:queue")).status_code == 403
+    assert client.get(reverse("front:queue")).status_code == 403
     assert client.get(reverse("intake:consultation_create")).status_code == 403
     assert client.get(_detail(consultation)).status_code == 403
     response = client.post(reverse("intake:referral_answer", args=[referral.pk]), {})
@@ -276,7 +276,7 @@ def test_a_volunteer_sees_only_the_status_of_their_report(kazuko, ichiro):
     assert client.get(_detail(consultation)).status_code == 403
 
     # The coordinator has it in the queue; once connected, the volunteer sees only that word.
-    assert _detail(consultation) in _body(client_for(ichiro).get(reverse("intake:queue")))
+    assert _detail(consultation) in _body(client_for(ichiro).get(reverse("front:queue")))
     services.consultation_continue(
         actor=ichiro, consultation=consultation, version=1, next_action_on=consultation.received_at
     )
@@ -298,7 +298,7 @@ def test_every_read_is_audited_with_its_basis(hana, saki, ichiro):
         ("ichiro", "coordinator"),
     ]
 
-    client_for(hana).get(reverse("intake:queue"))
+    client_for(hana).get(reverse("front:queue"))
     event = AuditEvent.objects.filter(action="consultation.queue_viewed").latest("id")
     assert event.actor == hana
     assert str(consultation.pk) in event.data["ids"]
@@ -306,9 +306,9 @@ def test_every_read_is_audited_with_its_basis(hana, saki, ichiro):
 
 def _queue_queries(user):
     client = client_for(user)
-    client.get(reverse("intake:queue"))  # warm the session
+    client.get(reverse("front:queue"))  # warm the session
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("intake:queue"))
+        response = client.get(reverse("front:queue"))
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -335,25 +335,25 @@ def test_queue_costs_the_same_for_one_item_or_ten(
     ten = {u.username: _queue_queries(u) for u in (hana, ichiro, saki)}
     assert ten == one
     client = client_for(ichiro)
-    client.get(reverse("intake:queue"))
+    client.get(reverse("front:queue"))
     with django_assert_max_num_queries(one["ichiro"]):
-        page = _body(client.get(reverse("intake:queue")))
+        page = _body(client.get(reverse("front:queue")))
     assert "たらいまわしの恐れ" in page and "10 件" in page
 
 
 def test_queue_shows_the_first_items_and_the_total_and_lists_a_section_in_full(hana):
-    from yorisoi.intake import views as intake_views
+    from yorisoi.front import views as front_views
 
-    for _ in range(intake_views.QUEUE_SECTION_LIMIT + 3):
+    for _ in range(front_views.QUEUE_SECTION_LIMIT + 3):
         consult(hana)
     client = client_for(hana)
-    overview = client.get(reverse("intake:queue")).content.decode()
-    assert f"{intake_views.QUEUE_SECTION_LIMIT + 3} 件" in overview
+    overview = client.get(reverse("front:queue")).content.decode()
+    assert f"{front_views.QUEUE_SECTION_LIMIT + 3} 件" in overview
     assert "?section=new" in overview
-    full = client.get(reverse("intake:queue") + "?section=new")
+    full = client.get(reverse("front:queue") + "?section=new")
     assert full.status_code == 200
     assert full.content.decode().count('class="queue-list"') == 1
-    assert client.get(reverse("intake:queue") + "?section=nope").status_code == 404
+    assert client.get(reverse("front:queue") + "?section=nope").status_code == 404
 
 
 def test_person_picker_offers_only_visible_people_and_is_audited(hana, saki):

@@ -7,12 +7,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from yorisoi.front.tasks import build_daily_digests
 from yorisoi.intake import services
 from yorisoi.intake.models import Referral
+from yorisoi.intake.tasks import flag_overdue_referrals
 from yorisoi.intake.tests.test_outcomes import consult
 from yorisoi.intake.tests.test_referrals import send
 from yorisoi.notifications.models import Digest, Kind, Notification
-from yorisoi.notifications.tasks import build_daily_digests, flag_overdue_referrals
 
 
 def _kinds(user):

@@ -128,7 +128,7 @@ def test_a_due_follow_up_waits_in_my_queue_until_done(hana, placement, saki):
 
     start = timezone.localdate() - timedelta(days=20)  # the two-week follow-up is due
     p = _started(hana, placement, on=start)
-    page = client_for(hana).get(reverse("intake:queue")).content.decode()
+    page = client_for(hana).get(reverse("front:queue")).content.decode()
     assert "参加支援のフォローアップ" in page and p.service.name in page
     assert AuditEvent.objects.filter(actor=hana, action="participation.queue_viewed").exists()
-    assert p.service.name not in client_for(saki).get(reverse("intake:queue")).content.decode()
+    assert p.service.name not in client_for(saki).get(reverse("front:queue")).content.decode()

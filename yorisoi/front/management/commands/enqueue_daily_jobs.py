@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from yorisoi.evaluation.tasks import purge_old_reports
-from yorisoi.notifications.tasks import build_daily_digests, flag_overdue_referrals
+from yorisoi.front.tasks import build_daily_digests
+from yorisoi.intake.tasks import flag_overdue_referrals
 from yorisoi.participation.tasks import remind_follow_ups
 
 

@@ -21,7 +21,7 @@ class YorisoiAdminSite(admin.AdminSite):
 
 
 class YorisoiAdminConfig(AdminConfig):
-    default_site = "yorisoi.accounts.admin_site.YorisoiAdminSite"
+    default_site = "yorisoi.http.admin_site.YorisoiAdminSite"
 
 
 class AdminRoleOnly:
