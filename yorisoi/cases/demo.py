@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import User
-from yorisoi.directory.models import Agency, LegalMeetingType, MeetingKind
+from yorisoi.directory.models import Agency, Domain, LegalMeetingType, MeetingKind
 from yorisoi.intake import services as intake
 from yorisoi.people.demo import DEMO_MARK
 from yorisoi.people.services import NewMember, household_create, person_create
@@ -219,6 +219,5 @@ def example_2():
 
 
 def _domain(code):
-    from yorisoi.directory.models import Domain
 
     return Domain.objects.get(code=code)

@@ -18,6 +18,8 @@ from yorisoi.access.bases import (
     BASIS_OWN_AGENCY,
     BASIS_SUPPORT_MEETING,
 )
+from yorisoi.directory.models import LegalMeetingType
+from yorisoi.intake.models import Referral
 
 from .models import (
     ACTIVE_STATUSES,
@@ -170,8 +172,6 @@ def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[Timel
             )
 
     if case.origin_id and (not kind or kind == "referral"):
-        from yorisoi.intake.models import Referral
-
         referrals = Referral.objects.filter(consultation_id=case.origin_id).select_related(
             "from_agency", "to_agency", "sent_by"
         )
@@ -216,7 +216,6 @@ def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[Timel
 def sharing_basis(case) -> dict:
     """情報共有の根拠 at a glance: each subject's active consents, the active 支援会議 that
     cover the case (sharing not ended) and one overall word."""
-    from yorisoi.directory.models import LegalMeetingType
 
     subjects = list(case.subjects.select_related("person").order_by("pk"))
     consents = list(

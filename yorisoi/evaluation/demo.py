@@ -12,6 +12,24 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from yorisoi.cases.models import Case, CaseEvent, Meeting, SupportPlan
+from yorisoi.community.models import Activity, Site, Training
+from yorisoi.directory.models import Agency, District, IssueCategory, MeetingKind
+from yorisoi.intake.models import Consultation, ConsultationIssue, Referral
+from yorisoi.outreach.models import (
+    ContactAttempt,
+    OutreachCategory,
+    OutreachTarget,
+    StageChange,
+)
+from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
+from yorisoi.people.demo import DEMO_MARK, LOCAL_FAMILY_NAMES, OLDER_GIVEN_NAMES
+from yorisoi.people.models import Person
+from yorisoi.resources.models import Service, TaxonomyTerm
+
+from .models import Target
+from .periods import fiscal_year_of
+
 BATCH = 2000
 SUMMARY = "架空の相談（評価のデモ）"
 DEMO_ACTOR = "coordinator"  # accounts.demo: the demo records are written in their name
@@ -27,7 +45,6 @@ def _day_in(rng, first_year: int) -> date:
 
 
 def history_exists() -> bool:
-    from yorisoi.intake.models import Consultation
 
     return Consultation.objects.filter(summary=SUMMARY).exists()
 
@@ -36,8 +53,6 @@ def history_exists() -> bool:
 def load_demo(*, actor, seed: int = 1, per_year: int = 600) -> dict:
     """The demo's evaluation: the three fiscal years before this one, and the city's targets
     for last year (so the dashboard shows figures, trends, targets met and missed). Once."""
-    from .models import Target
-    from .periods import fiscal_year_of
 
     if history_exists():
         return {}
@@ -72,20 +87,6 @@ def generate_history(
     *, first_year: int, years: int, consultations_per_year: int, actor, seed: int = 1
 ) -> dict:
     """Returns how many records of each kind were written."""
-    from yorisoi.cases.models import Case, CaseEvent, Meeting, SupportPlan
-    from yorisoi.community.models import Activity, Site, Training
-    from yorisoi.directory.models import Agency, District, IssueCategory, MeetingKind
-    from yorisoi.intake.models import Consultation, ConsultationIssue, Referral
-    from yorisoi.outreach.models import (
-        ContactAttempt,
-        OutreachCategory,
-        OutreachTarget,
-        StageChange,
-    )
-    from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
-    from yorisoi.people.demo import DEMO_MARK, LOCAL_FAMILY_NAMES, OLDER_GIVEN_NAMES
-    from yorisoi.people.models import Person
-    from yorisoi.resources.models import Service, TaxonomyTerm
 
     rng = random.Random(seed)  # noqa: S311 — fictional data, not secrets
     agencies = list(Agency.objects.filter(active=True).order_by("pk"))

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
+from yorisoi.directory.models import Agency
 
 from . import suppression
-from .indicators import DIMENSIONS, GROUPS, INDICATORS, Indicator, Scope
+from .indicators import DIMENSIONS, GROUPS, INDICATORS, Figure, Indicator, Scope
 from .models import Target
 from .periods import Period
 
@@ -66,7 +67,6 @@ def view_of(user) -> access.EvaluationView:
 def scope_label(view: access.EvaluationView) -> str:
     if view.agency_id is None:
         return _("市全体")
-    from yorisoi.directory.models import Agency
 
     return Agency.objects.get(pk=view.agency_id).name
 
@@ -164,7 +164,6 @@ def breakdown(user, indicator: Indicator, period: Period, dimension: str) -> Bre
 
 
 def _zero(indicator):
-    from .indicators import Figure
 
     if indicator.unit in ("count", "people"):
         return Figure(0, 0)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
+from yorisoi.cases import services as case_services
+from yorisoi.cases.models import Program
 from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency
 from yorisoi.errors import RuleViolation
@@ -30,6 +32,7 @@ from .models import (
     PlacementStatus,
     ResourceGap,
 )
+from .selectors import score_service
 
 DEFAULT_FOLLOW_UP_DAYS = (14, 30, 90)
 
@@ -103,8 +106,6 @@ def _check_links(actor, *, person=None, case=None):
 def _start_track(actor, case, request):
     """A case's participation support is a track of its own (plan Ⅱ(5)): started with the
     first need, by those who steer the case; others leave it to the lead agency."""
-    from yorisoi.cases import services as case_services
-    from yorisoi.cases.models import Program
 
     if case is None or not access.case_access(actor, case).edit:
         return
@@ -178,7 +179,6 @@ def need_update(*, actor, need, version: int, request=None, **fields) -> Partici
 def placement_propose(*, actor, need, service, notes="", request=None) -> Placement:
     """The worker picks a resource (usually from rank_resources); the score and reasons of the
     proposal are kept with it, so the choice stays explainable later."""
-    from .selectors import score_service
 
     basis = _basis(actor, need, steer=True)
     _require(service.is_active, _("休止・終了した社会資源は提案できません。"), "inactive_resource")

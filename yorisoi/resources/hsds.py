@@ -62,6 +62,7 @@ from .models import (
     TaxonomyTerm,
     byday_problem,
 )
+from .services import refresh_search_text
 
 HSDS_VERSION = "3.0"
 TABLES = [
@@ -523,7 +524,6 @@ def _upsert(model, pk, values, result, label, *, versioned=False) -> tuple[objec
 @transaction.atomic
 def write(parsed, *, actor=None) -> tuple[ImportResult, set]:
     """Write a checked document (see check()). Returns the counts and the touched services."""
-    from .services import refresh_search_text
 
     result = ImportResult()
     touched = set()

@@ -5,6 +5,9 @@ records each counts and how.
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from yorisoi.intake.models import Consultation, Outcome, Referral, ReferralKind, ReferralStatus  # noqa: F401
+from yorisoi.participation.models import Placement
+
 from .computations import (
     Counted,
     FirstAcceptanceDays,
@@ -17,7 +20,6 @@ from .computations import (
 
 
 def _consultations():
-    from yorisoi.intake.models import Consultation
 
     return Consultation.objects.all()
 
@@ -25,20 +27,17 @@ def _consultations():
 def _compound_consultations():
     """Consultations whose issues fall in two or more domains (複合課題; the count is kept on
     the consultation with its issues, intake.services.consultation_create)."""
-    from yorisoi.intake.models import Consultation
 
     return Consultation.objects.filter(domain_count__gte=2)
 
 
 def _escalations():
-    from yorisoi.intake.models import Consultation, Outcome
 
     return Consultation.objects.filter(outcome=Outcome.ESCALATED)
 
 
 def _referrals(**filters):
     def read():
-        from yorisoi.intake.models import Referral, ReferralKind, ReferralStatus  # noqa: F401
 
         return Referral.objects.filter(**filters)
 
@@ -46,14 +45,12 @@ def _referrals(**filters):
 
 
 def _acceptances():
-    from yorisoi.intake.models import Referral, ReferralStatus
 
     return Referral.objects.filter(status=ReferralStatus.ACCEPTED)
 
 
 def _concluded_placements():
     """Started placements with the day they were settled or ended (whichever came first)."""
-    from yorisoi.participation.models import Placement
 
     return Placement.objects.filter(started_on__isnull=False).annotate(
         concluded_on=Coalesce("settled_on", "ended_on")

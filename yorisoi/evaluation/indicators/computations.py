@@ -21,6 +21,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yorisoi.intake.business_days import add_business_days
+from yorisoi.intake.selectors import pending_limit
+
 from ..periods import Period
 
 
@@ -248,8 +251,6 @@ class Overdue:
     source: Source
 
     def compute(self, scope, periods, dim=None) -> Cells:
-        from yorisoi.intake.business_days import add_business_days
-        from yorisoi.intake.selectors import pending_limit
 
         limit, today = pending_limit(), timezone.localdate()
         deadlines = {}
