@@ -20,7 +20,7 @@ from yorisoi.audit.log import (
     record,
     record_reads,
 )
-from yorisoi.errors import RuleViolation
+from yorisoi.errors import RuleViolation, refuse_on_screen
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 
@@ -308,6 +308,7 @@ def consultation_outcome(request, consultation_id):
             else:
                 services.consultation_escalate(**common)
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
@@ -329,6 +330,7 @@ def referral_create(request, consultation_id):
                 actor=request.user, consultation=consultation, request=request, **form.cleaned_data
             )
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
@@ -359,6 +361,7 @@ def referral_answer(request, referral_id):
                 )
                 message = gettext("受け入れできないと回答しました。送り元と福祉総務課に届きます。")
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -379,6 +382,7 @@ def _referral_step(request, referral_id, service, success_message):
     try:
         service(actor=request.user, referral=referral, request=request)
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, success_message)
