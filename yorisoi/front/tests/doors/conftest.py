@@ -3,6 +3,8 @@ the same cases) inside a transaction that is rolled back after the package's las
 cell runs in a savepoint of its own (pytest-django's `db`), and each door inside a savepoint of
 that, so what one door changes neither the other door nor any other cell sees."""
 
+import logging
+
 import pytest
 from django.db import transaction
 
@@ -18,6 +20,10 @@ from . import world as world_module
 
 @pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker):
+    # Hundreds of cells answer 403 or 404 by design: Django would log each with its traceback.
+    requests = logging.getLogger("django.request")
+    level = requests.level
+    requests.setLevel(logging.ERROR)
     with django_db_blocker.unblock(), transaction.atomic():
         # Master data a transactional test elsewhere may have flushed (as testing.master).
         if not Agency.objects.exists():
@@ -28,3 +34,4 @@ def world(django_db_setup, django_db_blocker):
             categories.load()
         yield world_module.build()
         transaction.set_rollback(True)
+    requests.setLevel(level)

@@ -1,5 +1,5 @@
 """The world the both-doors matrix asks about (issue 11): one small city in which every persona
-stands in a named relation to some record. Built once per test module (conftest.py), inside a
+stands in a named relation to some record. Built once for the package (conftest.py), inside a
 transaction that is rolled back at the end; every cell runs in a savepoint of its own.
 
 Every personal text starts with 扉 and three digits (扉012), so a page or an API answer can be
@@ -34,7 +34,7 @@ Records, by the name the matrices use:
                     plan (hana and saki sit in it), plan v1, a held closure meeting, an outreach
                     track
     noconsent       led by A; S involved; only one of the two subjects consented
-    withdrawn       led by A; S involved; both consented, then the son withdrew (R4)
+    withdrawn       like main, then the son withdrew his consent (R4)
     pledged         led by A, no involvement of S; a 支援会議 where saki and kazuko pledged, and
                     a second one where only saki sits
     unpledged       a 支援会議 where saki and kazuko are invited and have not pledged
@@ -77,6 +77,8 @@ from yorisoi.resources.models import (
 )
 from yorisoi.testing import PersonFactory
 
+from .matrix import Row
+
 AGENCIES = {
     "A": "zaitaku-kaigo-01",
     "C": "fukushi-soumu-ka",
@@ -109,15 +111,17 @@ class CaseFile:
     case: object
     subjects: list
     consent: object  # the first subject's, active, with a scanned form
+    involvement: object  # an involved agency other than the lead (S, or J)
+    track: object  # an open track (outreach)
     record: object  # a progress record written by A (hana)
     assessment: object
-    meeting: object  # the 重層的支援会議 for the plan, or the 支援会議
-    item: object  # an action item of that meeting, for A
+    meeting: object = None  # the 重層的支援会議 for the plan, or the 支援会議
+    item: object = None  # an action item of that meeting, for A
     plan: object = None
+    review: object = None  # a held 重層的支援会議 to review the plan
     closure: object = None  # a held 重層的支援会議 for closure
-    track: object = None  # an open track (outreach)
+    suspension: object = None  # a held 重層的支援会議 for suspension
     other_meeting: object = None  # a second 支援会議 (pledged: saki only)
-    texts: dict = field(default_factory=dict)  # what the case's pages show, by field
 
 
 @dataclass
@@ -134,13 +138,20 @@ class World:
     needs: dict = field(default_factory=dict)
     placements: dict = field(default_factory=dict)
     follow_ups: dict = field(default_factory=dict)
-    service: object = None
+    service: object = None  # a social resource each need's placement is at
+    other_service: object = None  # one no need has been proposed yet
     _n: int = 0
+    _days: int = 100
 
     def t(self, words="") -> str:
         """A personal text no other text contains: 扉 + three digits + words."""
         self._n += 1
         return f"扉{self._n:03d}{words}"
+
+    def day(self) -> date:
+        """A past date no other record of the world has (a consent's date shows on its case)."""
+        self._days += 1
+        return timezone.localdate() - timedelta(days=self._days)
 
     def agency(self, key):
         return Agency.objects.get(code=AGENCIES[key])
@@ -305,29 +316,27 @@ def _case_file(
         next_action_on=today + timedelta(days=3),
         **opened,
     )
-    if involve_s:
-        cases.involvement_add(
-            actor=ichiro, case=case, agency=w.agency("S"), role=w.t("役割分担"),
-            contact_name=w.t("担当者"),
-        )  # fmt: skip
+    involvement = cases.involvement_add(
+        actor=ichiro, case=case, agency=w.agency("S" if involve_s else "J"), role=w.t("役割分担"),
+        contact_name=w.t("担当者"),
+    )  # fmt: skip
     consents = []
     for n, person in enumerate(subjects if consent == "all" else subjects[:1]):
         scan = {"scan": SCAN, "scan_name": "同意書.pdf", "scan_type": "application/pdf"}
         given = cases.consent_record(
-            actor=ichiro, case=case, person=person, method="written", given_on=today,
+            actor=ichiro, case=case, person=person, method="written", given_on=w.day(),
             note=w.t("同意の補足"), **(scan if n == 0 else {}),
         )  # fmt: skip
         consents.append(given)
-    if withdraw:
-        cases.consent_withdraw(actor=ichiro, consent=consents[-1], note=w.t("撤回の補足"))
     record = cases.record_add(actor=hana, case=case, kind="visit", text=w.t("支援経過記録"))
     assessment = cases.assessment_save(
         actor=hana, case=case, based_on=None, household_situation=w.t("世帯の状況"),
         wishes=w.t("本人の意向"),
     )  # fmt: skip
     file = CaseFile(
-        case=case, subjects=subjects, consent=consents[0], record=record, assessment=assessment,
-        meeting=None, item=None,
+        case=case, subjects=subjects, consent=consents[0], involvement=involvement,
+        track=cases.track_start(actor=ichiro, case=case, program="outreach"), record=record,
+        assessment=assessment,
     )  # fmt: skip
     if meeting == "plan":
         cases.support_decision_record(actor=ichiro, case=case)
@@ -341,10 +350,14 @@ def _case_file(
             actions=[(w.agency("A"), w.t("支援内容"), None)],
             note=w.t("プランの補足"),
         )  # fmt: skip
-        file.closure = _meeting(w, case, "multilayer_meeting", [hana], purpose="closure")
-        file.track = cases.track_start(actor=ichiro, case=case, program="outreach")
+        for name, purpose in (("review", "plan_review"), ("closure", "closure"),
+                              ("suspension", "suspension")):  # fmt: skip
+            meeting = _meeting(w, case, "multilayer_meeting", [hana], purpose=purpose)
+            setattr(file, name, meeting)
     else:
         file.meeting = _meeting(w, case, "support_meeting", [hana])
+    if withdraw:  # after the plan: the son withdraws, and the case closes to S (R4)
+        cases.consent_withdraw(actor=ichiro, consent=consents[-1], note=w.t("撤回の補足"))
     file.item = cases.action_item_add(
         actor=ichiro, meeting=file.meeting, description=w.t("会議で決めた対応"),
         owner_agency=w.agency("A"), due_on=today + timedelta(days=7),
@@ -374,7 +387,7 @@ def _cases(w: World):
     ichiro = w.users["ichiro"]
     _case_file(w, "main")
     _case_file(w, "noconsent", consent="first", meeting="support")
-    _case_file(w, "withdrawn", withdraw=True, meeting="support")
+    _case_file(w, "withdrawn", withdraw=True)
     _support_meeting_cases(w)
     closed = _case_file(w, "closed")
     case = type(closed.case).objects.get(pk=closed.case.pk)
@@ -413,12 +426,12 @@ def _outreach(w: World):
     w.targets["noconsent"] = _target(w, ichiro, case=w.cases["noconsent"].case)
 
 
-def _resource():
+def _resource(name):
     """A social resource to place people in (public information: no markers)."""
     org, _ = Organization.objects.get_or_create(name="NPO法人とびら")
-    service = Service.objects.create(organization=org, name="とびらの会", capacity=10)
+    service = Service.objects.create(organization=org, name=name, capacity=10)
     location = Location.objects.create(
-        name="とびらの会の場所", district=District.objects.get(code="tomisuhara")
+        name=f"{name}の場所", district=District.objects.get(code="tomisuhara")
     )
     ServiceAtLocation.objects.create(service=service, location=location)
     Schedule.objects.create(service=service, byday="WE,FR", opens_at=time(10), closes_at=time(15))
@@ -430,7 +443,7 @@ def _resource():
 
 def _participation(w: World):
     hana, ichiro = w.users["hana"], w.users["ichiro"]
-    w.service = _resource()
+    w.service, w.other_service = _resource("とびらの会"), _resource("まどの会")
     for key, actor, person, case in (
         ("own", hana, w.people["solo"], None),
         ("case", ichiro, w.cases["main"].subjects[0], w.cases["main"].case),
@@ -487,3 +500,26 @@ def build() -> World:
 def domain():
     """A domain (分野) for assessment issues."""
     return Domain.objects.order_by("pk").first()
+
+
+# --- relations to a case: the rows of every matrix about a case and what hangs on it ----------
+
+CASE_ROWS = {
+    "own_agency": Row("hana", lambda w: w.cases["main"]),
+    "own_agency_closed_case": Row("hana", lambda w: w.cases["closed"]),
+    "own_agency_support_meeting_case": Row("hana", lambda w: w.cases["pledged"]),
+    "coordinator": Row("ichiro", lambda w: w.cases["main"]),
+    "coordinator_closed_case": Row("ichiro", lambda w: w.cases["closed"]),
+    "coordinator_support_meeting_case": Row("ichiro", lambda w: w.cases["pledged"]),
+    "involved_with_consent": Row("saki", lambda w: w.cases["main"]),
+    "involved_without_consent": Row("saki", lambda w: w.cases["noconsent"]),
+    "involved_after_withdrawal": Row("saki", lambda w: w.cases["withdrawn"]),
+    "meeting_with_pledge": Row("saki", lambda w: w.cases["pledged"]),
+    "meeting_without_pledge": Row("saki", lambda w: w.cases["unpledged"]),
+    "meeting_after_sharing_ended": Row("saki", lambda w: w.cases["ended"]),
+    "volunteer_pledged": Row("kazuko", lambda w: w.cases["pledged"]),
+    "volunteer_not_taking_part": Row("kazuko", lambda w: w.cases["main"]),
+    "outsider": Row("tomoko", lambda w: w.cases["main"]),
+    "analyst": Row("ken", lambda w: w.cases["main"]),
+    "administrator": Row("osamu", lambda w: w.cases["main"]),
+}
