@@ -20,7 +20,7 @@ from yorisoi.audit.log import (
     record,
     record_reads,
 )
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
 from yorisoi.front.forms import add_errors, seen_version
 
 from .. import services
@@ -385,6 +385,7 @@ def action_item_done(request, item_id):
     try:
         services.action_item_done(actor=request.user, item=item, request=request)
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("対応を完了にしました。"))
