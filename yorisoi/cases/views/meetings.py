@@ -3,7 +3,7 @@ participants, the 支援会議 pledge, the end of sharing, action items.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Value, When
@@ -301,8 +301,8 @@ def meeting_pledge(request, meeting_id):
     """社会福祉法106条の6: the participant pledges confidentiality for themselves; only then
     does the 支援会議's case open to them."""
     meeting, _rights, participant = _meeting(request.user, meeting_id)
-    if participant is None:
-        raise Http404
+    if participant is None:  # the meeting opens to them, the pledge is a participant's own act
+        raise PermissionDenied
     if request.method == "POST":
         if not access.awaits_pledge(participant, meeting):
             messages.error(request, gettext("この会議で誓約することはありません。"))
