@@ -10,7 +10,9 @@ doors must give:
     404    hidden: the record does not exist for the user; 404 on both doors, and the very body
            an id that exists nowhere gets
     role   the route is closed to the user's role (access.ROUTES): 403 on both doors, for any id
-    -      not a question of access (the record's state answers first); not asked
+    409    the right, but the record's state says no (R1–R8): 409 in the API, a message or a form
+           error on the screen (302 or 422), nothing changed
+    -      not asked: no valid request exists (the record lacks what the action needs)
 
 A row names the persona and the record (by the world's key) it stands in a relation to.
 """
@@ -26,8 +28,8 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-OK, REFUSED, HIDDEN, ROLE, SKIP = "ok", "403", "404", "role", "-"
-OUTCOMES = {OK: "allowed", REFUSED: "refused", HIDDEN: "hidden", ROLE: "role"}
+OK, REFUSED, HIDDEN, ROLE, CONFLICT, SKIP = "ok", "403", "404", "role", "409", "-"
+OUTCOMES = {OK: "allowed", REFUSED: "refused", HIDDEN: "hidden", ROLE: "role", CONFLICT: "conflict"}
 API = "/api/v1"
 
 
@@ -196,6 +198,9 @@ def ask(w, row: Row, action: Action, door: str) -> Seen:
     pages_ok = all(c == 200 for c in codes[:-1])
     if ok and pages_ok and (changed or action.state is None):
         return Seen("allowed")
+    said_no = final in (302, 409, 422) if door == "screen" else final == 409
+    if said_no and pages_ok and not changed and action.state is not None:
+        return Seen("conflict")
     said = _said(responses[-1])
     return Seen(f"{codes}, {'changed' if changed else 'nothing changed'}{said}")
 

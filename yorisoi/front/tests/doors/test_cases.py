@@ -19,19 +19,18 @@ from yorisoi.directory.models import MeetingKind
 from .matrix import Action, Api, Screen, cells_of, check, table
 from .world import CASE_ROWS, fresh
 
-# "-": the case's state answers first (409 on the API, a form error or a message on the
-# screen): the support decision is already recorded, a closed case holds no meetings, a case
-# at the support stage cannot be moved by hand, an active case cannot reopen; and a case
-# without a closure (suspension) meeting has no valid request to close (suspend) it with.
+# 409: the case's state says no: the support decision is already recorded, a closed case holds
+# no meetings, a case at the support stage is not moved by hand, an active case does not reopen.
+# "-": a case without a closure (suspension) meeting has no valid request to close (suspend) it.
 CELLS = table(
     """
                                      read edit move lead involve inv_edit inv_end track track_end decide meeting close suspend reopen
-    own_agency                       ok   ok   -    ok   ok      ok       ok      ok    ok        403    403     403   403     403
+    own_agency                       ok   ok   409  ok   ok      ok       ok      ok    ok        403    403     403   403     403
     own_agency_closed_case           ok   403  403  403  403     403      403     403   403       403    403     403   403     403
     own_agency_support_meeting_case  ok   ok   ok   ok   ok      ok       ok      ok    ok        403    403     -     -       403
-    coordinator                      ok   ok   -    ok   ok      ok       ok      ok    ok        -      ok      ok    ok      -
-    coordinator_closed_case          ok   403  403  403  403     403      403     403   403       -      -       -     -       ok
-    coordinator_support_meeting_case ok   ok   ok   ok   ok      ok       ok      ok    ok        ok     ok      -     -       -
+    coordinator                      ok   ok   409  ok   ok      ok       ok      ok    ok        409    ok      ok    ok      409
+    coordinator_closed_case          ok   403  403  403  403     403      403     403   403       409    409     409   409     ok
+    coordinator_support_meeting_case ok   ok   ok   ok   ok      ok       ok      ok    ok        ok     ok      -     -       409
     involved_with_consent            ok   403  403  403  403     403      403     403   403       403    403     403   403     403
     involved_without_consent         404  404  404  404  404     404      404     404   404       404    404     404   404     404
     involved_after_withdrawal        404  404  404  404  404     404      404     404   404       404    404     404   404     404

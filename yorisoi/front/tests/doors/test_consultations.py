@@ -33,17 +33,17 @@ ROWS = {
     "administrator": Row("osamu", lambda w: w.consultations["open"]),
 }
 
-# An outcome already recorded answers first (409 outcome_exists, R1): "-".
+# 409: an outcome is already recorded (R1), which answers before who is asking.
 CELLS = table(
     """
                                         read   resolve  refer
     receiving_agency                    ok     ok       ok
     referred_agency_pending             ok     403      403
-    referred_agency_accepted            ok     -        403
+    referred_agency_accepted            ok     409      403
     referred_agency_declined            404    404      404
-    sender_after_transfer_having_taken_it  ok  -        403
-    receiving_agency_after_transfer     ok     -        403
-    holder_after_transfer               ok     -        ok
+    sender_after_transfer_having_taken_it  ok  409      403
+    receiving_agency_after_transfer     ok     409      403
+    holder_after_transfer               ok     409      ok
     coordinator_after_transfer          404    404      404
     coordinator_via_declined_referral   ok     403      403
     coordinator_pending_referral        404    404      404

@@ -18,14 +18,15 @@ from yorisoi.cases.models import GoalReview, SupportPlan
 from .matrix import Action, Api, Screen, cells_of, check, table
 from .world import CASE_ROWS
 
-# "-": no plan review meeting on the case (nothing valid to ask), or the case is closed.
+# "-": no plan review meeting on the case (nothing valid to ask). A closed case takes no new
+# plan (409), yet its goals may still be rated at a review meeting (both doors agree).
 CELLS = table(
     """
                                      read  decide  rate
     own_agency                       ok    403     403
     own_agency_closed_case           ok    403     403
     coordinator                      ok    ok      ok
-    coordinator_closed_case          ok    -       -
+    coordinator_closed_case          ok    409     ok
     involved_with_consent            ok    403     403
     involved_without_consent         404   404     404
     involved_after_withdrawal        404   404     404

@@ -26,15 +26,16 @@ ROWS = {
     "administrator": Row("osamu", lambda w: w.referrals["pending"]),
 }
 
-# A move the referral's status does not allow answers 409 (illegal_transition, R2): "-".
+# 409: a move the referral's status does not allow (R2: only a declined referral is acknowledged,
+# an answered one is not withdrawn).
 CELLS = table(
     """
                            accept  decline  withdraw  acknowledge
-    asked_agency_pending   ok      ok       403       -
-    sender_pending         403     403      ok        -
+    asked_agency_pending   ok      ok       403       409
+    sender_pending         403     403      ok        409
     coordinator_pending    404     404      404       404
     outsider_pending       404     404      404       404
-    sender_declined        403     403      -         ok
+    sender_declined        403     403      409       ok
     coordinator_declined   403     403      403       ok
     decliner               404     404      404       404
     outsider_declined      404     404      404       404
