@@ -167,7 +167,9 @@ ACTIONS = {
         Screen(
             "cases:action_item_add",
             post=lambda t: {
-                "description": "配食の調整", "owner_agency": t.w.agency("A").pk, "due_on": _due(),
+                "description": "配食の調整",
+                "owner_agency": t.w.agency("A").pk,
+                "due_on": _due(),
             },
             page=False,
         ),  # fmt: skip
@@ -175,7 +177,9 @@ ACTIONS = {
             "post",
             "/cases/meetings/{}/actions",
             lambda t: {
-                "description": "配食の調整", "owner_agency": t.w.agency("A").code, "due_on": _due(),
+                "description": "配食の調整",
+                "owner_agency": t.w.agency("A").code,
+                "due_on": _due(),
             },
         ),  # fmt: skip
     ),

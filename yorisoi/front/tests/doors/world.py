@@ -40,10 +40,11 @@ Records, by the name the matrices use:
     unpledged       a 支援会議 where saki and kazuko are invited and have not pledged
     ended           a 支援会議 where saki and kazuko pledged, whose sharing has ended
     closed          like main, then closed at its closure meeting
-  outreach targets (アウトリーチ)
+  outreach targets (アウトリーチ), each visited face to face once (対話できる)
     own             held by A, visited together with S (joint visit), identified as "solo"
     case            held by C, belongs to case main
     noconsent       held by C, belongs to case noconsent
+    joint_case      held by C, belongs to case noconsent, visited together with S
   participation needs (参加支援), each with a placement started two weeks ago whose first
   follow-up is due today (R8)
     own             A responsible, for "solo"
@@ -414,16 +415,22 @@ def _target(w: World, actor, **fields):
 
 def _outreach(w: World):
     hana, ichiro = w.users["hana"], w.users["ichiro"]
-    own = _target(w, hana)
-    outreach.contact_add(
-        actor=hana, target=own, outcome="note_left", agencies=[w.agency("S")],
-        observations=w.t("訪問の様子"),
-    )  # fmt: skip
-    own.refresh_from_db()
+
+    def visited(target, actor, agencies=()):
+        """Face to face: the stage rises to 対話できる (a stage move then has a way to go)."""
+        outreach.contact_add(
+            actor=actor, target=target, outcome="face_to_face", agencies=agencies,
+            observations=w.t("訪問の様子"),
+        )  # fmt: skip
+        return fresh(target)
+
+    own = visited(_target(w, hana), hana, [w.agency("S")])
     outreach.person_link(actor=hana, target=own, version=own.version, person=w.people["solo"])
-    w.targets["own"] = own
-    w.targets["case"] = _target(w, ichiro, case=w.cases["main"].case)
-    w.targets["noconsent"] = _target(w, ichiro, case=w.cases["noconsent"].case)
+    w.targets["own"] = fresh(own)
+    w.targets["case"] = visited(_target(w, ichiro, case=w.cases["main"].case), ichiro)
+    w.targets["noconsent"] = visited(_target(w, ichiro, case=w.cases["noconsent"].case), ichiro)
+    joint = _target(w, ichiro, case=w.cases["noconsent"].case)
+    w.targets["joint_case"] = visited(joint, ichiro, [w.agency("S")])
 
 
 def _resource(name):
