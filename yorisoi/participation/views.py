@@ -197,6 +197,7 @@ def need_detail(request, need_id):
         {
             "need": need,
             "person": access.person_if_open(request.user, need.person),
+            "case": access.case_if_open(request.user, need.case),
             "days": "・".join(str(WEEKDAY_LABELS[d]) for d in need.days),
             "basis": basis,
             "can_steer": access.can_steer_participation(request.user, need),
