@@ -98,7 +98,8 @@ class Action:
     screen: Screen
     api: Api
     state: Callable | None = None  # writes: (Target) → what the action changes
-    fields: Callable | None = None  # reads: (Target) → {field: personal text a reader sees}
+    # reads: (Target) → {field: the personal text a reader sees, or (on screen, in the API)}
+    fields: Callable | None = None
     missing: Callable = uuid.uuid4  # an id of the same kind that exists nowhere
 
 
@@ -191,7 +192,8 @@ def ask(w, row: Row, action: Action, door: str) -> Seen:
     if action.fields is not None:
         if codes == [200]:
             page = text_of(responses[0])
-            shown = frozenset(k for k, text in action.fields(t).items() if text in page)
+            texts = {k: _as_shown(v, door) for k, v in action.fields(t).items()}
+            shown = frozenset(k for k, text in texts.items() if text in page)
             return Seen("allowed", shown)
         return Seen(f"read answered {codes}")
     ok = final in (200, 201, 302) if door == "screen" else 200 <= final < 300
@@ -203,6 +205,12 @@ def ask(w, row: Row, action: Action, door: str) -> Seen:
         return Seen("conflict")
     said = _said(responses[-1])
     return Seen(f"{codes}, {'changed' if changed else 'nothing changed'}{said}")
+
+
+def _as_shown(value, door) -> str:
+    """A field is one text on both doors, or (what the screen shows, what the API gives): a
+    person's name on a page, their id in the API."""
+    return value if isinstance(value, str) else value[0 if door == "screen" else 1]
 
 
 def _said(response) -> str:

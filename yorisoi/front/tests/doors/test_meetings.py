@@ -172,7 +172,7 @@ ACTIONS = {
                 "due_on": _due(),
             },
             page=False,
-        ),  # fmt: skip
+        ),
         Api(
             "post",
             "/cases/meetings/{}/actions",
@@ -181,7 +181,7 @@ ACTIONS = {
                 "owner_agency": t.w.agency("A").code,
                 "due_on": _due(),
             },
-        ),  # fmt: skip
+        ),
     ),
     "item_done": Action(
         key=lambda w, s: s.file.item.pk,

@@ -125,7 +125,7 @@ ACTIONS = {
                 "observations": "郵便受けがいっぱい",
                 "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             },
-        ),  # fmt: skip
+        ),
         Api(
             "post",
             "/outreach/targets/{}/contacts",

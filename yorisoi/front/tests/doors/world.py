@@ -50,6 +50,8 @@ Records, by the name the matrices use:
     own             A responsible, for "solo"
     case            C responsible, for main's father, on case main
     noconsent       C responsible, on case noconsent
+    elsewhere       T responsible (named by the coordinator), on case noconsent, which T may
+                    not read, for its son, whose record T may not open
 """
 
 from dataclasses import dataclass, field
@@ -451,15 +453,18 @@ def _resource(name):
 def _participation(w: World):
     hana, ichiro = w.users["hana"], w.users["ichiro"]
     w.service, w.other_service = _resource("とびらの会"), _resource("まどの会")
-    for key, actor, person, case in (
-        ("own", hana, w.people["solo"], None),
-        ("case", ichiro, w.cases["main"].subjects[0], w.cases["main"].case),
-        ("noconsent", ichiro, w.cases["noconsent"].subjects[0], w.cases["noconsent"].case),
+    noconsent = w.cases["noconsent"]
+    for key, actor, person, case, agency in (
+        ("own", hana, w.people["solo"], None, "A"),
+        ("case", ichiro, w.cases["main"].subjects[0], w.cases["main"].case, "C"),
+        ("noconsent", ichiro, noconsent.subjects[0], noconsent.case, "C"),
+        ("elsewhere", ichiro, noconsent.subjects[1], noconsent.case, "T"),
     ):
         need = participation.need_create(
             actor=actor,
             person=person,
             case=case,
+            responsible_agency=w.agency(agency),
             interests=[TaxonomyTerm.objects.get(code="ibasho")],
             interests_note=w.t("関心"),
             short_term_goal=w.t("短期の目標"),

@@ -1,0 +1,157 @@
+"""Participation needs (参加支援), through both doors: reading a need, changing it, proposing
+a social resource, recording a resource gap (R8).
+
+A need opens to its responsible agency (担当機関), to the coordinator, and to those who read the
+case it belongs to (access.participation_basis); the responsible agency and the coordinator
+steer it (access.can_steer_participation), any reader records a gap. A need's page names its
+person and its case only to a reader who may open them (access.person_if_open,
+access.case_if_open), on both doors.
+"""
+
+import pytest
+
+from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
+from yorisoi.resources.models import TaxonomyTerm
+
+from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
+from .world import fresh
+
+ROWS = {
+    "responsible_agency": Row("hana", lambda w: w.needs["own"]),
+    "responsible_agency_case_hidden": Row("tomoko", lambda w: w.needs["elsewhere"]),
+    "coordinator": Row("ichiro", lambda w: w.needs["own"]),
+    "case_lead_agency": Row("hana", lambda w: w.needs["case"]),
+    "case_reader_with_consent": Row("saki", lambda w: w.needs["case"]),
+    "case_reader_without_consent": Row("saki", lambda w: w.needs["noconsent"]),
+    "outsider": Row("tomoko", lambda w: w.needs["own"]),
+    "volunteer": Row("kazuko", lambda w: w.needs["own"]),
+    "analyst": Row("ken", lambda w: w.needs["own"]),
+    "administrator": Row("osamu", lambda w: w.needs["own"]),
+}
+
+# "-": the responsible agency may not name the need's case in a gap (it may not read the case:
+# both doors answer with the same field error).
+CELLS = table(
+    """
+                                    read  edit  propose  gap
+    responsible_agency              ok    ok    ok       ok
+    responsible_agency_case_hidden  ok    ok    ok       -
+    coordinator                     ok    ok    ok       ok
+    case_lead_agency                ok    403   403      ok
+    case_reader_with_consent        ok    403   403      ok
+    case_reader_without_consent     404   404   404      404
+    outsider                        404   404   404      404
+    volunteer                       role  role  role     role
+    analyst                         role  role  role     role
+    administrator                   role  role  role     role
+    """
+)
+
+
+def _fields(t):
+    """The need in the person's words; its person and case: named on the page, by id in the
+    API (each only to a reader who may open them)."""
+    need = fresh(t.rec)
+    fields = {
+        "関心": need.interests_note,
+        "短期の目標": need.short_term_goal,
+        "長期の目標": need.long_term_goal,
+        "希望": need.wishes,
+        "本人": (need.person.family_name, str(need.person_id)),
+    }
+    if need.case_id:
+        fields["ケース"] = (need.case.title, str(need.case_id))
+    return fields
+
+
+def _state(t):
+    need = ParticipationNeed.objects.filter(pk=t.rec.pk)
+    return (
+        *need.values_list("version"),
+        Placement.objects.filter(need=t.rec).count(),
+        ResourceGap.objects.filter(need=t.rec).count(),
+    )
+
+
+def _edit_form(t):
+    need = fresh(t.rec)
+    return {
+        "interests": [term.pk for term in need.interests.all()],
+        "interests_note": need.interests_note,
+        "short_term_goal": need.short_term_goal,
+        "long_term_goal": need.long_term_goal,
+        "wishes": "午前中がよい",
+        "time_of_day": need.time_of_day,
+        "responsible_agency": need.responsible_agency_id,
+        "version": need.version,
+    }
+
+
+def _ibasho():
+    return TaxonomyTerm.objects.get(code="ibasho")
+
+
+def _need_action(screen, api, **kwargs):
+    return Action(key=lambda w, need: need.pk, screen=screen, api=api, **kwargs)
+
+
+ACTIONS = {
+    "read": _need_action(
+        Screen("participation:need_detail"),
+        Api("get", "/participation/needs/{}"),
+        fields=_fields,
+    ),
+    "edit": _need_action(
+        Screen("participation:need_edit", post=_edit_form),
+        Api(
+            "patch",
+            "/participation/needs/{}",
+            lambda t: {"version": fresh(t.rec).version, "wishes": "午前中がよい"},
+        ),
+        state=_state,
+    ),
+    "propose": _need_action(
+        Screen(
+            "participation:placement_propose",
+            post=lambda t: {"service": t.w.other_service.pk},
+            page=False,
+        ),
+        Api(
+            "post",
+            "/participation/needs/{}/placements",
+            lambda t: {"service_id": str(t.w.other_service.pk)},
+        ),
+        state=_state,
+    ),
+    # The API records a gap at /participation/gaps, the need named in the body.
+    "gap": _need_action(
+        Screen(
+            "participation:gap_create",
+            post=lambda t: {"need_text": "夕方の居場所がない", "category": _ibasho().pk},
+        ),
+        Api(
+            "post",
+            "/participation/gaps",
+            lambda t: {
+                "need_text": "夕方の居場所がない",
+                "category": "ibasho",
+                "need_id": str(t.id),
+            },
+        ),
+        state=_state,
+    ),
+}
+
+
+@pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
+def test_need(world, db, row, action, expected):
+    check(world, ROWS[row], ACTIONS[action], expected)
+
+
+def test_a_need_names_its_person_and_case_only_to_who_may_open_them(world, db):
+    """The agency a need is given to, on a case it may not read, for a person it may not open:
+    the need opens, its person and case stay unnamed on both doors (R6)."""
+    for door in DOORS:
+        seen = ask(world, ROWS["responsible_agency_case_hidden"], ACTIONS["read"], door)
+        assert seen.outcome == "allowed"
+        assert {"本人", "ケース"}.isdisjoint(seen.shown), door
