@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
 from yorisoi.front.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 from yorisoi.resources.models import WEEKDAY_LABELS, Service
@@ -255,6 +255,8 @@ def placement_move(request, placement_id):
     except ParticipationNeed.DoesNotExist as exc:
         raise Http404 from exc
     except (RuleViolation, ValidationError) as exc:
+        if isinstance(exc, RuleViolation):
+            refuse_on_screen(exc)
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
         messages.success(request, gettext("参加先の段階を更新しました。"))
@@ -281,6 +283,7 @@ def follow_up_done(request, follow_up_id):
     except ParticipationNeed.DoesNotExist as exc:
         raise Http404 from exc
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("フォローアップを記録しました。"))
