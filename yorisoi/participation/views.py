@@ -78,7 +78,13 @@ def need_list(request):
     if needs:
         bases = access.participation_bases(request.user, [n.pk for n in needs])
         record_reads("participation.needs_listed", actor=request.user, request=request, bases=bases)
-    return render(request, "participation/need_list.html", {"page": page, "needs": needs})
+    # A row names its person only if that record opens to the reader (R6), as the need's page.
+    people = access.person_bases(request.user, {n.person_id for n in needs})
+    return render(
+        request,
+        "participation/need_list.html",
+        {"page": page, "needs": needs, "open_people": set(people)},
+    )
 
 
 def _picked(request):
@@ -304,10 +310,17 @@ def my_follow_ups(request):
         record_reads(
             "participation.follow_ups_listed", actor=request.user, request=request, bases=bases
         )
+    people = access.person_bases(request.user, {f.placement.need.person_id for f in items})
     return render(
         request,
         "participation/my_follow_ups.html",
-        {"page": page, "items": items, "today": today, "done_form": FollowUpDoneForm()},
+        {
+            "page": page,
+            "items": items,
+            "today": today,
+            "done_form": FollowUpDoneForm(),
+            "open_people": set(people),
+        },
     )
 
 
