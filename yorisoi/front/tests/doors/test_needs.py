@@ -9,6 +9,7 @@ access.case_if_open), on both doors.
 """
 
 import pytest
+from django.urls import reverse
 
 from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
 from yorisoi.resources.models import TaxonomyTerm
@@ -33,17 +34,17 @@ ROWS = {
 # both doors answer with the same field error).
 CELLS = table(
     """
-                                    read  edit  propose  gap
-    responsible_agency              ok    ok    ok       ok
-    responsible_agency_case_hidden  ok    ok    ok       -
-    coordinator                     ok    ok    ok       ok
-    case_lead_agency                ok    403   403      ok
-    case_reader_with_consent        ok    403   403      ok
-    case_reader_without_consent     404   404   404      404
-    outsider                        404   404   404      404
-    volunteer                       role  role  role     role
-    analyst                         role  role  role     role
-    administrator                   role  role  role     role
+                                    list  read  edit  propose  gap
+    responsible_agency              ok    ok    ok    ok       ok
+    responsible_agency_case_hidden  ok    ok    ok    ok       -
+    coordinator                     ok    ok    ok    ok       ok
+    case_lead_agency                ok    ok    403   403      ok
+    case_reader_with_consent        ok    ok    403   403      ok
+    case_reader_without_consent     ok    404   404   404      404
+    outsider                        ok    404   404   404      404
+    volunteer                       role  role  role  role     role
+    analyst                         role  role  role  role     role
+    administrator                   role  role  role  role     role
     """
 )
 
@@ -96,6 +97,14 @@ def _need_action(screen, api, **kwargs):
 
 
 ACTIONS = {
+    # The agency's own needs ("mine"): a list names a need's person only if the record opens.
+    "list": Action(
+        key=lambda w, need: None,
+        screen=Screen("participation:need_list"),
+        api=Api("get", "/participation/needs"),
+        fields=lambda t: {"本人": (t.rec.person.family_name, str(t.rec.person_id))},
+        missing=lambda: None,
+    ),
     "read": _need_action(
         Screen("participation:need_detail"),
         Api("get", "/participation/needs/{}"),
@@ -155,3 +164,13 @@ def test_a_need_names_its_person_and_case_only_to_who_may_open_them(world, db):
         seen = ask(world, ROWS["responsible_agency_case_hidden"], ACTIONS["read"], door)
         assert seen.outcome == "allowed"
         assert {"本人", "ケース"}.isdisjoint(seen.shown), door
+
+
+@pytest.mark.parametrize("page", ["participation:my_follow_ups", "intake:queue"])
+def test_follow_ups_due_name_the_person_only_if_the_record_opens(world, db, page):
+    """The screens' lists of follow-ups (the API's list names no person at all): the agency
+    holding the need sees the follow-up, never the name of a person it may not open."""
+    need = world.needs["elsewhere"]
+    body = world.screens["tomoko"].get(reverse(page)).content.decode()
+    assert str(need.pk) in body
+    assert need.person.family_name not in body
