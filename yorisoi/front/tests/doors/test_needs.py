@@ -1,9 +1,9 @@
 """Participation needs (参加支援), through both doors: reading a need, changing it, proposing
-a social resource, recording a resource gap (R8).
+a social resource.
 
 A need opens to its responsible agency (担当機関), to the coordinator, and to those who read the
 case it belongs to (access.participation_basis); the responsible agency and the coordinator
-steer it (access.can_steer_participation), any reader records a gap. A need's page names its
+steer it (access.can_steer_participation). A need's page names its
 person and its case only to a reader who may open them (access.person_if_open,
 access.case_if_open), on both doors.
 """
@@ -11,40 +11,24 @@ access.case_if_open), on both doors.
 import pytest
 from django.urls import reverse
 
-from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
-from yorisoi.resources.models import TaxonomyTerm
+from yorisoi.participation.models import ParticipationNeed, Placement
 
-from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
-from .world import fresh
+from .matrix import DOORS, Action, Api, Screen, ask, cells_of, check, table
+from .world import NEED_ROWS, fresh
 
-ROWS = {
-    "responsible_agency": Row("hana", lambda w: w.needs["own"]),
-    "responsible_agency_case_hidden": Row("tomoko", lambda w: w.needs["elsewhere"]),
-    "coordinator": Row("ichiro", lambda w: w.needs["own"]),
-    "case_lead_agency": Row("hana", lambda w: w.needs["case"]),
-    "case_reader_with_consent": Row("saki", lambda w: w.needs["case"]),
-    "case_reader_without_consent": Row("saki", lambda w: w.needs["noconsent"]),
-    "outsider": Row("tomoko", lambda w: w.needs["own"]),
-    "volunteer": Row("kazuko", lambda w: w.needs["own"]),
-    "analyst": Row("ken", lambda w: w.needs["own"]),
-    "administrator": Row("osamu", lambda w: w.needs["own"]),
-}
-
-# "-": the responsible agency may not name the need's case in a gap (it may not read the case:
-# both doors answer with the same field error).
 CELLS = table(
     """
-                                    list  read  edit  propose  gap
-    responsible_agency              ok    ok    ok    ok       ok
-    responsible_agency_case_hidden  ok    ok    ok    ok       -
-    coordinator                     ok    ok    ok    ok       ok
-    case_lead_agency                ok    ok    403   403      ok
-    case_reader_with_consent        ok    ok    403   403      ok
-    case_reader_without_consent     ok    404   404   404      404
-    outsider                        ok    404   404   404      404
-    volunteer                       role  role  role  role     role
-    analyst                         role  role  role  role     role
-    administrator                   role  role  role  role     role
+                                    list  read  edit  propose
+    responsible_agency              ok    ok    ok    ok
+    responsible_agency_case_hidden  ok    ok    ok    ok
+    coordinator                     ok    ok    ok    ok
+    case_lead_agency                ok    ok    403   403
+    case_reader_with_consent        ok    ok    403   403
+    case_reader_without_consent     ok    404   404   404
+    outsider                        ok    404   404   404
+    volunteer                       role  role  role  role
+    analyst                         role  role  role  role
+    administrator                   role  role  role  role
     """
 )
 
@@ -67,11 +51,7 @@ def _fields(t):
 
 def _state(t):
     need = ParticipationNeed.objects.filter(pk=t.rec.pk)
-    return (
-        *need.values_list("version"),
-        Placement.objects.filter(need=t.rec).count(),
-        ResourceGap.objects.filter(need=t.rec).count(),
-    )
+    return (*need.values_list("version"), Placement.objects.filter(need=t.rec).count())
 
 
 def _edit_form(t):
@@ -86,10 +66,6 @@ def _edit_form(t):
         "responsible_agency": need.responsible_agency_id,
         "version": need.version,
     }
-
-
-def _ibasho():
-    return TaxonomyTerm.objects.get(code="ibasho")
 
 
 def _need_action(screen, api, **kwargs):
@@ -132,36 +108,19 @@ ACTIONS = {
         ),
         state=_state,
     ),
-    # The API records a gap at /participation/gaps, the need named in the body.
-    "gap": _need_action(
-        Screen(
-            "participation:gap_create",
-            post=lambda t: {"need_text": "夕方の居場所がない", "category": _ibasho().pk},
-        ),
-        Api(
-            "post",
-            "/participation/gaps",
-            lambda t: {
-                "need_text": "夕方の居場所がない",
-                "category": "ibasho",
-                "need_id": str(t.id),
-            },
-        ),
-        state=_state,
-    ),
 }
 
 
 @pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
 def test_need(world, db, row, action, expected):
-    check(world, ROWS[row], ACTIONS[action], expected)
+    check(world, NEED_ROWS[row], ACTIONS[action], expected)
 
 
 def test_a_need_names_its_person_and_case_only_to_who_may_open_them(world, db):
     """The agency a need is given to, on a case it may not read, for a person it may not open:
     the need opens, its person and case stay unnamed on both doors (R6)."""
     for door in DOORS:
-        seen = ask(world, ROWS["responsible_agency_case_hidden"], ACTIONS["read"], door)
+        seen = ask(world, NEED_ROWS["responsible_agency_case_hidden"], ACTIONS["read"], door)
         assert seen.outcome == "allowed"
         assert {"本人", "ケース"}.isdisjoint(seen.shown), door
 

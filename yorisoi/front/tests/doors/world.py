@@ -535,3 +535,19 @@ CASE_ROWS = {
     "analyst": Row("ken", lambda w: w.cases["main"]),
     "administrator": Row("osamu", lambda w: w.cases["main"]),
 }
+
+
+# --- relations to a participation need (and its placements, follow-ups and gaps) ------------
+
+NEED_ROWS = {
+    "responsible_agency": Row("hana", lambda w: w.needs["own"]),
+    "responsible_agency_case_hidden": Row("tomoko", lambda w: w.needs["elsewhere"]),
+    "coordinator": Row("ichiro", lambda w: w.needs["own"]),
+    "case_lead_agency": Row("hana", lambda w: w.needs["case"]),
+    "case_reader_with_consent": Row("saki", lambda w: w.needs["case"]),
+    "case_reader_without_consent": Row("saki", lambda w: w.needs["noconsent"]),
+    "outsider": Row("tomoko", lambda w: w.needs["own"]),
+    "volunteer": Row("kazuko", lambda w: w.needs["own"]),
+    "analyst": Row("ken", lambda w: w.needs["own"]),
+    "administrator": Row("osamu", lambda w: w.needs["own"]),
+}
