@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yorisoi.directory.models import MeetingKind
 
-from .matrix import Action, Api, Screen, cells_of, check, table
+from .matrix import DOORS, Action, Api, Screen, ask, cells_of, check, table
 from .world import CASE_ROWS, fresh
 
 # 409: the case's state says no: the support decision is already recorded, a closed case holds
@@ -250,3 +250,13 @@ ACTIONS = {
 @pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
 def test_case(world, db, row, action, expected):
     check(world, CASE_ROWS[row], ACTIONS[action], expected)
+
+
+def test_a_pledged_volunteer_reads_the_outline_without_the_consents(world, db):
+    """CaseAccess.case_file: the 民生委員 reads the people, the agencies and their roles, not
+    the file (consents, records, plans), on both doors."""
+    for door in DOORS:
+        seen = ask(world, CASE_ROWS["volunteer_pledged"], ACTIONS["read"], door)
+        assert seen.outcome == "allowed"
+        assert {"ケース名", "本人1"} <= seen.shown, door
+        assert not [field for field in seen.shown if field.endswith("の同意日")], door

@@ -11,7 +11,7 @@ import pytest
 
 from yorisoi.people.models import Household
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
 
 ROWS = {
     "own_agency": Row("hana", lambda w: w.households["mixed"]),
@@ -104,3 +104,12 @@ ACTIONS = {
 @pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
 def test_household(world, db, row, action, expected):
     check(world, ROWS[row], ACTIONS[action], expected)
+
+
+def test_a_member_is_named_only_if_their_own_record_opens(world, db):
+    """A consultation about m1 and the household was referred to S: S reads the household and
+    m1, and of m2 only the relationship, on both doors (access.member_views)."""
+    for door in DOORS:
+        seen = ask(world, ROWS["referred_agency"], ACTIONS["read"], door)
+        assert {"1人目の氏", "1人目の名"} <= seen.shown, door
+        assert not {"2人目の氏", "2人目の名"} & seen.shown, door

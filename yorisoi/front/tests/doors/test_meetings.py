@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yorisoi.cases.models import ActionItem, Meeting, MeetingParticipant
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
 from .world import CaseFile, fresh
 
 
@@ -195,3 +195,11 @@ ACTIONS = {
 @pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
 def test_meeting(world, db, row, action, expected):
     check(world, ROWS[row], ACTIONS[action], expected)
+
+
+def test_before_the_pledge_a_participant_reads_the_meeting_not_the_case(world, db):
+    """社会福祉法106条の6: the date, place and kind, and the pledge; no minutes, no case."""
+    for persona in ("participant_without_pledge", "volunteer_without_pledge"):
+        for door in DOORS:
+            seen = ask(world, ROWS[persona], ACTIONS["read"], door)
+            assert (seen.outcome, seen.shown) == ("allowed", {"場所"}), (persona, door)

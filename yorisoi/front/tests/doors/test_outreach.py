@@ -3,14 +3,18 @@ changing it, logging a visit, moving its trust stage, closing it.
 
 A target opens to its holder (担当機関), to an agency that went on one of its visits (同行訪問),
 to the coordinator, and to those who read the case it belongs to (access.outreach_access). The
-holder and the coordinator steer it; joint visitors and the case's lead agency log visits too.
+holder and the coordinator steer it (what is known, the stage, identifying the person, the
+hand-over, closing); joint visitors and the case's lead agency log visits too.
 A target's page names its person and its case only if the reader may open them
 (access.person_if_open, the case's visibility), on both doors.
 """
 
+import uuid
+
 import pytest
 from django.utils import timezone
 
+from yorisoi import access
 from yorisoi.outreach.models import OutreachTarget
 
 from .matrix import Action, Api, Row, Screen, cells_of, check, table
@@ -30,20 +34,21 @@ ROWS = {
     "administrator": Row("osamu", lambda w: w.targets["own"]),
 }
 
+# 409: a hand-over needs 関係形成 (trust formed); every target here is at 対話できる.
 CELLS = table(
     """
-                                 read  contacts  edit  log   stage  close
-    holder                       ok    ok        ok    ok    ok     ok
-    joint_visitor                ok    ok        403   ok    403    403
-    joint_visitor_case_hidden    ok    ok        403   ok    403    403
-    coordinator                  ok    ok        ok    ok    ok     ok
-    case_lead_agency             ok    ok        403   ok    403    403
-    case_reader_with_consent     ok    ok        403   403   403    403
-    case_reader_without_consent  404   404       404   404   404    404
-    outsider                     404   404       404   404   404    404
-    volunteer                    role  role      role  role  role   role
-    analyst                      role  role      role  role  role   role
-    administrator                role  role      role  role  role   role
+                                 read  contacts  edit  log   stage  identify  hand_over  close
+    holder                       ok    ok        ok    ok    ok     ok        409        ok
+    joint_visitor                ok    ok        403   ok    403    403       403        403
+    joint_visitor_case_hidden    ok    ok        403   ok    403    403       403        403
+    coordinator                  ok    ok        ok    ok    ok     ok        409        ok
+    case_lead_agency             ok    ok        403   ok    403    403       403        403
+    case_reader_with_consent     ok    ok        403   403   403    403       403        403
+    case_reader_without_consent  404   404       404   404   404    404       404        404
+    outsider                     404   404       404   404   404    404       404        404
+    volunteer                    role  role      role  role  role   role      role       role
+    analyst                      role  role      role  role  role   role      role       role
+    administrator                role  role      role  role  role   role      role       role
     """
 )
 
@@ -71,7 +76,8 @@ def _contact_fields(t):
 
 def _state(t):
     target = OutreachTarget.objects.filter(pk=t.rec.pk)
-    return (*target.values_list("version", "stage", "status"), t.rec.contacts.count())
+    fields = ("version", "stage", "status", "person_id")
+    return (*target.values_list(*fields), t.rec.contacts.count())
 
 
 def _edit_form(t):
@@ -92,6 +98,15 @@ def _edit_form(t):
 
 def _v(t):
     return fresh(t.rec).version
+
+
+def _someone(t):
+    """A person the user may open, other than the target's own (identifying them is valid
+    input; whether the user may is the question)."""
+    person = (
+        access.visible_people(t.user).exclude(pk=t.rec.person_id or uuid.uuid4()).order_by("pk")
+    ).first()
+    return str(person.pk if person else uuid.uuid4())
 
 
 def _target_action(screen, api, **kwargs):
@@ -142,6 +157,28 @@ ACTIONS = {
             "post",
             "/outreach/targets/{}/stage",
             lambda t: {"version": _v(t), "to_stage": "contacted", "note": "会えなくなった"},
+        ),
+        state=_state,
+    ),
+    "identify": _target_action(
+        Screen(
+            "outreach:person_link",
+            post=lambda t: {"person": _someone(t), "version": _v(t)},
+            page=False,
+        ),
+        Api(
+            "post",
+            "/outreach/targets/{}/person",
+            lambda t: {"version": _v(t), "person_id": _someone(t)},
+        ),
+        state=_state,
+    ),
+    "hand_over": _target_action(
+        Screen("outreach:hand_over", post=lambda t: {"note": "障害福祉の相談へ", "version": _v(t)}),
+        Api(
+            "post",
+            "/outreach/targets/{}/hand-over",
+            lambda t: {"version": _v(t), "note": "障害福祉の相談へ"},
         ),
         state=_state,
     ),
