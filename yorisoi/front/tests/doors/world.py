@@ -28,15 +28,17 @@ Records, by the name the matrices use:
                     it once and reads it still, though it passed it on
     moved           received by J, escalated (the coordinator holds it), then C → T transfer
                     (accepted): the coordinator, a sender after a transfer, reads it no more
-  cases (多機関協働), each a CaseFile: subjects, a consent with a scanned form, a progress
-  record written by A, an assessment, a meeting with minutes and an action item for A
+  cases (多機関協働), each a CaseFile: its subjects, a consent with a scanned form (each
+  consent on a date of its own), an involved agency besides the lead (S, else J), an open
+  outreach track, a progress record written by A, an assessment, a meeting with minutes and an
+  action item for A
     main            led by A; S involved with every subject's consent; a 重層的支援会議 for the
-                    plan (hana and saki sit in it), plan v1, a held closure meeting, an outreach
-                    track
+                    plan (hana and saki sit in it), plan v1, and held 重層的支援会議 to review it,
+                    to close and to suspend the case
     noconsent       led by A; S involved; only one of the two subjects consented
-    withdrawn       like main, then the son withdrew his consent (R4)
-    pledged         led by A, no involvement of S; a 支援会議 where saki and kazuko pledged, and
-                    a second one where only saki sits
+    withdrawn       like main, then (after the plan) the son withdrew his consent (R4)
+    pledged         for one person the coordinator registered, led by A, J involved; a 支援会議
+                    where saki and kazuko pledged, and a second one where only saki sits
     unpledged       a 支援会議 where saki and kazuko are invited and have not pledged
     ended           a 支援会議 where saki and kazuko pledged, whose sharing has ended
     closed          like main, then closed at its closure meeting
@@ -63,7 +65,7 @@ from django.utils import timezone
 from yorisoi.accounts.models import ApiToken, Role, User
 from yorisoi.cases import services as cases
 from yorisoi.cases.models import MeetingParticipant
-from yorisoi.directory.models import Agency, District, Domain, MeetingKind
+from yorisoi.directory.models import Agency, District, MeetingKind
 from yorisoi.intake import services as intake
 from yorisoi.outreach import services as outreach
 from yorisoi.outreach.models import OutreachCategory
@@ -507,11 +509,6 @@ def build() -> World:
     _outreach(w)
     _participation(w)
     return w
-
-
-def domain():
-    """A domain (分野) for assessment issues."""
-    return Domain.objects.order_by("pk").first()
 
 
 # --- relations to a case: the rows of every matrix about a case and what hangs on it ----------
