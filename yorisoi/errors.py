@@ -1,10 +1,14 @@
 """Domain errors shared by services, views and the API."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class RuleViolation(Exception):
     """A rule of the domain (R1–R8) says no. `message` is Japanese and shown to the user.
 
-    Views turn it into a form error, the API into 409 with `code`.
+    The policy's "no" (code "forbidden": a basis to read, not the right to do this) is 403 on
+    both doors (refuse_on_screen, api.on_rule_violation); any other rule that says no is a
+    form error or a message on the screens, and 409 with `code` in the API.
     """
 
     code = "rule_violation"
@@ -28,3 +32,11 @@ class ConcurrentEditError(RuleViolation):
     def __init__(self, message: str, *, code: str | None = None, changes=None):
         super().__init__(message, code=code)
         self.changes = list(changes or [])
+
+
+def refuse_on_screen(exc: RuleViolation) -> None:
+    """For a view that shows a service's refusal as a message: the policy's "no" is not a
+    message but 403, as the API answers it (yorisoi.http.errors). Call it first in
+    `except RuleViolation`."""
+    if exc.code == "forbidden":
+        raise PermissionDenied(exc.message) from exc

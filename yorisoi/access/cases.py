@@ -138,6 +138,15 @@ def case_basis(user, case) -> str | None:
     return case_bases(user, [case.pk]).get(case.pk)
 
 
+def case_if_open(user, case):
+    """`case` if `user` may read it, else None. A page about something else (an outreach
+    target, a participation need) names or links its case only then (R6), on the screens and
+    in the API alike."""
+    if case is None or case_basis(user, case) is None:
+        return None
+    return case
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     """What `user` may do with one case, and on which basis. None of it without a basis."""

@@ -332,15 +332,15 @@ def meeting_participant_add(request, meeting_id: UUID, payload: ParticipantIn):
 def meeting_pledge(request, meeting_id: UUID, payload: PledgeIn):
     """社会福祉法106条の6: 支援会議の参加者は守秘義務を誓約してからケースを見ます。
     参加者本人が誓約します（participant_id を省略）。アカウントのない参加者の書面の誓約は
-    福祉総務課が participant_id を指定して記録します。参加者でなければ 409 `not_participant`、
+    福祉総務課が participant_id を指定して記録します。会議を見られても参加者でなければ 403、
     誓約済みなら 409 `pledged`。情報共有が終わった支援会議は、ケースを見られない参加者には
     画面と同じく存在しない会議と同じ 404 です（福祉総務課が記録するときは 409 `sharing_ended`）。
     誓約のあとの会議の内容を返します。"""
     user = request.auth
     meeting, _rights, participation = _meeting_or_pledge_page(user, meeting_id)
     if payload.participant_id is None:
-        if participation is None:
-            raise RuleViolation("この会議の参加者ではありません。", code="not_participant")
+        if participation is None:  # the meeting opens to them, the pledge is not theirs
+            raise RuleViolation("この会議の参加者ではありません。", code="forbidden")
         participant = participation
     else:
         participant = meeting.participants.filter(pk=payload.participant_id).first()

@@ -85,6 +85,8 @@ def queue(request):
     if need_ids:
         needs = access.participation_bases(user, need_ids)
         record_reads("participation.queue_viewed", actor=user, request=request, bases=needs)
+    # A follow-up names its need's person only if that record opens to the reader (R6).
+    people = access.person_bases(user, _follow_up_people(case_sections))
     if case_ids:
         cases = access.case_bases(user, case_ids)
         record_reads("case.queue_viewed", actor=user, request=request, bases=cases)
@@ -94,6 +96,7 @@ def queue(request):
         {
             "sections": sections,
             "case_sections": case_sections,
+            "open_people": set(people),
             "single": bool(only),
             "today": today,
         },
@@ -105,6 +108,15 @@ CASE_SECTION_LABELS = {
     "case_actions": _("会議で決めた自機関の対応"),
     "follow_ups": _("参加支援のフォローアップ（期日を迎えたもの）"),
 }
+
+
+def _follow_up_people(case_sections) -> set:
+    return {
+        item.placement.need.person_id
+        for section in case_sections
+        if section["key"] == "follow_ups"
+        for item in section["items"]
+    }
 
 
 def _case_sections(work, only, page_number):

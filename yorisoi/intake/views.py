@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
 from yorisoi.audit.log import record, record_reads
-from yorisoi.errors import RuleViolation
+from yorisoi.errors import RuleViolation, refuse_on_screen
 from yorisoi.http.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 
@@ -193,6 +193,7 @@ def consultation_outcome(request, consultation_id):
             else:
                 services.consultation_escalate(**common)
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
@@ -214,6 +215,7 @@ def referral_create(request, consultation_id):
                 actor=request.user, consultation=consultation, request=request, **form.cleaned_data
             )
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
         except ValidationError as exc:
@@ -244,6 +246,7 @@ def referral_answer(request, referral_id):
                 )
                 message = gettext("受け入れできないと回答しました。送り元と福祉総務課に届きます。")
         except RuleViolation as exc:
+            refuse_on_screen(exc)
             messages.error(request, exc.message)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -264,6 +267,7 @@ def _referral_step(request, referral_id, service, success_message):
     try:
         service(actor=request.user, referral=referral, request=request)
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, success_message)

@@ -72,8 +72,8 @@ class OutreachTargetOut(TargetSummaryOut):
     description: str
     worried_by_type: WorriedCode
     worried_by_note: str
-    person_id: UUID | None
-    case_id: UUID | None
+    person_id: UUID | None = Field(description="特定した本人（その記録を見られるときだけ）")
+    case_id: UUID | None = Field(description="属するケース（そのケースを見られるときだけ）")
     origin_id: UUID | None = Field(description="きっかけの相談")
     handover_consultation_id: UUID | None
     ended_at: datetime | None
@@ -270,8 +270,9 @@ def _detail(user, target_id) -> dict:
         "description": t.description,
         "worried_by_type": t.worried_by_type,
         "worried_by_note": t.worried_by_note,
-        "person_id": t.person_id,
-        "case_id": t.case_id,
+        # Named only to a reader who may open them, as on the target's page (R6).
+        "person_id": t.person_id if access.person_if_open(user, t.person) else None,
+        "case_id": t.case_id if access.case_if_open(user, t.case) else None,
         "origin_id": t.origin_id,
         "handover_consultation_id": t.handover_consultation_id,
         "ended_at": t.ended_at,

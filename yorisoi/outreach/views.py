@@ -195,7 +195,7 @@ def target_detail(request, target_id):
 
 def _case_visible(user, target) -> bool:
     """Whether the user may read the case the target belongs to (else it is not named)."""
-    return bool(target.case_id and access.visible_cases(user).filter(pk=target.case_id).exists())
+    return access.case_if_open(user, target.case) is not None
 
 
 def _change_visible(user, change) -> bool:

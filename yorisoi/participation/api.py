@@ -118,8 +118,8 @@ class PlacementOut(Schema):
 
 class NeedSummaryOut(Schema):
     id: UUID
-    person_id: UUID
-    case_id: UUID | None
+    person_id: UUID | None = Field(description="本人（その記録を見られるときだけ）")
+    case_id: UUID | None = Field(description="属するケース（そのケースを見られるときだけ）")
     responsible_agency: str
     short_term_goal: str
     long_term_goal: str
@@ -306,11 +306,20 @@ def _placement(p) -> dict:
     }
 
 
-def _summary(n) -> dict:
+def _opens(user, needs) -> tuple[set, set]:
+    """The people and the cases of `needs` that `user` may open, in two queries for a page."""
+    people = access.person_bases(user, {n.person_id for n in needs})
+    cases = access.case_bases(user, {n.case_id for n in needs if n.case_id})
+    return set(people), set(cases)
+
+
+def _summary(n, opens) -> dict:
+    people, cases = opens
     return {
         "id": n.pk,
-        "person_id": n.person_id,
-        "case_id": n.case_id,
+        # Named only to a reader who may open them, as on the need's page (R6).
+        "person_id": n.person_id if n.person_id in people else None,
+        "case_id": n.case_id if n.case_id in cases else None,
         "responsible_agency": n.responsible_agency.code,
         "short_term_goal": n.short_term_goal,
         "long_term_goal": n.long_term_goal,
@@ -320,7 +329,7 @@ def _summary(n) -> dict:
 
 def _detail(user, n, basis) -> dict:
     return {
-        **_summary(n),
+        **_summary(n, _opens(user, [n])),
         "interests": [t.code for t in n.interests.all()],
         "interests_note": n.interests_note,
         "wishes": n.wishes,
@@ -374,7 +383,8 @@ def need_list(request, paging: Query[PageQuery], scope: Literal["mine", "all"] =
     返したIDは監査ログ（participation.needs_listed）に記録されます。"""
     user = request.auth
     page = page_of(selectors.need_list(user=user, scope=scope), paging)
-    page["items"] = [_summary(n) for n in page["items"]]
+    opens = _opens(user, page["items"])
+    page["items"] = [_summary(n, opens) for n in page["items"]]
     if page["items"]:
         bases = access.participation_bases(user, [n["id"] for n in page["items"]])
         record_reads("participation.needs_listed", actor=user, request=request, bases=bases)

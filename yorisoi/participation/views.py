@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
 from yorisoi.http.forms import add_errors, seen_version
 from yorisoi.people import selectors as people_selectors
 from yorisoi.resources.models import WEEKDAY_LABELS, Service
@@ -78,7 +78,13 @@ def need_list(request):
     if needs:
         bases = access.participation_bases(request.user, [n.pk for n in needs])
         record_reads("participation.needs_listed", actor=request.user, request=request, bases=bases)
-    return render(request, "participation/need_list.html", {"page": page, "needs": needs})
+    # A row names its person only if that record opens to the reader (R6), as the need's page.
+    people = access.person_bases(request.user, {n.person_id for n in needs})
+    return render(
+        request,
+        "participation/need_list.html",
+        {"page": page, "needs": needs, "open_people": set(people)},
+    )
 
 
 def _picked(request):
@@ -197,6 +203,7 @@ def need_detail(request, need_id):
         {
             "need": need,
             "person": access.person_if_open(request.user, need.person),
+            "case": access.case_if_open(request.user, need.case),
             "days": "・".join(str(WEEKDAY_LABELS[d]) for d in need.days),
             "basis": basis,
             "can_steer": access.can_steer_participation(request.user, need),
@@ -254,6 +261,8 @@ def placement_move(request, placement_id):
     except ParticipationNeed.DoesNotExist as exc:
         raise Http404 from exc
     except (RuleViolation, ValidationError) as exc:
+        if isinstance(exc, RuleViolation):
+            refuse_on_screen(exc)
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
         messages.success(request, gettext("参加先の段階を更新しました。"))
@@ -280,6 +289,7 @@ def follow_up_done(request, follow_up_id):
     except ParticipationNeed.DoesNotExist as exc:
         raise Http404 from exc
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("フォローアップを記録しました。"))
@@ -300,10 +310,17 @@ def my_follow_ups(request):
         record_reads(
             "participation.follow_ups_listed", actor=request.user, request=request, bases=bases
         )
+    people = access.person_bases(request.user, {f.placement.need.person_id for f in items})
     return render(
         request,
         "participation/my_follow_ups.html",
-        {"page": page, "items": items, "today": today, "done_form": FollowUpDoneForm()},
+        {
+            "page": page,
+            "items": items,
+            "today": today,
+            "done_form": FollowUpDoneForm(),
+            "open_people": set(people),
+        },
     )
 
 

@@ -3,7 +3,7 @@ participants, the 支援会議 pledge, the end of sharing, action items.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Value, When
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.access.bases import BASIS_SUPPORT_MEETING
 from yorisoi.audit.log import record, record_reads
-from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
 from yorisoi.http.forms import add_errors, seen_version
 
 from .. import services
@@ -298,8 +298,8 @@ def meeting_pledge(request, meeting_id):
     """社会福祉法106条の6: the participant pledges confidentiality for themselves; only then
     does the 支援会議's case open to them."""
     meeting, _rights, participant = _meeting(request.user, meeting_id)
-    if participant is None:
-        raise Http404
+    if participant is None:  # the meeting opens to them, the pledge is a participant's own act
+        raise PermissionDenied
     if request.method == "POST":
         if not access.awaits_pledge(participant, meeting):
             messages.error(request, gettext("この会議で誓約することはありません。"))
@@ -382,6 +382,7 @@ def action_item_done(request, item_id):
     try:
         services.action_item_done(actor=request.user, item=item, request=request)
     except RuleViolation as exc:
+        refuse_on_screen(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("対応を完了にしました。"))

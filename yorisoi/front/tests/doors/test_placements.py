@@ -1,0 +1,91 @@
+"""Placements and follow-ups (参加支援, R8), through both doors: moving a placement on, recording
+a follow-up.
+
+Both belong to a need and are steered like it: by its responsible agency and the coordinator
+(access.can_steer_participation); a reader through the case reads them and no more.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from yorisoi.participation.models import FollowUp, Placement
+
+from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .world import fresh
+
+
+@dataclass
+class Placed:
+    placement: Placement
+    follow_up: FollowUp
+
+
+def _of(need):
+    return lambda w: Placed(w.placements[need], w.follow_ups[need])
+
+
+ROWS = {
+    "responsible_agency": Row("hana", _of("own")),
+    "responsible_agency_case_hidden": Row("tomoko", _of("elsewhere")),
+    "coordinator": Row("ichiro", _of("own")),
+    "case_lead_agency": Row("hana", _of("case")),
+    "case_reader_with_consent": Row("saki", _of("case")),
+    "case_reader_without_consent": Row("saki", _of("noconsent")),
+    "outsider": Row("tomoko", _of("own")),
+    "volunteer": Row("kazuko", _of("own")),
+    "analyst": Row("ken", _of("own")),
+    "administrator": Row("osamu", _of("own")),
+}
+
+CELLS = table(
+    """
+                                    settle  follow_up
+    responsible_agency              ok      ok
+    responsible_agency_case_hidden  ok      ok
+    coordinator                     ok      ok
+    case_lead_agency                403     403
+    case_reader_with_consent        403     403
+    case_reader_without_consent     404     404
+    outsider                        404     404
+    volunteer                       role    role
+    analyst                         role    role
+    administrator                   role    role
+    """
+)
+
+ACTIONS = {
+    "settle": Action(
+        key=lambda w, p: p.placement.pk,
+        screen=Screen(
+            "participation:placement_move",
+            post=lambda t: {"move": "settle", "version": fresh(t.rec.placement).version},
+            page=False,
+        ),
+        api=Api(
+            "post",
+            "/participation/placements/{}/settle",
+            lambda t: {"version": fresh(t.rec.placement).version},
+        ),
+        state=lambda t: Placement.objects.filter(pk=t.rec.placement.pk).values_list("status")[0],
+    ),
+    "follow_up": Action(
+        key=lambda w, p: p.follow_up.pk,
+        screen=Screen(
+            "participation:follow_up_done",
+            post=lambda t: {"outcome": "going_well", "note": "毎週通えている"},
+            page=False,
+        ),
+        api=Api(
+            "post",
+            "/participation/follow-ups/{}/done",
+            lambda t: {"outcome": "going_well", "note": "毎週通えている"},
+        ),
+        state=lambda t: FollowUp.objects.filter(pk=t.rec.follow_up.pk).values_list("status")[0],
+    ),
+}
+
+
+@pytest.mark.parametrize("row, action, expected", cells_of(CELLS))
+def test_placement(world, db, row, action, expected):
+    check(world, ROWS[row], ACTIONS[action], expected)
