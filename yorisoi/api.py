@@ -95,8 +95,8 @@ api.add_decorator(_in_japanese, mode="view")
 api.add_decorator(validation.refuse_null_characters, mode="operation")
 
 from yorisoi.audit.api import router as audit_router  # noqa: E402
+from yorisoi.cases.api import meetings_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
-from yorisoi.cases.api_meetings import router as meetings_router  # noqa: E402
 from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402

@@ -18,8 +18,7 @@ from yorisoi import access
 from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
-from yorisoi.cases.api import router
-from yorisoi.cases.api_meetings import router as meetings_router
+from yorisoi.cases.api import meetings_router, router
 from yorisoi.cases.models import Case, CaseStatus, Meeting
 from yorisoi.cases.tests.world import (
     ROLES,

@@ -87,7 +87,7 @@ def _plan_body(t):
 
 def _goal(t):
     """The plan's goal (a case without a plan: a goal id that exists nowhere)."""
-    return t.rec.plan.goals.get().pk if t.rec.plan else 0
+    return t.rec.plan.goals.get().pk if t.rec.plan else 2**31 - 1
 
 
 ACTIONS = {

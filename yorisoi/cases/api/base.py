@@ -1,0 +1,135 @@
+"""What every cases endpoint does first: find the record among those the caller may read (404
+otherwise, the same body as a missing id — R6), and audit the read with its basis. The two
+routers live here: cases, and meetings with their assessments and plans.
+"""
+
+import functools
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
+from ninja import Router
+
+from yorisoi import access
+from yorisoi.audit.log import (
+    record,
+)
+from yorisoi.http.errors import ErrorOut
+
+from ..models import (
+    Case,
+    Meeting,
+)
+
+router = Router(tags=["多機関協働"])
+
+
+CASE = "/cases/{uuid:case_id}"
+
+
+MEETING = "/cases/meetings/{uuid:meeting_id}"
+
+
+_ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _hidden_is_not_found(view):
+    """Services answer Case.DoesNotExist to an actor who may not read the case: 404 here."""
+
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ObjectDoesNotExist as exc:
+            raise Http404 from exc
+
+    return run
+
+
+router.add_decorator(_hidden_is_not_found)
+
+
+def _visible(user):
+    return access.visible_cases(user).select_related("lead_agency")
+
+
+def _visible_case(user, case_id) -> Case:
+    case = _visible(user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def _on_visible_case(queryset, user, pk):
+    """A row hung on a case: found only if the caller may read that case (else 404)."""
+    row = queryset.filter(pk=pk, case__in=access.visible_cases(user).values("pk")).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _agency(code, *, field, errors, required=True):
+    if not code:
+        if required:
+            errors[field] = [ValidationError("機関を指定してください。", code="required")]
+        return None
+    agency = access.selectable_agencies().filter(code=code).first()
+    if agency is None:
+        errors[field] = [
+            ValidationError(
+                "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
+                code="invalid_choice",
+            )
+        ]
+    return agency
+
+
+def _case_meeting(case, meeting_id, *, errors, field="meeting_id"):
+    meeting = Meeting.objects.select_related("kind").filter(pk=meeting_id, case=case).first()
+    if meeting is None:
+        errors[field] = [ValidationError("このケースの会議が見つかりません。", code="not_found")]
+    return meeting
+
+
+def _raise(errors: dict):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _text(value) -> str:
+    return value or ""
+
+
+def _record_viewed(user, case, basis, request, part, ids=None):
+    record(
+        "case.viewed",
+        actor=user,
+        target=case,
+        basis=basis,
+        request=request,
+        ids=ids,
+        data={"part": part},
+    )
+
+
+meetings_router = Router(tags=["多機関協働（会議・アセスメント・プラン）"])
+
+
+meetings_router.add_decorator(_hidden_is_not_found)
+
+
+def _readable_meeting(user, meeting_id) -> Meeting:
+    return _on_visible_case(Meeting.objects.select_related("kind", "case"), user, meeting_id)
+
+
+def _meeting_or_pledge_page(user, meeting_id):
+    """The meeting and the caller's rights on its case. A 支援会議 participant who may not
+    read the case (not pledged yet) still finds the meeting, for its pledge page (R5); the
+    rule is the screens' own (access.meeting_access)."""
+    meeting = Meeting.objects.select_related("kind", "case__lead_agency").filter(pk=meeting_id)
+    meeting = meeting.first()
+    if meeting is None:
+        raise Http404
+    seen = access.meeting_access(user, meeting)
+    if not seen.found:
+        raise Http404
+    return meeting, seen.case, seen.participant
