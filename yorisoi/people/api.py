@@ -12,17 +12,14 @@ read of personal data is written to the audit trail exactly as the screens write
   the body is `{"items": [...], "count": total, "page": n, "page_size": n}`, and the ids
   written to the audit trail are exactly the ids returned (yorisoi/http/paging.py says how).
 - Input types are loose (`str | None`) where the rule lives in the model or the service, so a
-  bad value comes back as 422 with the same Japanese message as on the screen.
-"""
+  bad value comes back as 422 with the same Japanese message as on the screen."""
 
-from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from ninja import Query, Router, Schema, Status
 
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
@@ -33,257 +30,25 @@ from yorisoi.http.paging import PageQuery, page_of
 from . import selectors, services
 from .forms import parse_birth_date
 from .models import Household, Person
+from .schemas import (
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    HouseholdCreateIn,
+    HouseholdOut,
+    HouseholdPageOut,
+    HouseholdUpdateIn,
+    MemberIn,
+    PersonCreateIn,
+    PersonDetailOut,
+    PersonOut,
+    PersonPageOut,
+    PersonSearchIn,
+    PersonUpdateIn,
+    PossibleDuplicateOut,
+)
 
 router = Router(tags=["本人・世帯"])
 
-# The household form's limits (forms.NewMemberFormSet: min_num=1, max_num=20).
-MIN_MEMBERS, MAX_MEMBERS = 1, 20
-
-
-# --- schemas -------------------------------------------------------------------------------
-
-
-class PersonSummaryOut(Schema):
-    id: UUID
-    family_name: str
-    given_name: str
-    family_name_kana: str
-    given_name_kana: str
-    full_name: str
-    full_name_kana: str
-    birth_date: date | None = Field(description="西暦（ISO 8601）。不明なら null")
-    birth_date_display: str = Field(
-        description="和暦と西暦の表示（例: 昭和45年3月2日（1970年3月2日））"
-    )
-    district: str | None = Field(description="地区コード（/districts の code）")
-    version: int = Field(description="更新のときに送り返す版番号（楽観的排他制御）")
-
-    @staticmethod
-    def resolve_district(obj):
-        return obj.district.code if obj.district_id else None
-
-
-class PersonOut(PersonSummaryOut):
-    age: int | None
-    sex: str
-    postal_code: str
-    address: str
-    phone: str
-    preferred_language: str
-    notes: str
-    agency: str = Field(description="登録機関のコード（/agencies の code）")
-    created_at: datetime
-    updated_at: datetime
-
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.code
-
-
-class HouseholdRefOut(Schema):
-    id: UUID
-    name: str
-
-
-class PersonDetailOut(PersonOut):
-    households: list[HouseholdRefOut] = Field(description="この本人が属する世帯（見られるもの）")
-
-    @staticmethod
-    def resolve_households(obj):
-        return obj.visible_households
-
-
-class PersonPageOut(Schema):
-    items: list[PersonSummaryOut]
-    count: int = Field(description="全件数")
-    page: int
-    page_size: int
-
-
-class PersonMatchOut(Schema):
-    id: UUID
-    full_name: str
-    full_name_kana: str
-    birth_date: date | None
-
-
-class PossibleDuplicateOut(ErrorOut):
-    matches: list[PersonMatchOut] = Field(description="同じ人かもしれない、登録済みの本人")
-
-
-class MemberOut(Schema):
-    """A member as the caller may see them: a member whose own record the caller may not open
-    comes with its relationship only (`person_id`, names and birth date null), as on the
-    screen (access.member_views)."""
-
-    person_id: UUID | None
-    relationship: str
-    relationship_display: str
-    order: int
-    family_name: str | None
-    given_name: str | None
-    full_name: str | None
-    full_name_kana: str | None
-    birth_date: date | None
-    joined_on: date | None
-    left_on: date | None
-
-    @staticmethod
-    def resolve_person_id(view):
-        return view.person.pk if view.person else None
-
-    @staticmethod
-    def resolve_relationship(view):
-        return view.membership.relationship
-
-    @staticmethod
-    def resolve_relationship_display(view):
-        return view.membership.get_relationship_display()
-
-    @staticmethod
-    def resolve_order(view):
-        return view.membership.order
-
-    @staticmethod
-    def resolve_joined_on(view):
-        return view.membership.joined_on
-
-    @staticmethod
-    def resolve_left_on(view):
-        return view.membership.left_on
-
-    @staticmethod
-    def resolve_family_name(view):
-        return view.person.family_name if view.person else None
-
-    @staticmethod
-    def resolve_given_name(view):
-        return view.person.given_name if view.person else None
-
-    @staticmethod
-    def resolve_full_name(view):
-        return view.person.full_name if view.person else None
-
-    @staticmethod
-    def resolve_full_name_kana(view):
-        return view.person.full_name_kana if view.person else None
-
-    @staticmethod
-    def resolve_birth_date(view):
-        return view.person.birth_date if view.person else None
-
-
-class HouseholdSummaryOut(Schema):
-    id: UUID
-    name: str
-    district: str | None = Field(description="地区コード（/districts の code）")
-    version: int = Field(description="更新のときに送り返す版番号（楽観的排他制御）")
-    created_at: datetime
-    members: list[MemberOut]
-
-    @staticmethod
-    def resolve_district(obj):
-        return obj.district.code if obj.district_id else None
-
-    @staticmethod
-    def resolve_members(obj):
-        return obj.member_views  # set by selectors.attach_members
-
-
-class HouseholdOut(HouseholdSummaryOut):
-    postal_code: str
-    address: str
-    notes: str
-    agency: str = Field(description="登録機関のコード（/agencies の code）")
-    updated_at: datetime
-
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.code
-
-
-class HouseholdPageOut(Schema):
-    items: list[HouseholdSummaryOut]
-    count: int = Field(description="全件数")
-    page: int
-    page_size: int
-
-
-_BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"
-
-
-class _In(Schema):
-    # A misspelt field would otherwise be dropped without a word and its value lost.
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonFieldsIn(_In):
-    family_name: str | None = Field(None, description="氏（必須、50文字以内）")
-    given_name: str | None = Field(None, description="名")
-    family_name_kana: str | None = Field(
-        None, description="氏（フリガナ）。ひらがなでも保存時にカタカナになります"
-    )
-    given_name_kana: str | None = Field(None, description="名（フリガナ）")
-    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
-    sex: str | None = Field(None, description="female / male / other / unanswered")
-    postal_code: str | None = Field(None, description="郵便番号（例: 510-8601）")
-    address: str | None = None
-    district: str | None = Field(None, description="地区コード（/districts の code）")
-    phone: str | None = Field(None, description="半角数字とハイフン（例: 059-354-0000）")
-    preferred_language: str | None = Field(None, description="ja, en, pt, es, zh, ko, vi …")
-    notes: str | None = None
-
-
-class PersonCreateIn(PersonFieldsIn):
-    confirm_new: bool = Field(
-        False,
-        description="同じ人かもしれない登録済みの本人（409 possible_duplicate）を確認したうえで、"
-        "別人として登録するときに true",
-    )
-
-
-class PersonUpdateIn(PersonFieldsIn):
-    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
-
-
-class PersonSearchIn(_In):
-    query: str | None = Field(
-        None, description="氏名・フリガナ（先頭一致。名だけ、ひらがな・カタカナ、旧字体も可）"
-    )
-    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
-
-
-class MemberIn(_In):
-    """登録済みの本人（person_id）か、新しい本人の氏名など。どちらか一方を指定します。"""
-
-    relationship: str | None = Field(
-        None, description="続柄: head, spouse, child, father, mother, … （世帯主は1人）"
-    )
-    person_id: UUID | None = Field(None, description="登録済みの本人のID")
-    family_name: str | None = None
-    given_name: str | None = None
-    family_name_kana: str | None = None
-    given_name_kana: str | None = None
-    birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
-
-
-class HouseholdFieldsIn(_In):
-    name: str | None = Field(None, description="世帯名（例: 山田さん世帯）")
-    postal_code: str | None = None
-    address: str | None = None
-    district: str | None = Field(None, description="地区コード（/districts の code）")
-    notes: str | None = None
-
-
-class HouseholdCreateIn(HouseholdFieldsIn):
-    members: list[MemberIn] = Field(description=f"世帯員（{MIN_MEMBERS}〜{MAX_MEMBERS}人）")
-
-
-class HouseholdUpdateIn(HouseholdFieldsIn):
-    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
-
-
-# --- input helpers -------------------------------------------------------------------------
 
 _NEW_MEMBER_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
 
@@ -393,9 +158,6 @@ def _visible_household(user, household_id) -> Household:
         raise Http404 from exc
     household.member_bases = selectors.attach_members(user=user, households=[household])
     return household
-
-
-# --- people --------------------------------------------------------------------------------
 
 
 @router.get(
@@ -541,9 +303,6 @@ def person_update(request, person_id: UUID, payload: PersonUpdateIn):
     return services.person_update(
         actor=user, person=person, version=payload.version, request=request, **fields
     )
-
-
-# --- households ----------------------------------------------------------------------------
 
 
 @router.get(
