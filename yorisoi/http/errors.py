@@ -20,7 +20,7 @@ import logging
 import re
 from functools import cache
 
-from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models.constraints import BaseConstraint
@@ -203,7 +203,10 @@ def install(api):
         return respond(request, status_body(409), 409)
 
     @api.exception_handler(Http404)
+    @api.exception_handler(ObjectDoesNotExist)
     def on_not_found(request, exc):
+        # Services answer Model.DoesNotExist to an actor who may not read the record (R6):
+        # hidden looks exactly like missing, whichever operation raised it.
         return respond(request, status_body(404), 404)
 
     @api.exception_handler(AuthenticationError)

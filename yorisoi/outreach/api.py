@@ -13,7 +13,6 @@ enforce the trust-stage rule, R3 and R7, and audit them); every read is audited 
 - Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
-import functools
 from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -24,7 +23,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
-from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
@@ -184,17 +182,6 @@ class OutreachCloseIn(Schema):
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _hidden_is_not_found(view):
-    @functools.wraps(view)
-    def run(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except (OutreachTarget.DoesNotExist, Case.DoesNotExist) as exc:
-            raise Http404 from exc
-
-    return run
 
 
 def _visible_target(user, target_id) -> OutreachTarget:
@@ -393,7 +380,6 @@ def target_detail(request, target_id: UUID):
     url_name="outreach_target_update",
     summary="アウトリーチの対象を変える",
 )
-@_hidden_is_not_found
 def target_update(request, target_id: UUID, payload: TargetUpdateIn):
     """送った項目だけを変えます（担当機関と福祉総務課）。version が古ければ 409
     `concurrent_edit` と、相手が変えた項目（changes）を返します（R7）。"""
@@ -442,7 +428,6 @@ def contact_list(request, target_id: UUID, paging: Query[PageQuery]):
     url_name="outreach_contact_add",
     summary="訪問・連絡を記録する",
 )
-@_hidden_is_not_found
 def contact_add(request, target_id: UUID, payload: ContactIn):
     """方法（既定は訪問）・結果・日時（既定は今）・一緒に行った機関。結果に応じて段階が自動で
     上がります（ドア越し → 接触あり、顔を合わせた・じっくり話せた → 対話できる）。
@@ -465,7 +450,6 @@ def contact_add(request, target_id: UUID, payload: ContactIn):
     url_name="outreach_stage_move",
     summary="信頼関係の段階を変える",
 )
-@_hidden_is_not_found
 def stage_move(request, target_id: UUID, payload: StageIn):
     """上げられるのは、訪問・連絡の結果が裏づける段階までです（ないと 409
     `stage_not_supported`）。ない遷移は 409 `illegal_transition`、「支援につながった」は
@@ -489,7 +473,6 @@ def stage_move(request, target_id: UUID, payload: StageIn):
     url_name="outreach_person_link",
     summary="本人を特定する（本人の記録と結びつける）",
 )
-@_hidden_is_not_found
 def person_link(request, target_id: UUID, payload: PersonLinkIn):
     """見ることのできる本人だけを結びつけられます（ほかは存在しない場合と同じ 422）。
     本人の登録は POST /people で行います。"""
@@ -508,7 +491,6 @@ def person_link(request, target_id: UUID, payload: PersonLinkIn):
     url_name="outreach_hand_over",
     summary="支援機関へ引き継ぐ",
 )
-@_hidden_is_not_found
 def hand_over(request, target_id: UUID, payload: HandOverIn):
     """段階が「関係形成」のときだけ（ほかは 409 `trust_not_formed`）。ケースに属する対象は
     ケースのアウトリーチの事業を開始して結びつけ、ケースのない対象は相談として記録して
@@ -533,7 +515,6 @@ def hand_over(request, target_id: UUID, payload: HandOverIn):
     url_name="outreach_target_close",
     summary="アウトリーチを終了する",
 )
-@_hidden_is_not_found
 def target_close(request, target_id: UUID, payload: OutreachCloseIn):
     """引き継がずに終える（転居など）。理由が必要です（422）。"""
     user = request.auth

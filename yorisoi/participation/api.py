@@ -10,7 +10,6 @@ state machine, R7, R8 follow-ups, audit). Every read of a need is audited with i
 - Errors: a rule that says no is 409 with its `code` (illegal_transition, already_proposed,
   follow_up_closed, forbidden …); someone else saved first 409 `concurrent_edit`; bad input 422."""
 
-import functools
 from datetime import date
 from typing import Literal
 from uuid import UUID
@@ -22,7 +21,6 @@ from ninja import Query, Router, Status
 
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
-from yorisoi.cases.models import Case
 from yorisoi.directory.models import Agency, District
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
@@ -58,17 +56,6 @@ _ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 NEED = "/participation/needs/{need_id}"
-
-
-def _hidden_is_not_found(view):
-    @functools.wraps(view)
-    def run(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except (ParticipationNeed.DoesNotExist, Case.DoesNotExist) as exc:
-            raise Http404 from exc
-
-    return run
 
 
 def _need(user, need_id) -> ParticipationNeed:
@@ -268,7 +255,6 @@ def need_detail(request, need_id: UUID):
     url_name="participation_need_update",
     summary="参加支援のニーズを更新",
 )
-@_hidden_is_not_found
 def need_update(request, need_id: UUID, payload: NeedUpdateIn):
     """指定した項目だけを更新します。version が古いと 409 concurrent_edit（R7）。
     担当機関と福祉総務課だけが更新できます（それ以外は409 forbidden）。"""
@@ -312,7 +298,6 @@ def proposals(request, need_id: UUID, query: Query[ProposalQuery]):
     url_name="participation_placement_propose",
     summary="社会資源を参加先として提案",
 )
-@_hidden_is_not_found
 def placement_propose(request, need_id: UUID, payload: ProposeIn):
     """提案時の点数と理由を参加先に残します。同じ社会資源が進行中なら409 already_proposed、
     休止中なら409 inactive_resource。"""
@@ -332,7 +317,6 @@ def placement_propose(request, need_id: UUID, payload: ProposeIn):
     url_name="participation_placement_move",
     summary="参加先の段階を進める（連絡・お試し・開始・定着・終了）",
 )
-@_hidden_is_not_found
 def placement_move(
     request,
     placement_id: UUID,
@@ -392,7 +376,6 @@ def follow_ups_due(request, paging: Query[PageQuery], today: date | None = None)
     url_name="participation_follow_up_done",
     summary="フォローアップを実施済みにする",
 )
-@_hidden_is_not_found
 def follow_up_done(request, follow_up_id: UUID, payload: FollowUpDoneIn):
     """結果（順調・気になること・通えていない）と様子を記録します。実施済みか取りやめのものは
     409 follow_up_closed。"""
@@ -416,7 +399,6 @@ def follow_up_done(request, follow_up_id: UUID, payload: FollowUpDoneIn):
     url_name="participation_gap_create",
     summary="不足している社会資源を記録",
 )
-@_hidden_is_not_found
 def gap_create(request, payload: GapIn):
     """合う社会資源がないとき（R8）。重層的支援会議の議題④と年次評価に使われます。
     need_id を渡すと地区とケースを引き継ぎます。"""

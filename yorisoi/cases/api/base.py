@@ -3,9 +3,7 @@ otherwise, the same body as a missing id — R6), and audit the read with its ba
 routers live here: cases, and meetings with their assessments and plans.
 """
 
-import functools
-
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router
 
@@ -30,22 +28,6 @@ MEETING = "/cases/meetings/{uuid:meeting_id}"
 
 
 _ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _hidden_is_not_found(view):
-    """Services answer Case.DoesNotExist to an actor who may not read the case: 404 here."""
-
-    @functools.wraps(view)
-    def run(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except ObjectDoesNotExist as exc:
-            raise Http404 from exc
-
-    return run
-
-
-router.add_decorator(_hidden_is_not_found)
 
 
 def _visible(user):
@@ -112,9 +94,6 @@ def _record_viewed(user, case, basis, request, part, ids=None):
 
 
 meetings_router = Router(tags=["多機関協働（会議・アセスメント・プラン）"])
-
-
-meetings_router.add_decorator(_hidden_is_not_found)
 
 
 def _readable_meeting(user, meeting_id) -> Meeting:
