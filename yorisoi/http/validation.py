@@ -15,6 +15,8 @@ from ninja.errors import ValidationError
 from ninja.params.models import Param
 from pydantic import BaseModel, Field
 
+from yorisoi import access
+
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 NUL = "\x00"
@@ -76,3 +78,22 @@ def refuse_null_characters(view_func):
         return view_func(request, *args, **kwargs)
 
     return view_without_null_characters
+
+
+def agency_by_code(code, *, field, errors: dict, required: bool = True):
+    """An agency named by its code in an API body: one the forms would offer too
+    (access.selectable_agencies), or a field error in `errors` (raised by the caller with the
+    others, so every mistake in a body is answered at once)."""
+    if not code:
+        if required:
+            errors[field] = [ValidationError("機関を指定してください。", code="required")]
+        return None
+    agency = access.selectable_agencies().filter(code=code).first()
+    if agency is None:
+        errors[field] = [
+            ValidationError(
+                "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
+                code="invalid_choice",
+            )
+        ]
+    return agency

@@ -28,6 +28,7 @@ from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
 from yorisoi.audit.log import record, record_reads
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import agency_by_code
 
 from . import selectors, services
 from .models import Consultation, Referral
@@ -250,22 +251,6 @@ def _fresh_referral(referral: Referral) -> Referral:
     return Referral.objects.select_related("from_agency", "to_agency").get(pk=referral.pk)
 
 
-def _agency(code, *, field, errors, required=True):
-    if not code:
-        if required:
-            errors[field] = [ValidationError("機関を指定してください。", code="required")]
-        return None
-    agency = access.selectable_agencies().filter(code=code).first()
-    if agency is None:
-        errors[field] = [
-            ValidationError(
-                "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
-                code="invalid_choice",
-            )
-        ]
-    return agency
-
-
 def _raise(errors: dict):
     if errors:
         raise ValidationError(errors)
@@ -451,7 +436,7 @@ def referral_send(request, consultation_id: UUID, payload: ReferralSendIn):
     user = request.auth
     consultation = _visible_consultation(user, consultation_id)
     errors = {}
-    to_agency = _agency(payload.to_agency, field="to_agency", errors=errors)
+    to_agency = agency_by_code(payload.to_agency, field="to_agency", errors=errors)
     _raise(errors)
     referral = services.referral_send(
         actor=user,
@@ -557,7 +542,7 @@ def volunteer_report_create(request, payload: VolunteerReportIn):
     """
     user = request.auth
     errors = {}
-    to_agency = _agency(payload.to_agency, field="to_agency", errors=errors, required=False)
+    to_agency = agency_by_code(payload.to_agency, field="to_agency", errors=errors, required=False)
     for key in ("summary", "subject_note"):
         if not (getattr(payload, key) or "").strip():
             errors[key] = [ValidationError("入力してください。", code="required")]

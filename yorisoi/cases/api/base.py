@@ -49,22 +49,6 @@ def _on_visible_case(queryset, user, pk):
     return row
 
 
-def _agency(code, *, field, errors, required=True):
-    if not code:
-        if required:
-            errors[field] = [ValidationError("機関を指定してください。", code="required")]
-        return None
-    agency = access.selectable_agencies().filter(code=code).first()
-    if agency is None:
-        errors[field] = [
-            ValidationError(
-                "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
-                code="invalid_choice",
-            )
-        ]
-    return agency
-
-
 def _case_meeting(case, meeting_id, *, errors, field="meeting_id"):
     meeting = Meeting.objects.select_related("kind").filter(pk=meeting_id, case=case).first()
     if meeting is None:

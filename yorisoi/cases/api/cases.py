@@ -14,6 +14,7 @@ from yorisoi.audit.log import (
 )
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import agency_by_code
 from yorisoi.people.models import Person
 
 from .. import selectors, services
@@ -24,7 +25,6 @@ from ..models import (
 from .base import (
     _ERRORS,
     CASE,
-    _agency,
     _case_meeting,
     _on_visible_case,
     _raise,
@@ -124,7 +124,7 @@ def case_open(request, payload: CaseOpenIn):
             errors["origin_consultation_id"] = [
                 ValidationError("選んだ相談が見つかりません。", code="not_found")
             ]
-    lead = _agency(payload.lead_agency, field="lead_agency", errors=errors, required=False)
+    lead = agency_by_code(payload.lead_agency, field="lead_agency", errors=errors, required=False)
     _raise(errors)
     case = services.case_open(
         actor=user,
@@ -217,7 +217,7 @@ def case_lead(request, case_id: UUID, payload: CaseLeadIn):
     user = request.auth
     case = _visible_case(user, case_id)
     errors = {}
-    agency = _agency(payload.agency, field="agency", errors=errors)
+    agency = agency_by_code(payload.agency, field="agency", errors=errors)
     _raise(errors)
     services.case_set_lead(
         actor=user, case=case, version=payload.version, agency=agency, role=payload.role,
@@ -238,7 +238,7 @@ def involvement_add(request, case_id: UUID, payload: InvolvementAddIn):
     user = request.auth
     case = _visible_case(user, case_id)
     errors = {}
-    agency = _agency(payload.agency, field="agency", errors=errors)
+    agency = agency_by_code(payload.agency, field="agency", errors=errors)
     _raise(errors)
     row = services.involvement_add(
         actor=user,

@@ -14,6 +14,7 @@ from yorisoi.audit.log import (
 )
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import agency_by_code
 
 from .. import selectors, services
 from ..models import (
@@ -22,7 +23,6 @@ from ..models import (
 from .base import (
     _ERRORS,
     CASE,
-    _agency,
     _on_visible_case,
     _raise,
     _record_viewed,
@@ -80,7 +80,7 @@ def consent_record(request, case_id: UUID, payload: ConsentIn):
         ]
     agencies = []
     for n, code in enumerate(payload.agencies):
-        agencies.append(_agency(code, field=f"agencies.{n}", errors=errors))
+        agencies.append(agency_by_code(code, field=f"agencies.{n}", errors=errors))
     scan = None
     if payload.scan_base64:
         try:
