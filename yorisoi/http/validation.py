@@ -11,6 +11,7 @@ import functools
 import inspect
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as FieldError
 from ninja.errors import ValidationError
 from ninja.params.models import Param
 from pydantic import BaseModel, Field
@@ -86,12 +87,12 @@ def agency_by_code(code, *, field, errors: dict, required: bool = True):
     others, so every mistake in a body is answered at once)."""
     if not code:
         if required:
-            errors[field] = [ValidationError("機関を指定してください。", code="required")]
+            errors[field] = [FieldError("機関を指定してください。", code="required")]
         return None
     agency = access.selectable_agencies().filter(code=code).first()
     if agency is None:
         errors[field] = [
-            ValidationError(
+            FieldError(
                 "機関コードが見つかりません。/api/v1/agencies の code を指定してください。",
                 code="invalid_choice",
             )

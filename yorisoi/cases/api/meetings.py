@@ -17,6 +17,7 @@ from yorisoi.directory.models import MeetingKind
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import agency_by_code
 
 from .. import services
 from ..models import (
@@ -28,7 +29,6 @@ from .base import (
     _ERRORS,
     CASE,
     MEETING,
-    _agency,
     _meeting_or_pledge_page,
     _on_visible_case,
     _raise,
@@ -331,7 +331,7 @@ def action_item_add(request, meeting_id: UUID, payload: ActionItemIn):
     user = request.auth
     meeting = _readable_meeting(user, meeting_id)
     errors = {}
-    owner = _agency(payload.owner_agency, field="owner_agency", errors=errors)
+    owner = agency_by_code(payload.owner_agency, field="owner_agency", errors=errors)
     _raise(errors)
     item = services.action_item_add(
         actor=user, meeting=meeting, description=_text(payload.description), owner_agency=owner,
