@@ -346,6 +346,20 @@ def consultation_detail(request, consultation_id: UUID):
     return consultation
 
 
+def _decide(request, consultation_id, payload, decide, **fields):
+    """R1: one of the outcomes (services._decide), on the version the caller saw (R7)."""
+    user = request.auth
+    decide(
+        actor=user,
+        consultation=_visible_consultation(user, consultation_id),
+        version=payload.version,
+        note=payload.note or "",
+        request=request,
+        **fields,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
 @router.post(
     "/consultations/{consultation_id}/resolve",
     response={200: ConsultationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
@@ -358,16 +372,7 @@ def consultation_resolve(request, consultation_id: UUID, payload: ResolveIn):
     結果は1つだけです。すでに結果があれば 409 `outcome_exists`、回答待ちのつなぎがあれば
     409 `referral_pending`、先に更新されていれば 409 `concurrent_edit` です。
     """
-    user = request.auth
-    consultation = _visible_consultation(user, consultation_id)
-    services.consultation_resolve(
-        actor=user,
-        consultation=consultation,
-        version=payload.version,
-        note=payload.note or "",
-        request=request,
-    )
-    return _visible_consultation(user, consultation_id)
+    return _decide(request, consultation_id, payload, services.consultation_resolve)
 
 
 @router.post(
@@ -381,17 +386,13 @@ def consultation_continue(request, consultation_id: UUID, payload: ContinueIn):
 
     エラーは resolve と同じです（409 outcome_exists / referral_pending / concurrent_edit）。
     """
-    user = request.auth
-    consultation = _visible_consultation(user, consultation_id)
-    services.consultation_continue(
-        actor=user,
-        consultation=consultation,
-        version=payload.version,
+    return _decide(
+        request,
+        consultation_id,
+        payload,
+        services.consultation_continue,
         next_action_on=payload.next_action_on,
-        note=payload.note or "",
-        request=request,
     )
-    return _visible_consultation(user, consultation_id)
 
 
 @router.post(
@@ -405,16 +406,7 @@ def consultation_escalate(request, consultation_id: UUID, payload: EscalateIn):
 
     エラーは resolve と同じです（409 outcome_exists / referral_pending / concurrent_edit）。
     """
-    user = request.auth
-    consultation = _visible_consultation(user, consultation_id)
-    services.consultation_escalate(
-        actor=user,
-        consultation=consultation,
-        version=payload.version,
-        note=payload.note or "",
-        request=request,
-    )
-    return _visible_consultation(user, consultation_id)
+    return _decide(request, consultation_id, payload, services.consultation_escalate)
 
 
 # --- referrals -----------------------------------------------------------------------------
