@@ -219,7 +219,42 @@ class AssessmentForm(JapaneseMessagesMixin, forms.Form):
             self.fields[name] = field
 
 
-class IssueRowForm(JapaneseMessagesMixin, forms.Form):
+class _RowForm(JapaneseMessagesMixin, forms.Form):
+    """A formset row of a choice and a text: both or neither, a blank row is left out (filled_rows).
+    `pair` names the two fields, `missing` what to say on the one left empty."""
+
+    pair: tuple[str, str]
+    missing: dict
+
+    def clean(self):
+        data = super().clean()
+        choice, text = self.pair
+        has_choice, has_text = bool(data.get(choice)), bool((data.get(text) or "").strip())
+        if has_choice and not has_text:
+            self.add_error(text, self.missing[text])
+        if has_text and not has_choice:
+            self.add_error(choice, self.missing[choice])
+        return data
+
+
+def _formset(form, *, extra):
+    """Up to MAX_ROWS rows of `form`, `extra` of them blank to start with."""
+    return forms.formset_factory(
+        form, extra=extra, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+    )
+
+
+def filled_rows(formset, *more) -> list[tuple]:
+    """(choice, text, *more) of each filled row of a formset of _RowForm."""
+    choice, text = formset.form.pair
+    return [
+        (f.cleaned_data[choice], f.cleaned_data[text].strip(), *(f.cleaned_data[m] for m in more))
+        for f in formset.forms
+        if f.cleaned_data.get(choice) and (f.cleaned_data.get(text) or "").strip()
+    ]
+
+
+class IssueRowForm(_RowForm):
     domain = forms.ModelChoiceField(
         label=_("分野"),
         queryset=Domain.objects.filter(active=True),
@@ -229,31 +264,11 @@ class IssueRowForm(JapaneseMessagesMixin, forms.Form):
     description = forms.CharField(
         label=_("課題"), max_length=2000, required=False, widget=_textarea(2)
     )
-
-    def clean(self):
-        data = super().clean()
-        has_domain, has_text = (
-            bool(data.get("domain")),
-            bool((data.get("description") or "").strip()),
-        )
-        if has_domain and not has_text:
-            self.add_error("description", gettext("課題を入力してください。"))
-        if has_text and not has_domain:
-            self.add_error("domain", gettext("分野を選んでください。"))
-        return data
+    pair = ("domain", "description")
+    missing = {"description": _("課題を入力してください。"), "domain": _("分野を選んでください。")}
 
 
-IssueFormSet = forms.formset_factory(
-    IssueRowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
-)
-
-
-def issue_rows(formset):
-    return [
-        (f.cleaned_data["domain"], f.cleaned_data["description"].strip())
-        for f in formset.forms
-        if f.cleaned_data.get("domain") and (f.cleaned_data.get("description") or "").strip()
-    ]
+IssueFormSet = _formset(IssueRowForm, extra=2)
 
 
 # --- support plan ---------------------------------------------------------------------------
@@ -278,61 +293,32 @@ class PlanForm(JapaneseMessagesMixin, forms.Form):
     note = forms.CharField(label=_("補足"), max_length=2000, required=False, widget=_textarea(3))
 
 
-class GoalRowForm(JapaneseMessagesMixin, forms.Form):
+class GoalRowForm(_RowForm):
     term = forms.ChoiceField(
         label=_("期間"),
         choices=[("", _("（選択してください）")), *GoalTerm.choices],
         required=False,
     )
     text = forms.CharField(label=_("目標"), max_length=1000, required=False, widget=_textarea(2))
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("text") or "").strip() and not data.get("term"):
-            self.add_error("term", gettext("期間を選んでください。"))
-        if data.get("term") and not (data.get("text") or "").strip():
-            self.add_error("text", gettext("目標を入力してください。"))
-        return data
+    pair = ("term", "text")
+    missing = {"text": _("目標を入力してください。"), "term": _("期間を選んでください。")}
 
 
-class ActionRowForm(JapaneseMessagesMixin, forms.Form):
+class ActionRowForm(_RowForm):
     agency = _agency_field(_("担当機関"), required=False)
     description = forms.CharField(
         label=_("支援内容"), max_length=1000, required=False, widget=_textarea(2)
     )
     due_on = forms.DateField(label=_("期限"), required=False, widget=DATE_INPUT)
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("description") or "").strip() and not data.get("agency"):
-            self.add_error("agency", gettext("担当機関を選んでください。"))
-        if data.get("agency") and not (data.get("description") or "").strip():
-            self.add_error("description", gettext("支援内容を入力してください。"))
-        return data
+    pair = ("agency", "description")
+    missing = {
+        "description": _("支援内容を入力してください。"),
+        "agency": _("担当機関を選んでください。"),
+    }
 
 
-GoalFormSet = forms.formset_factory(
-    GoalRowForm, extra=4, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
-)
-ActionFormSet = forms.formset_factory(
-    ActionRowForm, extra=4, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
-)
-
-
-def goal_rows(formset):
-    return [
-        (f.cleaned_data["term"], f.cleaned_data["text"].strip())
-        for f in formset.forms
-        if f.cleaned_data.get("term") and (f.cleaned_data.get("text") or "").strip()
-    ]
-
-
-def action_rows(formset):
-    return [
-        (f.cleaned_data["agency"], f.cleaned_data["description"].strip(), f.cleaned_data["due_on"])
-        for f in formset.forms
-        if f.cleaned_data.get("agency") and (f.cleaned_data.get("description") or "").strip()
-    ]
+GoalFormSet = _formset(GoalRowForm, extra=4)
+ActionFormSet = _formset(ActionRowForm, extra=4)
 
 
 class GoalsReviewForm(JapaneseMessagesMixin, forms.Form):

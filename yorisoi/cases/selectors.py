@@ -107,6 +107,15 @@ EVENT_LINKS = {
 }
 
 
+def _narrowed(rows, *, kind: str, agency: str):
+    """One source of the timeline, by the filters that apply to it: its kind, the agency's code."""
+    if kind:
+        rows = rows.filter(kind=kind)
+    if agency:
+        rows = rows.filter(agency__code=agency)
+    return rows
+
+
 def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[TimelineEntry]:
     """支援経過記録: progress records, the case's events and the referrals of the consultation
     it came from, newest first, as one list. `agency` is an agency code, `kind` one of
@@ -119,11 +128,7 @@ def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[Timel
 
     if not kind or record_kind:
         records = ProgressRecord.objects.filter(case=case).select_related("agency", "author")
-        if record_kind:
-            records = records.filter(kind=record_kind)
-        if agency:
-            records = records.filter(agency__code=agency)
-        for r in records:
+        for r in _narrowed(records, kind=record_kind, agency=agency):
             entries.append(
                 TimelineEntry(
                     at=r.occurred_at,
@@ -143,11 +148,7 @@ def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[Timel
 
     if not kind or event_kind:
         events = CaseEvent.objects.filter(case=case).select_related("agency", "actor")
-        if event_kind:
-            events = events.filter(kind=event_kind)
-        if agency:
-            events = events.filter(agency__code=agency)
-        for e in events:
+        for e in _narrowed(events, kind=event_kind, agency=agency):
             text = e.text
             if e.kind == CaseEventKind.STATUS and e.to_status:
                 before = CaseStatus(e.from_status).label if e.from_status else "－"

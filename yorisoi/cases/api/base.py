@@ -12,6 +12,8 @@ from yorisoi.audit.log import (
     record,
 )
 from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import page_of
+from yorisoi.http.validation import agency_by_code
 
 from ..models import (
     Case,
@@ -61,6 +63,15 @@ def _raise(errors: dict):
         raise ValidationError(errors)
 
 
+def _agency(code, *, field):
+    """The agency a body names by code, when it is the body's only lookup: 422 on `field`
+    otherwise (a body with several lookups collects their errors first, then _raise)."""
+    errors = {}
+    agency = agency_by_code(code, field=field, errors=errors)
+    _raise(errors)
+    return agency
+
+
 def _text(value) -> str:
     return value or ""
 
@@ -75,6 +86,17 @@ def _record_viewed(user, case, basis, request, part, ids=None):
         ids=ids,
         data={"part": part},
     )
+
+
+def _case_page(request, case, rows, paging, *, part, out) -> dict:
+    """One page of the rows hung on a case, as bodies; the ids read are audited with the caller's
+    basis (case.viewed with `part`, R6)."""
+    user = request.auth
+    result = page_of(rows, paging)
+    basis = access.case_basis(user, case)
+    _record_viewed(user, case, basis, request, part, ids=[row.pk for row in result["items"]])
+    result["items"] = [out(row) for row in result["items"]]
+    return result
 
 
 meetings_router = Router(tags=["多機関協働（会議・アセスメント・プラン）"])

@@ -13,46 +13,37 @@ from ..models import (
 )
 
 
+def _fields(row, names: str) -> dict:
+    """The row's own values for the space-separated `names`, under those names (the schema's)."""
+    return {name: getattr(row, name) for name in names.split()}
+
+
 def case_summary(case, basis) -> dict:
     return {
+        **_fields(
+            case, "number title status next_action_on last_activity_at opened_at ended_at version"
+        ),
         "id": case.pk,
-        "number": case.number,
-        "title": case.title,
-        "status": case.status,
         "status_display": case.get_status_display(),
         "lead_agency": case.lead_agency.code,
-        "next_action_on": case.next_action_on,
-        "last_activity_at": case.last_activity_at,
-        "opened_at": case.opened_at,
-        "ended_at": case.ended_at,
         "basis": basis,
-        "version": case.version,
     }
 
 
 def involvement_out(row) -> dict:
     return {
+        **_fields(row, "role contact_name contact_phone is_lead started_on ended_on version"),
         "id": row.pk,
         "agency": row.agency.code,
         "agency_name": row.agency.name,
-        "role": row.role,
-        "contact_name": row.contact_name,
-        "contact_phone": row.contact_phone,
-        "is_lead": row.is_lead,
-        "started_on": row.started_on,
-        "ended_on": row.ended_on,
-        "version": row.version,
     }
 
 
 def track_out(row) -> dict:
     return {
+        **_fields(row, "program started_on ended_on note"),
         "id": row.pk,
-        "program": row.program,
         "program_display": row.get_program_display(),
-        "started_on": row.started_on,
-        "ended_on": row.ended_on,
-        "note": row.note,
     }
 
 
@@ -73,88 +64,59 @@ def consent_summary(person_id, consents) -> dict:
 
 def consent_out(row) -> dict:
     return {
+        **_fields(
+            row,
+            "person_id scope method given_on note scan_name scan_type recorded_at is_active"
+            " withdrawn_at withdrawn_on withdrawal_note",
+        ),
         "id": row.pk,
-        "person_id": row.person_id,
-        "scope": row.scope,
         "agencies": [a.code for a in row.agencies.all()],
-        "method": row.method,
-        "given_on": row.given_on,
         "obtained_by": str(row.obtained_by),
-        "note": row.note,
         "has_scan": bool(row.scan_type),
-        "scan_name": row.scan_name,
-        "scan_type": row.scan_type,
-        "recorded_at": row.recorded_at,
-        "is_active": row.is_active,
-        "withdrawn_at": row.withdrawn_at,
-        "withdrawn_on": row.withdrawn_on,
-        "withdrawal_note": row.withdrawal_note,
     }
 
 
 def record_out(row) -> dict:
     return {
+        **_fields(row, "case_id kind occurred_at text created_at version"),
         "id": row.pk,
-        "case_id": row.case_id,
-        "kind": row.kind,
         "kind_label": row.get_kind_display(),
-        "occurred_at": row.occurred_at,
         "agency": row.agency.code,
         "author": str(row.author),
-        "text": row.text,
-        "created_at": row.created_at,
-        "version": row.version,
     }
 
 
 def participant_out(row) -> dict:
     return {
+        **_fields(row, "user_id organisation pledged_at attended"),
         "id": row.pk,
-        "user_id": row.user_id,
         "name": str(row.user) if row.user_id else row.name,
         "agency": row.agency.code if row.agency_id else None,
-        "organisation": row.organisation,
-        "pledged_at": row.pledged_at,
-        "attended": row.attended,
     }
 
 
 def action_item_out(row) -> dict:
     return {
+        **_fields(row, "meeting_id case_id description owner_name due_on done_at"),
         "id": row.pk,
-        "meeting_id": row.meeting_id,
-        "case_id": row.case_id,
-        "description": row.description,
         "owner_agency": row.owner_agency.code,
-        "owner_name": row.owner_name,
-        "due_on": row.due_on,
-        "done_at": row.done_at,
     }
 
 
 def meeting_summary(row) -> dict:
     return {
+        **_fields(row, "purpose held_at place status sharing_ended_at version"),
         "id": row.pk,
         "kind": row.kind.code,
         "kind_name": row.kind.name,
         "legal_type": row.kind.legal_type,
-        "purpose": row.purpose,
-        "held_at": row.held_at,
-        "place": row.place,
-        "status": row.status,
-        "sharing_ended_at": row.sharing_ended_at,
-        "version": row.version,
     }
 
 
 def assessment_out(row) -> dict:
     return {
+        **_fields(row, "number household_situation strengths risks wishes"),
         "id": row.pk,
-        "number": row.number,
-        "household_situation": row.household_situation,
-        "strengths": row.strengths,
-        "risks": row.risks,
-        "wishes": row.wishes,
         "issues": [
             {"domain": i.domain.code, "domain_name": i.domain.name, "description": i.description}
             for i in row.issues.all()
@@ -167,28 +129,18 @@ def assessment_out(row) -> dict:
 
 def plan_out(row) -> dict:
     return {
+        **_fields(
+            row,
+            "number meeting_id next_review_on uses_outreach uses_participation person_agreed note"
+            " created_at",
+        ),
         "id": row.pk,
-        "number": row.number,
-        "meeting_id": row.meeting_id,
-        "next_review_on": row.next_review_on,
-        "uses_outreach": row.uses_outreach,
-        "uses_participation": row.uses_participation,
-        "person_agreed": row.person_agreed,
-        "note": row.note,
-        "created_at": row.created_at,
         "goals": [
             {
+                **_fields(g, "term text"),
                 "id": g.pk,
-                "term": g.term,
-                "text": g.text,
                 "reviews": [
-                    {
-                        "meeting_id": r.meeting_id,
-                        "rating": r.rating,
-                        "note": r.note,
-                        "reviewed_at": r.reviewed_at,
-                    }
-                    for r in g.reviews.all()
+                    _fields(r, "meeting_id rating note reviewed_at") for r in g.reviews.all()
                 ],
             }
             for g in row.goals.all()

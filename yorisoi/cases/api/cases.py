@@ -25,6 +25,7 @@ from ..models import (
 from .base import (
     _ERRORS,
     CASE,
+    _agency,
     _case_meeting,
     _on_visible_case,
     _raise,
@@ -216,9 +217,7 @@ def case_lead(request, case_id: UUID, payload: CaseLeadIn):
     """主担当機関はいつも1つです（R3）。前の主担当機関は役割を保ったまま関係機関に残ります。"""
     user = request.auth
     case = _visible_case(user, case_id)
-    errors = {}
-    agency = agency_by_code(payload.agency, field="agency", errors=errors)
-    _raise(errors)
+    agency = _agency(payload.agency, field="agency")
     services.case_set_lead(
         actor=user, case=case, version=payload.version, agency=agency, role=payload.role,
         request=request,
@@ -237,9 +236,7 @@ def involvement_add(request, case_id: UUID, payload: InvolvementAddIn):
     含むあいだだけです（R4/R6）。すでに関係機関なら 409 `already_involved`。"""
     user = request.auth
     case = _visible_case(user, case_id)
-    errors = {}
-    agency = agency_by_code(payload.agency, field="agency", errors=errors)
-    _raise(errors)
+    agency = _agency(payload.agency, field="agency")
     row = services.involvement_add(
         actor=user,
         case=case,
@@ -344,6 +341,20 @@ def support_decision(request, case_id: UUID, payload: SupportDecisionIn):
     return _case_out(user, case.pk)
 
 
+def _end(request, case_id, payload, service, **text):
+    """Closure and suspension: decided at the meeting of this case that payload.meeting_id names
+    (R5; the service checks its kind and purpose)."""
+    user = request.auth
+    case = _visible_case(user, case_id)
+    errors = {}
+    meeting = _case_meeting(case, payload.meeting_id, errors=errors)
+    _raise(errors)
+    service(
+        actor=user, case=case, version=payload.version, meeting=meeting, request=request, **text
+    )
+    return _case_out(user, case.pk)
+
+
 @router.post(
     f"{CASE}/close",
     response={200: CaseOut, **_ERRORS},
@@ -354,16 +365,9 @@ def case_close(request, case_id: UUID, payload: CaseCloseIn):
     """終結は、目的が「終結の判断」の重層的支援会議で決めます（R5）。支援会議では 409
     `needs_multilayer_meeting`、目的が違えば `wrong_purpose`、同意がなければ `no_consent`。
     終結時の評価（evaluation）は必須です。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    errors = {}
-    meeting = _case_meeting(case, payload.meeting_id, errors=errors)
-    _raise(errors)
-    services.case_close(
-        actor=user, case=case, version=payload.version, meeting=meeting,
-        evaluation=_text(payload.evaluation), request=request,
-    )  # fmt: skip
-    return _case_out(user, case.pk)
+    return _end(
+        request, case_id, payload, services.case_close, evaluation=_text(payload.evaluation)
+    )
 
 
 @router.post(
@@ -374,16 +378,7 @@ def case_close(request, case_id: UUID, payload: CaseCloseIn):
 )
 def case_suspend(request, case_id: UUID, payload: SuspendIn):
     """中断は、目的が「中断の判断」の重層的支援会議で決めます（R5）。中断の理由は必須です。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    errors = {}
-    meeting = _case_meeting(case, payload.meeting_id, errors=errors)
-    _raise(errors)
-    services.case_suspend(
-        actor=user, case=case, version=payload.version, meeting=meeting,
-        reason=_text(payload.reason), request=request,
-    )  # fmt: skip
-    return _case_out(user, case.pk)
+    return _end(request, case_id, payload, services.case_suspend, reason=_text(payload.reason))
 
 
 @router.post(

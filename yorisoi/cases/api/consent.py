@@ -13,7 +13,7 @@ from yorisoi.audit.log import (
     record,
 )
 from yorisoi.http.errors import ErrorOut
-from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.paging import PageQuery
 from yorisoi.http.validation import agency_by_code
 
 from .. import selectors, services
@@ -23,9 +23,9 @@ from ..models import (
 from .base import (
     _ERRORS,
     CASE,
+    _case_page,
     _on_visible_case,
     _raise,
-    _record_viewed,
     _text,
     _visible_case,
     router,
@@ -45,8 +45,7 @@ def consent_list(request, case_id: UUID, paging: Query[PageQuery]):
 
     閲覧は監査ログ（case.viewed、part=consents、閲覧の根拠つき）に記録されます。
     """
-    user = request.auth
-    case = _visible_case(user, case_id)
+    case = _visible_case(request.auth, case_id)
     rows = (
         Consent.objects.filter(case=case)
         .select_related("obtained_by")
@@ -54,11 +53,7 @@ def consent_list(request, case_id: UUID, paging: Query[PageQuery]):
         .defer("scan")
         .order_by("-given_on", "-recorded_at", "pk")
     )
-    result = page_of(rows, paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "consents", ids=[c.pk for c in result["items"]])
-    result["items"] = [consent_out(c) for c in result["items"]]
-    return result
+    return _case_page(request, case, rows, paging, part="consents", out=consent_out)
 
 
 @router.post(

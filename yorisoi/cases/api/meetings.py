@@ -17,7 +17,6 @@ from yorisoi.directory.models import MeetingKind
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
-from yorisoi.http.validation import agency_by_code
 
 from .. import services
 from ..models import (
@@ -29,11 +28,12 @@ from .base import (
     _ERRORS,
     CASE,
     MEETING,
+    _agency,
+    _case_page,
     _meeting_or_pledge_page,
     _on_visible_case,
     _raise,
     _readable_meeting,
-    _record_viewed,
     _text,
     _visible_case,
     meetings_router,
@@ -50,18 +50,6 @@ from .schemas import (
     ParticipantIn,
     ParticipantOut,
     PledgeIn,
-)
-
-MINUTES = (
-    "shared_information",
-    "support_arrangement",
-    "agenda_plan",
-    "agenda_fitness",
-    "agenda_evaluation",
-    "agenda_resources",
-    "unmet_needs",
-    "minutes",
-    "decisions",
 )
 
 
@@ -90,7 +78,7 @@ def _meeting_out(meeting, rights, participation) -> dict:
         "case_title": meeting.case.title,
         "purpose": meeting.purpose,
         "status": meeting.status,
-        **{name: getattr(meeting, name) for name in MINUTES},
+        **{name: getattr(meeting, name) for name in services.MINUTES},
         "sharing_ended_at": meeting.sharing_ended_at,
         "participants": [participant_out(p) for p in participants],
         "action_items": [action_item_out(i) for i in items],
@@ -163,14 +151,9 @@ def my_meetings(request, paging: Query[PageQuery]):
 )
 def meeting_list(request, case_id: UUID, paging: Query[PageQuery]):
     """ケースの会議（日時の新しい順）。閲覧は監査ログ（case.viewed、part=meetings）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
+    case = _visible_case(request.auth, case_id)
     rows = Meeting.objects.filter(case=case).select_related("kind").order_by("-held_at", "pk")
-    result = page_of(rows, paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "meetings", ids=[m.pk for m in result["items"]])
-    result["items"] = [meeting_summary(m) for m in result["items"]]
-    return result
+    return _case_page(request, case, rows, paging, part="meetings", out=meeting_summary)
 
 
 @meetings_router.post(
@@ -330,9 +313,7 @@ def action_item_add(request, meeting_id: UUID, payload: ActionItemIn):
     """担当機関（コード）と期限つきの対応。完了するまで担当機関の対応待ちに並びます。"""
     user = request.auth
     meeting = _readable_meeting(user, meeting_id)
-    errors = {}
-    owner = agency_by_code(payload.owner_agency, field="owner_agency", errors=errors)
-    _raise(errors)
+    owner = _agency(payload.owner_agency, field="owner_agency")
     item = services.action_item_add(
         actor=user, meeting=meeting, description=_text(payload.description), owner_agency=owner,
         due_on=payload.due_on, owner_name=_text(payload.owner_name), request=request,

@@ -11,7 +11,7 @@ from ninja import Query, Status
 from yorisoi import access
 from yorisoi.directory.models import Domain
 from yorisoi.http.errors import ErrorOut
-from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.paging import PageQuery
 
 from .. import services
 from ..models import (
@@ -25,9 +25,9 @@ from .base import (
     CASE,
     MEETING,
     _case_meeting,
+    _case_page,
     _raise,
     _readable_meeting,
-    _record_viewed,
     _text,
     _visible_case,
     meetings_router,
@@ -66,19 +66,14 @@ def _plans(case):
 def assessment_list(request, case_id: UUID, paging: Query[PageQuery]):
     """アセスメントのすべての版（新しい版から）。保存のたびに版が増え、上書きはされません（R7）。
     閲覧は監査ログ（case.viewed、part=assessments）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
+    case = _visible_case(request.auth, case_id)
     rows = (
         Assessment.objects.filter(case=case)
         .select_related("created_by", "created_by_agency")
         .prefetch_related("issues__domain")
         .order_by("-number")
     )
-    result = page_of(rows, paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "assessments", ids=[a.pk for a in result["items"]])
-    result["items"] = [assessment_out(a) for a in result["items"]]
-    return result
+    return _case_page(request, case, rows, paging, part="assessments", out=assessment_out)
 
 
 @meetings_router.post(
@@ -128,13 +123,8 @@ def assessment_save(request, case_id: UUID, payload: AssessmentIn):
 def plan_list(request, case_id: UUID, paging: Query[PageQuery]):
     """支援プランのすべての版（新しい版から）と、目標・機関ごとの支援内容・目標の評価。
     閲覧は監査ログ（case.viewed、part=plans）に記録されます。"""
-    user = request.auth
-    case = _visible_case(user, case_id)
-    result = page_of(_plans(case), paging)
-    basis = access.case_basis(user, case)
-    _record_viewed(user, case, basis, request, "plans", ids=[p.pk for p in result["items"]])
-    result["items"] = [plan_out(p) for p in result["items"]]
-    return result
+    case = _visible_case(request.auth, case_id)
+    return _case_page(request, case, _plans(case), paging, part="plans", out=plan_out)
 
 
 def _plan_rows(payload: PlanIn, errors):

@@ -32,6 +32,7 @@ from .consent import (
     subjects_without_consent,
 )
 from .meetings import (
+    MINUTES,
     MINUTES_FIELDS,
     action_item_add,
     action_item_done,
@@ -56,6 +57,7 @@ __all__ = [
     "ASSESSMENT_FIELDS",
     "CASE_FIELDS",
     "MAX_SCAN_BYTES",
+    "MINUTES",
     "MINUTES_FIELDS",
     "SCAN_TYPES",
     "action_item_add",

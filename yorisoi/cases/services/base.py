@@ -23,6 +23,20 @@ def _require(allowed: bool, message: str, code: str = "forbidden"):
         raise RuleViolation(message, code=code)
 
 
+def _editable(fields: dict, allowed) -> None:
+    """An edit names only the fields its service may change (else the caller's mistake)."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+
+
+def _assign(row, fields: dict) -> None:
+    """The edited values onto the locked row, checked (full_clean) before it is saved."""
+    for key, value in fields.items():
+        setattr(row, key, value)
+    row.full_clean()
+
+
 def _access(actor, case, what: str) -> access.CaseAccess:
     """The actor's rights on the case as it is now (read afresh: a stale copy must not grant
     its old rights); a case they may not read does not exist for them."""

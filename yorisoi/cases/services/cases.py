@@ -31,7 +31,17 @@ from ..models import (
     Program,
     Track,
 )
-from .base import CASE_FIELDS, _access, _audit, _event, _locked, _require, _touch
+from .base import (
+    CASE_FIELDS,
+    _access,
+    _assign,
+    _audit,
+    _editable,
+    _event,
+    _locked,
+    _require,
+    _touch,
+)
 from .meetings import require_decided_at
 
 
@@ -152,14 +162,10 @@ def case_open(
 @transaction.atomic
 def case_update(*, actor, case: Case, version: int, request=None, **fields) -> Case:
     """Title, summary and the next action (R3: never empty). R7 via the version."""
-    unknown = set(fields) - CASE_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    _editable(fields, CASE_FIELDS)
     rights = _access(actor, case, "edit")
     current = _locked(case, version)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    current.full_clean()
+    _assign(current, fields)
     _touch(current)
     _audit("case.updated", actor=actor, target=current, rights=rights, request=request)
     return current
@@ -241,8 +247,7 @@ def involvement_update(
     *, actor, involvement: Involvement, version: int, request=None, **fields
 ) -> Involvement:
     allowed = {"role", "contact_name", "contact_phone"}
-    if set(fields) - allowed:
-        raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
+    _editable(fields, allowed)
     rights = _access(actor, involvement.case, "edit")
     current = lock_version(
         Involvement.objects,
@@ -253,9 +258,7 @@ def involvement_update(
         given=involvement,
     )
     _require(current.is_active, _("関わりを終えた機関の役割は変更できません。"), "ended")
-    for key, value in fields.items():
-        setattr(current, key, value)
-    current.full_clean()
+    _assign(current, fields)
     current.version += 1
     current.save()
     _event(current.case, actor, CaseEventKind.INVOLVEMENT, f"{current.agency}: {current.role}")

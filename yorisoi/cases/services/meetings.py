@@ -26,12 +26,10 @@ from ..models import (
     MeetingPurpose,
     MeetingStatus,
 )
-from .base import _access, _audit, _event, _locked, _require, _touch
+from .base import _access, _assign, _audit, _editable, _event, _locked, _require, _touch
 from .consent import has_active_consent, subjects_without_consent
 
-MINUTES_FIELDS = {
-    "place",
-    "held_at",
+MINUTES = (
     "shared_information",
     "support_arrangement",
     "agenda_plan",
@@ -41,7 +39,11 @@ MINUTES_FIELDS = {
     "unmet_needs",
     "minutes",
     "decisions",
-}
+)
+
+
+# What the record of a meeting may change: the minutes, and when and where it was held.
+MINUTES_FIELDS = {"place", "held_at", *MINUTES}
 
 
 @transaction.atomic
@@ -186,9 +188,7 @@ def meeting_record(
     *, actor, meeting: Meeting, version: int, held: bool = True, request=None, **fields
 ) -> Meeting:
     """Minutes, decisions and the agenda items; R7 through the version."""
-    unknown = set(fields) - MINUTES_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    _editable(fields, MINUTES_FIELDS)
     rights = _access(actor, meeting.case, "meetings")
     current = lock_version(
         Meeting.objects,
@@ -198,11 +198,9 @@ def meeting_record(
         fields=MINUTES_FIELDS,
         given=meeting,
     )
-    for key, value in fields.items():
-        setattr(current, key, value)
     if held:
         current.status = MeetingStatus.HELD
-    current.full_clean()
+    _assign(current, fields)
     current.version += 1
     current.save()
     _touch(_locked(current.case))

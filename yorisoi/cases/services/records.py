@@ -14,7 +14,7 @@ from ..models import (
     Case,
     ProgressRecord,
 )
-from .base import _access, _audit, _locked, _require, _touch
+from .base import _access, _assign, _audit, _editable, _locked, _require, _touch
 
 
 @transaction.atomic
@@ -43,8 +43,7 @@ def record_add(*, actor, case: Case, kind: str, text: str, occurred_at=None, req
 def record_correct(*, actor, entry: ProgressRecord, version: int, request=None, **fields):
     """A correction by the writing agency; the earlier wording stays in the history (R7)."""
     allowed = {"kind", "text", "occurred_at"}
-    if set(fields) - allowed:
-        raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
+    _editable(fields, allowed)
     rights = _access(actor, entry.case, "record")
     _require(
         access.acts_for(actor, entry.agency_id),
@@ -58,9 +57,7 @@ def record_correct(*, actor, entry: ProgressRecord, version: int, request=None, 
         fields=allowed,
         given=entry,
     )
-    for key, value in fields.items():
-        setattr(current, key, value)
-    current.full_clean()
+    _assign(current, fields)
     current.version += 1
     current.save()
     _audit("record.corrected", actor=actor, target=current.case, rights=rights, request=request)

@@ -3,7 +3,8 @@ R6), ask the policy what they may do with it (access.case_access, 403 when the a
 and audit the read with its basis.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,6 +13,8 @@ from yorisoi import access
 from yorisoi.audit.log import (
     record,
 )
+from yorisoi.errors import ConcurrentEditError, RuleViolation
+from yorisoi.http.forms import add_errors
 
 from ..models import (
     Case,
@@ -65,6 +68,33 @@ def _status(request):
 
 def _conflict_context(exc):
     return {"conflict": exc.message, "changes": exc.changes}
+
+
+def _save(form, service, /, *, conflict=None, **kwargs):
+    """Call a service for a valid form: what it saved, or None when it said no, with the reason on
+    the form (a rule's RuleViolation; a ValidationError by field where the form has it). Given a
+    `conflict` dict, R7's ConcurrentEditError fills it instead with what the other person saved
+    (_conflict_context), for the page to show next to what the user typed."""
+    try:
+        return service(**kwargs)
+    except RuleViolation as exc:
+        if conflict is not None and isinstance(exc, ConcurrentEditError):
+            conflict.update(_conflict_context(exc))
+        else:
+            form.add_error(None, exc.message)
+    except ValidationError as exc:
+        add_errors(form, exc)
+    return None
+
+
+def _act(request, done, service, /, **kwargs) -> None:
+    """A one-button action: the service's refusal, or `done`, becomes the page's message."""
+    try:
+        service(request=request, **kwargs)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
 
 
 def _meeting(user, meeting_id):

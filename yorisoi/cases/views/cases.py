@@ -14,8 +14,8 @@ from yorisoi import access
 from yorisoi.audit.log import (
     record_reads,
 )
-from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.errors import RuleViolation
+from yorisoi.http.forms import seen_version
 from yorisoi.intake.models import Outcome
 
 from .. import selectors, services
@@ -34,8 +34,9 @@ from ..models import (
     Track,
 )
 from .base import (
-    _conflict_context,
+    _act,
     _rights,
+    _save,
     _status,
     _to_case,
     _viewed,
@@ -130,24 +131,21 @@ def case_open(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         origin = data["consultation"]
-        try:
-            case = services.case_open(
-                actor=user,
-                title=data["title"],
-                persons=list(data["persons"]),
-                household=data["household"],
-                origin=origin,
-                lead_agency=data["lead_agency"],
-                lead_role=data["lead_role"],
-                summary=data["summary"],
-                next_action_on=data["next_action_on"],
-                request=request,
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        case = _save(
+            form,
+            services.case_open,
+            actor=user,
+            title=data["title"],
+            persons=list(data["persons"]),
+            household=data["household"],
+            origin=origin,
+            lead_agency=data["lead_agency"],
+            lead_role=data["lead_role"],
+            summary=data["summary"],
+            next_action_on=data["next_action_on"],
+            request=request,
+        )
+        if case is not None:
             messages.success(
                 request, gettext("ケース %(number)s を開始しました。") % {"number": case.number}
             )
@@ -262,18 +260,11 @@ def case_edit(request, case_id):
     initial = {"title": case.title, "summary": case.summary, "next_action_on": case.next_action_on}
     form = CaseEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(
-                actor=user, case=case, version=seen_version(request),
-                request=request, **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = _conflict_context(exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.case_update, conflict=extra, actor=user, case=case,
+            version=seen_version(request), request=request, **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("ケースを更新しました。"))
             return _to_case(case.pk)
     if request.method == "GET":
@@ -293,15 +284,10 @@ def case_move(request, case_id):
     _rights(user, case, "edit")
     form = CaseMoveForm(request.POST)
     if form.is_valid():
-        try:
-            services.case_move(
-                actor=user, case=case, version=seen_version(request), request=request,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except RuleViolation as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, gettext("ケースの状態を変えました。"))
+        _act(
+            request, gettext("ケースの状態を変えました。"), services.case_move,
+            actor=user, case=case, version=seen_version(request), **form.cleaned_data,
+        )  # fmt: skip
     else:
         for errors in form.errors.values():
             for e in errors:
@@ -318,18 +304,11 @@ def case_lead(request, case_id):
     form = CaseLeadForm(request.POST or None, exclude=[case.lead_agency_id])
     extra = {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_set_lead(
-                actor=user, case=case, version=seen_version(request), request=request,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = _conflict_context(exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.case_set_lead, conflict=extra, actor=user, case=case,
+            version=seen_version(request), request=request, **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("主担当機関を変更しました。"))
             return _to_case(case.pk)
     return render(
@@ -346,12 +325,8 @@ def support_decision(request, case_id):
     user = request.user
     case = _visible_case(user, case_id)
     _rights(user, case, "meetings")
-    try:
-        services.support_decision_record(actor=user, case=case, request=request)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("支援決定を記録しました。"))
+    done = gettext("支援決定を記録しました。")
+    _act(request, done, services.support_decision_record, actor=user, case=case)
     return _to_case(case.pk)
 
 
@@ -363,13 +338,11 @@ def involvement_add(request, case_id):
     involved = case.involvements.filter(ended_on__isnull=True).values_list("agency_id", flat=True)
     form = InvolvementForm(request.POST or None, exclude=list(involved))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_add(actor=user, case=case, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.involvement_add, actor=user, case=case, request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("関係機関を追加しました。"))
             return _to_case(case.pk)
     return render(
@@ -394,18 +367,12 @@ def involvement_edit(request, involvement_id):
     form = InvolvementForm(request.POST or None, initial=initial, editing=True)
     version, extra = involvement.version, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_update(
-                actor=user, involvement=involvement, version=seen_version(request), request=request,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = _conflict_context(exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.involvement_update, conflict=extra, actor=user,
+            involvement=involvement, version=seen_version(request), request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("役割分担を更新しました。"))
             return _to_case(case.pk)
     return render(
@@ -428,15 +395,8 @@ def involvement_end(request, involvement_id):
     user = request.user
     involvement = _visible(Involvement, user, involvement_id, "agency")
     _rights(user, involvement.case, "edit")
-    try:
-        services.involvement_end(actor=user, involvement=involvement, request=request)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            gettext("%(agency)s の関わりを終えました。") % {"agency": involvement.agency},
-        )
+    done = gettext("%(agency)s の関わりを終えました。") % {"agency": involvement.agency}
+    _act(request, done, services.involvement_end, actor=user, involvement=involvement)
     return _to_case(involvement.case_id)
 
 
@@ -447,13 +407,11 @@ def track_start(request, case_id):
     _rights(user, case, "edit")
     form = TrackForm(request.POST or None, initial={"started_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.track_start(actor=user, case=case, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.track_start, actor=user, case=case, request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("事業の利用を開始しました。"))
             return _to_case(case.pk)
     return render(

@@ -10,8 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from yorisoi import access
-from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.forms import seen_version
 
 from .. import services
 from ..forms_meetings import (
@@ -23,11 +22,50 @@ from ..models import (
     MeetingPurpose,
 )
 from .base import (
+    _save,
     _secretariat,
     _viewed_page,
     _visible_case,
     case_url,
 )
+
+
+def _decision(request, case, form, decide, *, page, template, done, **context):
+    """The pages that end or reopen a case, the coordinating division's (_secretariat). R7: the
+    version the user saw goes with the decision; if someone saved first, what they typed stays,
+    what the other person changed is shown and the version now saved goes with the next try
+    (409)."""
+    version, changes, status = case.version, [], 200
+    if request.method == "POST":
+        status = 422
+        version = seen_version(request)
+        if form.is_valid():
+            conflict = {}
+            saved = _save(
+                form, decide, conflict=conflict, actor=request.user, case=case, version=version,
+                request=request, **form.cleaned_data,
+            )  # fmt: skip
+            if saved is not None:
+                messages.success(request, done)
+                return redirect(case_url(case))
+            if conflict:
+                form.add_error(None, conflict["conflict"])
+                changes = conflict["changes"]
+                version, status = Case.objects.get(pk=case.pk).version, 409
+    _viewed_page(request, case, page=page)
+    return render(
+        request,
+        template,
+        {
+            "case": case,
+            "case_link": case_url(case),
+            "form": form,
+            "version": version,
+            "changes": changes,
+            **context,
+        },
+        status=status,
+    )
 
 
 def _end(request, case_id, *, purpose):
@@ -36,58 +74,28 @@ def _end(request, case_id, *, purpose):
     form = CaseEndForm(request.POST or None, case=case, purpose=purpose)
     if request.GET.get("meeting") and not form.is_bound:
         form.initial["meeting"] = request.GET["meeting"]
-    version, changes, status = case.version, [], 200
     closing = purpose == MeetingPurpose.CLOSURE
-    if request.method == "POST":
-        status = 422
-        version = seen_version(request)
-        if form.is_valid():
-            data = form.cleaned_data
-            common = {
-                "actor": request.user,
-                "case": case,
-                "version": version,
-                "meeting": data["meeting"],
-                "request": request,
-            }
-            try:
-                if closing:
-                    services.case_close(evaluation=data["text"], **common)
-                else:
-                    services.case_suspend(reason=data["text"], **common)
-            except ConcurrentEditError as exc:
-                form.add_error(None, exc.message)
-                changes = exc.changes
-                version, status = Case.objects.get(pk=case.pk).version, 409
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for errors in exc.message_dict.values():
-                        form.add_error("text", errors)
-                else:
-                    form.add_error(None, exc.messages)
-            else:
-                messages.success(
-                    request,
-                    gettext("ケースを終結しました。")
-                    if closing
-                    else gettext("ケースを中断しました。"),
-                )
-                return redirect(case_url(case))
-    _viewed_page(request, case, page="case_close" if closing else "case_suspend")
-    return render(
+
+    def decide(*, text, **common):
+        try:
+            if closing:
+                return services.case_close(evaluation=text, **common)
+            return services.case_suspend(reason=text, **common)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # The service names the text for what it is (evaluation, reason); the form, "text".
+            raise ValidationError({"text": exc.messages}) from exc
+
+    return _decision(
         request,
-        "cases/case_end_form.html",
-        {
-            "case": case,
-            "case_link": case_url(case),
-            "form": form,
-            "version": version,
-            "changes": changes,
-            "closing": closing,
-        },
-        status=status,
+        case,
+        form,
+        decide,
+        page="case_close" if closing else "case_suspend",
+        template="cases/case_end_form.html",
+        done=gettext("ケースを終結しました。") if closing else gettext("ケースを中断しました。"),
+        closing=closing,
     )
 
 
@@ -109,40 +117,12 @@ def case_reopen(request, case_id):
     case = _visible_case(request.user, case_id)
     _secretariat(access.case_access(request.user, case))
     form = CaseReopenForm(request.POST or None, initial={"next_action_on": timezone.localdate()})
-    version, changes, status = case.version, [], 200
-    if request.method == "POST":
-        status = 422
-        version = seen_version(request)
-        if form.is_valid():
-            try:
-                services.case_reopen(
-                    actor=request.user,
-                    case=case,
-                    version=version,
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except ConcurrentEditError as exc:
-                form.add_error(None, exc.message)
-                changes = exc.changes
-                version, status = Case.objects.get(pk=case.pk).version, 409
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, gettext("ケースを再開しました。"))
-                return redirect(case_url(case))
-    _viewed_page(request, case, page="case_reopen")
-    return render(
+    return _decision(
         request,
-        "cases/case_reopen_form.html",
-        {
-            "case": case,
-            "case_link": case_url(case),
-            "form": form,
-            "version": version,
-            "changes": changes,
-        },
-        status=status,
+        case,
+        form,
+        services.case_reopen,
+        page="case_reopen",
+        template="cases/case_reopen_form.html",
+        done=gettext("ケースを再開しました。"),
     )

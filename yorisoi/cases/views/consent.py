@@ -3,7 +3,6 @@ and open the scan (only for those who steer the case or record consent).
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +13,6 @@ from yorisoi import access
 from yorisoi.audit.log import (
     record,
 )
-from yorisoi.errors import RuleViolation
-from yorisoi.http.forms import add_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -23,7 +20,7 @@ from ..forms import (
     ConsentWithdrawForm,
 )
 from ..models import Consent
-from .base import _rights, _status, _to_case, _visible, _visible_case
+from .base import _rights, _save, _status, _to_case, _visible, _visible_case
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,13 +39,8 @@ def consent_add(request, case_id):
         scan = data.pop("scan")
         if scan is not None:
             data.update(scan=scan.read(), scan_name=scan.name, scan_type=scan.content_type)
-        try:
-            services.consent_record(actor=user, case=case, request=request, **data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(form, services.consent_record, actor=user, case=case, request=request, **data)
+        if saved is not None:
             messages.success(request, gettext("同意を記録しました。"))
             return _to_case(case.pk)
     return render(
@@ -65,15 +57,11 @@ def consent_withdraw(request, consent_id):
     _rights(user, case, "withdraw_consent")
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=user, consent=consent, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.consent_withdraw, actor=user, consent=consent, request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("同意の撤回を記録しました。"))
             return _to_case(case.pk)
     return render(

@@ -3,7 +3,7 @@ participants, the 支援会議 pledge, the end of sharing, action items.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Value, When
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.access.bases import BASIS_SUPPORT_MEETING
 from yorisoi.audit.log import record, record_reads
-from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.errors import RuleViolation, refuse_on_screen
+from yorisoi.http.forms import seen_version
 
 from .. import services
 from ..forms_meetings import (
@@ -35,8 +35,10 @@ from ..models import (
     MeetingStatus,
 )
 from .base import (
+    _act,
     _meeting,
     _readable_meeting,
+    _save,
     _secretariat,
     _viewed_page,
     _visible_case,
@@ -101,22 +103,19 @@ def meeting_create(request, case_id):
     form = MeetingForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = services.meeting_schedule(
-                actor=request.user,
-                case=case,
-                kind=data["kind"],
-                held_at=data["held_at"],
-                place=data["place"],
-                purpose=data["purpose"],
-                participants=list(data["participants"]),
-                request=request,
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        meeting = _save(
+            form,
+            services.meeting_schedule,
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            held_at=data["held_at"],
+            place=data["place"],
+            purpose=data["purpose"],
+            participants=list(data["participants"]),
+            request=request,
+        )
+        if meeting is not None:
             messages.success(request, gettext("会議を登録しました。"))
             return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     _viewed_page(request, case, page="meeting_create")
@@ -244,26 +243,19 @@ def meeting_minutes(request, meeting_id):
         status = 422
         version = seen_version(request)
         if form.is_valid():
-            try:
-                services.meeting_record(
-                    actor=request.user,
-                    meeting=meeting,
-                    version=version,
-                    held=form.cleaned_data["held"],
-                    request=request,
-                    **form.record_fields(),
-                )
-            except ConcurrentEditError as exc:
-                form.add_error(None, exc.message)
-                changes = _with_yours(exc.changes, request.POST)
-                version, status = Meeting.objects.get(pk=meeting.pk).version, 409
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            conflict = {}
+            saved = _save(
+                form, services.meeting_record, conflict=conflict, actor=request.user,
+                meeting=meeting, version=version, held=form.cleaned_data["held"],
+                request=request, **form.record_fields(),
+            )  # fmt: skip
+            if saved is not None:
                 messages.success(request, gettext("議事録を保存しました。"))
                 return redirect("cases:meeting_detail", meeting_id=meeting.pk)
+            if conflict:
+                form.add_error(None, conflict["conflict"])
+                changes = _with_yours(conflict["changes"], request.POST)
+                version, status = Meeting.objects.get(pk=meeting.pk).version, 409
     _viewed_page(request, meeting.case, page="meeting_minutes", target=meeting)
     return render(
         request,
@@ -278,19 +270,25 @@ def meeting_participant_add(request, meeting_id):
     meeting, rights, participant = _readable_meeting(request.user, meeting_id)
     _secretariat(rights)
     form = ParticipantForm(request.POST, case=meeting.case)
+    done = gettext("参加者を追加しました。")
+    return _add(
+        request, meeting, rights, participant, form, services.meeting_participant_add, done,
+        form_key="participant_form",
+    )  # fmt: skip
+
+
+def _add(request, meeting, rights, participant, form, service, done, *, form_key):
+    """A participant or an action item added on the meeting page: back to it, or the page
+    again with the form and its errors (422)."""
     if form.is_valid():
-        try:
-            services.meeting_participant_add(
-                actor=request.user, meeting=meeting, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("参加者を追加しました。"))
+        saved = _save(
+            form, service, actor=request.user, meeting=meeting, request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
+            messages.success(request, done)
             return redirect("cases:meeting_detail", meeting_id=meeting.pk)
-    return _detail(request, meeting, rights, participant, status=422, participant_form=form)
+    return _detail(request, meeting, rights, participant, status=422, **{form_key: form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -338,15 +336,8 @@ def meeting_pledge(request, meeting_id):
 def meeting_end_sharing(request, meeting_id):
     meeting, rights, _participant = _readable_meeting(request.user, meeting_id)
     _secretariat(rights)
-    try:
-        services.meeting_end_sharing(actor=request.user, meeting=meeting, request=request)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            gettext("情報共有を終了しました。この会議の参加者は、ケースを見られなくなりました。"),
-        )
+    done = gettext("情報共有を終了しました。この会議の参加者は、ケースを見られなくなりました。")
+    _act(request, done, services.meeting_end_sharing, actor=request.user, meeting=meeting)
     return redirect("cases:meeting_detail", meeting_id=meeting.pk)
 
 
@@ -354,20 +345,11 @@ def meeting_end_sharing(request, meeting_id):
 def action_item_add(request, meeting_id):
     meeting, rights, participant = _readable_meeting(request.user, meeting_id)
     _secretariat(rights)
-    form = ActionItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_item_add(
-                actor=request.user, meeting=meeting, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("会議で決めた対応を追加しました。"))
-            return redirect("cases:meeting_detail", meeting_id=meeting.pk)
-    return _detail(request, meeting, rights, participant, status=422, action_form=form)
+    done = gettext("会議で決めた対応を追加しました。")
+    return _add(
+        request, meeting, rights, participant, ActionItemForm(request.POST),
+        services.action_item_add, done, form_key="action_form",
+    )  # fmt: skip
 
 
 @require_POST

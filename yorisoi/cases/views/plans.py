@@ -15,8 +15,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from yorisoi import access
-from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors
 
 from .. import services
 from ..forms_meetings import (
@@ -27,9 +25,7 @@ from ..forms_meetings import (
     GoalsReviewForm,
     IssueFormSet,
     PlanForm,
-    action_rows,
-    goal_rows,
-    issue_rows,
+    filled_rows,
 )
 from ..models import (
     GoalReview,
@@ -39,6 +35,7 @@ from ..models import (
 from .base import (
     _int,
     _readable_meeting,
+    _save,
     _secretariat,
     _viewed_page,
     _visible_case,
@@ -51,6 +48,16 @@ from .meetings import MEETINGS_PAGE_SIZE, PLAN_PURPOSES, REVIEW_PURPOSES
 
 def _assessments(case):
     return case.assessments.select_related("created_by", "created_by_agency").order_by("-number")
+
+
+def _asked_version(request):
+    """The version number asked for (?version=N), None without one; 404 for one that is not a
+    number."""
+    raw = request.GET.get("version")
+    number = _int(raw)
+    if raw and number is None:
+        raise Http404
+    return number
 
 
 def _version(queryset, number):
@@ -66,10 +73,7 @@ def _version(queryset, number):
 def assessment_detail(request, case_id):
     case = _visible_case(request.user, case_id)
     versions = Paginator(_assessments(case), MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
-    raw = request.GET.get("version")
-    number = _int(raw)
-    if raw and number is None:
-        raise Http404
+    number = _asked_version(request)
     assessment = _version(case.assessments.prefetch_related("issues__domain"), number)
     _viewed_page(
         request, case, page="assessment", version=assessment.number if assessment else None
@@ -109,28 +113,27 @@ def assessment_edit(request, case_id):
         status = 422
         based_on = _int(request.POST.get("based_on"))
         if form.is_valid() and formset.is_valid():
-            try:
-                services.assessment_save(
-                    actor=request.user,
-                    case=case,
-                    based_on=form.cleaned_data["based_on"],
-                    issues=issue_rows(formset),
-                    request=request,
-                    **{name: form.cleaned_data[name] for name in ASSESSMENT_TEXT_FIELDS},
-                )
-            except ConcurrentEditError as exc:
-                form.add_error(None, exc.message)
-                changes = _with_yours(exc.changes, request.POST)
+            conflict = {}
+            saved = _save(
+                form,
+                services.assessment_save,
+                conflict=conflict,
+                actor=request.user,
+                case=case,
+                based_on=form.cleaned_data["based_on"],
+                issues=filled_rows(formset),
+                request=request,
+                **{name: form.cleaned_data[name] for name in ASSESSMENT_TEXT_FIELDS},
+            )
+            if saved is not None:
+                messages.success(request, gettext("アセスメントを保存しました。"))
+                return redirect("cases:assessment_detail", case_id=case.pk)
+            if conflict:
+                form.add_error(None, conflict["conflict"])
+                changes = _with_yours(conflict["changes"], request.POST)
                 # Saving again now means "I have seen theirs": base it on the latest version.
                 now_latest = services.latest_assessment(case)
                 based_on, status = (now_latest.number if now_latest else None), 409
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, gettext("アセスメントを保存しました。"))
-                return redirect("cases:assessment_detail", case_id=case.pk)
     _viewed_page(request, case, page="assessment_edit")
     return render(
         request,
@@ -223,10 +226,7 @@ def _plans(case):
 def plan_detail(request, case_id):
     case = _visible_case(request.user, case_id)
     versions = Paginator(_plans(case), MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
-    raw = request.GET.get("version")
-    number = _int(raw)
-    if raw and number is None:
-        raise Http404
+    number = _asked_version(request)
     reviews = GoalReview.objects.select_related("meeting", "reviewed_by").order_by("reviewed_at")
     plan = _version(
         _plans(case).prefetch_related(
@@ -319,22 +319,19 @@ def plan_create(request, case_id):
         status = 422
         if form.is_valid() and goals.is_valid() and actions.is_valid():
             cleaned = dict(form.cleaned_data)
-            try:
-                plan = services.plan_create(
-                    actor=request.user,
-                    case=case,
-                    meeting=meeting,
-                    based_on=cleaned.pop("based_on"),
-                    goals=goal_rows(goals),
-                    actions=action_rows(actions),
-                    request=request,
-                    **cleaned,
-                )
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            plan = _save(
+                form,
+                services.plan_create,
+                actor=request.user,
+                case=case,
+                meeting=meeting,
+                based_on=cleaned.pop("based_on"),
+                goals=filled_rows(goals),
+                actions=filled_rows(actions, "due_on"),
+                request=request,
+                **cleaned,
+            )
+            if plan is not None:
                 messages.success(
                     request,
                     gettext("支援プラン 第%(n)s版を保存しました。") % {"n": plan.number},
@@ -447,15 +444,11 @@ def goals_review(request, meeting_id):
         if plan is None:
             form.add_error(None, gettext("評価する支援プランがありません。"))
         elif form.is_valid():
-            try:
-                services.goals_review(
-                    actor=request.user, meeting=meeting, ratings=form.ratings(), request=request
-                )
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
+            saved = _save(
+                form, services.goals_review, actor=request.user, meeting=meeting,
+                ratings=form.ratings(), request=request,
+            )  # fmt: skip
+            if saved is not None:
                 messages.success(request, gettext("目標の評価を記録しました。"))
                 if meeting.purpose == MeetingPurpose.PLAN_REVIEW:
                     url = reverse("cases:plan_create", kwargs={"case_id": case.pk})

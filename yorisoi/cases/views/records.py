@@ -3,7 +3,7 @@ correcting one's own agency's record (R7).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from yorisoi import access
 from yorisoi.directory.models import Agency
-from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.forms import seen_version
 
 from .. import selectors, services
 from ..forms import (
@@ -21,7 +20,7 @@ from ..forms import (
     TimelineFilterForm,
 )
 from ..models import ProgressRecord
-from .base import _conflict_context, _rights, _status, _viewed, _visible, _visible_case
+from .base import _rights, _save, _status, _viewed, _visible, _visible_case
 
 TIMELINE_PAGE_SIZE = 30
 
@@ -71,13 +70,11 @@ def record_add(request, case_id):
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = RecordForm(request.POST or None, initial={"occurred_at": now, "kind": "visit"})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_add(actor=user, case=case, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.record_add, actor=user, case=case, request=request,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("支援経過記録を書きました。"))
             return redirect("cases:timeline", case_id=case.pk)
     return render(
@@ -105,18 +102,11 @@ def record_edit(request, record_id):
     form = RecordForm(request.POST or None, initial=initial)
     version, extra = entry.version, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_correct(
-                actor=user, entry=entry, version=seen_version(request), request=request,
-                **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = _conflict_context(exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = _save(
+            form, services.record_correct, conflict=extra, actor=user, entry=entry,
+            version=seen_version(request), request=request, **form.cleaned_data,
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, gettext("記録を訂正しました。以前の内容は履歴に残ります。"))
             return redirect("cases:timeline", case_id=case.pk)
     if request.method == "GET":
