@@ -3,12 +3,11 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from yorisoi import access
 from yorisoi.access.bases import BASIS_COORDINATOR, BASIS_LABELS
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 
 from .log import record
@@ -46,9 +45,7 @@ def case_access_log(request, case_id: UUID, paging: Query[PageQuery]):
     """このケースと本人・世帯・会議・同意・アセスメント・支援プランを、だれが・いつ・どの根拠で
     見たり変更したりしたか。開示請求への回答に使います。福祉総務課のほかは 403（ほかの役割の画面にはありません）。"""
     user = request.auth
-    case = access.visible_cases(user).filter(pk=case_id).first()
-    if case is None:
-        raise Http404
+    case = one_or_404(access.visible_cases(user), pk=case_id)
     page = page_of(case_trail(case), paging)
     page["items"] = [
         {

@@ -3,11 +3,11 @@ disclosure request (開示請求) or an inquiry (R6). Ids, times, agencies and t
 each read; the trail itself holds no names."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
 from yorisoi import access
 from yorisoi.access.bases import BASIS_COORDINATOR, BASIS_LABELS
+from yorisoi.http.errors import one_or_404
 
 from .log import record
 from .selectors import case_trail
@@ -16,9 +16,7 @@ PAGE_SIZE = 50
 
 
 def case_log(request, case_id):
-    case = access.visible_cases(request.user).filter(pk=case_id).first()
-    if case is None:
-        raise Http404
+    case = one_or_404(access.visible_cases(request.user), pk=case_id)
     page = Paginator(case_trail(case), PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         "case.access_log_viewed",

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.directory.models import Area
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import RowId
 
@@ -313,9 +313,7 @@ def activity_create(request, payload: ActivityIn):
     """拠点で行った活動と人数を記録します（名前は記録しません）。人数が負なら 422、未来の
     日付は 422、廃止した拠点は 409 `inactive_site`、存在しない拠点は 404。"""
     user = request.auth
-    site = access.visible_community_sites(user).filter(pk=payload.site_id).first()
-    if site is None:
-        raise Http404
+    site = one_or_404(access.visible_community_sites(user), pk=payload.site_id)
     entry = services.activity_record(
         actor=user, request=request, site=site, **payload.model_dump(exclude={"site_id"})
     )
@@ -333,9 +331,7 @@ def activity_correct(request, activity_id: UUID, payload: ActivityCorrectIn):
     残ります（R7）。version が古ければ 409 `concurrent_edit`（changes つき）。削除はできません:
     cancelled=true と cancel_reason で取り消します。"""
     user = request.auth
-    activity = access.visible_community_activities(user).filter(pk=activity_id).first()
-    if activity is None:
-        raise Http404
+    activity = one_or_404(access.visible_community_activities(user), pk=activity_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     entry = services.activity_correct(
         actor=user, activity=activity, version=payload.version, request=request, **fields
@@ -383,9 +379,7 @@ def training_create(request, payload: TrainingIn):
 def training_correct(request, training_id: UUID, payload: TrainingCorrectIn):
     """記録した機関と福祉総務課が訂正できます。version が古ければ 409 `concurrent_edit`。"""
     user = request.auth
-    training = access.visible_community_trainings(user).filter(pk=training_id).first()
-    if training is None:
-        raise Http404
+    training = one_or_404(access.visible_community_trainings(user), pk=training_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     entry = services.training_correct(
         actor=user, training=training, version=payload.version, request=request, **fields

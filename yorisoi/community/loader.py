@@ -7,12 +7,11 @@ longer lists are deactivated, never deleted (R7). Loading the same file twice ch
 Areas and districts are the directory's (load_master first).
 """
 
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from yorisoi.directory.loader import LoadResult, MasterDataError, check_tables, read, sync
 from yorisoi.directory.models import Area, District
 
 from .models import CommunityProgram, Site
@@ -22,40 +21,13 @@ TABLES = ["programs", "sites"]
 REQUIRED = {"programs": ["code", "letter", "name"], "sites": ["code", "program", "name"]}
 
 
-class CommunityDataError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class LoadResult:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    deactivated: dict[str, int] = field(default_factory=dict)
+class CommunityDataError(MasterDataError):
+    pass
 
 
 def validate(data: dict, *, areas: dict, districts: dict) -> list[str]:
     """Every problem of the file, per table and row. `areas`/`districts`: code → object."""
-    problems = []
-    codes: dict[str, set] = {}
-    for table in TABLES:
-        rows = data.get(table, [])
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            problems.append(f"[[{table}]] は表の配列で書いてください。")
-            codes[table] = set()
-            continue
-        seen = set()
-        for n, row in enumerate(rows, start=1):
-            where = f"[[{table}]] {n}行目"
-            for key in REQUIRED[table]:
-                if not str(row.get(key, "")).strip():
-                    problems.append(f"{where}: {key} がありません。")
-            code = row.get("code")
-            if code in seen:
-                problems.append(f"{where}: code「{code}」が重複しています。")
-            seen.add(code)
-        codes[table] = seen
+    problems, codes = check_tables(data, REQUIRED)
     for n, row in enumerate(_rows(data, "programs"), start=1):
         names = row.get("training_names", [])
         if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
@@ -85,49 +57,16 @@ def _rows(data, table):
     return rows if isinstance(rows, list) and all(isinstance(r, dict) for r in rows) else []
 
 
-def read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise CommunityDataError([f"ファイルが見つかりません: {path}"]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise CommunityDataError([f"TOMLの書式に誤りがあります: {exc}"]) from exc
-
-
-def _sync(model, rows, result, key, build):
-    """Create or update each row by code; deactivate rows of this model the file omits."""
-    created = updated = 0
-    wanted = [row["code"] for row in rows]
-    deactivated = model.objects.exclude(code__in=wanted).filter(active=True).update(active=False)
-    for order, row in enumerate(rows, start=1):
-        values = {**build(row), "order": order, "active": True}
-        obj, was_created = model.objects.get_or_create(code=row["code"], defaults=values)
-        if was_created:
-            created += 1
-        elif any(getattr(obj, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(obj, k, v)
-            obj.save()
-            updated += 1
-    result.created[key], result.updated[key], result.deactivated[key] = (
-        created,
-        updated,
-        deactivated,
-    )
-    return {o.code: o for o in model.objects.filter(code__in=wanted)}
-
-
 @transaction.atomic
 def load(path: Path = DEFAULT_FILE) -> LoadResult:
-    data = read(path)
+    data = read(path, error=CommunityDataError)
     areas = {a.code: a for a in Area.objects.all()}
     districts = {d.code: d for d in District.objects.select_related("area")}
     problems = validate(data, areas=areas, districts=districts)
     if problems:
         raise CommunityDataError(problems)
     result = LoadResult()
-    programs = _sync(
+    programs = sync(
         CommunityProgram,
         data.get("programs", []),
         result,
@@ -153,5 +92,5 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
             "district": district,
         }
 
-    _sync(Site, data.get("sites", []), result, "sites", site)
+    sync(Site, data.get("sites", []), result, "sites", site)
     return result

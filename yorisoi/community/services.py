@@ -37,6 +37,17 @@ def _basis(actor, entry):
     return BASIS_OWN_AGENCY if access.acts_for(actor, entry.agency_id) else BASIS_COORDINATOR
 
 
+def _save_new(entry, *, actor, action, request, data):
+    """A new entry, recorded by the actor for their agency: checked, saved and audited."""
+    entry.agency_id = actor.agency_id
+    entry.recorded_by = actor
+    entry.full_clean()
+    _not_in_future(entry.held_on)
+    entry.save()
+    record(action, actor=actor, target=entry, basis=BASIS_OWN_AGENCY, request=request, data=data)
+    return entry
+
+
 @transaction.atomic
 def activity_record(
     *, actor, site, held_on, kind, participants, volunteers, note="", request=None
@@ -52,21 +63,14 @@ def activity_record(
         participants=participants,
         volunteers=volunteers,
         note=note,
-        agency_id=actor.agency_id,
-        recorded_by=actor,
     )
-    entry.full_clean()
-    _not_in_future(entry.held_on)
-    entry.save()
-    record(
-        "community.activity_recorded",
+    return _save_new(
+        entry,
         actor=actor,
-        target=entry,
-        basis=BASIS_OWN_AGENCY,
+        action="community.activity_recorded",
         request=request,
         data={"site": site.code, "participants": participants, "volunteers": volunteers},
     )
-    return entry
 
 
 @transaction.atomic
@@ -78,26 +82,15 @@ def training_record(
     if not program.active:
         raise RuleViolation(_("この事業は現在使われていません。"), code="inactive_program")
     entry = Training(
-        program=program,
-        name=name,
-        held_on=held_on,
-        people_trained=people_trained,
-        note=note,
-        agency_id=actor.agency_id,
-        recorded_by=actor,
+        program=program, name=name, held_on=held_on, people_trained=people_trained, note=note
     )
-    entry.full_clean()
-    _not_in_future(entry.held_on)
-    entry.save()
-    record(
-        "community.training_recorded",
+    return _save_new(
+        entry,
         actor=actor,
-        target=entry,
-        basis=BASIS_OWN_AGENCY,
+        action="community.training_recorded",
         request=request,
         data={"program": program.code, "people_trained": people_trained},
     )
-    return entry
 
 
 def _correct(model, allowed, *, actor, entry, version, fields, action, request):

@@ -5,27 +5,23 @@ Counts only, so reads are not audited (no personal data); writes are, in the ser
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yorisoi import access
-from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.errors import ConcurrentEditError
+from yorisoi.http.errors import one_or_404
+from yorisoi.http.forms import form_status, run_service, seen_version
 
 from . import selectors, services
 from .forms import ActivityCorrectForm, ActivityForm, FilterForm, TrainingCorrectForm, TrainingForm
 from .models import CommunityProgram
 
 PAGE_SIZE = 25
-
-
-def _status(request):
-    return 422 if request.method == "POST" else 200
 
 
 def _filters(request):
@@ -48,11 +44,13 @@ def _query(request):
     return params.urlencode()
 
 
-def _one(queryset, pk):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+def _correct(form, call) -> tuple[object | None, dict]:
+    """Save a correction made on the version the editor saw (R7): the corrected entry, or None
+    and, when someone else saved first, what they changed to show beside the form."""
+    try:
+        return run_service(form, call), {}
+    except ConcurrentEditError as exc:
+        return None, {"conflict": exc.message, "changes": exc.changes}
 
 
 @require_GET
@@ -85,9 +83,9 @@ def overview(request):
 @require_GET
 def site_detail(request, site_id):
     user = request.user
-    site = _one(
+    site = one_or_404(
         access.visible_community_sites(user).select_related("program", "area", "district"),
-        site_id,
+        pk=site_id,
     )
     form, _program, _area, year = _filters(request)
     rows = selectors.site_activities(user, site, year=year)
@@ -112,25 +110,25 @@ def site_detail(request, site_id):
 @require_http_methods(["GET", "POST"])
 def activity_create(request, site_id):
     user = request.user
-    site = _one(access.visible_community_sites(user).filter(active=True), site_id)
+    site = one_or_404(access.visible_community_sites(user).filter(active=True), pk=site_id)
     if not access.can_record_community(user):
         raise PermissionDenied
     form = ActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_record(actor=user, site=site, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        recorded = run_service(
+            form,
+            lambda: services.activity_record(
+                actor=user, site=site, request=request, **form.cleaned_data
+            ),
+        )
+        if recorded is not None:
             messages.success(request, gettext("活動を記録しました。"))
             return redirect("community:site_detail", site_id=site.pk)
     return render(
         request,
         "community/activity_form.html",
         {"site": site, "form": form, "editing": False},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -138,7 +136,9 @@ def activity_create(request, site_id):
 def activity_edit(request, activity_id):
     """A correction or a 取り消し; the earlier figures stay in the history (R7)."""
     user = request.user
-    activity = _one(access.visible_community_activities(user).select_related("site"), activity_id)
+    activity = one_or_404(
+        access.visible_community_activities(user).select_related("site"), pk=activity_id
+    )
     if not access.can_correct_community(user, activity):
         raise PermissionDenied
     initial = {
@@ -153,18 +153,14 @@ def activity_edit(request, activity_id):
     form = ActivityCorrectForm(request.POST or None, initial=initial)
     extra = {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_correct(
+        corrected, extra = _correct(
+            form,
+            lambda: services.activity_correct(
                 actor=user, activity=activity, version=seen_version(request), request=request,
                 **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = {"conflict": exc.message, "changes": exc.changes}
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+            ),
+        )  # fmt: skip
+        if corrected is not None:
             messages.success(
                 request, gettext("活動の記録を訂正しました。以前の内容は履歴に残ります。")
             )
@@ -180,7 +176,7 @@ def activity_edit(request, activity_id):
             "version": activity.version,
             **extra,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -224,27 +220,26 @@ def training_create(request):
         initial["program"] = int(program_id)
     form = TrainingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.training_record(actor=user, request=request, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        recorded = run_service(
+            form, lambda: services.training_record(actor=user, request=request, **form.cleaned_data)
+        )
+        if recorded is not None:
             messages.success(request, gettext("養成講座を記録しました。"))
             return redirect("community:training_list")
     return render(
         request,
         "community/training_form.html",
         {"form": form, "editing": False, "training_names": _training_names()},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def training_edit(request, training_id):
     user = request.user
-    training = _one(access.visible_community_trainings(user).select_related("program"), training_id)
+    training = one_or_404(
+        access.visible_community_trainings(user).select_related("program"), pk=training_id
+    )
     if not access.can_correct_community(user, training):
         raise PermissionDenied
     initial = {
@@ -258,18 +253,14 @@ def training_edit(request, training_id):
     form = TrainingCorrectForm(request.POST or None, initial=initial)
     extra = {}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.training_correct(
+        corrected, extra = _correct(
+            form,
+            lambda: services.training_correct(
                 actor=user, training=training, version=seen_version(request), request=request,
                 **form.cleaned_data,
-            )  # fmt: skip
-        except ConcurrentEditError as exc:
-            extra = {"conflict": exc.message, "changes": exc.changes}
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+            ),
+        )  # fmt: skip
+        if corrected is not None:
             messages.success(
                 request, gettext("養成講座の記録を訂正しました。以前の内容は履歴に残ります。")
             )
@@ -285,5 +276,5 @@ def training_edit(request, training_id):
             "training_names": _training_names(),
             **extra,
         },
-        status=_status(request),
+        status=form_status(request),
     )

@@ -3,12 +3,16 @@
 All or nothing: the whole file is checked first and every problem is reported with the table
 and row it was found in; only a clean file is written, in one transaction. Rows the file no
 longer lists are deactivated, never deleted (R7). Loading the same file twice changes nothing.
+
+The community loader (yorisoi/community/loader.py) loads its own file the same way, with the
+pieces below: `read`, `check_tables`, `sync`, `LoadResult` and `run_command`.
 """
 
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from .models import (
@@ -27,6 +31,8 @@ DEFAULT_FILE = Path(__file__).parent / "data" / "yokkaichi.toml"
 
 
 class MasterDataError(Exception):
+    """Every problem of a data file (the community loader's CommunityDataError is one too)."""
+
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
@@ -37,6 +43,13 @@ class LoadResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     deactivated: dict[str, int] = field(default_factory=dict)
+
+    def lines(self, tables) -> list[str]:
+        return [
+            f"{table}: 追加 {self.created.get(table, 0)}, 更新 "
+            f"{self.updated.get(table, 0)}, 無効化 {self.deactivated.get(table, 0)}"
+            for table in tables
+        ]
 
 
 TABLES = [
@@ -65,18 +78,21 @@ REFERENCES = {  # table → {field: referenced table}
 }
 
 
-def validate(data: dict) -> list[str]:
+def check_tables(data: dict, required: dict[str, list[str]]) -> tuple[list[str], dict[str, set]]:
+    """The problems every table of a file can have (not an array of tables, a required key
+    missing, a code twice), and the codes each table lists."""
     problems = []
     codes: dict[str, set] = {}
-    for table in TABLES:
+    for table, keys in required.items():
         rows = data.get(table, [])
-        if not isinstance(rows, list):
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             problems.append(f"[[{table}]] は表の配列で書いてください。")
+            codes[table] = set()
             continue
         seen = set()
         for n, row in enumerate(rows, start=1):
             where = f"[[{table}]] {n}行目"
-            for key in REQUIRED[table]:
+            for key in keys:
                 if not str(row.get(key, "")).strip():
                     problems.append(f"{where}: {key} がありません。")
             code = row.get("code")
@@ -84,6 +100,11 @@ def validate(data: dict) -> list[str]:
                 problems.append(f"{where}: code「{code}」が重複しています。")
             seen.add(code)
         codes[table] = seen
+    return problems, codes
+
+
+def validate(data: dict) -> list[str]:
+    problems, codes = check_tables(data, REQUIRED)
     for table, refs in REFERENCES.items():
         for n, row in enumerate(data.get(table, []), start=1):
             for key, target in refs.items():
@@ -121,17 +142,17 @@ def validate(data: dict) -> list[str]:
     return problems
 
 
-def read(path: Path) -> dict:
+def read(path: Path, *, error=MasterDataError) -> dict:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise MasterDataError([f"ファイルが見つかりません: {path}"]) from exc
+        raise error([f"ファイルが見つかりません: {path}"]) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise MasterDataError([f"TOMLの書式に誤りがあります: {exc}"]) from exc
+        raise error([f"TOMLの書式に誤りがあります: {exc}"]) from exc
 
 
-def _sync(model, rows, result, key, build):
+def sync(model, rows, result, key, build):
     """Create or update each row by code; deactivate rows of this model the file omits."""
     created = updated = 0
     wanted = [row["code"] for row in rows]
@@ -165,18 +186,18 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
     if problems:
         raise MasterDataError(problems)
     result = LoadResult()
-    areas = _sync(Area, data.get("areas", []), result, "areas", lambda r: {"name": r["name"]})
-    districts = _sync(
+    areas = sync(Area, data.get("areas", []), result, "areas", lambda r: {"name": r["name"]})
+    districts = sync(
         District,
         data.get("districts", []),
         result,
         "districts",
         lambda r: {"name": r["name"], "area": areas.get(r.get("area"))},
     )
-    domains = _sync(
+    domains = sync(
         Domain, data.get("domains", []), result, "domains", lambda r: {"name": r["name"]}
     )
-    kinds = _sync(
+    kinds = sync(
         AgencyKind,
         data.get("agency_kinds", []),
         result,
@@ -196,7 +217,7 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
         wanted = {domains[c].pk for c in row.get("domains", [])}
         if set(kind.domains.values_list("pk", flat=True)) != wanted:
             kind.domains.set(wanted)
-    _sync(
+    sync(
         Agency,
         data.get("agencies", []),
         result,
@@ -207,7 +228,7 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
             "district": districts.get(r.get("district")),
         },
     )
-    _sync(
+    sync(
         IssueCategory,
         data.get("issues", []),
         result,
@@ -218,7 +239,7 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
             "national_topic": bool(r.get("national_topic", False)),
         },
     )
-    _sync(
+    sync(
         MeetingKind,
         data.get("meeting_kinds", []),
         result,
@@ -230,3 +251,16 @@ def load(path: Path = DEFAULT_FILE) -> LoadResult:
         },
     )
     return result
+
+
+def run_command(command, load, path: Path, *, tables, failure: str) -> None:
+    """What a load_… command does: load the file, or stop with every problem of it (`failure`
+    heads the list), then one line per table of what changed."""
+    try:
+        result = load(path)
+    except MasterDataError as exc:
+        raise CommandError(
+            f"{failure}（何も変更していません）:\n" + "\n".join(f"- {p}" for p in exc.problems)
+        ) from exc
+    for line in result.lines(tables):
+        command.stdout.write(line)

@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from yorisoi import access
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 
 from . import periods, selectors, services, suppression
@@ -226,9 +226,7 @@ def _run_out(run: ReportRun) -> dict:
 
 def _visible_run(user, run_id) -> ReportRun:
     _view(user)
-    run = access.visible_report_runs(user).defer("content").filter(pk=run_id).first()
-    if run is None:
-        raise Http404
+    run = one_or_404(access.visible_report_runs(user).defer("content"), pk=run_id)
     return run
 
 

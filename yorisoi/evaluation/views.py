@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from yorisoi import access, reports
+from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors
 
 from . import periods, selectors, services, tasks
@@ -355,9 +356,7 @@ def report_new(request):
 
 
 def _run(request, run_id, **filters):
-    run = access.visible_report_runs(request.user).filter(pk=run_id, **filters).first()
-    if run is None:
-        raise Http404
+    run = one_or_404(access.visible_report_runs(request.user), pk=run_id, **filters)
     return run
 
 

@@ -10,7 +10,7 @@
   the limit 413.
 - Hidden looks exactly like missing (R6): a record the caller may not read, an id that does
   not exist and an id that cannot exist (a malformed path parameter) all answer the same
-  404 not_found body.
+  404 not_found body. `one_or_404(queryset, pk=…)` answers so on both doors.
 - `document_errors(router)` adds those responses to every operation's OpenAPI description.
 - `ApiErrorsAsJson` (middleware) gives the same shape to errors answered outside any
   operation: a URL that matches no operation, a method the path does not take, a crash.
@@ -97,6 +97,16 @@ CONSTRAINT_MESSAGE = "入力内容が記録の規則に合いません。必須�
 
 
 OUT_OF_RANGE_MESSAGE = "入力できる範囲（数値の大きさ、文字数）を超えた値があります。"
+
+
+def one_or_404(queryset, **lookup):
+    """The row of `queryset` (the rows the caller may see) that `lookup` names, or Http404:
+    hidden looks exactly like missing (R6), on the screens and in the API. `.first()`, not
+    `.get()`: a queryset that joins never answers 500 for a row it meets twice."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def error_body(code, message, errors=None) -> dict:

@@ -1,10 +1,15 @@
-"""What every yorisoi form shares: messages that name the field."""
+"""What every yorisoi form shares: messages that name the field, the version an edit was made
+on (R7), a service's refusal shown on the form."""
 
 from itertools import groupby
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.http import Http404
 from django.utils.translation import gettext
+
+from yorisoi.errors import ConcurrentEditError, RuleViolation
 
 
 class JapaneseMessagesMixin:
@@ -40,6 +45,31 @@ def add_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def form_status(request) -> int:
+    """A form shown again after a POST was not saved: 422; a form shown to be filled in: 200."""
+    return 422 if request.method == "POST" else 200
+
+
+def run_service(form, call, *, missing=()):
+    """Call a service for a valid form and return its result; a refusal becomes a form error
+    (RuleViolation on the form, ValidationError by field) and the result None.
+
+    A concurrent edit (R7) is raised on: each screen shows it its own way. `missing` names the
+    DoesNotExist errors that mean the record has gone (404).
+    """
+    try:
+        return call()
+    except ConcurrentEditError:
+        raise
+    except RuleViolation as exc:
+        form.add_error(None, exc.message)
+    except ValidationError as exc:
+        add_errors(form, exc)
+    except missing as exc:
+        raise Http404 from exc
+    return None
 
 
 class GroupedModelChoiceField(forms.ModelChoiceField):

@@ -5,6 +5,8 @@
 - `refuse_null_characters`: U+0000 in any text is refused on its field (422), as Django's
   forms refuse it on the screens (ProhibitNullCharactersValidator); PostgreSQL cannot store
   it and answered every such request with an error.
+- `by_code`: master data named by its code in a body; an unknown code is refused on its field.
+- `raise_field_errors`, `agency_by_code`: a body's field errors gathered and answered at once.
 """
 
 import functools
@@ -79,6 +81,24 @@ def refuse_null_characters(view_func):
         return view_func(request, *args, **kwargs)
 
     return view_without_null_characters
+
+
+def by_code(model, field, code, *, label):
+    """The master-data row (district, category, agency, …) an API body names by `code`, or
+    None for no code; an unknown code is refused on `field` (422)."""
+    if code in (None, ""):
+        return None
+    obj = model.objects.filter(code=code).first()
+    if obj is None:
+        raise FieldError({field: f"{label}のコードが見つかりません: {code}"})
+    return obj
+
+
+def raise_field_errors(errors: dict) -> None:
+    """Answer every field error of a body at once (422), if there is any: the API's helpers
+    (agency_by_code, …) add theirs to one `errors` dict rather than raising the first."""
+    if errors:
+        raise FieldError(errors)
 
 
 def agency_by_code(code, *, field, errors: dict, required: bool = True):

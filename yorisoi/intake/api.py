@@ -19,16 +19,15 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
 from yorisoi.audit.log import record, record_reads
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
-from yorisoi.http.validation import agency_by_code
+from yorisoi.http.validation import agency_by_code, raise_field_errors
 
 from . import selectors, services
 from .models import Consultation, Referral
@@ -228,32 +227,25 @@ def _visible(user):
 
 
 def _visible_consultation(user, consultation_id) -> Consultation:
-    consultation = (
-        _visible(user).prefetch_related("issue_links__issue").filter(pk=consultation_id).first()
-    )
-    if consultation is None:
-        raise Http404
-    return consultation
+    return one_or_404(_visible(user).prefetch_related("issue_links__issue"), pk=consultation_id)
 
 
 def _visible_referral(user, referral_id) -> Referral:
-    referral = (
-        Referral.objects.select_related("from_agency", "to_agency")
-        .filter(pk=referral_id, consultation__in=access.visible_consultations(user).values("pk"))
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
+    referrals = selectors.visible_referrals(user).select_related("from_agency", "to_agency")
+    return one_or_404(referrals, pk=referral_id)
 
 
 def _fresh_referral(referral: Referral) -> Referral:
     return Referral.objects.select_related("from_agency", "to_agency").get(pk=referral.pk)
 
 
-def _raise(errors: dict):
-    if errors:
-        raise ValidationError(errors)
+def _referral_step(request, referral_id, step, **fields) -> Referral:
+    """R2: one answer to a referral the caller can see (services raise 409 when it is not theirs
+    to give or already given); the referral as it is now."""
+    user = request.auth
+    referral = _visible_referral(user, referral_id)
+    step(actor=user, referral=referral, request=request, **fields)
+    return _fresh_referral(referral)
 
 
 # --- consultations -------------------------------------------------------------------------
@@ -311,7 +303,7 @@ def consultation_create(request, payload: ConsultationCreateIn):
                 ValidationError("選んだ世帯が見つかりません。", code="not_found")
             ]
         fields["household"] = household
-    _raise(errors)
+    raise_field_errors(errors)
     consultation = services.consultation_create(
         actor=user,
         request=request,
@@ -429,7 +421,7 @@ def referral_send(request, consultation_id: UUID, payload: ReferralSendIn):
     consultation = _visible_consultation(user, consultation_id)
     errors = {}
     to_agency = agency_by_code(payload.to_agency, field="to_agency", errors=errors)
-    _raise(errors)
+    raise_field_errors(errors)
     referral = services.referral_send(
         actor=user,
         consultation=consultation,
@@ -451,10 +443,7 @@ def referral_send(request, consultation_id: UUID, payload: ReferralSendIn):
 )
 def referral_accept(request, referral_id: UUID):
     """送り先の機関がつなぎを受け入れます。回答済みのつなぎは 409 `illegal_transition`。"""
-    user = request.auth
-    referral = _visible_referral(user, referral_id)
-    services.referral_accept(actor=user, referral=referral, request=request)
-    return _fresh_referral(referral)
+    return _referral_step(request, referral_id, services.referral_accept)
 
 
 @router.post(
@@ -469,12 +458,9 @@ def referral_decline(request, referral_id: UUID, payload: DeclineIn):
     つなぎは終わらず、送り元と福祉総務課の確認待ちに戻ります。回答済みのつなぎは
     409 `illegal_transition`。
     """
-    user = request.auth
-    referral = _visible_referral(user, referral_id)
-    services.referral_decline(
-        actor=user, referral=referral, reason=payload.reason or "", request=request
+    return _referral_step(
+        request, referral_id, services.referral_decline, reason=payload.reason or ""
     )
-    return _fresh_referral(referral)
 
 
 @router.post(
@@ -485,10 +471,7 @@ def referral_decline(request, referral_id: UUID, payload: DeclineIn):
 )
 def referral_withdraw(request, referral_id: UUID):
     """送り元の機関が回答待ちのつなぎを取り下げます。回答済みなら 409 `illegal_transition`。"""
-    user = request.auth
-    referral = _visible_referral(user, referral_id)
-    services.referral_withdraw(actor=user, referral=referral, request=request)
-    return _fresh_referral(referral)
+    return _referral_step(request, referral_id, services.referral_withdraw)
 
 
 @router.post(
@@ -502,10 +485,7 @@ def referral_acknowledge(request, referral_id: UUID):
 
     受け入れできなかったつなぎ以外は 409 `illegal_transition` です。
     """
-    user = request.auth
-    referral = _visible_referral(user, referral_id)
-    services.referral_acknowledge(actor=user, referral=referral, request=request)
-    return _fresh_referral(referral)
+    return _referral_step(request, referral_id, services.referral_acknowledge)
 
 
 # --- 民生委員・児童委員 ------------------------------------------------------------------------
@@ -538,7 +518,7 @@ def volunteer_report_create(request, payload: VolunteerReportIn):
     for key in ("summary", "subject_note"):
         if not (getattr(payload, key) or "").strip():
             errors[key] = [ValidationError("入力してください。", code="required")]
-    _raise(errors)
+    raise_field_errors(errors)
     consultation = services.volunteer_report_create(
         actor=user,
         summary=payload.summary or "",

@@ -6,11 +6,19 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yorisoi import access
+
 from .business_days import business_days_after
 from .models import Consultation, Referral, ReferralStatus
 
 DEFAULT_PENDING_LIMIT = 3  # business days (settings.YORISOI_REFERRAL_PENDING_BUSINESS_DAYS)
 PASS_AROUND_DECLINES = 2  # たらいまわし: this many declines flag the consultation
+
+
+def visible_referrals(user):
+    """The referrals of the consultations the user may see (R6): the screens and the API look
+    one up here, hidden and missing alike."""
+    return Referral.objects.filter(consultation__in=access.visible_consultations(user).values("pk"))
 
 
 def pending_limit() -> int:

@@ -3,10 +3,11 @@ and its referrals, and the 民生委員's short report. Thin: parse, call a serv
 render. Rules live in services.py (R1, R2), queues.py (R3) and access.py (R6).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +16,8 @@ from yorisoi import access
 from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation, refuse_on_screen
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.errors import one_or_404
+from yorisoi.http.forms import add_errors, form_status, run_service, seen_version
 from yorisoi.people import selectors as people_selectors
 
 from . import selectors, services
@@ -30,26 +32,15 @@ from .models import ConsultationIssue, Referral, ReferralStatus
 
 
 def _visible_consultation(user, consultation_id):
-    consultation = (
-        access.visible_consultations(user)
-        .select_related("person", "household", "receiving_agency", "responsible_agency")
-        .filter(pk=consultation_id)
-        .first()
+    consultations = access.visible_consultations(user).select_related(
+        "person", "household", "receiving_agency", "responsible_agency"
     )
-    if consultation is None:
-        raise Http404
-    return consultation
+    return one_or_404(consultations, pk=consultation_id)
 
 
 def _visible_referral(user, referral_id):
-    referral = (
-        Referral.objects.filter(pk=referral_id, consultation__in=access.visible_consultations(user))
-        .select_related("consultation")
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
+    referrals = selectors.visible_referrals(user).select_related("consultation")
+    return one_or_404(referrals, pk=referral_id)
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -86,20 +77,18 @@ def consultation_create(request):
         data = dict(form.cleaned_data)
         issues, main_issue = data.pop("issues"), data.pop("main_issue") or None
         next_action_on = data.pop("next_action_on")
-        try:
-            consultation = services.consultation_create(
+        consultation = run_service(
+            form,
+            lambda: services.consultation_create(
                 actor=request.user,
                 issues=issues,
                 main_issue=main_issue,
                 next_action_on=next_action_on,
                 request=request,
                 **data,
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+            ),
+        )
+        if consultation is not None:
             messages.success(request, gettext("相談を受け付けました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
     chosen_person = None
@@ -109,12 +98,11 @@ def consultation_create(request):
             chosen_person = form.fields["person"].queryset.filter(pk=chosen).first()
         except ValidationError:  # not a UUID: the field error says so
             chosen_person = None
-    status = 422 if request.method == "POST" else 200
     return render(
         request,
         "intake/consultation_form.html",
         {"form": form, "chosen_person": chosen_person},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -169,6 +157,22 @@ def consultation_detail(request, consultation_id):
     return _detail(request, consultation)
 
 
+def _step_on_page(request, consultation, form, step, success_message):
+    """A step taken with a form on the consultation page. Done, or refused by a rule (shown as
+    a message): back to the page. Refused by a field: None, to show the page with the form."""
+    try:
+        step()
+    except RuleViolation as exc:
+        refuse_on_screen(exc)
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    else:
+        messages.success(request, success_message)
+    return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+
+
 @require_POST
 def consultation_outcome(request, consultation_id):
     """R1: resolve, continue or escalate. There is no way to refuse."""
@@ -183,24 +187,21 @@ def consultation_outcome(request, consultation_id):
             "note": note,
             "request": request,
         }
-        try:
-            if action == "resolve":
-                services.consultation_resolve(**common)
-            elif action == "continue":
-                services.consultation_continue(
-                    next_action_on=form.cleaned_data["next_action_on"], **common
-                )
-            else:
-                services.consultation_escalate(**common)
-        except RuleViolation as exc:
-            refuse_on_screen(exc)
-            messages.error(request, exc.message)
-            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
-        except ValidationError as exc:
-            add_errors(form, exc)
+        if action == "resolve":
+            step = partial(services.consultation_resolve, **common)
+        elif action == "continue":
+            step = partial(
+                services.consultation_continue,
+                next_action_on=form.cleaned_data["next_action_on"],
+                **common,
+            )
         else:
-            messages.success(request, gettext("相談の結果を記録しました。"))
-            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+            step = partial(services.consultation_escalate, **common)
+        done = _step_on_page(
+            request, consultation, form, step, gettext("相談の結果を記録しました。")
+        )
+        if done is not None:
+            return done
     return _detail(request, consultation, status=422, outcome_form=form)
 
 
@@ -210,19 +211,16 @@ def referral_create(request, consultation_id):
     consultation = _visible_consultation(request.user, consultation_id)
     form = ReferralForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
-            services.referral_send(
-                actor=request.user, consultation=consultation, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            refuse_on_screen(exc)
-            messages.error(request, exc.message)
-            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, gettext("つなぎを送りました。"))
-            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+        step = partial(
+            services.referral_send,
+            actor=request.user,
+            consultation=consultation,
+            request=request,
+            **form.cleaned_data,
+        )
+        done = _step_on_page(request, consultation, form, step, gettext("つなぎを送りました。"))
+        if done is not None:
+            return done
     return _detail(request, consultation, status=422, referral_form=form)
 
 
@@ -296,19 +294,21 @@ def referral_acknowledge(request, referral_id):
 def volunteer_report(request):
     form = VolunteerReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_report_create(
+        report = run_service(
+            form,
+            lambda: services.volunteer_report_create(
                 actor=request.user, request=request, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+            ),
+        )
+        if report is not None:
             messages.success(request, gettext("報告を受け付けました。ありがとうございました。"))
             return redirect("intake:volunteer_reports")
-    status = 422 if request.method == "POST" else 200
-    return render(request, "intake/volunteer_report_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "intake/volunteer_report_form.html",
+        {"form": form},
+        status=form_status(request),
+    )
 
 
 def volunteer_reports(request):

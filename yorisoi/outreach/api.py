@@ -26,6 +26,7 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import Agency, District
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import by_code
 from yorisoi.intake.models import ConsulterType
 
 from . import selectors, services
@@ -191,15 +192,6 @@ def _visible_target(user, target_id) -> OutreachTarget:
         raise Http404 from exc
 
 
-def _by_code(model, field, code, *, label):
-    if code in (None, ""):
-        return None
-    obj = model.objects.filter(code=code).first()
-    if obj is None:
-        raise ValidationError({field: f"{label}のコードが見つかりません: {code}"})
-    return obj
-
-
 def _by_id(queryset, field, pk, *, label):
     if pk is None:
         return None
@@ -212,11 +204,11 @@ def _by_id(queryset, field, pk, *, label):
 def _fields(user, data: dict) -> dict:
     out = dict(data)
     if "category" in out:
-        out["category"] = _by_code(OutreachCategory, "category", out["category"], label="分類")
+        out["category"] = by_code(OutreachCategory, "category", out["category"], label="分類")
     if "district" in out:
-        out["district"] = _by_code(District, "district", out["district"], label="地区")
+        out["district"] = by_code(District, "district", out["district"], label="地区")
     if "responsible_agency" in out:
-        out["responsible_agency"] = _by_code(
+        out["responsible_agency"] = by_code(
             Agency, "responsible_agency", out["responsible_agency"], label="機関"
         )
     if "case_id" in out:
@@ -435,7 +427,7 @@ def contact_add(request, target_id: UUID, payload: ContactIn):
     user = request.auth
     target = _visible_target(user, target_id)
     agencies = [
-        _by_code(Agency, "agencies", code, label="機関") for code in dict.fromkeys(payload.agencies)
+        by_code(Agency, "agencies", code, label="機関") for code in dict.fromkeys(payload.agencies)
     ]
     data = payload.model_dump(exclude={"agencies"})
     contact = services.contact_add(
@@ -497,7 +489,7 @@ def hand_over(request, target_id: UUID, payload: HandOverIn):
     to_agency へつなぐ（R2）か、省略時は多機関協働（福祉総務課）へ上げます（R1）。"""
     user = request.auth
     target = _visible_target(user, target_id)
-    to_agency = _by_code(Agency, "to_agency", payload.to_agency, label="機関")
+    to_agency = by_code(Agency, "to_agency", payload.to_agency, label="機関")
     services.target_hand_over(
         actor=user,
         target=target,

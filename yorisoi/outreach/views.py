@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.forms import form_status, run_service, seen_version
 from yorisoi.people import selectors as people_selectors
 
 from . import selectors, services
@@ -58,23 +58,9 @@ def _to_target(target):
     return redirect("outreach:target_detail", target_id=target.pk)
 
 
-def _status(request):
-    return 422 if request.method == "POST" else 200
-
-
 def _run(form, call):
     """Call a service; its refusal becomes a form error. Returns the result or None."""
-    try:
-        return call()
-    except ConcurrentEditError:
-        raise
-    except RuleViolation as exc:
-        form.add_error(None, exc.message)
-    except ValidationError as exc:
-        add_errors(form, exc)
-    except OutreachTarget.DoesNotExist as exc:
-        raise Http404 from exc
-    return None
+    return run_service(form, call, missing=OutreachTarget.DoesNotExist)
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -155,7 +141,7 @@ def target_create(request):
         request,
         "outreach/target_form.html",
         {"form": form, "case": case, "form_url": request.get_full_path()},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -243,7 +229,7 @@ def target_edit(request, target_id):
         if updated is not None:
             messages.success(request, gettext("保存しました。"))
             return _to_target(updated)
-    return render(request, "outreach/target_form.html", context, status=_status(request))
+    return render(request, "outreach/target_form.html", context, status=form_status(request))
 
 
 # --- contacts and the stage -----------------------------------------------------------------
@@ -273,7 +259,7 @@ def contact_add(request, target_id):
         request,
         "outreach/contact_form.html",
         {"form": form, "target": target},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -306,7 +292,7 @@ def stage_move(request, target_id):
         if moved is not None:
             messages.success(request, gettext("信頼関係の段階を変更しました。"))
             return _to_target(moved)
-    return render(request, "outreach/stage_form.html", context, status=_status(request))
+    return render(request, "outreach/stage_form.html", context, status=form_status(request))
 
 
 # --- identify, hand over, close -------------------------------------------------------------
@@ -382,7 +368,7 @@ def _ending(request, target_id, form_class, template, call, success):
         if done is not None:
             messages.success(request, success)
             return _to_target(done)
-    return render(request, template, context, status=_status(request))
+    return render(request, template, context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,15 +22,14 @@ from ninja import Query, Router, Status
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import Agency, District
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import by_code
 from yorisoi.resources.models import Service, TaxonomyTerm
 
 from . import selectors, services
 from .models import (
-    FollowUp,
     ParticipationNeed,
-    Placement,
 )
 from .schemas import (
     DuePageOut,
@@ -65,15 +64,6 @@ def _need(user, need_id) -> ParticipationNeed:
         raise Http404 from exc
 
 
-def _by_code(model, field, code, *, label):
-    if code in (None, ""):
-        return None
-    obj = model.objects.filter(code=code).first()
-    if obj is None:
-        raise ValidationError({field: f"{label}のコードが見つかりません: {code}"})
-    return obj
-
-
 def _fields(user, data: dict) -> dict:
     out = dict(data)
     if "person_id" in out:
@@ -97,9 +87,9 @@ def _fields(user, data: dict) -> dict:
     if "available_days" in out and out["available_days"] is not None:
         out["available_days"] = ",".join(out["available_days"])
     if "district" in out:
-        out["district"] = _by_code(District, "district", out["district"], label="地区")
+        out["district"] = by_code(District, "district", out["district"], label="地区")
     if "responsible_agency" in out:
-        out["responsible_agency"] = _by_code(
+        out["responsible_agency"] = by_code(
             Agency, "responsible_agency", out["responsible_agency"], label="機関"
         )
     return out
@@ -327,11 +317,7 @@ def placement_move(
     理由が必須）。それ以外の順は409 illegal_transition。開始でフォローアップ（既定: 2週間・
     1か月・3か月後）が予定され、定着・終了で未実施のものは取りやめになります（R8）。"""
     user = request.auth
-    placement = Placement.objects.filter(
-        pk=placement_id, need__in=access.visible_participation_needs(user).values("pk")
-    ).first()
-    if placement is None:
-        raise Http404
+    placement = one_or_404(selectors.visible_placements(user), pk=placement_id)
     kwargs = {"actor": user, "placement": placement, "version": payload.version,
               "on": payload.on, "request": request}  # fmt: skip
     if move == "end":
@@ -380,12 +366,7 @@ def follow_up_done(request, follow_up_id: UUID, payload: FollowUpDoneIn):
     """結果（順調・気になること・通えていない）と様子を記録します。実施済みか取りやめのものは
     409 follow_up_closed。"""
     user = request.auth
-    follow_up = FollowUp.objects.filter(
-        pk=follow_up_id,
-        placement__need__in=access.visible_participation_needs(user).values("pk"),
-    ).first()
-    if follow_up is None:
-        raise Http404
+    follow_up = one_or_404(selectors.visible_follow_ups(user), pk=follow_up_id)
     done = services.follow_up_done(
         actor=user, follow_up=follow_up, outcome=payload.outcome, note=payload.note,
         request=request,
@@ -405,10 +386,8 @@ def gap_create(request, payload: GapIn):
     user = request.auth
     need = None
     if payload.need_id:
-        need = access.visible_participation_needs(user).filter(pk=payload.need_id).first()
-        if need is None:
-            raise Http404
-    category = _by_code(TaxonomyTerm, "category", payload.category, label="分類")
+        need = one_or_404(access.visible_participation_needs(user), pk=payload.need_id)
+    category = by_code(TaxonomyTerm, "category", payload.category, label="分類")
     if category is None:
         raise ValidationError({"category": "分類を選んでください。"})
     data = _fields(user, {"case_id": payload.case_id, "district": payload.district})
@@ -428,9 +407,7 @@ def gap_create(request, payload: GapIn):
 def case_gaps(request, case_id: UUID):
     """重層的支援会議の議題④「社会資源の充足状況・開発の検討」の材料。閲覧できないケースは404。"""
     user = request.auth
-    case = access.visible_cases(user).filter(pk=case_id).first()
-    if case is None:
-        raise Http404
+    case = one_or_404(access.visible_cases(user), pk=case_id)
     record(
         "participation.case_gaps_viewed",
         actor=user,

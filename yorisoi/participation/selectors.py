@@ -39,6 +39,7 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     ParticipationNeed,
+    Placement,
     ResourceGap,
     TimeOfDay,
 )
@@ -426,6 +427,19 @@ def need_detail(*, user, need_id) -> ParticipationNeed:
     )
 
 
+def visible_placements(user) -> QuerySet:
+    """The placements of the needs the user may see (R6): the screens and the API look one up
+    here, hidden and missing alike."""
+    return Placement.objects.filter(need__in=access.visible_participation_needs(user).values("pk"))
+
+
+def visible_follow_ups(user) -> QuerySet:
+    """The follow-ups of the needs the user may see (R6)."""
+    return FollowUp.objects.filter(
+        placement__need__in=access.visible_participation_needs(user).values("pk")
+    )
+
+
 def placements_of(need) -> QuerySet:
     return need.placements.select_related("service", "service__organization").prefetch_related(
         Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "id"))
@@ -434,17 +448,7 @@ def placements_of(need) -> QuerySet:
 
 def due_follow_ups(user, today) -> QuerySet:
     """The queue (R8): open follow-ups due by `today` of the needs the user's agency holds."""
-    return (
-        FollowUp.objects.filter(
-            status=FollowUpStatus.OPEN,
-            due_on__lte=today,
-            placement__need__in=access.visible_participation_needs(user)
-            .filter(responsible_agency_id=user.agency_id)
-            .values("pk"),
-        )
-        .select_related("placement__service", "placement__need__person")
-        .order_by("due_on", "id")
-    )
+    return upcoming_follow_ups(user).filter(due_on__lte=today)
 
 
 def upcoming_follow_ups(user) -> QuerySet:

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation, refuse_on_screen
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.errors import one_or_404
+from yorisoi.http.forms import form_status, run_service, seen_version
 from yorisoi.people import selectors as people_selectors
 from yorisoi.resources.models import WEEKDAY_LABELS, Service
 
 from . import selectors, services
 from .forms import FollowUpDoneForm, GapForm, MoveForm, NeedForm
-from .models import PLACEMENT_TRANSITIONS, FollowUp, ParticipationNeed, Placement, PlacementStatus
+from .models import PLACEMENT_TRANSITIONS, ParticipationNeed, PlacementStatus
 
 PAGE_SIZE = 25
 MOVE_TO = {
@@ -56,17 +57,8 @@ def _to_need(need_id):
 
 
 def _run(form, call):
-    try:
-        return call()
-    except ConcurrentEditError:
-        raise
-    except RuleViolation as exc:
-        form.add_error(None, exc.message)
-    except ValidationError as exc:
-        add_errors(form, exc)
-    except ParticipationNeed.DoesNotExist as exc:
-        raise Http404 from exc
-    return None
+    """Call a service; its refusal becomes a form error. Returns the result or None."""
+    return run_service(form, call, missing=ParticipationNeed.DoesNotExist)
 
 
 @require_http_methods(["GET"])
@@ -91,13 +83,9 @@ def _picked(request):
     """?case=<uuid> or ?person=<uuid> narrows the person picker (ids only, never names)."""
     case = person = None
     if request.GET.get("case"):
-        case = access.visible_cases(request.user).filter(pk=request.GET["case"]).first()
-        if case is None:
-            raise Http404
+        case = one_or_404(access.visible_cases(request.user), pk=request.GET["case"])
     if request.GET.get("person"):
-        person = access.visible_people(request.user).filter(pk=request.GET["person"]).first()
-        if person is None:
-            raise Http404
+        person = one_or_404(access.visible_people(request.user), pk=request.GET["person"])
     return case, person
 
 
@@ -186,7 +174,7 @@ def need_edit(request, need_id):
         if updated is not None:
             messages.success(request, gettext("保存しました。"))
             return _to_need(need.pk)
-    status = 422 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, "participation/need_form.html", context, status=status)
 
 
@@ -224,9 +212,7 @@ def need_detail(request, need_id):
 def placement_propose(request, need_id):
     need, _basis = _need(request.user, need_id)
     _steer(request.user, need)
-    service = Service.objects.filter(pk=request.POST.get("service")).first()
-    if service is None:
-        raise Http404
+    service = one_or_404(Service.objects, pk=request.POST.get("service"))
     try:
         services.placement_propose(actor=request.user, need=need, service=service, request=request)
     except RuleViolation as exc:
@@ -238,12 +224,7 @@ def placement_propose(request, need_id):
 
 @require_POST
 def placement_move(request, placement_id):
-    placement = Placement.objects.filter(
-        pk=placement_id,
-        need__in=access.visible_participation_needs(request.user).values("pk"),
-    ).first()
-    if placement is None:
-        raise Http404
+    placement = one_or_404(selectors.visible_placements(request.user), pk=placement_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("操作を選んでください。"))
@@ -271,12 +252,7 @@ def placement_move(request, placement_id):
 
 @require_POST
 def follow_up_done(request, follow_up_id):
-    follow_up = FollowUp.objects.filter(
-        pk=follow_up_id,
-        placement__need__in=access.visible_participation_needs(request.user).values("pk"),
-    ).first()
-    if follow_up is None:
-        raise Http404
+    follow_up = one_or_404(selectors.visible_follow_ups(request.user), pk=follow_up_id)
     form = FollowUpDoneForm(request.POST)
     need_id = follow_up.placement.need_id
     if not form.is_valid():
@@ -349,5 +325,5 @@ def gap_create(request, need_id):
         request,
         "participation/gap_form.html",
         {"form": form, "need": need},
-        status=422 if request.method == "POST" else 200,
+        status=form_status(request),
     )

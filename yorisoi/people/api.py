@@ -24,8 +24,9 @@ from ninja import Query, Router, Schema, Status
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import District
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import raise_field_errors
 
 from . import selectors, services
 from .forms import parse_birth_date
@@ -87,11 +88,6 @@ def _fields(payload: Schema, *, exclude=()) -> tuple[dict, dict]:
     return fields, errors
 
 
-def _raise(errors: dict):
-    if errors:
-        raise ValidationError(errors)
-
-
 def _new_members(user, rows: list[MemberIn], *, errors: dict, path: str = "members.{i}."):
     """services.NewMember for each row; a person the caller cannot see is "not found" (422).
 
@@ -139,15 +135,8 @@ def _zero_based(exc: services.MemberErrors) -> ValidationError:
 
 
 def _visible_person(user, person_id) -> Person:
-    person = (
-        access.visible_people(user)
-        .select_related("district", "agency")
-        .filter(pk=person_id)
-        .first()
-    )
-    if person is None:
-        raise Http404
-    return person
+    people = access.visible_people(user).select_related("district", "agency")
+    return one_or_404(people, pk=person_id)
 
 
 def _visible_household(user, household_id) -> Household:
@@ -195,7 +184,7 @@ def person_search(request, payload: PersonSearchIn, paging: Query[PageQuery]):
     """
     errors = {}
     birth_date = _birth_date(payload.birth_date, errors=errors)
-    _raise(errors)
+    raise_field_errors(errors)
     query = payload.query or ""
     people = selectors.person_search(user=request.auth, query=query, birth_date=birth_date)
     result = page_of(people, paging)
@@ -227,7 +216,7 @@ def person_create(request, payload: PersonCreateIn):
     """
     user = request.auth
     fields, errors = _fields(payload)
-    _raise(errors)
+    raise_field_errors(errors)
     matches = []
     if not payload.confirm_new:
         matches = selectors.person_likely_matches(
@@ -299,7 +288,7 @@ def person_update(request, person_id: UUID, payload: PersonUpdateIn):
     if not access.can_edit_person(user, person):
         raise Http404
     fields, errors = _fields(payload)
-    _raise(errors)
+    raise_field_errors(errors)
     return services.person_update(
         actor=user, person=person, version=payload.version, request=request, **fields
     )
@@ -349,7 +338,7 @@ def household_create(request, payload: HouseholdCreateIn):
             )
         ]
     members = _new_members(user, payload.members, errors=errors)
-    _raise(errors)
+    raise_field_errors(errors)
     try:
         household = services.household_create(
             actor=user, request=request, members=members, **fields
@@ -399,7 +388,7 @@ def household_update(request, household_id: UUID, payload: HouseholdUpdateIn):
     if not access.can_edit_household(user, household):
         raise Http404
     fields, errors = _fields(payload)
-    _raise(errors)
+    raise_field_errors(errors)
     services.household_update(
         actor=user, household=household, version=payload.version, request=request, **fields
     )
@@ -420,7 +409,7 @@ def household_member_add(request, household_id: UUID, payload: MemberIn):
         raise Http404
     errors = {}
     (member,) = _new_members(user, [payload], errors=errors, path="")
-    _raise(errors)
+    raise_field_errors(errors)
     try:
         services.household_member_add(
             actor=user, household=household, member=member, request=request

@@ -7,7 +7,7 @@ from yorisoi.directory.models import District
 from yorisoi.http.forms import JapaneseMessagesMixin
 
 from . import wareki
-from .models import Household, Person, Relationship, Sex
+from .models import HOUSEHOLD_FIELDS, PERSON_FIELDS, Household, Person, Relationship, Sex
 
 BIRTH_DATE_HELP = _("和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02")
 
@@ -66,20 +66,7 @@ class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "birth_date",
-            "sex",
-            "postal_code",
-            "address",
-            "district",
-            "phone",
-            "preferred_language",
-            "notes",
-        ]
+        fields = list(PERSON_FIELDS)
         help_texts = {
             "family_name_kana": _(
                 "カタカナで入力します（ひらがなで入力しても保存時にカタカナになります）。"
@@ -115,7 +102,7 @@ class HouseholdForm(JapaneseMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["name", "postal_code", "address", "district", "notes"]
+        fields = list(HOUSEHOLD_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 

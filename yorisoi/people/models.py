@@ -25,6 +25,24 @@ from .validators import (
     validate_text,
 )
 
+# What staff type into a person's or a household's record: the forms offer these and the
+# services accept only these.
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "district",
+    "phone",
+    "preferred_language",
+    "notes",
+)
+HOUSEHOLD_FIELDS = ("name", "postal_code", "address", "district", "notes")
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", _("女性")

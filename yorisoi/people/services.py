@@ -17,23 +17,15 @@ from yorisoi.concurrency import lock_version
 from yorisoi.errors import RuleViolation
 
 from . import names
-from .models import Household, HouseholdMember, Person, Relationship
-
-PERSON_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "sex",
-    "postal_code",
-    "address",
-    "district",
-    "phone",
-    "preferred_language",
-    "notes",
+from .models import (
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    Household,
+    HouseholdMember,
+    Person,
+    Relationship,
 )
-HOUSEHOLD_FIELDS = ("name", "postal_code", "address", "district", "notes")
+
 _TEXT_FIELDS = ("family_name", "given_name", "address", "notes", "name", "phone", "postal_code")
 _KANA_FIELDS = ("family_name_kana", "given_name_kana")
 
@@ -65,6 +57,26 @@ def _unknown_fields(fields, allowed):
         raise ValueError(f"unknown fields: {sorted(unknown)}")
 
 
+def _edit(model, pk, *, version: int, fields: dict, message: str):
+    """R7: the record as the editor saw it (`version`, else ConcurrentEditError with `message`
+    and nothing saved), locked, with `fields` applied; and the names of the fields that
+    changed. Save it with _save_version."""
+    current = lock_version(model.objects, pk, version=version, message=message)
+    changed = []
+    for key, value in _normalise(fields).items():
+        if getattr(current, key) != value:
+            changed.append(key)
+        setattr(current, key, value)
+    return current, changed
+
+
+def _save_version(current) -> None:
+    current.full_clean()
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+
+
 @transaction.atomic
 def person_create(*, actor, request=None, **fields) -> Person:
     _require_creator(actor)
@@ -83,24 +95,17 @@ def person_update(*, actor, person: Person, version: int, request=None, **fields
     _unknown_fields(fields, PERSON_FIELDS)
     if not access.can_edit_person(actor, person):
         raise RuleViolation(_("この本人の記録は変更できません。"), code="forbidden")
-    current = lock_version(
-        Person.objects,
+    current, changed = _edit(
+        Person,
         person.pk,
         version=version,
+        fields=fields,
         message=_(
             "ほかの人が先にこの記録を更新しました。最新の内容を確認してから、もう一度変更してください。"
         ),
     )
-    changed = []
-    for key, value in _normalise(fields).items():
-        if getattr(current, key) != value:
-            changed.append(key)
-        setattr(current, key, value)
     current.refresh_search_keys()
-    current.full_clean()
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
+    _save_version(current)
     record(
         "person.updated",
         actor=actor,
@@ -216,20 +221,16 @@ def household_update(
     _unknown_fields(fields, HOUSEHOLD_FIELDS)
     if not access.can_edit_household(actor, household):
         raise RuleViolation(_("この世帯の記録は変更できません。"), code="forbidden")
-    current = lock_version(
-        Household.objects,
+    current, _changed = _edit(
+        Household,
         household.pk,
         version=version,
+        fields=fields,
         message=_(
             "ほかの人が先にこの世帯を更新しました。最新の内容を確認してから、もう一度変更してください。"
         ),
     )
-    for key, value in _normalise(fields).items():
-        setattr(current, key, value)
-    current.full_clean()
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
+    _save_version(current)
     # The screen and the API show the whole household back: a read of every member.
     record(
         "household.updated",

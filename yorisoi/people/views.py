@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
+from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors, seen_version
 
 from . import selectors, services
@@ -37,9 +38,7 @@ def _page(request, queryset, number):
 
 
 def _visible_person(user, person_id):
-    person = access.visible_people(user).select_related("district").filter(pk=person_id).first()
-    if person is None:
-        raise Http404
+    person = one_or_404(access.visible_people(user).select_related("district"), pk=person_id)
     return person
 
 
@@ -357,9 +356,7 @@ def household_member_add(request, household_id):
         data = dict(form.cleaned_data)
         relationship = data.pop("relationship")
         if existing:
-            person = access.visible_people(request.user).filter(pk=data["person"]).first()
-            if person is None:
-                raise Http404
+            person = one_or_404(access.visible_people(request.user), pk=data["person"])
             member = services.NewMember(relationship=relationship, person=person)
         else:
             member = services.NewMember(relationship=relationship, fields=data)

@@ -31,6 +31,7 @@ from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.validation import raise_field_errors
 
 from . import hsds, selectors, services
 from .models import WEEKDAYS, Organization, TaxonomyTerm
@@ -292,8 +293,7 @@ def _query(user, f: ResourceFilter, text: str = "") -> selectors.ResourceQuery:
             errors["district"] = [ValidationError("地区コードが見つかりません。", code="invalid")]
     if f.day and f.day not in WEEKDAYS:
         errors["day"] = [ValidationError("曜日は MO〜SU で指定してください。", code="invalid")]
-    if errors:
-        raise ValidationError(errors)
+    raise_field_errors(errors)
     return selectors.ResourceQuery(
         category=category,
         district_id=district.pk if district else None,
@@ -356,8 +356,7 @@ def _inputs(payload: ResourceFieldsIn, *, partial: bool):
             errors["organization_id"] = [
                 ValidationError("運営団体が見つかりません。", code="invalid")
             ]
-    if errors:
-        raise ValidationError(errors)
+    raise_field_errors(errors)
     return fields, terms, location, schedules, organization
 
 

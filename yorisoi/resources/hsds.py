@@ -49,6 +49,7 @@ from django.db import transaction
 
 from yorisoi.directory.models import District
 
+from . import services as resource_services  # the module: services imports this one too
 from .models import (
     Freq,
     Location,
@@ -62,7 +63,6 @@ from .models import (
     TaxonomyTerm,
     byday_problem,
 )
-from .services import refresh_search_text
 
 HSDS_VERSION = "3.0"
 TABLES = [
@@ -565,5 +565,5 @@ def write(parsed, *, actor=None) -> tuple[ImportResult, set]:
     if removed:
         result.updated["removed"] = removed
     for service in Service.objects.filter(pk__in=touched):
-        refresh_search_text(service)
+        resource_services.refresh_search_text(service)
     return result, touched

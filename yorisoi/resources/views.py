@@ -9,7 +9,6 @@ person's need in their own words); category, district and day filters are plain 
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.forms import form_status, run_service, seen_version
 
 from . import hsds, selectors, services
 from .forms import HsdsImportForm, ResourceFilterForm, ResourceTextForm, ServiceForm
@@ -95,29 +94,35 @@ def _organization(request, form):
     return org
 
 
+def _save(request, form, save, **kwargs):
+    """service_create or service_update with what the form says; None if refused (the form
+    says why)."""
+    return run_service(
+        form,
+        lambda: save(
+            actor=request.user,
+            organization=_organization(request, form),
+            fields=form.service_fields(),
+            location=form.location(),
+            schedules=form.schedules(),
+            terms=form.cleaned_data["categories"],
+            request=request,
+            **kwargs,
+        ),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def service_create(request):
     form = ServiceForm(request.POST or None, initial={"status": ServiceStatus.ACTIVE})
     if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_create(
-                actor=request.user,
-                organization=_organization(request, form),
-                fields=form.service_fields(),
-                location=form.location(),
-                schedules=form.schedules(),
-                terms=form.cleaned_data["categories"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        else:
+        service = _save(request, form, services.service_create)
+        if service is not None:
             messages.success(request, gettext("社会資源を登録しました。"))
             return redirect("resources:service_detail", service_id=service.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "resources/service_form.html", {"form": form}, status=status)
+    return render(
+        request, "resources/service_form.html", {"form": form}, status=form_status(request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,28 +140,16 @@ def service_edit(request, service_id):
         version = seen_version(request)
         if form.is_valid():
             try:
-                service = services.service_update(
-                    actor=request.user,
-                    service=service,
-                    version=version,
-                    organization=_organization(request, form),
-                    fields=form.service_fields(),
-                    location=form.location(),
-                    schedules=form.schedules(),
-                    terms=form.cleaned_data["categories"],
-                    request=request,
+                updated = _save(
+                    request, form, services.service_update, service=service, version=version
                 )
             except ConcurrentEditError as exc:
-                conflict = True
+                conflict, updated = True, None
                 form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except RuleViolation as exc:
-                form.add_error(None, exc.message)
-            else:
+            if updated is not None:
                 messages.success(request, gettext("社会資源を更新しました。"))
-                return redirect("resources:service_detail", service_id=service.pk)
-    status = 409 if conflict else (422 if request.method == "POST" else 200)
+                return redirect("resources:service_detail", service_id=updated.pk)
+    status = 409 if conflict else form_status(request)
     return render(
         request,
         "resources/service_form.html",

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from yorisoi.directory import loader
 
@@ -15,15 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default=str(loader.DEFAULT_FILE))
 
     def handle(self, *args, path, **options):
-        try:
-            result = loader.load(Path(path))
-        except loader.MasterDataError as exc:
-            raise CommandError(
-                "マスタデータを読み込めませんでした（何も変更していません）:\n"
-                + "\n".join(f"- {p}" for p in exc.problems)
-            ) from exc
-        for table in loader.TABLES:
-            self.stdout.write(
-                f"{table}: 追加 {result.created.get(table, 0)}, 更新 "
-                f"{result.updated.get(table, 0)}, 無効化 {result.deactivated.get(table, 0)}"
-            )
+        loader.run_command(
+            self,
+            loader.load,
+            Path(path),
+            tables=loader.TABLES,
+            failure="マスタデータを読み込めませんでした",
+        )
