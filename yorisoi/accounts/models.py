@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from yorisoi.references import reference
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("福祉総務課（調整担当）")
@@ -32,14 +34,7 @@ class YorisoiUserManager(UserManager):
 class User(AbstractUser):
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("所属機関"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    agency = reference("directory.Agency", _("所属機関"), optional=True, related_name="users")
 
     objects = YorisoiUserManager()
 

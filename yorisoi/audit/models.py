@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yorisoi.references import reference
+
 
 class AppendOnlyError(Exception):
     pass
@@ -25,20 +27,8 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作者"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("操作者の所属"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = reference(settings.AUTH_USER_MODEL, _("操作者"), null=True)
+    actor_agency = reference("directory.Agency", _("操作者の所属"), null=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
     target_type = models.CharField(_("対象の種類"), max_length=32, blank=True)
     target_id = models.CharField(_("対象ID"), max_length=64, blank=True, db_index=True)

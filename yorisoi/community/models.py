@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yorisoi.people.validators import validate_multiline_text, validate_text
+from yorisoi.references import reference
 
 
 def fiscal_year_of(day) -> int:
@@ -55,30 +56,11 @@ class Site(models.Model):
     """A hub where a program runs: a 通いの場, a 子育て支援センター, a coordinator's area …"""
 
     code = models.SlugField(_("コード"), unique=True)
-    program = models.ForeignKey(
-        CommunityProgram,
-        verbose_name=_("地域づくり事業"),
-        on_delete=models.PROTECT,
-        related_name="sites",
-    )
+    program = reference(CommunityProgram, _("地域づくり事業"), related_name="sites")
     name = models.CharField(_("拠点名"), max_length=100)
     kind = models.CharField(_("拠点の種類"), max_length=100, blank=True)
-    area = models.ForeignKey(
-        "directory.Area",
-        verbose_name=_("地域"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    district = models.ForeignKey(
-        "directory.District",
-        verbose_name=_("地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    area = reference("directory.Area", _("地域"), optional=True)
+    district = reference("directory.District", _("地区"), optional=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
     active = models.BooleanField(_("有効"), default=True)
 
@@ -106,9 +88,7 @@ class Activity(models.Model):
     """One activity held at a site: how many took part. No names, ever."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
-    site = models.ForeignKey(
-        Site, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="activities"
-    )
+    site = reference(Site, _("拠点"), related_name="activities")
     held_on = models.DateField(_("実施日"))
     kind = models.CharField(_("活動の種類"), max_length=20, choices=ActivityKind.choices)
     participants = _count(_("参加者数"))
@@ -124,18 +104,8 @@ class Activity(models.Model):
     cancel_reason = models.CharField(
         _("取り消しの理由"), max_length=200, blank=True, validators=[validate_text]
     )
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("記録した機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agency = reference("directory.Agency", _("記録した機関"))
+    recorded_by = reference(settings.AUTH_USER_MODEL, _("記録者"))
     created_at = models.DateTimeField(_("記録日時"), default=timezone.now)
     version = models.PositiveIntegerField(_("版"), default=1)
 
@@ -180,12 +150,7 @@ class Training(models.Model):
     """A training a program held (e.g. ヘルスリーダー養成講座) and how many completed it."""
 
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
-    program = models.ForeignKey(
-        CommunityProgram,
-        verbose_name=_("地域づくり事業"),
-        on_delete=models.PROTECT,
-        related_name="trainings",
-    )
+    program = reference(CommunityProgram, _("地域づくり事業"), related_name="trainings")
     name = models.CharField(_("講座名"), max_length=100, validators=[validate_text])
     held_on = models.DateField(_("実施日"))
     people_trained = _count(_("修了者数"))
@@ -200,18 +165,8 @@ class Training(models.Model):
     cancel_reason = models.CharField(
         _("取り消しの理由"), max_length=200, blank=True, validators=[validate_text]
     )
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("記録した機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agency = reference("directory.Agency", _("記録した機関"))
+    recorded_by = reference(settings.AUTH_USER_MODEL, _("記録者"))
     created_at = models.DateTimeField(_("記録日時"), default=timezone.now)
     version = models.PositiveIntegerField(_("版"), default=1)
 

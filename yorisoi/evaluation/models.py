@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 
 class Target(models.Model):
     """The city's target for one indicator in one fiscal year (計画 Ⅴ: 数値目標)."""
@@ -23,9 +25,7 @@ class Target(models.Model):
         _("目標値"), max_digits=12, decimal_places=1, validators=[MinValueValidator(0)]
     )
     note = models.CharField(_("目標の根拠・メモ"), max_length=200, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    set_by = reference(settings.AUTH_USER_MODEL, editable=False)
     set_at = models.DateTimeField(_("設定日時"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -55,9 +55,7 @@ class ReportRun(models.Model):
     Only the user who asked for it can see it and download it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = reference(settings.AUTH_USER_MODEL)
     requested_at = models.DateTimeField(default=timezone.now)
     fmt = models.CharField(_("形式"), max_length=8)  # "pdf" | "xlsx"
     params = models.JSONField(default=dict)  # periods and scope; never personal data

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yorisoi.people.validators import validate_multiline_text, validate_text
+from yorisoi.references import reference
 
 
 class Channel(models.TextChoices):
@@ -65,12 +66,8 @@ class Outcome(models.TextChoices):
 class Consultation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     received_at = models.DateTimeField(_("受付日時"), default=timezone.now)
-    receiving_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("受付機関"), on_delete=models.PROTECT, related_name="+"
-    )
-    responsible_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    receiving_agency = reference("directory.Agency", _("受付機関"))
+    responsible_agency = reference("directory.Agency", _("担当機関"))
     channel = models.CharField(_("相談経路"), max_length=20, choices=Channel.choices)
     consulter_type = models.CharField(_("相談者"), max_length=20, choices=ConsulterType.choices)
     consulter_name = models.CharField(
@@ -79,21 +76,9 @@ class Consultation(models.Model):
     consulter_contact = models.CharField(
         _("相談者の連絡先"), max_length=100, blank=True, validators=[validate_text]
     )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("本人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consultations",
-    )
-    household = models.ForeignKey(
-        "people.Household",
-        verbose_name=_("世帯"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consultations",
+    person = reference("people.Person", _("本人"), optional=True, related_name="consultations")
+    household = reference(
+        "people.Household", _("世帯"), optional=True, related_name="consultations"
     )
     subject_note = models.TextField(
         _("本人についてわかっていること"),
@@ -114,30 +99,20 @@ class Consultation(models.Model):
     )
     outcome = models.CharField(_("受付の結果"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField(_("結果の日時"), null=True, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    outcome_by = reference(settings.AUTH_USER_MODEL, optional=True)
     outcome_note = models.TextField(
         _("結果の補足"), max_length=2000, blank=True, validators=[validate_multiline_text]
     )
     closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
     next_action_on = models.DateField(_("次の対応予定日"))
     last_activity_at = models.DateTimeField(_("最終対応日時"), default=timezone.now)
-    reported_by = models.ForeignKey(
+    reported_by = reference(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("通報した民生委員・児童委員"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("通報した民生委員・児童委員"),
+        optional=True,
         related_name="reported_consultations",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     # How many domains its issues fall in, kept with the issues (services.consultation_create):
@@ -189,15 +164,8 @@ class Consultation(models.Model):
 
 
 class ConsultationIssue(models.Model):
-    consultation = models.ForeignKey(
-        Consultation, on_delete=models.PROTECT, related_name="issue_links"
-    )
-    issue = models.ForeignKey(
-        "directory.IssueCategory",
-        verbose_name=_("課題"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consultation = reference(Consultation, related_name="issue_links")
+    issue = reference("directory.IssueCategory", _("課題"))
     is_main = models.BooleanField(_("主な課題（◎）"), default=False)
 
     class Meta:
@@ -246,16 +214,10 @@ REFERRAL_TRANSITIONS = {
 
 class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    consultation = models.ForeignKey(
-        Consultation, verbose_name=_("相談"), on_delete=models.PROTECT, related_name="referrals"
-    )
+    consultation = reference(Consultation, _("相談"), related_name="referrals")
     kind = models.CharField(_("種類"), max_length=10, choices=ReferralKind.choices)
-    from_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("送り元"), on_delete=models.PROTECT, related_name="+"
-    )
-    to_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("送り先"), on_delete=models.PROTECT, related_name="+"
-    )
+    from_agency = reference("directory.Agency", _("送り元"))
+    to_agency = reference("directory.Agency", _("送り先"))
     reason = models.TextField(
         _("つなぐ理由"), max_length=2000, validators=[validate_multiline_text]
     )
@@ -269,17 +231,9 @@ class Referral(models.Model):
         _("状態"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )
     sent_at = models.DateTimeField(_("送った日時"), default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = reference(settings.AUTH_USER_MODEL)
     answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = reference(settings.AUTH_USER_MODEL, optional=True)
     decline_reason = models.TextField(
         _("受け入れできない理由"),
         max_length=2000,

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yorisoi.references import reference
+
 
 class Kind(models.TextChoices):
     REFERRAL_RECEIVED = "referral_received", _("新しいつなぎが届きました")
@@ -22,22 +24,10 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("種類"), max_length=32, choices=Kind.choices)
-    consultation = models.ForeignKey(
-        "intake.Consultation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    referral = models.ForeignKey(
-        "intake.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    meeting = models.ForeignKey(
-        "cases.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    follow_up = models.ForeignKey(
-        "participation.FollowUp",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consultation = reference("intake.Consultation", optional=True)
+    referral = reference("intake.Referral", optional=True)
+    meeting = reference("cases.Meeting", optional=True)
+    follow_up = reference("participation.FollowUp", optional=True)
     created_at = models.DateTimeField(_("日時"), default=timezone.now)
     read_at = models.DateTimeField(_("既読"), null=True, blank=True)
 

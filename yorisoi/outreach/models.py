@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from yorisoi.intake.models import ConsulterType
 from yorisoi.people.validators import validate_multiline_text, validate_text
+from yorisoi.references import reference
 
 
 def _text(label, max_length=2000, **kwargs):
@@ -141,9 +142,7 @@ class OutreachTarget(models.Model):
             "例: 「中部2丁目 2階の方」"
         ),
     )
-    category = models.ForeignKey(
-        OutreachCategory, verbose_name=_("分類"), on_delete=models.PROTECT, related_name="+"
-    )
+    category = reference(OutreachCategory, _("分類"))
     address = _line(_("住所・場所"), max_length=200, blank=True)
     description = _text(
         _("わかっていること"),
@@ -158,17 +157,8 @@ class OutreachTarget(models.Model):
         blank=True,
         help_text=_("例: 「隣の住民。夜中に物音がすると心配している」"),
     )
-    district = models.ForeignKey(
-        "directory.District",
-        verbose_name=_("地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    responsible_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    district = reference("directory.District", _("地区"), optional=True)
+    responsible_agency = reference("directory.Agency", _("担当機関"))
     next_contact_on = models.DateField(_("次の訪問・連絡の予定日"))
     stage = models.CharField(
         _("信頼関係の段階"), max_length=16, choices=Stage.choices, default=Stage.NOT_CONTACTED
@@ -176,51 +166,14 @@ class OutreachTarget(models.Model):
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.OPEN)
     ended_at = models.DateTimeField(_("引き継ぎ・終了の日時"), null=True, blank=True)
     end_note = _text(_("引き継ぎ・終了の理由"), max_length=2000, blank=True)
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("本人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("ケース"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    origin = models.ForeignKey(
-        "intake.Consultation",
-        verbose_name=_("きっかけの相談"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = reference("people.Person", _("本人"), optional=True)
+    case = reference("cases.Case", _("ケース"), optional=True)
+    origin = reference("intake.Consultation", _("きっかけの相談"), optional=True)
     # Where the hand-over went: a consultation escalated or referred (R2), or a case's track.
-    handover_consultation = models.ForeignKey(
-        "intake.Consultation",
-        verbose_name=_("引き継ぎの相談"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    handover_track = models.ForeignKey(
-        "cases.Track",
-        verbose_name=_("引き継ぎ先の事業の利用"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handover_consultation = reference("intake.Consultation", _("引き継ぎの相談"), optional=True)
+    handover_track = reference("cases.Track", _("引き継ぎ先の事業の利用"), optional=True)
     last_contact_at = models.DateTimeField(_("最後の接触の日時"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
     version = models.PositiveIntegerField(_("版"), default=1)
 
@@ -261,12 +214,7 @@ class ContactAttempt(models.Model):
     """One visit or contact attempt: logged in a few taps (append-only)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    target = models.ForeignKey(
-        OutreachTarget,
-        verbose_name=_("アウトリーチの対象"),
-        on_delete=models.PROTECT,
-        related_name="contacts",
-    )
+    target = reference(OutreachTarget, _("アウトリーチの対象"), related_name="contacts")
     contacted_at = models.DateTimeField(_("日時"), default=timezone.now)
     agencies = models.ManyToManyField(
         "directory.Agency", verbose_name=_("訪問・連絡した機関"), related_name="+"
@@ -277,12 +225,7 @@ class ContactAttempt(models.Model):
     outcome = models.CharField(_("結果"), max_length=16, choices=ContactOutcome.choices)
     observations = _text(_("様子・気づいたこと"), max_length=4000, blank=True)
     next_contact_on = models.DateField(_("次の予定日"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = reference(settings.AUTH_USER_MODEL, _("記録した人"))
     recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
 
     class Meta:
@@ -307,24 +250,13 @@ class ContactAttempt(models.Model):
 class StageChange(models.Model):
     """The stage's history: every move, with the contact that supported it or the note."""
 
-    target = models.ForeignKey(
-        OutreachTarget, on_delete=models.PROTECT, related_name="stage_changes"
-    )
+    target = reference(OutreachTarget, related_name="stage_changes")
     from_stage = models.CharField(_("変更前"), max_length=16, choices=Stage.choices)
     to_stage = models.CharField(_("変更後"), max_length=16, choices=Stage.choices)
-    contact = models.ForeignKey(
-        ContactAttempt,
-        verbose_name=_("根拠の記録"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    contact = reference(ContactAttempt, _("根拠の記録"), optional=True)
     note = _text(_("補足"), max_length=1000, blank=True)
     changed_at = models.DateTimeField(_("日時"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = reference(settings.AUTH_USER_MODEL)
 
     class Meta:
         verbose_name = _("信頼関係の段階の変更")

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yorisoi.people.validators import validate_multiline_text
+from yorisoi.references import reference
 from yorisoi.resources.models import WEEKDAYS
 
 
@@ -52,17 +53,8 @@ class ParticipationNeed(models.Model):
     """What the person wants to take part in, in their own words, and what limits them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("本人"), on_delete=models.PROTECT, related_name="+"
-    )
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("ケース"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = reference("people.Person", _("本人"))
+    case = reference("cases.Case", _("ケース"), optional=True)
     interests = models.ManyToManyField(
         "resources.TaxonomyTerm", verbose_name=_("関心のある分類"), blank=True, related_name="+"
     )
@@ -97,14 +89,7 @@ class ParticipationNeed(models.Model):
     time_of_day = models.CharField(
         _("通える時間帯"), max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY
     )
-    district = models.ForeignKey(
-        "directory.District",
-        verbose_name=_("本人の地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = reference("directory.District", _("本人の地区"), optional=True)
     same_area_only = models.BooleanField(
         _("近くの地域（北・中・南）のみ"),
         default=False,
@@ -117,15 +102,8 @@ class ParticipationNeed(models.Model):
     max_cost_per_month = models.PositiveIntegerField(
         _("費用の上限（円／月）"), null=True, blank=True
     )
-    responsible_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登録者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible_agency = reference("directory.Agency", _("担当機関"))
+    created_by = reference(settings.AUTH_USER_MODEL, _("登録者"))
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
     version = models.PositiveIntegerField(_("版"), default=1)
 
@@ -171,15 +149,8 @@ class Placement(models.Model):
     """One social resource proposed for a need, and how the connection went."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    need = models.ForeignKey(
-        ParticipationNeed,
-        verbose_name=_("参加支援のニーズ"),
-        on_delete=models.PROTECT,
-        related_name="placements",
-    )
-    service = models.ForeignKey(
-        "resources.Service", verbose_name=_("社会資源"), on_delete=models.PROTECT, related_name="+"
-    )
+    need = reference(ParticipationNeed, _("参加支援のニーズ"), related_name="placements")
+    service = reference("resources.Service", _("社会資源"))
     status = models.CharField(
         _("状態"), max_length=16, choices=PlacementStatus.choices, default=PS.PROPOSED
     )
@@ -194,12 +165,7 @@ class Placement(models.Model):
     end_reason = _text(_("終了の理由"), max_length=1000, blank=True)
     resource_contact = models.CharField(_("先方の担当者"), max_length=100, blank=True)
     notes = _text(_("メモ"), max_length=4000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提案した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = reference(settings.AUTH_USER_MODEL, _("提案した人"))
     version = models.PositiveIntegerField(_("版"), default=1)
 
     history = HistoricalRecords()
@@ -252,22 +218,13 @@ class FollowUp(models.Model):
     """フォローアップ: scheduled when a placement starts (R8)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    placement = models.ForeignKey(
-        Placement, verbose_name=_("参加先"), on_delete=models.PROTECT, related_name="follow_ups"
-    )
+    placement = reference(Placement, _("参加先"), related_name="follow_ups")
     due_on = models.DateField(_("予定日"))
     status = models.CharField(
         _("状態"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
     done_at = models.DateTimeField(_("実施日時"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("実施した人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = reference(settings.AUTH_USER_MODEL, _("実施した人"), optional=True)
     outcome = models.CharField(
         _("結果"), max_length=16, choices=FollowUpOutcome.choices, blank=True
     )
@@ -313,48 +270,12 @@ class ResourceGap(models.Model):
         max_length=1000,
         help_text=_("例: 「北部に、平日夕方に通える少人数の居場所がない」"),
     )
-    category = models.ForeignKey(
-        "resources.TaxonomyTerm",
-        verbose_name=_("分類"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    district = models.ForeignKey(
-        "directory.District",
-        verbose_name=_("地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("ケース"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    need = models.ForeignKey(
-        ParticipationNeed,
-        verbose_name=_("参加支援のニーズ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="gaps",
-    )
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("記録した機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    category = reference("resources.TaxonomyTerm", _("分類"))
+    district = reference("directory.District", _("地区"), optional=True)
+    case = reference("cases.Case", _("ケース"), optional=True)
+    need = reference(ParticipationNeed, _("参加支援のニーズ"), optional=True, related_name="gaps")
+    agency = reference("directory.Agency", _("記録した機関"))
+    recorded_by = reference(settings.AUTH_USER_MODEL, _("記録した人"))
     recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
 
     class Meta:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 from . import wareki
 from .names import normalize_for_search
 from .validators import (
@@ -98,9 +100,7 @@ class Person(models.Model):
     )
 
     # The agency that registered the person: the "own agency" of R6 until cases widen it.
-    agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("登録機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    agency = reference("directory.Agency", _("登録機関"))
 
     # Search keys (see names.normalize_for_search); kept in step by refresh_search_keys().
     name_key = models.CharField(max_length=110, db_index=True, editable=False)
@@ -110,13 +110,7 @@ class Person(models.Model):
 
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    created_by = reference(settings.AUTH_USER_MODEL, null=True, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now, editable=False)
 
     history = HistoricalRecords(
@@ -210,18 +204,10 @@ class Household(models.Model):
     notes = models.TextField(
         _("メモ"), max_length=2000, blank=True, validators=[validate_multiline_text]
     )
-    agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("登録機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    agency = reference("directory.Agency", _("登録機関"))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    created_by = reference(settings.AUTH_USER_MODEL, null=True, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now, editable=False)
     members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
 
@@ -237,12 +223,8 @@ class Household(models.Model):
 
 
 class HouseholdMember(models.Model):
-    household = models.ForeignKey(
-        Household, verbose_name=_("世帯"), on_delete=models.PROTECT, related_name="memberships"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("世帯員"), on_delete=models.PROTECT, related_name="memberships"
-    )
+    household = reference(Household, _("世帯"), related_name="memberships")
+    person = reference(Person, _("世帯員"), related_name="memberships")
     relationship = models.CharField(_("続柄"), max_length=20, choices=Relationship.choices)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     joined_on = models.DateField(_("世帯に加わった日"), null=True, blank=True)

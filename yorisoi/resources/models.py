@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 # Stable ids for the shipped taxonomy: the same code gives the same UUID in every city.
 TAXONOMY_NAMESPACE = uuid.UUID("6f1d3b52-1c7a-4f0e-9a51-5c1b6a0e2f31")
 
@@ -62,14 +64,7 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(_("分類名"), max_length=100)
     description = models.TextField(_("説明"), blank=True)
     taxonomy = models.CharField(_("分類体系"), max_length=50, default="yorisoi")
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上位の分類"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = reference("self", _("上位の分類"), optional=True, related_name="children")
     order = models.PositiveIntegerField(_("表示順"), default=0)
     active = models.BooleanField(_("有効"), default=True)
 
@@ -118,12 +113,7 @@ class Service(models.Model):
     """HSDS service: one social resource a worker can connect a person to."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("運営団体"),
-        on_delete=models.PROTECT,
-        related_name="services",
-    )
+    organization = reference(Organization, _("運営団体"), related_name="services")
     name = models.CharField(_("名称"), max_length=200)
     alternate_name = models.CharField(_("別名"), max_length=200, blank=True)
     description = models.TextField(_("内容"), blank=True)
@@ -154,14 +144,7 @@ class Service(models.Model):
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登録者"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = reference(settings.AUTH_USER_MODEL, _("登録者"), optional=True)
     version = models.PositiveIntegerField(_("版"), default=1)
 
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -206,14 +189,7 @@ class Location(models.Model):
     """HSDS location, with its one address (HSDS address) and accessibility in columns."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("運営団体"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="locations",
-    )
+    organization = reference(Organization, _("運営団体"), optional=True, related_name="locations")
     location_type = models.CharField(
         _("場所の種類"),
         max_length=10,
@@ -227,14 +203,7 @@ class Location(models.Model):
     state_province = models.CharField(_("都道府県"), max_length=20, blank=True)
     city = models.CharField(_("市区町村"), max_length=50, blank=True)
     address_1 = models.CharField(_("住所"), max_length=200, blank=True)
-    district = models.ForeignKey(
-        "directory.District",
-        verbose_name=_("地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = reference("directory.District", _("地区"), optional=True)
     latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(
         _("経度"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -260,18 +229,8 @@ class ServiceAtLocation(models.Model):
     """HSDS service_at_location: where a service is delivered."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
-        Service,
-        verbose_name=_("社会資源"),
-        on_delete=models.PROTECT,
-        related_name="service_at_locations",
-    )
-    location = models.ForeignKey(
-        Location,
-        verbose_name=_("場所"),
-        on_delete=models.PROTECT,
-        related_name="service_at_locations",
-    )
+    service = reference(Service, _("社会資源"), related_name="service_at_locations")
+    location = reference(Location, _("場所"), related_name="service_at_locations")
     description = models.TextField(_("説明"), blank=True)
 
     class Meta:
@@ -296,21 +255,9 @@ class Schedule(models.Model):
     """HSDS schedule (RFC 5545 RRULE fields): when a service is open, e.g. 毎週 水曜 10:00–15:00."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
-        Service,
-        verbose_name=_("社会資源"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="schedules",
-    )
-    service_at_location = models.ForeignKey(
-        ServiceAtLocation,
-        verbose_name=_("実施場所"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="schedules",
+    service = reference(Service, _("社会資源"), optional=True, related_name="schedules")
+    service_at_location = reference(
+        ServiceAtLocation, _("実施場所"), optional=True, related_name="schedules"
     )
     freq = models.CharField(_("繰り返し"), max_length=10, choices=Freq.choices, default=Freq.WEEKLY)
     interval = models.PositiveIntegerField(_("間隔"), default=1)
@@ -406,12 +353,8 @@ class ServiceTaxonomy(models.Model):
     """HSDS attribute linking a service to a taxonomy term (link_entity "service")."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
-        Service, verbose_name=_("社会資源"), on_delete=models.PROTECT, related_name="attributes"
-    )
-    taxonomy_term = models.ForeignKey(
-        TaxonomyTerm, verbose_name=_("分類"), on_delete=models.PROTECT, related_name="+"
-    )
+    service = reference(Service, _("社会資源"), related_name="attributes")
+    taxonomy_term = reference(TaxonomyTerm, _("分類"))
 
     class Meta:
         verbose_name = _("社会資源の分類づけ")

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 from .fields import long_text, one_line
 
 
@@ -56,25 +58,11 @@ class Case(models.Model):
         max_length=100,
         help_text=_("一覧で見分けるための短い名前。例: 「高齢の父と障害のある息子の世帯」"),
     )
-    household = models.ForeignKey(
-        "people.Household",
-        verbose_name=_("世帯"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
+    household = reference("people.Household", _("世帯"), optional=True, related_name="cases")
+    origin = reference(
+        "intake.Consultation", _("きっかけの相談"), optional=True, related_name="cases"
     )
-    origin = models.ForeignKey(
-        "intake.Consultation",
-        verbose_name=_("きっかけの相談"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
-    lead_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("主担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    lead_agency = reference("directory.Agency", _("主担当機関"))
     status = models.CharField(
         _("状態"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.INTAKE
     )
@@ -83,9 +71,7 @@ class Case(models.Model):
     last_activity_at = models.DateTimeField(_("最終対応日時"), default=timezone.now)
     # 支援決定: a 重層的支援会議 handles only cases the municipality decided to support.
     support_decided_on = models.DateField(_("支援決定日"), null=True, blank=True)
-    support_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    support_decided_by = reference(settings.AUTH_USER_MODEL, optional=True)
     opened_at = models.DateTimeField(_("開始日時"), default=timezone.now)
     ended_at = models.DateTimeField(_("終結・中断の日時"), null=True, blank=True)
     end_note = long_text(
@@ -93,9 +79,7 @@ class Case(models.Model):
         blank=True,
         help_text=_("終結では支援全体の評価を、中断ではその理由を書きます。"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
@@ -127,10 +111,8 @@ class Case(models.Model):
 class CaseSubject(models.Model):
     """本人: a case is for one person or for several members of a household."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="subjects")
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("本人"), on_delete=models.PROTECT, related_name="+"
-    )
+    case = reference(Case, related_name="subjects")
+    person = reference("people.Person", _("本人"))
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -145,10 +127,8 @@ class CaseSubject(models.Model):
 class Involvement(models.Model):
     """関係機関 and its 役割分担. The lead agency has a row too (is_lead); ended rows stay."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="involvements")
-    agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    case = reference(Case, related_name="involvements")
+    agency = reference("directory.Agency", _("機関"))
     role = long_text(
         _("役割分担"),
         max_length=2000,
@@ -199,7 +179,7 @@ class Program(models.TextChoices):
 
 
 class Track(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tracks")
+    case = reference(Case, related_name="tracks")
     program = models.CharField(_("事業"), max_length=16, choices=Program.choices)
     started_on = models.DateField(_("開始日"), default=timezone.localdate)
     ended_on = models.DateField(_("終了日"), null=True, blank=True)

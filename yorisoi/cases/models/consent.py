@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yorisoi.references import reference
+
 from .cases import Case
 from .fields import long_text
 
@@ -31,10 +33,8 @@ class Consent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("本人"), on_delete=models.PROTECT, related_name="+"
-    )
+    case = reference(Case, related_name="consents")
+    person = reference("people.Person", _("本人"))
     scope = models.CharField(
         _("同意の範囲"),
         max_length=12,
@@ -50,12 +50,7 @@ class Consent(models.Model):
     )
     method = models.CharField(_("同意の方法"), max_length=8, choices=ConsentMethod.choices)
     given_on = models.DateField(_("同意を得た日"))
-    obtained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("同意を得た職員"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    obtained_by = reference(settings.AUTH_USER_MODEL, _("同意を得た職員"))
     note = long_text(_("補足"), max_length=1000, blank=True)
     scan = models.BinaryField(_("同意書の写し"), null=True, blank=True, editable=False)
     scan_name = models.CharField(max_length=200, blank=True, editable=False)
@@ -64,9 +59,7 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(_("撤回の日時"), null=True, blank=True)
     withdrawn_on = models.DateField(_("撤回の申し出日"), null=True, blank=True)
     withdrawal_note = long_text(_("撤回の補足"), max_length=1000, blank=True)
-    withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawal_recorded_by = reference(settings.AUTH_USER_MODEL, optional=True)
 
     class Meta:
         verbose_name = _("同意")

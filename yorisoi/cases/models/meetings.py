@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 from .cases import Case
 from .fields import long_text, one_line
 
@@ -32,13 +34,8 @@ class MeetingStatus(models.TextChoices):
 
 class Meeting(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
-    kind = models.ForeignKey(
-        "directory.MeetingKind",
-        verbose_name=_("会議の種類"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    case = reference(Case, related_name="meetings")
+    kind = reference("directory.MeetingKind", _("会議の種類"))
     purpose = models.CharField(
         _("目的"),
         max_length=16,
@@ -70,9 +67,7 @@ class Meeting(models.Model):
     # 社会福祉法106条の6: what is shared in a 支援会議 stays with its members; the sharing ends
     # when the coordinator ends the meeting's scope (access.py stops at that moment).
     sharing_ended_at = models.DateTimeField(_("情報共有の終了日時"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -92,29 +87,18 @@ class MeetingParticipant(models.Model):
     (another division without an account). The pledge (守秘義務の誓約) opens a 支援会議 case
     to a participating user; without it the case stays closed to them."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="participants")
-    user = models.ForeignKey(
+    meeting = reference(Meeting, related_name="participants")
+    user = reference(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("参加者（利用者）"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("参加者（利用者）"),
+        optional=True,
         related_name="meeting_participations",
     )
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("所属"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agency = reference("directory.Agency", _("所属"), optional=True)
     name = one_line(_("氏名"), max_length=100, blank=True)
     organisation = one_line(_("所属（利用者でない場合）"), max_length=100, blank=True)
     pledged_at = models.DateTimeField(_("守秘義務の誓約日時"), null=True, blank=True)
-    pledge_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    pledge_recorded_by = reference(settings.AUTH_USER_MODEL, optional=True)
     attended = models.BooleanField(_("出席"), default=True)
 
     class Meta:
@@ -141,18 +125,14 @@ class ActionItem(models.Model):
     """A meeting's action item; it waits in the owning agency's queue until done."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="action_items")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="action_items")
+    meeting = reference(Meeting, related_name="action_items")
+    case = reference(Case, related_name="action_items")
     description = long_text(_("内容"), max_length=1000)
-    owner_agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    owner_agency = reference("directory.Agency", _("担当機関"))
     owner_name = one_line(_("担当者"), max_length=100, blank=True)
     due_on = models.DateField(_("期限"))
     done_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    done_by = reference(settings.AUTH_USER_MODEL, optional=True)
 
     class Meta:
         verbose_name = _("会議で決めた対応")

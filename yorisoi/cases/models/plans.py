@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yorisoi.references import reference
+
 from .cases import Case
 from .fields import long_text
 from .meetings import Meeting
@@ -17,7 +19,7 @@ class Assessment(models.Model):
     """One version of the case's assessment. A save adds a version; none is overwritten."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    case = reference(Case, related_name="assessments")
     number = models.PositiveIntegerField(_("版"))
     household_situation = long_text(_("世帯の状況"))
     strengths = long_text(_("強み・できていること"), blank=True)
@@ -27,12 +29,8 @@ class Assessment(models.Model):
         blank=True,
         help_text=_("本人の言葉のまま書きます。例: 「父と一緒にこの家で暮らしたい」"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by_agency = models.ForeignKey(
-        "directory.Agency", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL)
+    created_by_agency = reference("directory.Agency")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -50,10 +48,8 @@ class Assessment(models.Model):
 class AssessmentIssue(models.Model):
     """課題 by domain (分野); several domains make a compound case (PDCA counts them)."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="issues")
-    domain = models.ForeignKey(
-        "directory.Domain", verbose_name=_("分野"), on_delete=models.PROTECT, related_name="+"
-    )
+    assessment = reference(Assessment, related_name="issues")
+    domain = reference("directory.Domain", _("分野"))
     description = long_text(_("課題"), max_length=2000)
 
     class Meta:
@@ -69,14 +65,9 @@ class SupportPlan(models.Model):
     """One version of the support plan, decided at a 重層的支援会議 (R5)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    case = reference(Case, related_name="plans")
     number = models.PositiveIntegerField(_("版"))
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("決定した重層的支援会議"),
-        on_delete=models.PROTECT,
-        related_name="plans",
-    )
+    meeting = reference(Meeting, _("決定した重層的支援会議"), related_name="plans")
     next_review_on = models.DateField(_("次回の見直し予定日"))
     uses_outreach = models.BooleanField(_("アウトリーチ等を通じた継続的支援を利用"), default=False)
     uses_participation = models.BooleanField(_("参加支援を利用"), default=False)
@@ -84,9 +75,7 @@ class SupportPlan(models.Model):
         _("本人がプランに同意"), default=False, help_text=_("プラン兼利用申込書への本人の同意。")
     )
     note = long_text(_("補足"), max_length=2000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = reference(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -105,7 +94,7 @@ class GoalTerm(models.TextChoices):
 
 
 class PlanGoal(models.Model):
-    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="goals")
+    plan = reference(SupportPlan, related_name="goals")
     term = models.CharField(_("期間"), max_length=5, choices=GoalTerm.choices)
     text = long_text(_("目標"), max_length=1000)
     order = models.PositiveIntegerField(default=0)
@@ -120,10 +109,8 @@ class PlanGoal(models.Model):
 
 
 class PlanAction(models.Model):
-    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="actions")
-    agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="+"
-    )
+    plan = reference(SupportPlan, related_name="actions")
+    agency = reference("directory.Agency", _("担当機関"))
     description = long_text(_("支援内容"), max_length=1000)
     due_on = models.DateField(_("期限"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -146,13 +133,11 @@ class GoalRating(models.TextChoices):
 class GoalReview(models.Model):
     """At a review each goal of the plan under review is rated, with a note."""
 
-    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="reviews")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="goal_reviews")
+    goal = reference(PlanGoal, related_name="reviews")
+    meeting = reference(Meeting, related_name="goal_reviews")
     rating = models.CharField(_("評価"), max_length=10, choices=GoalRating.choices)
     note = long_text(_("評価の補足"), max_length=1000, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    reviewed_by = reference(settings.AUTH_USER_MODEL)
     reviewed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

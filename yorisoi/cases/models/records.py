@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.references import reference
+
 from .cases import Case
 from .fields import long_text
 from .meetings import Meeting
@@ -27,21 +29,11 @@ class ProgressRecord(models.Model):
     """One entry of the 支援経過記録; corrections keep their history (R7)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="records")
+    case = reference(Case, related_name="records")
     kind = models.CharField(_("種類"), max_length=10, choices=RecordKind.choices)
     occurred_at = models.DateTimeField(_("日時"), default=timezone.now)
-    agency = models.ForeignKey(
-        "directory.Agency",
-        verbose_name=_("記録した機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agency = reference("directory.Agency", _("記録した機関"))
+    author = reference(settings.AUTH_USER_MODEL, _("記録者"))
     text = long_text(_("内容"), max_length=8000)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -78,19 +70,15 @@ class CaseEvent(models.Model):
     """What happened to the case, in order: the lifecycle's history for the progress record.
     Written by services only, in the same transaction as the change; never edited."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = reference(Case, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey(
-        "directory.Agency", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = reference(settings.AUTH_USER_MODEL)
+    agency = reference("directory.Agency", null=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     text = models.TextField(max_length=2000, blank=True)
-    meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    meeting = reference(Meeting, optional=True)
 
     class Meta:
         verbose_name = _("ケースの出来事")
