@@ -3,10 +3,20 @@
 Run by hand: `.venv/bin/python bench/linkage_data.py --people 20000 --output records.csv`.
 
 People live in households (1–4 members sharing family name, address and phone), so that a
-parent and a child at one address are the hard non-matches they are in real data. Names are
-drawn with a long-tailed frequency from Faker ja_JP's names plus compounds built here (Faker
-alone has 50 family names, which would make one full name in 1,300 people share a birth date
-far more often than in a real city). Each person is registered 1–3 times at different
+parent and a child at one address are the hard non-matches they are in real data. Members of
+one household never share a given name: 戸籍 practice does not accept a child named as a
+parent or a sibling in the same 戸籍.
+
+Names follow Japan's real frequencies, roughly (`family_weights`, `given_weights`): Faker
+ja_JP's 50 family names are the national top 50 in rank order (佐藤 鈴木 高橋 田中 伊藤 …),
+and are drawn with the shares published surname counts show — 佐藤 about 1.5 % of people, the
+50th about 0.25 %, the 50 together about a fifth — and the other four fifths spread over
+a long tail of about 1,200 compound names built here (大野, 森川, …), none above 0.2 %. Given
+names are far more varied than family names: Faker's 51 and about 1,200 compounds, the most
+common near 0.4 %. Too narrow a pool makes strangers share a full name and a birth date far
+more often than in a real city of 200,000; too wide a pool hides that they sometimes do.
+
+Each person is registered 1–3 times at different
 agencies; the first registration is as on the residence card, each later one carries the
 noise staff really make, each kind drawn independently: 異体字 (from the engine's own table,
 reversed), half-width or hiragana kana, long vowels, voicing marks, small kana, a kana typo,
@@ -38,10 +48,10 @@ AGENCIES = [
 ]
 AGENCIES += ["fukushi-somu", "minsei-01", "hoken-01"]
 
-_FAMILY_HEADS = "大オオ 小コ 中ナカ 高タカ 石イシ 松マツ 森モリ 竹タケ 岡オカ 藤フジ 宮ミヤ 西ニシ 東ヒガシ 北キタ 南ミナミ 上ウエ 下シモ 長ナガ 浜ハマ 沢サワ 広ヒロ 国クニ 真マ 桜サクラ 岩イワ 金カネ 福フク 吉ヨシ 徳トク 斎サイ"
-_FAMILY_TAILS = "田タ 川カワ 山ヤマ 野ノ 本モト 村ムラ 島シマ 崎サキ 井イ 沢サワ 原ハラ 口グチ 谷タニ 木キ 部ベ 橋ハシ 辺ベ 浦ウラ 尾オ 内ウチ"
-_GIVEN_HEADS = "健ケン 大ダイ 翔ショウ 悠ユウ 陽ヨウ 和カズ 裕ヒロ 美ミ 真マ 優ユウ 恵ケイ 誠セイ 智トモ 直ナオ 春ハル 秋アキ 夏ナツ 雄ユウ 光ミツ 正マサ 幸サチ 友トモ 良ヨシ 達タツ 康コウ 俊シュン 孝タカ 博ヒロ 清キヨ 修シュウ"
-_GIVEN_TAILS = "太タ 斗ト 介スケ 也ヤ 人ト 子コ 美ミ 花カ 菜ナ 香カ 樹キ 輝キ 郎ロウ 一イチ 司ジ 彦ヒコ 代ヨ 恵エ 奈ナ 男オ"
+_FAMILY_HEADS = "大オオ 小コ 中ナカ 高タカ 石イシ 松マツ 森モリ 竹タケ 岡オカ 藤フジ 宮ミヤ 西ニシ 東ヒガシ 北キタ 南ミナミ 上ウエ 下シモ 長ナガ 浜ハマ 沢サワ 広ヒロ 国クニ 真マ 桜サクラ 岩イワ 金カネ 福フク 吉ヨシ 徳トク 斎サイ 今イマ 平ヒラ 新アラ 古フル 坂サカ 堀ホリ 杉スギ 柴シバ 星ホシ 菊キク"
+_FAMILY_TAILS = "田タ 川カワ 山ヤマ 野ノ 本モト 村ムラ 島シマ 崎サキ 井イ 沢サワ 原ハラ 口グチ 谷タニ 木キ 部ベ 橋ハシ 辺ベ 浦ウラ 尾オ 内ウチ 池イケ 瀬セ 里サト 林バヤシ 塚ツカ 江エ 岸ギシ 森モリ 永ナガ 地チ"
+_GIVEN_HEADS = "健ケン 大ダイ 翔ショウ 悠ユウ 陽ヨウ 和カズ 裕ヒロ 美ミ 真マ 優ユウ 恵ケイ 誠セイ 智トモ 直ナオ 春ハル 秋アキ 夏ナツ 雄ユウ 光ミツ 正マサ 幸サチ 友トモ 良ヨシ 達タツ 康コウ 俊シュン 孝タカ 博ヒロ 清キヨ 修シュウ 文フミ 千チ 由ユ 久ヒサ 勝カツ 信ノブ 隆タカ 昌マサ 明アキ 忠タダ"
+_GIVEN_TAILS = "太タ 斗ト 介スケ 也ヤ 人ト 子コ 美ミ 花カ 菜ナ 香カ 樹キ 輝キ 郎ロウ 一イチ 司ジ 彦ヒコ 代ヨ 恵エ 奈ナ 男オ 夫オ 江エ 枝エ 乃ノ 世ヨ 平ヘイ 吾ゴ 治ジ 次ジ 実ミ"
 TOWNS = "諏訪町 日永 川島町 富田 羽津 常磐 塩浜 四郷 桜町 高角町 浜田町 中部 西浦 松本 大矢知町 三重 八郷 下野 保々 県 小山町 水沢町 楠町 笹川 泊山崎町 沢田町 広永町 国分町 真砂町 寿町".split()
 CITIES = ["四日市市", "鈴鹿市", "桑名市", "津市", "亀山市"]
 _KANJI_DIGITS = "〇一二三四五六七八九"
@@ -55,11 +65,31 @@ def _compounds(heads: str, tails: str) -> list[tuple[str, str]]:
     return [(h + t, hk + tk) for h, hk in _pairs(heads) for t, tk in _pairs(tails) if h != t]
 
 
-def _name_pool(faker_pairs, heads: str, tails: str, rng: random.Random):
-    names = [(kanji, kana) for kanji, kana, _roman in faker_pairs] + _compounds(heads, tails)
+def _tail(known: list[tuple[str, str]], heads: str, tails: str, rng: random.Random):
+    seen = {kanji for kanji, _kana in known}
+    tail = [(kanji, kana) for kanji, kana in _compounds(heads, tails) if kanji not in seen]
+    rng.shuffle(tail)
+    return tail
+
+
+def family_weights(rng: random.Random) -> tuple[list[tuple[str, str]], list[float]]:
+    """The national top 50 at about 1.5 % · rank^-0.46 (佐藤 1.5 %, 50th 0.25 %), then a tail
+    sharing what is left, Zipf-like (1/(rank+300)), none above 0.2 %."""
+    top = [(kanji, kana) for kanji, kana, _roman in FakerNames.last_name_pairs]
+    top_weights = [0.015 * (rank + 1) ** -0.46 for rank in range(len(top))]
+    tail = _tail(top, _FAMILY_HEADS, _FAMILY_TAILS, rng)
+    shape = [1.0 / (rank + 300) for rank in range(len(tail))]
+    rest = 1.0 - sum(top_weights)
+    return top + tail, top_weights + [rest * w / sum(shape) for w in shape]
+
+
+def given_weights(rng: random.Random) -> tuple[list[tuple[str, str]], list[float]]:
+    """Faker's given names and the compounds, flatter than family names (1/(rank+100))."""
+    faker = FakerNames.first_name_male_pairs + FakerNames.first_name_female_pairs
+    names = [(kanji, kana) for kanji, kana, _roman in faker]
+    names += _tail(names, _GIVEN_HEADS, _GIVEN_TAILS, rng)
     rng.shuffle(names)
-    weights = [1.0 / (rank + 20) for rank in range(len(names))]  # a long tail, Zipf-like
-    return names, weights
+    return names, [1.0 / (rank + 100) for rank in range(len(names))]
 
 
 _VARIANTS: dict[str, list[str]] = {}
@@ -160,13 +190,8 @@ def address_text(home: tuple, rng: random.Random, noisy: bool) -> str:
 
 def generate(people: int, seed: int):
     rng = random.Random(seed)
-    families, fam_w = _name_pool(FakerNames.last_name_pairs, _FAMILY_HEADS, _FAMILY_TAILS, rng)
-    givens, giv_w = _name_pool(
-        FakerNames.first_name_male_pairs + FakerNames.first_name_female_pairs,
-        _GIVEN_HEADS,
-        _GIVEN_TAILS,
-        rng,
-    )
+    families, fam_w = family_weights(rng)
+    givens, giv_w = given_weights(rng)
     noise = Noise(rng)
     person = 0
     record = 0
@@ -180,8 +205,12 @@ def generate(people: int, seed: int):
             rng.randint(1, 20),
         )
         tel = f"059-{rng.randint(300, 399)}-{rng.randint(0, 9999):04d}"
+        named: set[str] = set()
         for _member in range(min(rng.choice([1, 1, 2, 2, 3, 4]), people - person)):
             given = rng.choices(givens, giv_w)[0]
+            while given[0] in named:  # 戸籍: no two members of one household share a name
+                given = rng.choices(givens, giv_w)[0]
+            named.add(given[0])
             born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(33000))
             agencies = rng.sample(AGENCIES, rng.choice([1, 1, 2, 2, 3]))
             for n, agency in enumerate(agencies):

@@ -4,28 +4,29 @@
     for found in link(records):
         print(found.record_id_a, found.record_id_b, found.score, "、".join(found.reasons))
 
-`link` normalises every record (normalise.py), generates candidate pairs by blocking
-(block.py), compares each candidate field by field (compare.py), learns how much each level of
-agreement says from the batch itself and scores every pair (score.py). The result depends only
-on the records and the arguments: records are taken in record_id order and the random pairs
-that estimate u come from a seeded generator.
+`link` normalises every distinct value once into columns (record.py), generates candidate
+pairs by blocking (block.py), compares each candidate field by field (compare.py), learns how
+much each level of agreement says from the batch itself and scores every pair (score.py). The
+result depends only on the records and the arguments: records are taken in record_id order
+and the random pairs that estimate u come from a seeded generator.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
 
 from . import score
 from .block import candidate_pairs, training_pairs
-from .compare import compare
-from .record import Prepared, Record, prepare
+from .compare import FIELDS, NameLevels, compare
+from .record import Batch, Record
 
 __all__ = ["Link", "Record", "link"]
 
 DEFAULT_THRESHOLD = 0.99
+CHUNK = 1_000_000  # candidate pairs compared at once
 
 
 class Link(NamedTuple):
@@ -38,13 +39,6 @@ class Link(NamedTuple):
     reasons: tuple[str, ...]
 
 
-def _compare_all(prepared: Sequence[Prepared], left: np.ndarray, right: np.ndarray):
-    codes = np.empty(len(left), dtype=np.int64)
-    for k, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
-        codes[k] = score.encode(compare(prepared[i], prepared[j]).levels)
-    return codes
-
-
 def _random_pairs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs to estimate u from: every pair of a small batch, else a seeded random sample."""
     if n * (n - 1) // 2 <= score.RANDOM_PAIRS:
@@ -55,33 +49,74 @@ def _random_pairs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
+def _term_frequencies(batch: Batch) -> dict[str, np.ndarray]:
+    # A name is known by its kanji (異体字 folded) when it has them, else by its reading.
+    forms = [f"v{p.variant}" if p.variant else f"k{p.kana_key}" for p in batch.names]
+    return {
+        "family": score.term_frequencies(batch.family, forms),
+        "given": score.term_frequencies(batch.given, forms),
+    }
+
+
 def link(
-    records: Iterable[Record], *, threshold: float = DEFAULT_THRESHOLD, seed: int = 0
+    records: Iterable[Record],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 0,
+    explain: bool = True,
 ) -> list[Link]:
     """Every pair of records whose probability of being one person reaches `threshold`.
 
-    Pairs come sorted by (record_id_a, record_id_b) with record_id_a < record_id_b.
-    Raises ValueError if two records share a record_id.
+    Pairs come sorted by (record_id_a, record_id_b) with record_id_a < record_id_b, each with
+    its reasons in Japanese unless `explain` is False (a batch reconciliation that writes
+    only the scores). Raises ValueError if two records share a record_id.
     """
-    ordered = sorted(records, key=lambda r: r.record_id)
-    if len({r.record_id for r in ordered}) != len(ordered):
-        raise ValueError("record_id が重複しています。")
-    prepared = [prepare(r) for r in ordered]
-    u = score.estimate_u(_compare_all(prepared, *_random_pairs(len(prepared), seed)))
-    left, right = candidate_pairs(prepared)
-    codes = _compare_all(prepared, left, right)
+    batch = Batch.of(records)
+    name_levels = NameLevels(batch.names)
+
+    def codes(left, right):
+        return score.encode(compare(batch, left, right, name_levels).levels)
+
+    u = score.estimate_u(codes(*_random_pairs(len(batch), seed)))
     model = score.estimate(
-        _compare_all(prepared, *training_pairs(prepared, "birth")),
-        _compare_all(prepared, *training_pairs(prepared, "full name")),
+        codes(*training_pairs(batch, "birth")),
+        codes(*training_pairs(batch, "full name")),
         u,
-        candidates=len(codes),
+        records=len(batch),
     )
-    patterns, inverse = np.unique(codes, return_inverse=True)
-    weights = np.array([model.match_weight(score.decode(c)) for c in patterns.tolist()])
+    tf = _term_frequencies(batch)
+    cut = np.log2(threshold / (1 - threshold)) if threshold < 1 else np.inf
+    left, right = candidate_pairs(batch)
     links = []
-    for k in np.flatnonzero(weights[inverse] >= np.log2(threshold / (1 - threshold))).tolist():
-        a, b = prepared[left[k]], prepared[right[k]]
-        weight = float(weights[inverse[k]])
-        reasons = score.explain(model, compare(a, b))
-        links.append(Link(a.record_id, b.record_id, score.probability(weight), weight, reasons))
+    # In chunks, so that the columns of one chunk's comparisons are all that is held at once.
+    for start in range(0, len(left), CHUNK):
+        pairs = left[start : start + CHUNK], right[start : start + CHUNK]
+        found = compare(batch, *pairs, name_levels)
+        weights, adjust = _weights(batch, model, tf, found, *pairs)
+        for k in np.flatnonzero(weights >= cut).tolist():
+            reasons = ()
+            if explain:
+                levels = tuple(int(getattr(found, f)[k]) for f in FIELDS)
+                tf_of_pair = {f: float(adjust[f][k]) for f in adjust}
+                reasons = score.explain(model, levels, bool(found.swapped[k]), tf_of_pair)
+            weight = float(weights[k])
+            a, b = batch.record_ids[pairs[0][k]], batch.record_ids[pairs[1][k]]
+            links.append(Link(a, b, score.probability(weight), weight, reasons))
     return links
+
+
+def _weights(batch: Batch, model: score.Model, tf, found, left, right):
+    """Each pair's match weight, and the term-frequency adjustment of each name field."""
+    patterns, inverse = np.unique(score.encode(found.levels), return_inverse=True)
+    weights = np.array([model.match_weight(score.decode(c)) for c in patterns.tolist()])
+    weights = weights[inverse.reshape(-1)]
+    adjust = {}
+    for field in score.TF_FIELDS:
+        column = getattr(batch, field)
+        pair_tf = np.maximum(tf[field][column[left]], tf[field][column[right]])
+        # Crossed names are scored on the level alone: their frequency is another column's.
+        adjust[field] = np.where(
+            found.swapped, 0.0, score.tf_adjustment(model, field, getattr(found, field), pair_tf)
+        )
+        weights += adjust[field]
+    return weights, adjust

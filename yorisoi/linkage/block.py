@@ -11,116 +11,148 @@ kind of noise, so that one slip never hides a person from every rule at once:
 
 Name parts are keyed by their phonetic kana key and by their 異体字-folded kanji, so width,
 hiragana/katakana, long vowels, voicing marks and variant kanji all meet in one block.
+
+Keys are integers built from the batch's columns, and the pairs of a rule are found by sorting
+(record, key) rows by key: no per-record Python objects, no dictionary of string keys.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from .record import NamePart, Prepared
+from .record import Batch
 
 # A block larger than this holds people who share a common key (one phone number for a whole
 # facility, say) and says little; comparing all its pairs would cost more than it finds.
 MAX_BLOCK = 200
+NONE = -1
+
+Keys = list[tuple[np.ndarray, np.ndarray]]  # (record indexes, keys), one entry per key kind
 
 
-def _forms(part: NamePart) -> list[str]:
-    return [f"k{part.kana_key}"] * bool(part.kana_key) + [f"v{part.variant}"] * bool(part.variant)
+def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One dense integer per distinct (a, b); NONE where either is NONE."""
+    both = (a != NONE) & (b != NONE)
+    out = np.full(len(a), NONE, dtype=np.int64)
+    if both.any():
+        joint = a[both].astype(np.int64) * (int(b.max()) + 1) + b[both]
+        out[both] = np.unique(joint, return_inverse=True)[1].reshape(-1)
+    return out
 
 
-def _full_names(r: Prepared) -> list[str]:
-    # The two parts in sorted order, kana with kana and kanji with kanji: order-proof.
-    family, given = _forms(r.family), _forms(r.given)
-    return ["|".join(sorted((f, g))) for f in family for g in given if f[0] == g[0]]
+class _Forms:
+    """Each name part's phonetic kana key and 異体字-folded kanji as form numbers."""
+
+    def __init__(self, batch: Batch):
+        numbers: dict[str, int] = {}
+
+        def number(form: str) -> int:
+            return numbers.setdefault(form, len(numbers)) if form[1:] else NONE
+
+        kana = np.array([number("k" + p.kana_key) for p in batch.names], dtype=np.int64)
+        kanji = np.array([number("v" + p.variant) for p in batch.names], dtype=np.int64)
+        self.parts = [
+            forms[column] for column in (batch.family, batch.given) for forms in (kana, kanji)
+        ]
+        # The two parts in sorted order, kana with kana and kanji with kanji: order-proof.
+        self.full_names = [
+            _combine(np.minimum(f, g), np.maximum(f, g))
+            for f, g in ((self.parts[0], self.parts[2]), (self.parts[1], self.parts[3]))
+        ]
 
 
-def _parts(r: Prepared) -> list[str]:
-    return _forms(r.family) + _forms(r.given)
+def _date_key(batch: Batch, with_year: bool) -> np.ndarray:
+    """Birth date with day and month in either order (and without the year if asked)."""
+    b = batch.birth.astype(np.int64)
+    month, day = b // 100 % 100, b % 100
+    key = np.minimum(month, day) * 100 + np.maximum(month, day)
+    if with_year:
+        key += b // 10000 * 10000
+    return np.where(b == 0, NONE, key)
 
 
-def _date_key(r: Prepared) -> str:
-    b = r.birth
-    return f"{b.year}-{min(b.month, b.day)}-{max(b.month, b.day)}" if b else ""
+def _texts(column: np.ndarray) -> np.ndarray:
+    return np.where(column == 0, NONE, column).astype(np.int64)
 
 
-def _by_birth_and_part(r: Prepared) -> Iterable[str]:
-    return [f"{_date_key(r)}|{p}" for p in _parts(r)] if r.birth else []
-
-
-def _by_name_and_year(r: Prepared) -> Iterable[str]:
-    return [f"{r.birth.year}|{n}" for n in _full_names(r)] if r.birth else []
-
-
-def _by_name_and_day(r: Prepared) -> Iterable[str]:
-    return [f"{_date_key(r).split('-', 1)[1]}|{n}" for n in _full_names(r)] if r.birth else []
-
-
-def _by_name_and_town(r: Prepared) -> Iterable[str]:
-    return [f"{r.town}|{n}" for n in _full_names(r)] if r.town else []
-
-
-def _by_phone(r: Prepared) -> Iterable[str]:
+def _phones(batch: Batch) -> np.ndarray:
     # Fewer than 6 digits is an extension or a fragment, not a number that identifies anyone.
-    return [r.phone] if len(r.phone) >= 6 else []
+    usable = np.array([len(t) >= 6 for t in batch.texts])
+    return np.where(usable[batch.phone], batch.phone, NONE).astype(np.int64)
 
 
-def _by_address_and_part(r: Prepared) -> Iterable[str]:
-    return [f"{r.address}|{p}" for p in _parts(r)] if r.address else []
+def _keyed(*columns: np.ndarray) -> Keys:
+    return [(np.arange(len(c)), c) for c in columns]
 
 
-RULES: dict[str, Callable[[Prepared], Iterable[str]]] = {
-    "birth+name part": _by_birth_and_part,
-    "full name+birth year": _by_name_and_year,
-    "full name+birth month/day": _by_name_and_day,
-    "full name+town": _by_name_and_town,
-    "phone": _by_phone,
-    "address+name part": _by_address_and_part,
+RULES: dict[str, Callable[[Batch, _Forms], Keys]] = {
+    "birth+name part": lambda b, f: _keyed(*(_combine(_date_key(b, True), p) for p in f.parts)),
+    "full name+birth year": lambda b, f: _keyed(
+        *(_combine(np.where(b.birth == 0, NONE, b.birth // 10000), n) for n in f.full_names)
+    ),
+    "full name+birth month/day": lambda b, f: _keyed(
+        *(_combine(_date_key(b, False), n) for n in f.full_names)
+    ),
+    "full name+town": lambda b, f: _keyed(*(_combine(_texts(b.town), n) for n in f.full_names)),
+    "phone": lambda b, f: _keyed(_phones(b)),
+    "address+name part": lambda b, f: _keyed(*(_combine(_texts(b.address), p) for p in f.parts)),
 }
 
 
-def _rule_pairs(records: Sequence[Prepared], keys_of, max_block: int) -> np.ndarray:
-    blocks: defaultdict[str, list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        for key in dict.fromkeys(keys_of(record)):
-            blocks[key].append(index)
-    n = len(records)
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    # Sorting then dropping repeats: np.unique hashes first, several times slower on int64.
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
+def _rule_pairs(keys: Keys, n: int, max_block: int) -> np.ndarray:
+    """Every pair i < j sharing a key, as i·n + j, from blocks of 2 to max_block records."""
+    index = np.concatenate([i[k != NONE] for i, k in keys])
+    key = np.concatenate([k[k != NONE] for _i, k in keys])
+    order = np.lexsort((index, key))
+    index, key = index[order], key[order]
+    fresh = np.ones(len(key), dtype=bool)  # one row per (key, record)
+    fresh[1:] = (key[1:] != key[:-1]) | (index[1:] != index[:-1])
+    index, key = index[fresh], key[fresh]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(key)])
+    kept = np.repeat((sizes >= 2) & (sizes <= max_block), sizes)
+    index, key = index[kept], key[kept]
     chunks = [np.empty(0, dtype=np.int64)]
-    for members in blocks.values():
-        if 2 <= len(members) <= max_block:
-            idx = np.asarray(members, dtype=np.int64)
-            left, right = np.triu_indices(len(idx), 1)
-            chunks.append(idx[left] * n + idx[right])
-    return np.unique(np.concatenate(chunks))
+    for step in range(1, int(sizes[sizes <= max_block].max(initial=1))):
+        same = key[:-step] == key[step:]
+        chunks.append(index[:-step][same] * n + index[step:][same])
+    return _distinct(np.concatenate(chunks))
 
 
-# Pairs to learn m from (score.py), as Splink trains: among pairs born on the same day, how
-# often do true pairs agree on the names, address and phone; among pairs sharing a full name,
-# how often on the birth date. Neither rule admits a household's members as a group, which
-# would otherwise pass for one person agreeing on family name, address and phone.
-TRAINING_RULES: dict[str, Callable[[Prepared], Iterable[str]]] = {
-    "birth": lambda r: [r.birth_digits] if r.birth else [],
-    "full name": _full_names,
-}
+def _split(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    return codes // max(n, 1), codes % max(n, 1)
 
 
-def training_pairs(records: Sequence[Prepared], rule: str) -> tuple[np.ndarray, np.ndarray]:
-    codes = _rule_pairs(records, TRAINING_RULES[rule], MAX_BLOCK)
-    n = max(len(records), 1)
-    return codes // n, codes % n
+def training_pairs(batch: Batch, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs to learn m from (score.py), as Splink trains.
+
+    "birth": pairs born on the same day, which show how often true pairs agree on the names,
+    address and phone; "full name": pairs sharing a full name, which show how often on the
+    birth date. Neither rule admits a household's members as a group, which would otherwise
+    pass for one person agreeing on family name, address and phone.
+    """
+    if rule == "birth":
+        keys = _keyed(np.where(batch.birth == 0, NONE, batch.birth).astype(np.int64))
+    else:
+        keys = _keyed(*_Forms(batch).full_names)
+    return _split(_rule_pairs(keys, len(batch), MAX_BLOCK), len(batch))
 
 
-def candidate_pairs(
-    records: Sequence[Prepared], *, max_block: int = MAX_BLOCK
-) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(batch: Batch, *, max_block: int = MAX_BLOCK) -> tuple[np.ndarray, np.ndarray]:
     """Indexes (i, j), i < j, of every pair sharing a key under some rule; sorted, no repeats.
 
-    One rule is held in memory at a time; a pair is stored as one int64 (i·n + j).
+    A pair is stored as one int64 (i·n + j) until the rules' pairs are merged.
     """
-    codes = np.empty(0, dtype=np.int64)
-    for keys_of in RULES.values():
-        codes = np.union1d(codes, _rule_pairs(records, keys_of, max_block))
-    n = max(len(records), 1)
-    return codes // n, codes % n
+    forms = _Forms(batch)
+    rules = [
+        _rule_pairs(keys_of(batch, forms), len(batch), max_block) for keys_of in RULES.values()
+    ]
+    return _split(_distinct(np.concatenate(rules)), len(batch))

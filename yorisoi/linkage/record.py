@@ -1,9 +1,18 @@
-"""A registration as one agency typed it, and the normalised forms the engine compares."""
+"""A registration as one agency typed it, and the batch of them normalised once, as columns.
+
+A city's registrations repeat themselves: a few thousand family names, a few thousand given
+names, one address per household. So a batch keeps every distinct normalised value once and
+each record as a row of small integers pointing at them (`Batch`), and the raw rows need not
+be kept beside it: at 360,000 records this is some tens of MB instead of a Python object per
+field per record, and comparing two records is comparing integers (compare.py).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 from . import normalise
 
@@ -46,32 +55,91 @@ class NamePart:
         return not (self.text or self.kana)
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A record normalised once, before any pair is compared."""
-
-    record_id: str
-    family: NamePart
-    given: NamePart
-    birth: dt.date | None
-    birth_digits: str  # YYYYMMDD, for the one-digit-wrong comparison
-    address: str
-    town: str
-    phone: str
+EMPTY = NamePart("", "", "", "")
 
 
-def prepare(record: Record) -> Prepared:
-    family, given = normalise.split_name(record.family_name, record.given_name)
-    family_kana, given_kana = normalise.split_name(record.family_kana, record.given_kana)
-    birth = normalise.birth_date(record.birth_date)
-    address = normalise.address(record.address)
-    return Prepared(
-        record_id=record.record_id,
-        family=NamePart.of(family, family_kana),
-        given=NamePart.of(given, given_kana),
-        birth=birth,
-        birth_digits=birth.strftime("%Y%m%d") if birth else "",
-        address=address,
-        town=normalise.address_town(address),
-        phone=normalise.phone(record.phone),
-    )
+class _Interner:
+    """Distinct values in first-seen order; index 0 is the empty value ("missing")."""
+
+    def __init__(self, empty):
+        self.values = [empty]
+        self._index = {empty: 0}
+
+    def __call__(self, value) -> int:
+        index = self._index.get(value)
+        if index is None:
+            index = self._index[value] = len(self.values)
+            self.values.append(value)
+        return index
+
+
+@dataclass
+class Batch:
+    """Normalised records as columns, sorted by record_id.
+
+    `family`/`given` index `names`; `address`/`town`/`phone` index `texts`; `birth` is
+    YYYYMMDD as an integer. Index 0 of `names` and `texts`, and birth 0, mean missing.
+    """
+
+    record_ids: list[str]
+    names: list[NamePart]
+    texts: list[str]
+    family: np.ndarray
+    given: np.ndarray
+    birth: np.ndarray
+    address: np.ndarray
+    town: np.ndarray
+    phone: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> Batch:
+        """Normalise each distinct typed value once; raise ValueError on a repeated record_id."""
+        names, texts = _Interner(EMPTY), _Interner("")
+        typed_names: dict[tuple[str, str], int] = {}
+        typed_births: dict[str, int] = {}
+        typed_addresses: dict[str, tuple[int, int]] = {}
+        typed_phones: dict[str, int] = {}
+        ids: list[str] = []
+        columns: list[list[int]] = [[] for _ in range(6)]
+
+        def name_id(name: str, kana: str) -> int:
+            if (found := typed_names.get((name, kana))) is None:
+                found = typed_names[name, kana] = names(NamePart.of(name, kana))
+            return found
+
+        for r in records:
+            ids.append(r.record_id)
+            family, given = normalise.split_name(r.family_name, r.given_name)
+            family_kana, given_kana = normalise.split_name(r.family_kana, r.given_kana)
+            if (birth := typed_births.get(r.birth_date)) is None:
+                date = normalise.birth_date(r.birth_date)
+                birth = typed_births[r.birth_date] = int(date.strftime("%Y%m%d")) if date else 0
+            if (place := typed_addresses.get(r.address)) is None:
+                address = normalise.address(r.address)
+                place = texts(address), texts(normalise.address_town(address))
+                typed_addresses[r.address] = place
+            if (phone := typed_phones.get(r.phone)) is None:
+                phone = typed_phones[r.phone] = texts(normalise.phone(r.phone))
+            row = (name_id(family, family_kana), name_id(given, given_kana), birth, *place, phone)
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+        if len(set(ids)) != len(ids):
+            raise ValueError("record_id が重複しています。")
+        order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+        family, given, birth, address, town, phone = (
+            np.asarray(c, dtype=np.int32)[order] for c in columns
+        )
+        return cls(
+            [ids[i] for i in order.tolist()],
+            names.values,
+            texts.values,
+            family,
+            given,
+            birth,
+            address,
+            town,
+            phone,
+        )

@@ -8,6 +8,18 @@ over two sets of pairs that no household enters as a group: pairs born on one da
 names, address and phone, pairs sharing a full name teach the birth date. Both start from,
 and are smoothed towards, the prior tables below, so a batch of ten records still scores.
 
+The prior is the share of true pairs among *all* pairs of the batch, not among the candidate
+pairs: u is measured on random pairs, so the agreement that made a pair a candidate is
+already counted by its fields' weights, and counting it again through the prior made two
+strangers sharing a given name and a birth date (a few hundred pairs in a city of 200,000)
+look like one person whose family name changed. The larger the batch, the more such
+coincidences it holds, and the lower the prior: that is the arithmetic, not a tuning.
+
+Agreeing on a common name says less than agreeing on a rare one (term-frequency adjustment,
+as Splink makes it): when two names agree exactly or up to variant spelling, u is the share
+of the batch's records carrying that name rather than the average over all names, so 佐藤
+counts for less than 﨑本.
+
 Address and phone are shared by a household, so agreeing on them says "same household", not
 "same person". They add to a pair's weight only when neither the given name nor the birth
 date speaks against one person; otherwise a parent and child at one address look alike.
@@ -21,27 +33,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compare import FIELD_LABELS, FIELDS, LEVELS, Comparison
+from .compare import FIELD_LABELS, FIELDS, LEVELS
 
 # Starting values and smoothing targets, as a city of a few hundred thousand would show them;
 # the data replaces them as soon as there are enough pairs. Last entry: "missing" (unused).
 PRIOR_M = {
-    "family": (0.80, 0.08, 0.01, 0.03, 0.05, 0.03, 0.0),
-    "given": (0.85, 0.08, 0.01, 0.03, 0.03, 0.0),
+    "family": (0.80, 0.08, 0.01, 0.02, 0.02, 0.04, 0.03, 0.0),
+    "given": (0.85, 0.08, 0.01, 0.02, 0.02, 0.02, 0.0),
     "birth": (0.88, 0.03, 0.05, 0.04, 0.0),
     "address": (0.60, 0.10, 0.30, 0.0),
     "phone": (0.60, 0.40, 0.0),
 }
 PRIOR_U = {
-    "family": (0.02, 0.002, 0.002, 0.01, 0.966, 0.966, 0.0),
-    "given": (0.01, 0.001, 0.003, 0.01, 0.976, 0.0),
+    "family": (0.02, 0.002, 0.002, 0.001, 0.01, 0.965, 0.965, 0.0),
+    "given": (0.01, 0.001, 0.003, 0.001, 0.01, 0.975, 0.0),
     "birth": (3e-5, 3e-7, 1.5e-3, 0.998, 0.0),
     "address": (1e-5, 1e-3, 0.999, 0.0),
     "phone": (1e-5, 0.99999, 0.0),
 }
 U_PSEUDO_PAIRS = 10_000  # how many random pairs the u prior is worth
 M_PSEUDO_PAIRS = 20  # how many true pairs the m prior is worth
-SHARE_PRIOR = (1.0, 9.0)  # Beta prior on the share of true pairs among candidates (mean 0.1)
+SHARE_PRIOR = (1.0, 9.0)  # Beta prior on the share of true pairs among EM training pairs
 RANDOM_PAIRS = 300_000
 EM_ITERATIONS = 30
 HOUSEHOLD_FIELDS = ("address", "phone")
@@ -49,6 +61,12 @@ HOUSEHOLD_FIELDS = ("address", "phone")
 # person: a parent, a child or a sibling shares the family name and the household's address
 # and phone, and differs exactly there.
 CONTRADICTING_FIELDS = ("given", "birth")
+# Term-frequency adjustment: the name fields, the levels at which both sides carry the same
+# name, and the smallest u a name may get (a name seen once or twice in a small batch would
+# otherwise outweigh everything else).
+TF_FIELDS = ("family", "given")
+TF_LEVELS = ("exact", "variant")
+TF_MIN_U = 1e-5
 
 SIZES = tuple(len(LEVELS[f]) for f in FIELDS)
 # u of "changed" (a family name differing while the given name and birth date agree) is that
@@ -57,11 +75,14 @@ _CHANGED = [code for code, _ in LEVELS["family"]].index("changed")
 _DIFFERENT = [code for code, _ in LEVELS["family"]].index("different")
 
 
-def encode(levels) -> int:
-    """One int per comparison vector (mixed radix), so identical vectors are counted once."""
+def encode(levels):
+    """One int per comparison vector (mixed radix), so identical vectors are counted once.
+
+    Takes one level per field, or one numpy column of levels per field.
+    """
     code = 0
     for level, size in zip(levels, SIZES, strict=True):
-        code = code * size + level
+        code = code * size + (level.astype(np.int64) if isinstance(level, np.ndarray) else level)
     return code
 
 
@@ -75,7 +96,7 @@ def decode(code: int) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Model:
-    """m and u per field level, and the share of true pairs among the candidates."""
+    """m and u per field level, and the share of true pairs among all pairs of the batch."""
 
     m: dict[str, tuple[float, ...]]
     u: dict[str, tuple[float, ...]]
@@ -157,8 +178,23 @@ def _em(codes: np.ndarray, u, trained: tuple[str, ...]) -> Model:
     return model
 
 
-def estimate(same_birth: np.ndarray, same_name: np.ndarray, u, candidates: int) -> Model:
-    """m from two training sets, as Splink trains, and the share of true pairs among candidates.
+def _family_differs(m) -> tuple[float, ...]:
+    """m of "changed" and "different" as one: P(the family name differs | one person).
+
+    "changed" (the given name and birth date agree) only names the likely reason — marriage —
+    for the explanation. Among pairs born on one day, which teach the names, a true pair whose
+    family name differs nearly always lands in "changed", so "different" would learn an m near
+    zero and a married person with a missing or mistyped birth date could never be linked.
+    Counting both as one keeps the family-name field independent of the others, as
+    Fellegi–Sunter assumes: the given name and birth date add their own weights.
+    """
+    family = list(m["family"])
+    family[_CHANGED] = family[_DIFFERENT] = family[_CHANGED] + family[_DIFFERENT]
+    return tuple(family)
+
+
+def estimate(same_birth: np.ndarray, same_name: np.ndarray, u, records: int) -> Model:
+    """m from two training sets, as Splink trains, and the share of true pairs among all pairs.
 
     `same_birth`: comparisons of pairs born on one day, which teach the names, address and
     phone; `same_name`: pairs sharing a full name, which teach the birth date. The number of
@@ -166,24 +202,50 @@ def estimate(same_birth: np.ndarray, same_name: np.ndarray, u, candidates: int) 
     """
     by_birth = _em(same_birth, u, ("family", "given", "address", "phone"))
     by_name = _em(same_name, u, ("birth", "address", "phone"))
-    m = dict(by_birth.m) | {"birth": by_name.m["birth"]}
+    m = dict(by_birth.m) | {"birth": by_name.m["birth"], "family": _family_differs(by_birth.m)}
     true_pairs = by_birth.share * len(same_birth) / m["birth"][0]
-    # Smoothed like the EM's share: a batch of ten records has no pair born on one day.
-    share = (true_pairs + SHARE_PRIOR[0]) / (candidates + sum(SHARE_PRIOR))
+    # Smoothed (one true pair in any batch) so that ten records with no pair born on one day
+    # still score.
+    share = (true_pairs + 1.0) / (records * (records - 1) / 2 + 2.0)
     return Model(m=m, u=u, share=min(share, 0.999))
 
 
-def explain(model: Model, comparison: Comparison) -> tuple[str, ...]:
-    """The reasons of a score, one line per field: 「生年月日：日と月が入れ替わっている（+6.1）」."""
-    weights, held_back = model.weights(comparison.levels)
+def term_frequencies(names: np.ndarray, forms: list[str]) -> np.ndarray:
+    """Per name id, the share of the batch's records (with a name) whose name has its form."""
+    form_ids = np.unique(np.asarray(forms, dtype=object), return_inverse=True)[1].reshape(-1)
+    present = names != 0
+    counts = np.bincount(form_ids[names[present]], minlength=form_ids.max(initial=0) + 1)
+    return counts[form_ids] / max(int(present.sum()), 1)
+
+
+def tf_adjustment(model: Model, field: str, levels: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    """log2(u / tf) where the names agree on the value, else 0: added to the field's weight."""
+    adjust = np.zeros(len(levels))
+    for code in TF_LEVELS:
+        level = [c for c, _ in LEVELS[field]].index(code)
+        at = levels == level
+        adjust[at] = np.log2(model.u[field][level] / np.maximum(tf[at], TF_MIN_U))
+    return adjust
+
+
+def explain(model: Model, levels, swapped: bool, adjust: dict[str, float]) -> tuple[str, ...]:
+    """The reasons of a score, one line per field: 「生年月日：日と月が入れ替わっている（+6.1）」.
+
+    `adjust`: the term-frequency adjustment of each name field (0 when not applied).
+    """
+    weights, held_back = model.weights(levels)
     reasons = [
-        f"事前の見込み（候補の組のうち同一人物の割合 {model.share:.1%}）（{model.prior_weight:+.1f}）"
+        f"事前の見込み（全ての組のうち同一人物の割合 {model.share:.2g}）（{model.prior_weight:+.1f}）"
     ]
-    if comparison.swapped_names:
+    if swapped:
         reasons.append("姓と名：逆の欄に登録されているとみて照合")
-    for field, level in zip(FIELDS, comparison.levels, strict=True):
+    for field, level in zip(FIELDS, levels, strict=True):
         label = LEVELS[field][level][1]
-        reasons.append(f"{FIELD_LABELS[field]}：{label}（{weights[field]:+.1f}）")
+        extra = adjust.get(field, 0.0)
+        if extra:
+            rarity = "珍しい" if extra > 0 else "よくある"
+            label += f"（{rarity}{FIELD_LABELS[field]}）"
+        reasons.append(f"{FIELD_LABELS[field]}：{label}（{weights[field] + extra:+.1f}）")
     if held_back:
         reasons.append("住所・電話：名か生年月日が合わないため、同じ世帯の別人とみて加点しない")
     return tuple(reasons)

@@ -80,3 +80,11 @@ def test_address_written_another_way_is_linked():
 def test_missing_fields_are_linked():
     assert linked(HANAKO, second(family_kana="", given_kana="", phone="", address=""))
     assert linked(HANAKO, second(birth_date="", phone=""))
+
+
+def test_kana_typo_under_the_same_kanji_is_linked():
+    assert linked(HANAKO, second(given_kana="ユウキ", phone=""))
+
+
+def test_marriage_with_a_missing_birth_date_at_the_same_address_is_linked():
+    assert linked(HANAKO, second(family_name="森田", family_kana="モリタ", birth_date=""))
