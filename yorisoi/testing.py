@@ -10,9 +10,12 @@ Personas (STYLE.md habit 16):
 - kazuko    — 民生委員・児童委員
 - ken       — analyst (aggregates only)
 - osamu     — system administrator (users and master data, never personal records)
+- tomoko    — staff at 地域包括支援センター 北部 (community general support centre)
+- jun       — staff at 障害福祉課 (disability welfare division)
 """
 
 import importlib
+from datetime import time
 
 import factory
 import pytest
@@ -23,8 +26,12 @@ from django.test import Client
 
 from yorisoi.accounts.models import Role, User
 from yorisoi.directory import loader
-from yorisoi.directory.models import Agency
+from yorisoi.directory.models import Agency, District
+from yorisoi.outreach import categories
+from yorisoi.outreach.models import OutreachCategory
 from yorisoi.people.models import Person
+from yorisoi.resources import models as resources
+from yorisoi.resources import taxonomy
 
 
 @pytest.fixture(scope="session")
@@ -40,24 +47,23 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def master(db):
-    # Transactional tests (browser tests) flush every table afterwards: load again if so.
+def load_master_data():
+    """Master data, and the data migrations load, unless already there: transactional tests
+    (browser tests) flush every table afterwards."""
     if not Agency.objects.exists():
         loader.load()
-    # Data that migrations load (flushed away by transactional tests too).
-    from yorisoi.outreach import categories
-    from yorisoi.outreach.models import OutreachCategory
-    from yorisoi.resources import taxonomy
-    from yorisoi.resources.models import TaxonomyTerm
-
-    if not TaxonomyTerm.objects.exists():
+    if not resources.TaxonomyTerm.objects.exists():
         taxonomy.load()
     if not OutreachCategory.objects.exists():
         categories.load()
 
 
-def _user(username, role, agency_code):
+@pytest.fixture
+def master(db):
+    load_master_data()
+
+
+def make_user(username, role, agency_code):
     user = User(
         username=username,
         display_name=username,
@@ -71,64 +77,48 @@ def _user(username, role, agency_code):
     return user
 
 
-@pytest.fixture
-def hana(master):
-    return _user("hana", Role.STAFF, "zaitaku-kaigo-01")
+# The agencies the test worlds name by a letter (front/tests/leak_world.py, front/tests/doors).
+AGENCIES = {
+    "A": "zaitaku-kaigo-01",
+    "C": "fukushi-soumu-ka",
+    "S": "itaku-soudan-01",
+    "T": "chiiki-houkatsu-01",
+    "J": "shougai-fukushi-ka",
+    "V": "minsei-iin-tomisuhara",
+    "X": "zaitaku-kaigo-02",
+    "Y": "chiiki-houkatsu-02",
+}
+
+# Each persona is a fixture of its own name (hana, masaki, …): a user of that role and agency.
+PERSONAS = {
+    "hana": (Role.STAFF, "zaitaku-kaigo-01"),
+    "masaki": (Role.MANAGER, "zaitaku-kaigo-01"),
+    "ichiro": (Role.COORDINATOR, "fukushi-soumu-ka"),
+    "saki": (Role.STAFF, "itaku-soudan-01"),
+    "kazuko": (Role.VOLUNTEER, "minsei-iin-tomisuhara"),
+    "ken": (Role.ANALYST, "fukushi-soumu-ka"),
+    "osamu": (Role.ADMIN, "fukushi-soumu-ka"),
+    "tomoko": (Role.STAFF, "chiiki-houkatsu-01"),
+    "jun": (Role.STAFF, "shougai-fukushi-ka"),
+}
 
 
-@pytest.fixture
-def masaki(master):
-    return _user("masaki", Role.MANAGER, "zaitaku-kaigo-01")
+def _persona(username):
+    role, agency_code = PERSONAS[username]
+
+    def persona(master):
+        return make_user(username, role, agency_code)
+
+    return pytest.fixture(persona, name=username)
 
 
-@pytest.fixture
-def ichiro(master):
-    return _user("ichiro", Role.COORDINATOR, "fukushi-soumu-ka")
-
-
-@pytest.fixture
-def saki(master):
-    return _user("saki", Role.STAFF, "itaku-soudan-01")
-
-
-@pytest.fixture
-def kazuko(master):
-    return _user("kazuko", Role.VOLUNTEER, "minsei-iin-tomisuhara")
-
-
-@pytest.fixture
-def ken(master):
-    return _user("ken", Role.ANALYST, "fukushi-soumu-ka")
-
-
-@pytest.fixture
-def osamu(master):
-    return _user("osamu", Role.ADMIN, "fukushi-soumu-ka")
-
-
-@pytest.fixture
-def tomoko(master):
-    """Staff at 地域包括支援センター 北部 (community general support centre)."""
-    return _user("tomoko", Role.STAFF, "chiiki-houkatsu-01")
-
-
-@pytest.fixture
-def jun(master):
-    """Staff at 障害福祉課 (disability welfare division)."""
-    return _user("jun", Role.STAFF, "shougai-fukushi-ka")
+for _username in PERSONAS:  # one fixture a row: adding a persona is adding its row
+    globals()[_username] = _persona(_username)
 
 
 @pytest.fixture
 def personas(hana, masaki, ichiro, saki, kazuko, ken, osamu):
-    return {
-        "hana": hana,
-        "masaki": masaki,
-        "ichiro": ichiro,
-        "saki": saki,
-        "kazuko": kazuko,
-        "ken": ken,
-        "osamu": osamu,
-    }
+    return {user.username: user for user in (hana, masaki, ichiro, saki, kazuko, ken, osamu)}
 
 
 def client_for(user) -> Client:
@@ -155,6 +145,27 @@ class PersonFactory(factory.django.DjangoModelFactory):
         person.refresh_search_keys()
         person.save()
         return person
+
+
+def resource(name, *, category, where, byday, opens=time(10), closes=time(15), fee=0,
+             capacity=10, accessibility="", status=resources.ServiceStatus.ACTIVE):  # fmt: skip
+    """A social resource of NPO法人テスト (public information): one service at one place in the
+    district `where`, open on `byday` from `opens` to `closes`, filed under the term `category`."""
+    org, _ = resources.Organization.objects.get_or_create(name="NPO法人テスト")
+    service = resources.Service.objects.create(
+        organization=org, name=name, fee_amount=fee, capacity=capacity, status=status
+    )
+    location = resources.Location.objects.create(
+        name=f"{name}の場所", district=District.objects.get(code=where), accessibility=accessibility
+    )
+    resources.ServiceAtLocation.objects.create(service=service, location=location)
+    resources.Schedule.objects.create(
+        service=service, byday=byday, opens_at=opens, closes_at=closes
+    )
+    resources.ServiceTaxonomy.objects.create(
+        service=service, taxonomy_term=resources.TaxonomyTerm.objects.get(code=category)
+    )
+    return service
 
 
 _triggers = importlib.import_module("yorisoi.audit.migrations.0002_append_only_triggers")

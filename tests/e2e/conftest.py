@@ -27,7 +27,7 @@ from playwright.sync_api import expect, sync_playwright
 # thread and is unaffected.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-PASSWORD = "correct-horse-battery-staple"  # what yorisoi.testing._user sets
+PASSWORD = "correct-horse-battery-staple"  # what yorisoi.testing.make_user sets
 TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 BLOCKING_IMPACTS = {"serious", "critical"}

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from yorisoi.accounts.models import Role
 from yorisoi.cases.models import Case, SupportPlan
 from yorisoi.cases.tests.world import ROLES, family
-from yorisoi.testing import _user
+from yorisoi.testing import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +111,7 @@ def fill_rows(page, legend, rows):
 def test_worked_example_1_from_the_neighbours_call_to_the_reviewed_plan(
     page, login, hana, ichiro, saki, tomoko, jun, screen
 ):
-    stranger = _user("yoko", Role.STAFF, "kosodate-concierge-01")  # uninvolved agency
+    stranger = make_user("yoko", Role.STAFF, "kosodate-concierge-01")  # uninvolved agency
     household, father, son = family(hana)
     today = timezone.localdate()
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from yorisoi.accounts.models import Role
 from yorisoi.intake.models import Consultation, Referral, ReferralKind, ReferralStatus
-from yorisoi.testing import _user
+from yorisoi.testing import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def expect_in(page, label, count):
 def test_neighbours_call_is_escalated_declined_once_and_transferred(
     page, login, hana, ichiro, saki, kazuko, screen
 ):
-    _user("tomoko", Role.STAFF, "chiiki-houkatsu-01")  # staff at 地域包括支援センター 北部
+    make_user("tomoko", Role.STAFF, "chiiki-houkatsu-01")  # staff at 地域包括支援センター 北部
 
     # 1. hana takes the neighbour's call, mostly with the keyboard.
     login("hana")

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from yorisoi.accounts.models import Role
 from yorisoi.cases.models import ActionItem, Case, Meeting, MeetingParticipant, Program
 from yorisoi.directory.models import Agency
-from yorisoi.testing import PersonFactory, _user
+from yorisoi.testing import PersonFactory, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,7 @@ def pledge_from_my_meetings(page, case, screen=None):
 def test_support_meeting_without_consent_opens_the_case_only_to_pledged_participants(
     page, login, ichiro, saki, kazuko, screen
 ):
-    seikatsu = _user("seikatsu", Role.STAFF, "seikatsu-shien-shitsu")  # 生活支援室
+    seikatsu = make_user("seikatsu", Role.STAFF, "seikatsu-shien-shitsu")  # 生活支援室
     for user, name in [
         (ichiro, "福祉 一郎"),
         (saki, "相談 咲"),

@@ -56,7 +56,7 @@ from yorisoi.resources.models import (
     TaxonomyTerm,
 )
 from yorisoi.resources.services import refresh_search_text
-from yorisoi.testing import PersonFactory, _user
+from yorisoi.testing import PersonFactory, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +136,7 @@ def directory():
 def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_ups(
     page, login, ichiro, saki, kazuko, screen
 ):
-    seikatsu = _user("seikatsu", Role.STAFF, "seikatsu-shien-shitsu")  # 生活支援室
+    seikatsu = make_user("seikatsu", Role.STAFF, "seikatsu-shien-shitsu")  # 生活支援室
     for user, name in [
         (ichiro, "福祉 一郎"),
         (saki, "相談 咲"),

@@ -22,7 +22,7 @@ from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, ConsentScope, MeetingParticipant
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, hold, meeting_kind
+from yorisoi.cases.tests.world import ROLES, agency, close, consent_all, open_case, schedule
 from yorisoi.errors import RuleViolation
 from yorisoi.testing import client_for
 
@@ -105,16 +105,7 @@ class World:
 
 
 def _open_led_by_home_care_centre(hana, ichiro) -> Case:
-    consultation = escalated(hana)
-    return services.case_open(
-        actor=ichiro,
-        title="高齢の父と障害のある息子の世帯",
-        household=consultation.household,
-        origin=consultation,
-        lead_agency=hana.agency,
-        lead_role=ROLES["zaitaku-kaigo-01"],
-        next_action_on=timezone.localdate() + timedelta(days=3),
-    )
+    return open_case(hana, ichiro, lead_agency=hana.agency, lead_role=ROLES["zaitaku-kaigo-01"])
 
 
 def _consent(ichiro, case, person, **kwargs):
@@ -129,14 +120,8 @@ def _consent(ichiro, case, person, **kwargs):
 
 
 def _meeting(ichiro, case, actor, legal_type, **kwargs):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind(legal_type),
-        held_at=timezone.now() + timedelta(days=2),
-        participants=[actor],
-        **kwargs,
-    )
+    soon = timezone.now() + timedelta(days=2)
+    return schedule(ichiro, case, legal_type, held_at=soon, participants=[actor], **kwargs)
 
 
 def _apply(step, world: World, state: dict):
@@ -229,11 +214,8 @@ def _do(action, w: World):
             given_on=timezone.localdate(),
         )
     if action == "meetings":
-        return services.meeting_schedule(
-            actor=w.actor,
-            case=case,
-            kind=meeting_kind("support_meeting"),
-            held_at=timezone.now() + timedelta(days=7),
+        return schedule(
+            w.actor, case, "support_meeting", held_at=timezone.now() + timedelta(days=7)
         )
     raise AssertionError(action)
 
@@ -292,20 +274,7 @@ def test_case_subjects_are_visible_people_exactly_when_the_case_is_visible_to_a_
 
 def test_a_closed_case_is_read_only_even_for_the_lead_agency(hana, ichiro):
     case = _open_led_by_home_care_centre(hana, ichiro)
-    consent_all(ichiro, case)
-    services.support_decision_record(actor=ichiro, case=case)
-    closure = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        purpose="closure",
-    )
-    hold(ichiro, closure)
-    case.refresh_from_db()
-    services.case_close(
-        actor=ichiro, case=case, version=case.version, meeting=closure, evaluation="在宅で安定"
-    )
+    close(ichiro, case, evaluation="在宅で安定")
     case.refresh_from_db()
     rights = access.case_access(hana, case)
     assert rights.basis == OWN and not (rights.edit or rights.record or rights.consent)

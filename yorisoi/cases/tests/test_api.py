@@ -26,8 +26,8 @@ from yorisoi.cases.tests.world import (
     consent_all,
     escalated,
     hold,
-    meeting_kind,
     open_case,
+    schedule,
 )
 from yorisoi.testing import PersonFactory, client_for
 
@@ -83,13 +83,7 @@ def _involve(ichiro, case, *codes):
 
 
 def _support_meeting(ichiro, case, *participants):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        participants=participants,
-    )
+    return schedule(ichiro, case, "support_meeting", participants=participants)
 
 
 # --- worked example 1, end to end ------------------------------------------------------------

@@ -11,12 +11,11 @@ from django.utils import timezone
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, CaseStatus
-from yorisoi.cases.tests.world import agency, consent_all, meeting_kind, open_case
+from yorisoi.cases.tests.world import agency, consent_all, open_case, queries_of, schedule
 from yorisoi.outreach import services as outreach_services
 from yorisoi.outreach.tests.world import category
 from yorisoi.participation import services as participation_services
-from yorisoi.participation.tests.world import resource
-from yorisoi.testing import client_for
+from yorisoi.testing import client_for, resource
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +72,9 @@ def _register_need(case):
 
 def _pledged(ichiro, case, user):
     """`user` takes part in a 支援会議 on the case and has pledged (社会福祉法106条の6)."""
-    meeting = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now() + timedelta(days=2),
-        place="市役所 第3会議室",
-        participants=[user],
+    soon = timezone.now() + timedelta(days=2)
+    meeting = schedule(
+        ichiro, case, "support_meeting", held_at=soon, place="市役所 第3会議室", participants=[user]
     )
     services.meeting_pledge(actor=user, participant=meeting.participants.get(user=user))
 
@@ -186,17 +181,6 @@ def test_the_register_links_open_the_forms_for_this_case(case, ichiro):
 # --- cost ------------------------------------------------------------------------------------
 
 
-def _queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_the_case_page_costs_the_same_with_one_or_many_targets_and_needs(case, ichiro):
     client = client_for(ichiro)
     place = resource("ひだまりの会", category="ibasho", where="tomisuhara", byday="WE,FR")
@@ -207,10 +191,10 @@ def test_the_case_page_costs_the_same_with_one_or_many_targets_and_needs(case, i
         participation_services.placement_propose(actor=ichiro, need=need, service=place)
 
     linked(TARGET_LABEL, GOAL)
-    one = _queries(client, _url(case))
+    one = queries_of(client, _url(case))
 
     for i in range(5):
         linked(f"対象{i}", f"目標{i}", agency_code="zaitaku-kaigo-01")
 
-    assert _queries(client, _url(case)) == one
+    assert queries_of(client, _url(case)) == one
     assert _page(ichiro, case).count("ひだまりの会: 提案") == 6

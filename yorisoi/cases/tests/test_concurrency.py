@@ -11,9 +11,9 @@ from django.utils import timezone
 from yorisoi.accounts.models import Role
 from yorisoi.cases import services
 from yorisoi.cases.models import Assessment, Case, Meeting, ProgressRecord
-from yorisoi.cases.tests.world import meeting_kind, open_case
+from yorisoi.cases.tests.world import open_case, schedule
 from yorisoi.errors import ConcurrentEditError
-from yorisoi.testing import _user
+from yorisoi.testing import make_user
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def case(hana, ichiro):
 @pytest.fixture
 def ichiro2(ichiro):
     """A second coordinator at 福祉総務課, editing the same things as ichiro."""
-    return _user("ichiro2", Role.COORDINATOR, "fukushi-soumu-ka")
+    return make_user("ichiro2", Role.COORDINATOR, "fukushi-soumu-ka")
 
 
 def _fields(error):
@@ -121,12 +121,8 @@ def test_an_assessment_based_on_an_old_version_is_refused_and_names_what_changed
 def test_a_second_minutes_edit_from_the_same_version_is_refused_and_names_the_first_change(
     case, ichiro, ichiro2
 ):
-    meeting = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now() - timedelta(hours=1),
-    )
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    meeting = schedule(ichiro, case, "support_meeting", held_at=an_hour_ago)
     mine = Meeting.objects.get(pk=meeting.pk)
     theirs = Meeting.objects.get(pk=meeting.pk)
     services.meeting_record(

@@ -14,7 +14,7 @@ from yorisoi import access
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, CaseEvent, Consent, ConsentScope
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
+from yorisoi.cases.tests.world import ROLES, agency, close, consent_all, open_case, schedule
 from yorisoi.errors import RuleViolation
 from yorisoi.testing import PersonFactory
 
@@ -246,35 +246,24 @@ def test_a_multilayer_meeting_cannot_be_scheduled_after_withdrawal(case, ichiro,
     services.support_decision_record(actor=ichiro, case=case)
     services.consent_withdraw(actor=ichiro, consent=case.consents.get(person=son))
     with pytest.raises(RuleViolation) as refused:
-        services.meeting_schedule(
-            actor=ichiro,
-            case=_reload(case),
-            kind=meeting_kind("multilayer_meeting"),
-            held_at=timezone.now() + timedelta(days=1),
-            purpose="plan_creation",
-        )
+        schedule(ichiro, _reload(case), "multilayer_meeting", purpose="plan_creation")
     assert refused.value.code == "no_consent"
     # without consent only a 支援会議 can be held (R5)
-    support = services.meeting_schedule(
-        actor=ichiro,
-        case=_reload(case),
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-    )
+    support = schedule(ichiro, _reload(case), "support_meeting")
     assert support.purpose == ""
 
 
-def test_a_closure_decided_after_withdrawal_is_refused_with_no_consent(case, ichiro, son):
+def _withdrawn_after_scheduling(ichiro, case, son, purpose):
+    """Everyone consents, a 重層的支援会議 for `purpose` is scheduled, then the son withdraws."""
     consent_all(ichiro, case)
     services.support_decision_record(actor=ichiro, case=case)
-    closure = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        purpose="closure",
-    )
+    meeting = schedule(ichiro, case, "multilayer_meeting", purpose=purpose)
     services.consent_withdraw(actor=ichiro, consent=case.consents.get(person=son))
+    return meeting
+
+
+def test_a_closure_decided_after_withdrawal_is_refused_with_no_consent(case, ichiro, son):
+    closure = _withdrawn_after_scheduling(ichiro, case, son, "closure")
     fresh = _reload(case)
     with pytest.raises(RuleViolation) as refused:
         services.case_close(
@@ -285,16 +274,7 @@ def test_a_closure_decided_after_withdrawal_is_refused_with_no_consent(case, ich
 
 
 def test_a_plan_decided_after_withdrawal_is_refused_with_no_consent(case, ichiro, son):
-    consent_all(ichiro, case)
-    services.support_decision_record(actor=ichiro, case=case)
-    meeting = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        purpose="plan_creation",
-    )
-    services.consent_withdraw(actor=ichiro, consent=case.consents.get(person=son))
+    meeting = _withdrawn_after_scheduling(ichiro, case, son, "plan_creation")
     with pytest.raises(RuleViolation) as refused:
         services.plan_create(
             actor=ichiro,
@@ -338,20 +318,7 @@ def test_the_database_refuses_a_withdrawal_time_without_a_withdrawal_date(case, 
 def test_a_withdrawal_after_closure_is_recorded_and_ends_the_involved_agencys_access(
     case, ichiro, son, involved_saki
 ):
-    consent_all(ichiro, case)
-    services.support_decision_record(actor=ichiro, case=case)
-    closure = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        purpose="closure",
-    )
-    hold(ichiro, closure)
-    fresh = _reload(case)
-    services.case_close(
-        actor=ichiro, case=fresh, version=fresh.version, meeting=closure, evaluation="安定"
-    )
+    close(ichiro, case)
     assert access.case_basis(involved_saki, _reload(case)) == "consent"
     consent = Consent.objects.get(case=case, person=son)  # as a view loads it: fresh
     services.consent_withdraw(actor=ichiro, consent=consent)
@@ -359,23 +326,6 @@ def test_a_withdrawal_after_closure_is_recorded_and_ends_the_involved_agencys_ac
 
 
 # --- both doors: a closed case's consent is withdrawn on the screen as in the API (R4) --------
-
-
-def _closed(case, ichiro):
-    consent_all(ichiro, case)
-    services.support_decision_record(actor=ichiro, case=case)
-    closure = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        purpose="closure",
-    )
-    hold(ichiro, closure)
-    fresh = _reload(case)
-    return services.case_close(
-        actor=ichiro, case=fresh, version=fresh.version, meeting=closure, evaluation="安定"
-    )
 
 
 @pytest.mark.parametrize("door", ["screen", "api"])
@@ -387,7 +337,7 @@ def test_a_withdrawal_after_closure_is_recorded_through_either_door(case, ichiro
     from yorisoi.intake.tests.test_api import api_client
     from yorisoi.testing import client_for
 
-    _closed(case, ichiro)
+    close(ichiro, case)
     consent = Consent.objects.get(case=case, person=son)
     assert access.case_access(ichiro, _reload(case)).withdraw_consent
     if door == "screen":

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from yorisoi.cases import services
 from yorisoi.cases.models import CaseEvent, CaseStatus, Program
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
+from yorisoi.cases.tests.world import (
+    ROLES,
+    agency,
+    consent_all,
+    hold,
+    open_case,
+    schedule,
+)
 from yorisoi.errors import RuleViolation
 
 SOON = timezone.now() + timedelta(days=2)
@@ -21,13 +28,8 @@ def _involve_four(ichiro, case):
 
 
 def _multilayer(ichiro, case, purpose):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=SOON,
-        place="市役所 会議室",
-        purpose=purpose,
+    return schedule(
+        ichiro, case, "multilayer_meeting", SOON, place="市役所 会議室", purpose=purpose
     )
 
 
@@ -104,9 +106,7 @@ def test_a_plan_needs_a_multilayer_meeting_for_plan_creation(hana, ichiro):
     """R5: not without a meeting, not at a 支援会議, not at a meeting for another purpose."""
     case = open_case(hana, ichiro)
     consent_all(ichiro, case)
-    support = services.meeting_schedule(
-        actor=ichiro, case=case, kind=meeting_kind("support_meeting"), held_at=SOON
-    )
+    support = schedule(ichiro, case, "support_meeting", SOON)
     with pytest.raises(RuleViolation) as refused:
         _plan_v1(ichiro, case, support)
     assert refused.value.code == "needs_multilayer_meeting"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.cases import services
-from yorisoi.cases.tests.world import agency, consent_all, meeting_kind, open_case
+from yorisoi.cases.tests.world import agency, consent_all, open_case, schedule
 from yorisoi.testing import client_for
 
 
@@ -17,13 +17,7 @@ def _queue(user, section=None):
 
 
 def _support_meeting(ichiro, case):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now(),
-        place="市役所",
-    )
+    return schedule(ichiro, case, "support_meeting", held_at=timezone.now(), place="市役所")
 
 
 def test_a_due_case_waits_in_the_lead_agencys_queue(hana, ichiro):

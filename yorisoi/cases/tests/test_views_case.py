@@ -13,7 +13,15 @@ from django.utils import timezone
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import Case, CaseStatus, Consent, Involvement, ProgressRecord
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, escalated, meeting_kind, open_case
+from yorisoi.cases.tests.world import (
+    ROLES,
+    agency,
+    consent_all,
+    escalated,
+    open_case,
+    queries_of,
+    schedule,
+)
 from yorisoi.testing import client_for
 
 PDF = b"%PDF-1.4\n% yorisoi test\n"
@@ -150,13 +158,7 @@ def test_the_lead_agency_reads_on_its_own_agency_basis(case, ichiro, hana):
 def test_a_volunteer_with_a_pledge_sees_the_overview_read_only_without_person_links(
     case, ichiro, kazuko
 ):
-    meeting = services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=timezone.now() + timedelta(days=1),
-        participants=[kazuko],
-    )
+    meeting = schedule(ichiro, case, "support_meeting", participants=[kazuko])
     client = client_for(kazuko)
     assert client.get(_url("case_detail", case.pk)).status_code == 404  # no pledge yet
     services.meeting_pledge(actor=kazuko, participant=meeting.participants.get(user=kazuko))
@@ -312,25 +314,26 @@ def test_a_consent_with_a_scan_is_recorded_and_downloaded_as_an_attachment(case,
     assert AuditEvent.objects.filter(action="consent.scan_viewed", basis="own_agency").exists()
 
 
-def test_a_scan_over_5_mb_is_refused_with_a_message(case, ichiro):
+@pytest.mark.parametrize(
+    "name, content, content_type, message",
+    [
+        pytest.param(
+            "c.pdf", b"0" * (5 * 1024 * 1024 + 1), "application/pdf", "同意書の写しは5MBまでです。",
+            id="over_5_mb",
+        ),
+        pytest.param("c.docx", b"PK..", "application/msword", "PDF・JPEG・PNG", id="another_type"),
+    ],
+)  # fmt: skip
+def test_a_scan_over_5_mb_or_of_another_type_is_refused_with_a_message(
+    case, ichiro, name, content, content_type, message
+):
     person = case.subjects.first().person
-    big = SimpleUploadedFile("c.pdf", b"0" * (5 * 1024 * 1024 + 1), content_type="application/pdf")
+    scan = SimpleUploadedFile(name, content, content_type=content_type)
     response = client_for(ichiro).post(
-        _url("consent_add", case.pk), _consent_post(case, person, scan=big)
+        _url("consent_add", case.pk), _consent_post(case, person, scan=scan)
     )
     assert response.status_code == 422
-    assert "同意書の写しは5MBまでです。" in _body(response)
-    assert not Consent.objects.exists()
-
-
-def test_a_scan_of_another_type_is_refused_with_a_message(case, ichiro):
-    person = case.subjects.first().person
-    doc = SimpleUploadedFile("c.docx", b"PK..", content_type="application/msword")
-    response = client_for(ichiro).post(
-        _url("consent_add", case.pk), _consent_post(case, person, scan=doc)
-    )
-    assert response.status_code == 422
-    assert "PDF・JPEG・PNG" in _body(response)
+    assert message in _body(response)
     assert not Consent.objects.exists()
 
 
@@ -467,21 +470,10 @@ def _cases(ichiro, n):
         services.case_open(actor=ichiro, title=f"ケース{i}", persons=[person])
 
 
-def _queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_case_list_costs_the_same_for_2_or_20_rows(ichiro, django_assert_max_num_queries):
     client = client_for(ichiro)
     _cases(ichiro, 2)
-    two = _queries(client, _url("case_list"))
+    two = queries_of(client, _url("case_list"))
     _cases(ichiro, 18)
     with django_assert_max_num_queries(two):
         response = client.get(_url("case_list"))
@@ -500,19 +492,19 @@ def test_case_list_queries_do_not_grow_with_rows_for_a_consent_reader(ichiro, sa
 
     client = client_for(saki)
     share(2)
-    two = _queries(client, _url("case_list"))
+    two = queries_of(client, _url("case_list"))
     share(18)
-    assert _queries(client, _url("case_list")) == two
+    assert queries_of(client, _url("case_list")) == two
 
 
 def test_the_timeline_costs_the_same_for_2_or_20_records(case, ichiro):
     client = client_for(ichiro)
     for i in range(2):
         services.record_add(actor=ichiro, case=case, kind="note", text=f"記録{i}")
-    two = _queries(client, _url("timeline", case.pk))
+    two = queries_of(client, _url("timeline", case.pk))
     for i in range(18):
         services.record_add(actor=ichiro, case=case, kind="visit", text=f"訪問{i}")
-    assert _queries(client, _url("timeline", case.pk)) == two
+    assert queries_of(client, _url("timeline", case.pk)) == two
 
 
 def test_case_list_is_paginated_by_25(ichiro):

@@ -16,7 +16,15 @@ from django.utils import timezone
 from yorisoi.audit.models import AuditEvent
 from yorisoi.cases import services
 from yorisoi.cases.models import CaseStatus, GoalReview, Meeting, MeetingParticipant
-from yorisoi.cases.tests.world import ROLES, agency, consent_all, hold, meeting_kind, open_case
+from yorisoi.cases.tests.world import (
+    ROLES,
+    agency,
+    consent_all,
+    hold,
+    meeting_kind,
+    open_case,
+    schedule,
+)
 from yorisoi.directory.models import Domain
 from yorisoi.testing import PersonFactory, client_for
 
@@ -41,24 +49,13 @@ def _example_2(ichiro):
 
 
 def _support_meeting(ichiro, case, *participants):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("support_meeting"),
-        held_at=SOON,
-        place="市役所 第3会議室",
-        participants=participants,
-    )
+    place = "市役所 第3会議室"
+    return schedule(ichiro, case, "support_meeting", SOON, place=place, participants=participants)
 
 
 def _multilayer(ichiro, case, purpose):
-    return services.meeting_schedule(
-        actor=ichiro,
-        case=case,
-        kind=meeting_kind("multilayer_meeting"),
-        held_at=SOON,
-        place="市役所 会議室",
-        purpose=purpose,
+    return schedule(
+        ichiro, case, "multilayer_meeting", SOON, place="市役所 会議室", purpose=purpose
     )
 
 

@@ -7,6 +7,8 @@ All names are fictional.
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yorisoi.cases import services
@@ -61,8 +63,9 @@ def escalated(hana):
     )
 
 
-def open_case(hana, ichiro):
-    """The escalated consultation becomes a case for the household, led by 福祉総務課."""
+def open_case(hana, ichiro, **fields):
+    """The escalated consultation becomes a case for the household, led by 福祉総務課 (unless
+    `fields` name another lead agency)."""
     consultation = escalated(hana)
     return services.case_open(
         actor=ichiro,
@@ -71,6 +74,7 @@ def open_case(hana, ichiro):
         origin=consultation,
         summary=consultation.summary,
         next_action_on=timezone.localdate() + timedelta(days=3),
+        **fields,
     )
 
 
@@ -86,6 +90,40 @@ def consent_all(actor, case, **kwargs):
         )
 
 
+def schedule(actor, case, legal_type, held_at=None, **fields):
+    """A meeting of the kind `legal_type` scheduled on the case (tomorrow, unless `held_at` says
+    when)."""
+    return services.meeting_schedule(
+        actor=actor,
+        case=case,
+        kind=meeting_kind(legal_type),
+        held_at=held_at or timezone.now() + timedelta(days=1),
+        **fields,
+    )
+
+
 def hold(actor, meeting):
     """The meeting took place: its minutes are recorded (closure and suspension need it)."""
     return services.meeting_record(actor=actor, meeting=meeting, version=meeting.version, held=True)
+
+
+def close(ichiro, case, evaluation="安定"):
+    """Every subject consents, support is decided, and the case closes at a held 重層的支援会議
+    for closure (R5)."""
+    consent_all(ichiro, case)
+    services.support_decision_record(actor=ichiro, case=case)
+    closure = schedule(ichiro, case, "multilayer_meeting", purpose="closure")
+    hold(ichiro, closure)
+    case = type(case).objects.get(pk=case.pk)
+    return services.case_close(
+        actor=ichiro, case=case, version=case.version, meeting=closure, evaluation=evaluation
+    )
+
+
+def queries_of(client, url) -> int:
+    """How many queries a page costs (answering 200), its session already warm."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)

@@ -16,9 +16,9 @@ from yorisoi.directory.models import Agency, District, IssueCategory, MeetingKin
 from yorisoi.intake.models import Consultation, ConsultationIssue, Referral
 from yorisoi.outreach.models import ContactAttempt, OutreachCategory, OutreachTarget, StageChange
 from yorisoi.participation.models import ParticipationNeed, Placement, ResourceGap
-from yorisoi.participation.tests.world import resource
 from yorisoi.people.models import Person
 from yorisoi.resources.models import taxonomy_term_id
+from yorisoi.testing import resource
 
 JST = ZoneInfo("Asia/Tokyo")
 

@@ -26,7 +26,7 @@ from yorisoi.evaluation.indicators import INDICATORS
 from yorisoi.evaluation.models import ReportRun, ReportStatus
 from yorisoi.evaluation.periods import fiscal_year
 from yorisoi.intake.models import Channel, Consultation, ConsulterType, Outcome
-from yorisoi.testing import _user, client_for
+from yorisoi.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/evaluation"
@@ -272,7 +272,7 @@ def test_a_run_for_someone_who_lost_the_role_fails(city, masaki):
 @pytest.fixture
 def agencyless_manager(master):
     """A manager whose agency was taken away: passes the route map, sees no evaluation."""
-    user = _user("agencyless", Role.MANAGER, HOMECARE)
+    user = make_user("agencyless", Role.MANAGER, HOMECARE)
     type(user).objects.filter(pk=user.pk).update(agency=None)
     user.refresh_from_db()
     return user

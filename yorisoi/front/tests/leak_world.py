@@ -22,12 +22,12 @@ Agencies (fictional people throughout):
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role, User
+from yorisoi.accounts.models import Role
 from yorisoi.cases import services as cases
 from yorisoi.cases.models import ConsentScope, MeetingParticipant
 from yorisoi.community import loader as community_loader
@@ -45,16 +45,8 @@ from yorisoi.outreach.models import OutreachCategory
 from yorisoi.participation import services as participation
 from yorisoi.participation import tasks as participation_tasks
 from yorisoi.people.services import NewMember, household_create
-from yorisoi.resources.models import (
-    Location,
-    Organization,
-    Schedule,
-    Service,
-    ServiceAtLocation,
-    ServiceTaxonomy,
-    TaxonomyTerm,
-)
-from yorisoi.testing import PersonFactory
+from yorisoi.resources.models import TaxonomyTerm
+from yorisoi.testing import AGENCIES, PersonFactory, make_user, resource
 
 _KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 MARKER_RE = re.compile(rf"漏\d{{3}}|モレ[{_KANA}]{{2}}")
@@ -62,17 +54,6 @@ MARKER_RE = re.compile(rf"漏\d{{3}}|モレ[{_KANA}]{{2}}")
 # Everyone is born on one of these days, so that search-before-create (a family name and a
 # birth date) finds them all with a few questions.
 BIRTH_DATES = (date(1950, 4, 1), date(1972, 8, 15), date(1988, 1, 30), date(2001, 11, 3))
-
-AGENCIES = {
-    "A": "zaitaku-kaigo-01",
-    "C": "fukushi-soumu-ka",
-    "S": "itaku-soudan-01",
-    "T": "chiiki-houkatsu-01",
-    "J": "shougai-fukushi-ka",
-    "V": "minsei-iin-tomisuhara",
-    "X": "zaitaku-kaigo-02",
-    "Y": "chiiki-houkatsu-02",
-}
 
 
 @dataclass
@@ -106,6 +87,13 @@ class LeakWorld:
         """A personal text: its marker, then some words (so it reads like a record)."""
         self._n += 1
         return self._new(kind, field_name, f"漏{self._n:03d}") + rest
+
+    def texts(self, kind, **fields) -> dict:
+        """Personal texts by field name, each given as its label or (its label, some words)."""
+        return {
+            name: self.t(kind, *(label if isinstance(label, tuple) else (label,)))
+            for name, label in fields.items()
+        }
 
     def born(self) -> date:
         return BIRTH_DATES[self._n % len(BIRTH_DATES)]
@@ -141,19 +129,6 @@ def _agency(key):
     return Agency.objects.get(code=AGENCIES[key])
 
 
-def _user(username, role, key):
-    user = User(
-        username=username,
-        display_name=username,
-        role=role,
-        agency=_agency(key),
-    )
-    user.set_password("correct-horse-battery-staple")
-    user.full_clean()
-    user.save()
-    return user
-
-
 def _screen(name, *args):
     return ("screen", reverse(name, args=args))
 
@@ -162,27 +137,38 @@ def _api(path):
     return ("api", f"/api/v1/{path}")
 
 
-def _person(w: LeakWorld, actor, **extra):
-    person = PersonFactory(
-        agency_id=actor.agency_id,
-        created_by=actor,
-        family_name=w.t("本人", "氏"),
-        given_name=w.t("本人", "名"),
-        family_name_kana=w.kana("本人", "氏（フリガナ）"),
-        given_name_kana=w.kana("本人", "名（フリガナ）"),
-        address=w.t("本人", "住所", " 富州原町1-2"),
-        notes=w.t("本人", "メモ", " 昼間は家にいる"),
-        birth_date=w.born(),
-        **extra,
-    )
+def _homes(name, pk, api_path):
+    """A record's page on the screen and its answer in the API."""
+    return [_screen(name, pk), _api(api_path)]
+
+
+def _names(w: LeakWorld) -> dict:
+    """A person's names and birth date, as registered (each name a marker)."""
+    return {
+        "family_name": w.t("本人", "氏"),
+        "given_name": w.t("本人", "名"),
+        "family_name_kana": w.kana("本人", "氏（フリガナ）"),
+        "given_name_kana": w.kana("本人", "名（フリガナ）"),
+        "birth_date": w.born(),
+    }
+
+
+def _registered(w: LeakWorld, actor, **fields):
+    person = PersonFactory(agency_id=actor.agency_id, created_by=actor, **_names(w), **fields)
     _person_homes(w, person)
-    return w.keep("person", person)
+    return person
+
+
+def _person(w: LeakWorld, actor, **extra):
+    address = w.t("本人", "住所", " 富州原町1-2")
+    notes = w.t("本人", "メモ", " 昼間は家にいる")
+    return w.keep("person", _registered(w, actor, address=address, notes=notes, **extra))
 
 
 def _person_homes(w, person):
     w.at(
         f"本人 {person.family_name}",
-        [_screen("people:person_detail", person.pk), _api(f"people/{person.pk}")],
+        _homes("people:person_detail", person.pk, f"people/{person.pk}"),
         person.family_name,
         person.given_name,
         person.family_name_kana,
@@ -193,33 +179,17 @@ def _person_homes(w, person):
     )
 
 
-def _member(w: LeakWorld, relationship):
-    return NewMember(
-        relationship,
-        fields={
-            "family_name": w.t("本人", "氏"),
-            "given_name": w.t("本人", "名"),
-            "family_name_kana": w.kana("本人", "氏（フリガナ）"),
-            "given_name_kana": w.kana("本人", "名（フリガナ）"),
-            "birth_date": w.born(),
-        },
-    )
-
-
 def _household(w: LeakWorld, actor, *relationships):
+    texts = w.texts(
+        "世帯", name="世帯名", address=("住所", " 富州原町3-4"), notes=("メモ", " 二人暮らし")
+    )
     household = household_create(
-        actor=actor,
-        name=w.t("世帯", "世帯名"),
-        address=w.t("世帯", "住所", " 富州原町3-4"),
-        notes=w.t("世帯", "メモ", " 二人暮らし"),
-        members=[_member(w, r) for r in relationships],
+        actor=actor, members=[NewMember(r, fields=_names(w)) for r in relationships], **texts
     )
     w.at(
         f"世帯 {household.name}",
-        [_screen("people:household_detail", household.pk), _api(f"households/{household.pk}")],
-        household.name,
-        household.address,
-        household.notes,
+        _homes("people:household_detail", household.pk, f"households/{household.pk}"),
+        *texts.values(),
         pk=household.pk,
     )
     w.keep("household", household)
@@ -247,10 +217,7 @@ def _consultation(w: LeakWorld, actor, **fields):
 def _consultation_homes(w, consultation):
     w.at(
         f"相談 {consultation.summary[:4]}",
-        [
-            _screen("intake:consultation_detail", consultation.pk),
-            _api(f"consultations/{consultation.pk}"),
-        ],
+        _homes("intake:consultation_detail", consultation.pk, f"consultations/{consultation.pk}"),
         consultation.consulter_name,
         consultation.summary,
         consultation.subject_note,
@@ -260,24 +227,19 @@ def _consultation_homes(w, consultation):
 
 
 def _refer(w: LeakWorld, actor, consultation, to_key, kind="referral"):
+    texts = w.texts(
+        "つなぎ",
+        reason=("つなぐ理由", " 障害福祉サービスの相談"),
+        told_to_person=("本人に伝えたこと", " 先方から連絡が来ます"),
+        shared_info=("共有する情報", " 世帯構成"),
+    )
     referral = intake.referral_send(
-        actor=actor,
-        consultation=consultation,
-        to_agency=_agency(to_key),
-        kind=kind,
-        reason=w.t("つなぎ", "つなぐ理由", " 障害福祉サービスの相談"),
-        told_to_person=w.t("つなぎ", "本人に伝えたこと", " 先方から連絡が来ます"),
-        shared_info=w.t("つなぎ", "共有する情報", " 世帯構成"),
+        actor=actor, consultation=consultation, to_agency=_agency(to_key), kind=kind, **texts
     )
     w.at(
         f"つなぎ（相談 {consultation.summary[:4]}）",
-        [
-            _screen("intake:consultation_detail", consultation.pk),
-            _api(f"consultations/{consultation.pk}"),
-        ],
-        referral.reason,
-        referral.told_to_person,
-        referral.shared_info,
+        _homes("intake:consultation_detail", consultation.pk, f"consultations/{consultation.pk}"),
+        *texts.values(),
         pk=referral.pk,
     )
     return referral
@@ -288,10 +250,11 @@ def _decline(w: LeakWorld, actor, referral):
     intake.referral_decline(actor=actor, referral=referral, reason=reason)
     w.at(
         f"つなぎ（相談 {referral.consultation.summary[:4]}）",
-        [
-            _screen("intake:consultation_detail", referral.consultation_id),
-            _api(f"consultations/{referral.consultation_id}"),
-        ],
+        _homes(
+            "intake:consultation_detail",
+            referral.consultation_id,
+            f"consultations/{referral.consultation_id}",
+        ),
         reason,
         pk=referral.pk,
     )
@@ -305,7 +268,7 @@ def _overdue(referral):
 def _case_homes(w, case):
     w.at(
         f"ケース {case.title}",
-        [_screen("cases:case_detail", case.pk), _api(f"cases/{case.pk}")],
+        _homes("cases:case_detail", case.pk, f"cases/{case.pk}"),
         case.title,
         case.summary,
     )
@@ -321,7 +284,7 @@ def _open_case(w: LeakWorld, ichiro, **fields):
     )
     _case_homes(w, case)
     # The case's page names its subjects and household: who reads the case reads them there.
-    homes = [_screen("cases:case_detail", case.pk), _api(f"cases/{case.pk}")]
+    homes = _homes("cases:case_detail", case.pk, f"cases/{case.pk}")
     for subject in case.subjects.select_related("person"):
         p = subject.person
         w.at("", homes, p.family_name, p.given_name, p.family_name_kana, p.given_name_kana)
@@ -337,25 +300,19 @@ def _record(w: LeakWorld, actor, case):
     w.keep("record", entry)
     w.at(
         f"支援経過記録（ケース {case.title}）",
-        [_screen("cases:timeline", case.pk), _api(f"cases/{case.pk}/timeline")],
+        _homes("cases:timeline", case.pk, f"cases/{case.pk}/timeline"),
         entry.text,
     )
     return entry
 
 
 def _involve(w: LeakWorld, ichiro, case, key):
-    involvement = cases.involvement_add(
-        actor=ichiro,
-        case=case,
-        agency=_agency(key),
-        role=w.t("関係機関", "役割分担", " 見守りを担う"),
-        contact_name=w.t("関係機関", "担当者"),
-    )
+    texts = w.texts("関係機関", role=("役割分担", " 見守りを担う"), contact_name="担当者")
+    involvement = cases.involvement_add(actor=ichiro, case=case, agency=_agency(key), **texts)
     w.at(
         f"関係機関（ケース {case.title}）",
-        [_screen("cases:case_detail", case.pk), _api(f"cases/{case.pk}")],
-        involvement.role,
-        involvement.contact_name,
+        _homes("cases:case_detail", case.pk, f"cases/{case.pk}"),
+        *texts.values(),
     )
     return w.keep("involvement", involvement)
 
@@ -369,17 +326,18 @@ def _meeting(w: LeakWorld, ichiro, case, legal_type, participants, owner=None, *
         participants=participants,
         **fields,
     )
-    texts = {
-        "shared_information": w.t("会議", "共有した情報", " 近所の方の話"),
-        "support_arrangement": w.t("会議", "支援の方針・役割分担", " 同行訪問を重ねる"),
-        "minutes": w.t("会議", "議事録", " 民生委員から普段の様子"),
-        "decisions": w.t("会議", "決定事項", " 週1回訪問する"),
-        "unmet_needs": w.t("会議", "不足している社会資源", " 夕方の居場所"),
-    }
+    texts = w.texts(
+        "会議",
+        shared_information=("共有した情報", " 近所の方の話"),
+        support_arrangement=("支援の方針・役割分担", " 同行訪問を重ねる"),
+        minutes=("議事録", " 民生委員から普段の様子"),
+        decisions=("決定事項", " 週1回訪問する"),
+        unmet_needs=("不足している社会資源", " 夕方の居場所"),
+    )
     meeting = cases.meeting_record(actor=ichiro, meeting=meeting, version=meeting.version, **texts)
     w.at(
         f"会議（ケース {case.title}）",
-        [_screen("cases:meeting_detail", meeting.pk), _api(f"cases/meetings/{meeting.pk}")],
+        _homes("cases:meeting_detail", meeting.pk, f"cases/meetings/{meeting.pk}"),
         *texts.values(),
     )
     item = cases.action_item_add(
@@ -392,7 +350,7 @@ def _meeting(w: LeakWorld, ichiro, case, legal_type, participants, owner=None, *
     )
     w.at(
         f"会議で決めた対応（ケース {case.title}）",
-        [_screen("cases:meeting_detail", meeting.pk), _api(f"cases/meetings/{meeting.pk}")],
+        _homes("cases:meeting_detail", meeting.pk, f"cases/meetings/{meeting.pk}"),
         item.description,
         item.owner_name,
     )
@@ -407,27 +365,25 @@ def _pledge(meeting, user):
 def _target(w: LeakWorld, actor, **fields):
     if not OutreachCategory.objects.exists():
         categories.load()
+    texts = w.texts(
+        "アウトリーチ対象",
+        label=("呼び方", " 2階の方"),
+        address=("住所・場所", " アパート2階"),
+        description=("わかっていること", " 何年も外で見かけない"),
+        worried_by_note=("心配している人について", " 隣の住民"),
+    )
     values = {
-        "label": w.t("アウトリーチ対象", "呼び方", " 2階の方"),
         "category": OutreachCategory.objects.get(code="hikikomori"),
-        "address": w.t("アウトリーチ対象", "住所・場所", " アパート2階"),
-        "description": w.t("アウトリーチ対象", "わかっていること", " 何年も外で見かけない"),
         "worried_by_type": "neighbour",
-        "worried_by_note": w.t("アウトリーチ対象", "心配している人について", " 隣の住民"),
         "next_contact_on": timezone.localdate() + timedelta(days=7),
+        **texts,
+        **fields,
     }
-    values.update(fields)
     target = outreach.target_create(actor=actor, **values)
     w.at(
         f"アウトリーチ対象 {target.label[:4]}",
-        [
-            _screen("outreach:target_detail", target.pk),
-            _api(f"outreach/targets/{target.pk}"),
-        ],
-        target.label,
-        target.address,
-        target.description,
-        target.worried_by_note,
+        _homes("outreach:target_detail", target.pk, f"outreach/targets/{target.pk}"),
+        *texts.values(),
         pk=target.pk,
     )
     return w.keep("target", target)
@@ -443,54 +399,34 @@ def _contact(w: LeakWorld, actor, target, agencies=()):
     )
     w.at(
         f"訪問の記録（アウトリーチ対象 {target.label[:4]}）",
-        [
-            _screen("outreach:target_detail", target.pk),
-            _api(f"outreach/targets/{target.pk}/contacts"),
-        ],
+        _homes("outreach:target_detail", target.pk, f"outreach/targets/{target.pk}/contacts"),
         contact.observations,
     )
     return contact
 
 
 def _need(w: LeakWorld, actor, person, **fields):
+    texts = w.texts(
+        "参加支援のニーズ",
+        interests_note=("関心・好きなこと", " 絵を描くこと"),
+        short_term_goal=("短期の目標", " 週1回通う"),
+        long_term_goal=("長期の目標", " いずれは働きたい"),
+        wishes=("希望・不安なこと", " 人が多いと疲れる"),
+    )
     need = participation.need_create(
         actor=actor,
         person=person,
         interests=[TaxonomyTerm.objects.get(code="ibasho")],
-        interests_note=w.t("参加支援のニーズ", "関心・好きなこと", " 絵を描くこと"),
-        short_term_goal=w.t("参加支援のニーズ", "短期の目標", " 週1回通う"),
-        long_term_goal=w.t("参加支援のニーズ", "長期の目標", " いずれは働きたい"),
-        wishes=w.t("参加支援のニーズ", "希望・不安なこと", " 人が多いと疲れる"),
+        **texts,
         **fields,
     )
     w.at(
         f"参加支援のニーズ {need.short_term_goal[:4]}",
-        [
-            _screen("participation:need_detail", need.pk),
-            _api(f"participation/needs/{need.pk}"),
-        ],
-        need.interests_note,
-        need.short_term_goal,
-        need.long_term_goal,
-        need.wishes,
+        _homes("participation:need_detail", need.pk, f"participation/needs/{need.pk}"),
+        *texts.values(),
         pk=need.pk,
     )
     return w.keep("need", need)
-
-
-def _resource():
-    """One social resource to place people in (public information: no markers)."""
-    org, _ = Organization.objects.get_or_create(name="NPO法人テスト")
-    service = Service.objects.create(organization=org, name="ひだまりの会", capacity=10)
-    location = Location.objects.create(
-        name="ひだまりの会の場所", district=District.objects.get(code="tomisuhara")
-    )
-    ServiceAtLocation.objects.create(service=service, location=location)
-    Schedule.objects.create(service=service, byday="WE,FR", opens_at=time(10), closes_at=time(15))
-    ServiceTaxonomy.objects.create(
-        service=service, taxonomy_term=TaxonomyTerm.objects.get(code="ibasho")
-    )
-    return service
 
 
 def _placement_with_follow_up_due(w: LeakWorld, actor, need, service):
@@ -504,10 +440,7 @@ def _placement_with_follow_up_due(w: LeakWorld, actor, need, service):
     )
     w.at(
         f"参加先（ニーズ {need.short_term_goal[:4]}）",
-        [
-            _screen("participation:need_detail", need.pk),
-            _api(f"participation/needs/{need.pk}"),
-        ],
+        _homes("participation:need_detail", need.pk, f"participation/needs/{need.pk}"),
         placement.notes,
     )
     return placement
@@ -534,25 +467,16 @@ def build(p: dict) -> LeakWorld:
     w = LeakWorld()
     hana, ichiro, saki, kazuko = p["hana"], p["ichiro"], p["saki"], p["kazuko"]
     tomoko, jun = p["tomoko"], p["jun"]
-    goro = _user("goro", Role.STAFF, "X")
-    yumi = _user("yumi", Role.STAFF, "Y")
-    mitsuko = _user("mitsuko", Role.VOLUNTEER, "V")
+    goro = make_user("goro", Role.STAFF, AGENCIES["X"])
+    yumi = make_user("yumi", Role.STAFF, AGENCIES["Y"])
+    mitsuko = make_user("mitsuko", Role.VOLUNTEER, AGENCIES["V"])
     w.users = {**p, "goro": goro, "yumi": yumi, "mitsuko": mitsuko}
 
     # --- people and consultations ---------------------------------------------------------
     # More people than one page of the list shows, all registered by hana's centre, so that
     # the lists are walked page by page (people: 25 a page). Not walked one by one.
     for _n in range(26):
-        person = PersonFactory(
-            agency_id=hana.agency_id,
-            created_by=hana,
-            family_name=w.t("本人", "氏"),
-            given_name=w.t("本人", "名"),
-            family_name_kana=w.kana("本人", "氏（フリガナ）"),
-            given_name_kana=w.kana("本人", "名（フリガナ）"),
-            birth_date=w.born(),
-        )
-        _person_homes(w, person)
+        _registered(w, hana)
 
     # Hana's own consultation about a person her centre registered.
     w.note(_person(w, hana), "A が登録")
@@ -651,7 +575,7 @@ def build(p: dict) -> LeakWorld:
     for consent in case1.consents.all():
         w.at(
             f"同意（ケース {case1.title}）",
-            [_screen("cases:case_detail", case1.pk), _api(f"cases/{case1.pk}/consents")],
+            _homes("cases:case_detail", case1.pk, f"cases/{case1.pk}/consents"),
             consent.note,
         )
         w.keep("consent", consent)
@@ -666,7 +590,7 @@ def build(p: dict) -> LeakWorld:
     )
     w.at(
         f"アセスメント（ケース {case1.title}）",
-        [_screen("cases:assessment_detail", case1.pk), _api(f"cases/{case1.pk}/assessments")],
+        _homes("cases:assessment_detail", case1.pk, f"cases/{case1.pk}/assessments"),
         assessment.household_situation,
         assessment.wishes,
     )
@@ -686,7 +610,7 @@ def build(p: dict) -> LeakWorld:
     )
     w.at(
         f"支援プラン（ケース {case1.title}）",
-        [_screen("cases:plan_detail", case1.pk), _api(f"cases/{case1.pk}/plans")],
+        _homes("cases:plan_detail", case1.pk, f"cases/{case1.pk}/plans"),
         plan.note,
         *plan.goals.values_list("text", flat=True),
         *plan.actions.values_list("description", flat=True),
@@ -738,7 +662,8 @@ def build(p: dict) -> LeakWorld:
     outreach.person_link(actor=goro, target=target_x, version=target_x.version, person=identified)
 
     # --- participation support -----------------------------------------------------------------
-    service = _resource()
+    # One social resource to place people in (public information: no markers).
+    service = resource("ひだまりの会", category="ibasho", where="tomisuhara", byday="WE,FR")
     need_a = w.note(_need(w, hana, subjects_a[1]), "A の担当")
     _placement_with_follow_up_due(w, hana, need_a, service)
     _gap(w, hana, need=need_a)

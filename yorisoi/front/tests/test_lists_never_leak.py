@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from yorisoi import access
 from yorisoi.accounts.models import ApiToken
@@ -42,6 +42,7 @@ from yorisoi.testing import client_for
 
 from . import leak_world
 from .leak_world import MARKER_RE
+from .routes import screen_patterns
 
 PERSONAS = ("hana", "masaki", "ichiro", "saki", "kazuko", "ken", "osamu", "tomoko", "jun")
 
@@ -152,17 +153,6 @@ class Route:
         return self.name.startswith(f"{ADMIN}:") and bool(self.params)
 
 
-def _screen_patterns(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            prefix = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from _screen_patterns(entry, prefix)
-        elif isinstance(entry, URLPattern):
-            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
-
-
 def _api_operations():
     """(method, OpenAPI path) → the operation's url_name (its name in access.ROUTES), from
     ninja's routers (the OpenAPI document does not carry it); the rest comes from OpenAPI."""
@@ -191,7 +181,7 @@ def _views(schema):
 @functools.cache
 def routes() -> tuple[Route, ...]:
     found = []
-    for name, pattern in _screen_patterns():
+    for name, pattern in screen_patterns():
         if name.startswith("api:"):
             continue
         found.append(Route(name, name, tuple(pattern.pattern.regex.groupindex)))
@@ -221,7 +211,7 @@ def routes() -> tuple[Route, ...]:
             )
             by_name[name] = route
     # The API's own pages (docs, schema) are Django patterns outside the operations.
-    for name, pattern in _screen_patterns():
+    for name, pattern in screen_patterns():
         if name.startswith("api:") and name not in by_name:
             found.append(Route(name, name, tuple(pattern.pattern.regex.groupindex)))
     return (*found, *by_name.values())
@@ -631,7 +621,7 @@ def test_actions_refuse_a_get(ichiro, kazuko, osamu):
     for route in routes():
         if route.name not in ACTIONS:
             continue
-        pattern = dict(_screen_patterns())[route.name].pattern
+        pattern = dict(screen_patterns())[route.name].pattern
         kwargs = {
             k: fake["uuid"] if type(c).__name__ == "UUIDConverter" else fake["int"]
             for k, c in pattern.converters.items()

@@ -20,22 +20,9 @@ CASEWORK_MENU = [
     "お知らせ",
     "APIトークン",
 ]
-# The coordinator and managers see the evaluation (PDCA) too.
-EVALUATOR_MENU = [
-    "ホーム",
-    "受付・つなぎ",
-    "ケース",
-    "参加する会議",
-    "アウトリーチ",
-    "社会資源",
-    "参加支援",
-    "地域づくり",
-    "評価",
-    "本人",
-    "世帯",
-    "お知らせ",
-    "APIトークン",
-]
+# The coordinator and managers see the evaluation (PDCA) too, after 地域づくり.
+_AFTER = CASEWORK_MENU.index("地域づくり") + 1
+EVALUATOR_MENU = [*CASEWORK_MENU[:_AFTER], "評価", *CASEWORK_MENU[_AFTER:]]
 
 EXPECTED = {
     "hana": CASEWORK_MENU,

@@ -1,21 +1,15 @@
 """Deny by default (habit 13): every route is named in access.ROUTES, and unknown ones refuse."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from yorisoi import access
 
+from .routes import screen_patterns
 
-def _route_names(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            prefix = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from _route_names(entry, prefix)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield name, str(entry.pattern)
+
+def _route_names():
+    for name, entry in screen_patterns():
+        yield name, str(entry.pattern)
 
 
 def test_every_route_has_an_access_rule():

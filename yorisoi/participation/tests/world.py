@@ -1,22 +1,11 @@
 """A small participation world (fictional): the woman of worked example 2, living in 富洲原
 (北部), and six social resources built by hand so that every score can be read off."""
 
-from datetime import time
-
 from yorisoi.directory.models import District
 from yorisoi.participation import services
 from yorisoi.people.models import Person
-from yorisoi.resources.models import (
-    Location,
-    Organization,
-    Schedule,
-    Service,
-    ServiceAtLocation,
-    ServiceStatus,
-    ServiceTaxonomy,
-    TaxonomyTerm,
-)
-from yorisoi.testing import PersonFactory
+from yorisoi.resources.models import ServiceStatus, TaxonomyTerm
+from yorisoi.testing import PersonFactory, resource
 
 
 def term(code):
@@ -25,21 +14,6 @@ def term(code):
 
 def district(code):
     return District.objects.get(code=code)
-
-
-def resource(name, *, category, where, byday, opens=time(10), closes=time(15), fee=0,
-             capacity=10, accessibility="", status=ServiceStatus.ACTIVE):  # fmt: skip
-    org, _ = Organization.objects.get_or_create(name="NPO法人テスト")
-    service = Service.objects.create(
-        organization=org, name=name, fee_amount=fee, capacity=capacity, status=status
-    )
-    location = Location.objects.create(
-        name=f"{name}の場所", district=district(where), accessibility=accessibility
-    )
-    ServiceAtLocation.objects.create(service=service, location=location)
-    Schedule.objects.create(service=service, byday=byday, opens_at=opens, closes_at=closes)
-    ServiceTaxonomy.objects.create(service=service, taxonomy_term=term(category))
-    return service
 
 
 def six_resources():

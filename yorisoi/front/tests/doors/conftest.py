@@ -8,12 +8,7 @@ import logging
 import pytest
 from django.db import transaction
 
-from yorisoi.directory import loader
-from yorisoi.directory.models import Agency
-from yorisoi.outreach import categories
-from yorisoi.outreach.models import OutreachCategory
-from yorisoi.resources import taxonomy
-from yorisoi.resources.models import TaxonomyTerm
+from yorisoi.testing import load_master_data
 
 from . import world as world_module
 
@@ -25,13 +20,7 @@ def world(django_db_setup, django_db_blocker):
     level = requests.level
     requests.setLevel(logging.ERROR)
     with django_db_blocker.unblock(), transaction.atomic():
-        # Master data a transactional test elsewhere may have flushed (as testing.master).
-        if not Agency.objects.exists():
-            loader.load()
-        if not TaxonomyTerm.objects.exists():
-            taxonomy.load()
-        if not OutreachCategory.objects.exists():
-            categories.load()
+        load_master_data()  # a transactional test elsewhere may have flushed it
         yield world_module.build()
         transaction.set_rollback(True)
     requests.setLevel(level)

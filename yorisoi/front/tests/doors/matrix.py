@@ -103,6 +103,16 @@ class Action:
     missing: Callable = uuid.uuid4  # an id of the same kind that exists nowhere
 
 
+def own_id(w, rec):
+    """The usual key: the record's own id."""
+    return rec.pk
+
+
+def read(screen: str, api: str, fields: Callable, key: Callable = own_id) -> Action:
+    """Reading a record: its page on the screen, a GET in the API, and the fields to look for."""
+    return Action(key=key, screen=Screen(screen), api=Api("get", api), fields=fields)
+
+
 # --- one door ------------------------------------------------------------------------------
 
 

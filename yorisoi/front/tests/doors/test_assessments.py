@@ -8,8 +8,8 @@ import pytest
 
 from yorisoi.cases.models import Assessment
 
-from .matrix import Action, Api, Screen, cells_of, check, table
-from .world import CASE_ROWS
+from .matrix import Action, Api, Screen, cells_of, check, read, table
+from .world import CASE_ROWS, case_id
 
 CELLS = table(
     """
@@ -56,17 +56,17 @@ def _form(t):
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, f: f.case.pk,
-        screen=Screen("cases:assessment_detail"),
-        api=Api("get", "/cases/{}/assessments"),
-        fields=lambda t: {
+    "read": read(
+        "cases:assessment_detail",
+        "/cases/{}/assessments",
+        lambda t: {
             "世帯の状況": t.rec.assessment.household_situation,
             "本人の意向": t.rec.assessment.wishes,
         },
+        key=case_id,
     ),
     "save": Action(
-        key=lambda w, f: f.case.pk,
+        key=case_id,
         screen=Screen("cases:assessment_edit", post=_form),
         api=Api("post", "/cases/{}/assessments", lambda t: {"based_on": _latest(t), **TEXTS}),
         state=lambda t: Assessment.objects.filter(case=t.rec.case).count(),

@@ -4,8 +4,8 @@ answers disclosure requests (開示請求) from it; the route is closed to every
 
 import pytest
 
-from .matrix import Action, Api, Screen, cells_of, check, table
-from .world import CASE_ROWS
+from .matrix import cells_of, check, read, table
+from .world import CASE_ROWS, case_id
 
 CELLS = table(
     """
@@ -24,13 +24,8 @@ CELLS = table(
 )
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, f: f.case.pk,
-        screen=Screen("audit:case_log"),
-        api=Api("get", "/cases/{}/access-log"),
-        # The trail holds no personal text; what it names of a read is its action and basis.
-        fields=lambda t: {},
-    ),
+    # The trail holds no personal text; what it names of a read is its action and basis.
+    "read": read("audit:case_log", "/cases/{}/access-log", lambda t: {}, key=case_id),
 }
 
 

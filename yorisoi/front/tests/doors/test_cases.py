@@ -17,7 +17,7 @@ from django.utils import timezone
 from yorisoi.directory.models import MeetingKind
 
 from .matrix import DOORS, Action, Api, Screen, ask, cells_of, check, table
-from .world import CASE_ROWS, fresh
+from .world import CASE_ROWS, case_id, fresh
 
 # 409: the case's state says no: the support decision is already recorded, a closed case holds
 # no meetings, a case at the support stage is not moved by hand, an active case does not reopen.
@@ -102,7 +102,31 @@ def _support_meeting_kind():
 
 
 def _case_action(screen, api, **kwargs):
-    return Action(key=lambda w, f: f.case.pk, screen=screen, api=api, state=_state, **kwargs)
+    return Action(key=case_id, screen=screen, api=api, state=_state, **kwargs)
+
+
+def _decided_at(screen, api, meeting, api_field, text):
+    """Closing or suspending the case at its held 重層的支援会議 (`meeting`, of the case file;
+    a case without one: no meeting on the screen, an id that exists nowhere in the API)."""
+
+    def held(t):
+        return getattr(t.rec, meeting)
+
+    return _case_action(
+        Screen(
+            screen,
+            post=lambda t: {
+                "meeting": held(t).pk if held(t) else "",
+                "text": text,
+                "version": _v(t),
+            },
+        ),
+        Api(
+            "post",
+            api,
+            lambda t: {"version": _v(t), "meeting_id": _meeting_id(held(t)), api_field: text},
+        ),
+    )
 
 
 def _row_action(key, screen, api):
@@ -199,43 +223,11 @@ ACTIONS = {
             },
         ),
     ),
-    "close": _case_action(
-        Screen(
-            "cases:case_close",
-            post=lambda t: {
-                "meeting": t.rec.closure.pk if t.rec.closure else "",
-                "text": "在宅で安定した",
-                "version": _v(t),
-            },
-        ),
-        Api(
-            "post",
-            "/cases/{}/close",
-            lambda t: {
-                "version": _v(t),
-                "meeting_id": _meeting_id(t.rec.closure),
-                "evaluation": "在宅で安定した",
-            },
-        ),
+    "close": _decided_at(
+        "cases:case_close", "/cases/{}/close", "closure", "evaluation", "在宅で安定した"
     ),
-    "suspend": _case_action(
-        Screen(
-            "cases:case_suspend",
-            post=lambda t: {
-                "meeting": t.rec.suspension.pk if t.rec.suspension else "",
-                "text": "入院のため",
-                "version": _v(t),
-            },
-        ),
-        Api(
-            "post",
-            "/cases/{}/suspend",
-            lambda t: {
-                "version": _v(t),
-                "meeting_id": _meeting_id(t.rec.suspension),
-                "reason": "入院のため",
-            },
-        ),
+    "suspend": _decided_at(
+        "cases:case_suspend", "/cases/{}/suspend", "suspension", "reason", "入院のため"
     ),
     "reopen": _case_action(
         Screen(

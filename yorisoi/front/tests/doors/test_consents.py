@@ -13,7 +13,7 @@ from django.utils import timezone
 from yorisoi.cases.models import Consent
 
 from .matrix import Action, Api, Screen, cells_of, check, table
-from .world import CASE_ROWS
+from .world import CASE_ROWS, case_id
 
 CELLS = table(
     """
@@ -47,7 +47,7 @@ def _today():
 
 ACTIONS = {
     "consent": Action(
-        key=lambda w, f: f.case.pk,
+        key=case_id,
         screen=Screen(
             "cases:consent_add",
             post=lambda t: {

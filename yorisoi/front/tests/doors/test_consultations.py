@@ -13,7 +13,7 @@ import pytest
 
 from yorisoi.intake.models import Consultation
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import Action, Api, Row, Screen, cells_of, check, own_id, read, table
 from .world import fresh
 
 ROWS = {
@@ -85,14 +85,9 @@ def _to(t):
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, c: c.pk,
-        screen=Screen("intake:consultation_detail"),
-        api=Api("get", "/consultations/{}"),
-        fields=_fields,
-    ),
+    "read": read("intake:consultation_detail", "/consultations/{}", _fields),
     "resolve": Action(
-        key=lambda w, c: c.pk,
+        key=own_id,
         screen=Screen(
             "intake:consultation_outcome",
             post=lambda t: {"action": "resolve", "note": "電話で解決", "version": _v(t)},
@@ -102,7 +97,7 @@ ACTIONS = {
         state=_state,
     ),
     "refer": Action(
-        key=lambda w, c: c.pk,
+        key=own_id,
         screen=Screen(
             "intake:referral_create",
             post=lambda t: {"to_agency": _to(t).pk, "kind": "referral", "reason": "就労の相談"},

@@ -12,7 +12,7 @@ import pytest
 from yorisoi.participation.models import ResourceGap
 from yorisoi.resources.models import TaxonomyTerm
 
-from .matrix import Action, Api, Screen, cells_of, check, table
+from .matrix import Action, Api, Screen, cells_of, check, own_id, table
 from .world import NEED_ROWS
 
 # "-": the need is on a case the responsible agency may not read, so it may not name that case
@@ -36,7 +36,7 @@ CELLS = table(
 ACTIONS = {
     # The API records a gap at /participation/gaps, the need named in the body.
     "record": Action(
-        key=lambda w, need: need.pk,
+        key=own_id,
         screen=Screen(
             "participation:gap_create",
             post=lambda t: {

@@ -11,7 +11,7 @@ import pytest
 
 from yorisoi.people.models import Household
 
-from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
+from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, own_id, read, table
 
 ROWS = {
     "own_agency": Row("hana", lambda w: w.households["mixed"]),
@@ -76,20 +76,15 @@ NEW_MEMBER = {
 }
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, h: h.pk,
-        screen=Screen("people:household_detail"),
-        api=Api("get", "/households/{}"),
-        fields=_fields,
-    ),
+    "read": read("people:household_detail", "/households/{}", _fields),
     "edit": Action(
-        key=lambda w, h: h.pk,
+        key=own_id,
         screen=Screen("people:household_edit", post=_edit_form),
         api=Api("patch", "/households/{}", lambda t: {"version": t.rec.version, "notes": "転居"}),
         state=_version,
     ),
     "add_member": Action(
-        key=lambda w, h: h.pk,
+        key=own_id,
         screen=Screen(
             "people:household_member_add",
             post=lambda t: {f"new-{k}": v for k, v in NEW_MEMBER.items()},

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yorisoi.cases.models import ActionItem, Meeting, MeetingParticipant
 
-from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, table
+from .matrix import DOORS, Action, Api, Row, Screen, ask, cells_of, check, read, table
 from .world import CaseFile, fresh
 
 
@@ -122,19 +122,16 @@ def _due():
     return (timezone.localdate() + timedelta(days=14)).isoformat()
 
 
-def _meeting_action(screen, api, **kwargs):
-    return Action(
-        key=lambda w, s: s.meeting.pk, screen=screen, api=api, state=_meeting_state, **kwargs
-    )
+def _meeting_id(w, sitting):
+    return sitting.meeting.pk
+
+
+def _meeting_action(screen, api):
+    return Action(key=_meeting_id, screen=screen, api=api, state=_meeting_state)
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, s: s.meeting.pk,
-        screen=Screen("cases:meeting_detail"),
-        api=Api("get", "/cases/meetings/{}"),
-        fields=_fields,
-    ),
+    "read": read("cases:meeting_detail", "/cases/meetings/{}", _fields, key=_meeting_id),
     "minutes": _meeting_action(
         Screen("cases:meeting_minutes", post=_minutes),
         Api(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from yorisoi.participation.models import ParticipationNeed, Placement
 
-from .matrix import DOORS, Action, Api, Screen, ask, cells_of, check, table
+from .matrix import DOORS, Action, Api, Screen, ask, cells_of, check, own_id, read, table
 from .world import NEED_ROWS, fresh
 
 CELLS = table(
@@ -68,8 +68,9 @@ def _edit_form(t):
     }
 
 
-def _need_action(screen, api, **kwargs):
-    return Action(key=lambda w, need: need.pk, screen=screen, api=api, **kwargs)
+def _need_action(screen, api):
+    """A change to the record: what it changes is _state."""
+    return Action(key=own_id, screen=screen, api=api, state=_state)
 
 
 ACTIONS = {
@@ -81,11 +82,7 @@ ACTIONS = {
         fields=lambda t: {"本人": (t.rec.person.family_name, str(t.rec.person_id))},
         missing=lambda: None,
     ),
-    "read": _need_action(
-        Screen("participation:need_detail"),
-        Api("get", "/participation/needs/{}"),
-        fields=_fields,
-    ),
+    "read": read("participation:need_detail", "/participation/needs/{}", _fields),
     "edit": _need_action(
         Screen("participation:need_edit", post=_edit_form),
         Api(
@@ -93,7 +90,6 @@ ACTIONS = {
             "/participation/needs/{}",
             lambda t: {"version": fresh(t.rec).version, "wishes": "午前中がよい"},
         ),
-        state=_state,
     ),
     "propose": _need_action(
         Screen(
@@ -106,7 +102,6 @@ ACTIONS = {
             "/participation/needs/{}/placements",
             lambda t: {"service_id": str(t.w.other_service.pk)},
         ),
-        state=_state,
     ),
 }
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from yorisoi import access
 from yorisoi.outreach.models import OutreachTarget
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import Action, Api, Row, Screen, cells_of, check, own_id, read, table
 from .world import fresh
 
 ROWS = {
@@ -109,19 +109,14 @@ def _someone(t):
     return str(person.pk if person else uuid.uuid4())
 
 
-def _target_action(screen, api, **kwargs):
-    return Action(key=lambda w, target: target.pk, screen=screen, api=api, **kwargs)
+def _target_action(screen, api):
+    """A change to the record: what it changes is _state."""
+    return Action(key=own_id, screen=screen, api=api, state=_state)
 
 
 ACTIONS = {
-    "read": _target_action(
-        Screen("outreach:target_detail"), Api("get", "/outreach/targets/{}"), fields=_fields
-    ),
-    "contacts": _target_action(
-        Screen("outreach:target_detail"),
-        Api("get", "/outreach/targets/{}/contacts"),
-        fields=_contact_fields,
-    ),
+    "read": read("outreach:target_detail", "/outreach/targets/{}", _fields),
+    "contacts": read("outreach:target_detail", "/outreach/targets/{}/contacts", _contact_fields),
     "edit": _target_action(
         Screen("outreach:target_edit", post=_edit_form),
         Api(
@@ -129,7 +124,6 @@ ACTIONS = {
             "/outreach/targets/{}",
             lambda t: {"version": _v(t), "description": "夜に明かりがつく"},
         ),
-        state=_state,
     ),
     "log": _target_action(
         Screen(
@@ -146,7 +140,6 @@ ACTIONS = {
             "/outreach/targets/{}/contacts",
             lambda t: {"outcome": "absent", "observations": "郵便受けがいっぱい"},
         ),
-        state=_state,
     ),
     "stage": _target_action(
         Screen(
@@ -158,7 +151,6 @@ ACTIONS = {
             "/outreach/targets/{}/stage",
             lambda t: {"version": _v(t), "to_stage": "contacted", "note": "会えなくなった"},
         ),
-        state=_state,
     ),
     "identify": _target_action(
         Screen(
@@ -171,7 +163,6 @@ ACTIONS = {
             "/outreach/targets/{}/person",
             lambda t: {"version": _v(t), "person_id": _someone(t)},
         ),
-        state=_state,
     ),
     "hand_over": _target_action(
         Screen("outreach:hand_over", post=lambda t: {"note": "障害福祉の相談へ", "version": _v(t)}),
@@ -180,12 +171,10 @@ ACTIONS = {
             "/outreach/targets/{}/hand-over",
             lambda t: {"version": _v(t), "note": "障害福祉の相談へ"},
         ),
-        state=_state,
     ),
     "close": _target_action(
         Screen("outreach:target_close", post=lambda t: {"reason": "転居", "version": _v(t)}),
         Api("post", "/outreach/targets/{}/close", lambda t: {"version": _v(t), "reason": "転居"}),
-        state=_state,
     ),
 }
 

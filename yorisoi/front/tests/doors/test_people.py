@@ -10,7 +10,7 @@ import pytest
 
 from yorisoi.people.models import Person
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import Action, Api, Row, Screen, cells_of, check, own_id, read, table
 
 ROWS = {
     "own_agency": Row("hana", lambda w: w.people["solo"]),
@@ -86,14 +86,9 @@ def _edit_form(t):
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, p: p.pk,
-        screen=Screen("people:person_detail"),
-        api=Api("get", "/people/{}"),
-        fields=_person_fields,
-    ),
+    "read": read("people:person_detail", "/people/{}", _person_fields),
     "edit": Action(
-        key=lambda w, p: p.pk,
+        key=own_id,
         screen=Screen("people:person_edit", post=_edit_form),
         api=Api("patch", "/people/{}", lambda t: {"version": t.rec.version, "notes": "近況"}),
         state=_version,

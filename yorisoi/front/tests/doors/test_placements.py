@@ -11,8 +11,8 @@ import pytest
 
 from yorisoi.participation.models import FollowUp, Placement
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
-from .world import fresh
+from .matrix import Action, Api, Screen, cells_of, check, table
+from .world import fresh, need_rows
 
 
 @dataclass
@@ -21,22 +21,7 @@ class Placed:
     follow_up: FollowUp
 
 
-def _of(need):
-    return lambda w: Placed(w.placements[need], w.follow_ups[need])
-
-
-ROWS = {
-    "responsible_agency": Row("hana", _of("own")),
-    "responsible_agency_case_hidden": Row("tomoko", _of("elsewhere")),
-    "coordinator": Row("ichiro", _of("own")),
-    "case_lead_agency": Row("hana", _of("case")),
-    "case_reader_with_consent": Row("saki", _of("case")),
-    "case_reader_without_consent": Row("saki", _of("noconsent")),
-    "outsider": Row("tomoko", _of("own")),
-    "volunteer": Row("kazuko", _of("own")),
-    "analyst": Row("ken", _of("own")),
-    "administrator": Row("osamu", _of("own")),
-}
+ROWS = need_rows(lambda w, key: Placed(w.placements[key], w.follow_ups[key]))
 
 CELLS = table(
     """

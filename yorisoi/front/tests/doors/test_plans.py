@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from yorisoi.cases.models import GoalReview, SupportPlan
 
-from .matrix import Action, Api, Screen, cells_of, check, table
-from .world import CASE_ROWS
+from .matrix import Action, Api, Screen, cells_of, check, read, table
+from .world import CASE_ROWS, case_id
 
 # "-": no plan review meeting on the case (nothing valid to ask). A closed case takes no new
 # plan (409), yet its goals may still be rated at a review meeting (both doors agree).
@@ -91,14 +91,9 @@ def _goal(t):
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, f: f.case.pk,
-        screen=Screen("cases:plan_detail"),
-        api=Api("get", "/cases/{}/plans"),
-        fields=_plan_fields,
-    ),
+    "read": read("cases:plan_detail", "/cases/{}/plans", _plan_fields, key=case_id),
     "decide": Action(
-        key=lambda w, f: f.case.pk,
+        key=case_id,
         screen=Screen("cases:plan_create", post=_plan_form),
         api=Api("post", "/cases/{}/plans", _plan_body),
         state=lambda t: SupportPlan.objects.filter(case=t.rec.case).count(),

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from yorisoi.cases.models import ProgressRecord
 
-from .matrix import Action, Api, Screen, cells_of, check, table
-from .world import CASE_ROWS, fresh
+from .matrix import Action, Api, Screen, cells_of, check, read, table
+from .world import CASE_ROWS, case_id, fresh
 
 CELLS = table(
     """
@@ -56,14 +56,14 @@ def _correction(t):
 
 
 ACTIONS = {
-    "read": Action(
-        key=lambda w, f: f.case.pk,
-        screen=Screen("cases:timeline"),
-        api=Api("get", "/cases/{}/timeline"),
-        fields=lambda t: {"支援経過記録": t.rec.record.text},
+    "read": read(
+        "cases:timeline",
+        "/cases/{}/timeline",
+        lambda t: {"支援経過記録": t.rec.record.text},
+        key=case_id,
     ),
     "write": Action(
-        key=lambda w, f: f.case.pk,
+        key=case_id,
         screen=Screen(
             "cases:record_add",
             post=lambda t: {"kind": "call", "occurred_at": _now(), "text": "電話で様子を確認"},

@@ -9,7 +9,7 @@ import pytest
 
 from yorisoi.intake.models import Referral
 
-from .matrix import Action, Api, Row, Screen, cells_of, check, table
+from .matrix import Action, Api, Row, Screen, cells_of, check, own_id, table
 
 ROWS = {
     "asked_agency_pending": Row("saki", lambda w: w.referrals["pending"]),
@@ -55,7 +55,7 @@ def _state(t):
 
 def _referral_action(screen, api, body=None):
     return Action(
-        key=lambda w, r: r.pk,
+        key=own_id,
         screen=Screen(screen[0], post=lambda t: screen[1], page=False),
         api=Api("post", api, (lambda t: body) if body else None),
         state=_state,

@@ -57,53 +57,25 @@ Records, by the name the matrices use:
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
+from functools import partial
 
 from django.test import Client
 from django.utils import timezone
 
-from yorisoi.accounts.models import ApiToken, Role, User
+from yorisoi.accounts.models import ApiToken, User
 from yorisoi.cases import services as cases
 from yorisoi.cases.models import MeetingParticipant
-from yorisoi.directory.models import Agency, District, MeetingKind
+from yorisoi.directory.models import Agency, MeetingKind
 from yorisoi.intake import services as intake
 from yorisoi.outreach import services as outreach
 from yorisoi.outreach.models import OutreachCategory
 from yorisoi.participation import services as participation
 from yorisoi.people.services import NewMember, household_create
-from yorisoi.resources.models import (
-    Location,
-    Organization,
-    Schedule,
-    Service,
-    ServiceAtLocation,
-    ServiceTaxonomy,
-    TaxonomyTerm,
-)
-from yorisoi.testing import PersonFactory
+from yorisoi.resources.models import TaxonomyTerm
+from yorisoi.testing import AGENCIES, PERSONAS, PersonFactory, resource
 
 from .matrix import Row
-
-AGENCIES = {
-    "A": "zaitaku-kaigo-01",
-    "C": "fukushi-soumu-ka",
-    "S": "itaku-soudan-01",
-    "T": "chiiki-houkatsu-01",
-    "J": "shougai-fukushi-ka",
-    "V": "minsei-iin-tomisuhara",
-}
-
-PERSONAS = {
-    "hana": (Role.STAFF, "A"),
-    "masaki": (Role.MANAGER, "A"),
-    "ichiro": (Role.COORDINATOR, "C"),
-    "ken": (Role.ANALYST, "C"),
-    "osamu": (Role.ADMIN, "C"),
-    "saki": (Role.STAFF, "S"),
-    "tomoko": (Role.STAFF, "T"),
-    "jun": (Role.STAFF, "J"),
-    "kazuko": (Role.VOLUNTEER, "V"),
-}
 
 SCAN = b"%PDF-1.4\n% a scanned consent form\n%%EOF\n"
 BIRTH = date(1950, 4, 1)
@@ -437,24 +409,13 @@ def _outreach(w: World):
     w.targets["joint_case"] = visited(joint, ichiro, [w.agency("S")])
 
 
-def _resource(name):
-    """A social resource to place people in (public information: no markers)."""
-    org, _ = Organization.objects.get_or_create(name="NPO法人とびら")
-    service = Service.objects.create(organization=org, name=name, capacity=10)
-    location = Location.objects.create(
-        name=f"{name}の場所", district=District.objects.get(code="tomisuhara")
-    )
-    ServiceAtLocation.objects.create(service=service, location=location)
-    Schedule.objects.create(service=service, byday="WE,FR", opens_at=time(10), closes_at=time(15))
-    ServiceTaxonomy.objects.create(
-        service=service, taxonomy_term=TaxonomyTerm.objects.get(code="ibasho")
-    )
-    return service
-
-
 def _participation(w: World):
     hana, ichiro = w.users["hana"], w.users["ichiro"]
-    w.service, w.other_service = _resource("とびらの会"), _resource("まどの会")
+    # Social resources to place people in (public information: no markers).
+    w.service, w.other_service = (
+        resource(name, category="ibasho", where="tomisuhara", byday="WE,FR")
+        for name in ("とびらの会", "まどの会")
+    )
     noconsent = w.cases["noconsent"]
     for key, actor, person, case, agency in (
         ("own", hana, w.people["solo"], None, "A"),
@@ -488,8 +449,9 @@ def _participation(w: World):
 
 
 def _users(w: World):
-    for username, (role, key) in PERSONAS.items():
-        user = User(username=username, display_name=username, role=role, agency=w.agency(key))
+    for username, (role, agency_code) in PERSONAS.items():
+        agency = Agency.objects.get(code=agency_code)
+        user = User(username=username, display_name=username, role=role, agency=agency)
         user.set_unusable_password()  # signed in by force_login, or by an API token
         user.full_clean()
         user.save()
@@ -512,6 +474,12 @@ def build() -> World:
 
 
 # --- relations to a case: the rows of every matrix about a case and what hangs on it ----------
+
+
+def case_id(w, file: CaseFile):
+    """The key of an action on the case a row's case file holds."""
+    return file.case.pk
+
 
 CASE_ROWS = {
     "own_agency": Row("hana", lambda w: w.cases["main"]),
@@ -536,15 +504,28 @@ CASE_ROWS = {
 
 # --- relations to a participation need (and its placements, follow-ups and gaps) ------------
 
-NEED_ROWS = {
-    "responsible_agency": Row("hana", lambda w: w.needs["own"]),
-    "responsible_agency_case_hidden": Row("tomoko", lambda w: w.needs["elsewhere"]),
-    "coordinator": Row("ichiro", lambda w: w.needs["own"]),
-    "case_lead_agency": Row("hana", lambda w: w.needs["case"]),
-    "case_reader_with_consent": Row("saki", lambda w: w.needs["case"]),
-    "case_reader_without_consent": Row("saki", lambda w: w.needs["noconsent"]),
-    "outsider": Row("tomoko", lambda w: w.needs["own"]),
-    "volunteer": Row("kazuko", lambda w: w.needs["own"]),
-    "analyst": Row("ken", lambda w: w.needs["own"]),
-    "administrator": Row("osamu", lambda w: w.needs["own"]),
+# The persona, and the need (by its key in World.needs) it stands in a relation to.
+NEED_RELATIONS = {
+    "responsible_agency": ("hana", "own"),
+    "responsible_agency_case_hidden": ("tomoko", "elsewhere"),
+    "coordinator": ("ichiro", "own"),
+    "case_lead_agency": ("hana", "case"),
+    "case_reader_with_consent": ("saki", "case"),
+    "case_reader_without_consent": ("saki", "noconsent"),
+    "outsider": ("tomoko", "own"),
+    "volunteer": ("kazuko", "own"),
+    "analyst": ("ken", "own"),
+    "administrator": ("osamu", "own"),
 }
+
+
+def need_rows(record=lambda w, key: w.needs[key]) -> dict:
+    """The rows of a matrix about needs; each row's record is `record(world, the need's key)`:
+    the need itself, or what hangs on it (its placement and follow-up)."""
+    return {
+        name: Row(persona, partial(record, key=key))
+        for name, (persona, key) in NEED_RELATIONS.items()
+    }
+
+
+NEED_ROWS = need_rows()
