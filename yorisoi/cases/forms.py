@@ -7,17 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import Agency
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import Consultation
 from yorisoi.people.models import Household, Person
 
 from .models import ConsentMethod, ConsentScope, Program, RecordKind
 from .services import MAX_SCAN_BYTES, SCAN_TYPES
-
-
-def _textarea(rows=3):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _date(**kwargs):
@@ -83,16 +79,14 @@ class CaseOpenForm(JapaneseMessagesMixin, forms.Form):
         help_text=_("Ctrl キー（Mac は command キー）を押しながら選ぶと複数選べます。"),
     )
     lead_agency = _agency_field(_("主担当機関"))
-    lead_role = forms.CharField(
-        label=_("主担当機関の役割"),
+    lead_role = text_field(
+        _("主担当機関の役割"),
+        rows=2,
         max_length=2000,
         required=False,
-        widget=_textarea(2),
         help_text=_("空欄なら「主担当機関として全体を調整する」になります。"),
     )
-    summary = forms.CharField(
-        label=_("ケースの概要"), max_length=4000, required=False, widget=_textarea(4)
-    )
+    summary = text_field(_("ケースの概要"), rows=4, max_length=4000, required=False)
     next_action_on = _date(label=_("次の対応予定日"))
     consultation = forms.ModelChoiceField(
         label=_("きっかけの相談"),
@@ -124,9 +118,7 @@ class CaseOpenForm(JapaneseMessagesMixin, forms.Form):
 
 class CaseEditForm(JapaneseMessagesMixin, forms.Form):
     title = forms.CharField(label=_("ケース名"), max_length=100)
-    summary = forms.CharField(
-        label=_("ケースの概要"), max_length=4000, required=False, widget=_textarea(6)
-    )
+    summary = text_field(_("ケースの概要"), rows=6, max_length=4000, required=False)
     next_action_on = _date(label=_("次の対応予定日"))
 
 
@@ -135,12 +127,12 @@ class CaseMoveForm(JapaneseMessagesMixin, forms.Form):
         label=_("進める先"),
         choices=[("assessment", _("アセスメント")), ("planning", _("プラン作成"))],
     )
-    note = forms.CharField(label=_("補足"), max_length=2000, required=False, widget=_textarea(2))
+    note = text_field(_("補足"), rows=2, max_length=2000, required=False)
 
 
 class CaseLeadForm(JapaneseMessagesMixin, forms.Form):
     agency = _agency_field(_("新しい主担当機関"))
-    role = forms.CharField(label=_("役割分担"), max_length=2000, widget=_textarea(3))
+    role = text_field(_("役割分担"), rows=3, max_length=2000)
 
     def __init__(self, *args, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,10 +141,10 @@ class CaseLeadForm(JapaneseMessagesMixin, forms.Form):
 
 class InvolvementForm(JapaneseMessagesMixin, forms.Form):
     agency = _agency_field(_("機関"))
-    role = forms.CharField(
-        label=_("役割分担"),
+    role = text_field(
+        _("役割分担"),
+        rows=3,
         max_length=2000,
-        widget=_textarea(3),
         help_text=_("この機関が担うこと。例: 「父の介護認定とサービス調整」"),
     )
     contact_name = forms.CharField(label=_("担当者"), max_length=100, required=False)
@@ -169,7 +161,7 @@ class InvolvementForm(JapaneseMessagesMixin, forms.Form):
 class TrackForm(JapaneseMessagesMixin, forms.Form):
     program = forms.ChoiceField(label=_("事業"), choices=Program.choices, widget=forms.RadioSelect)
     started_on = _date(label=_("開始日"))
-    note = forms.CharField(label=_("補足"), max_length=1000, required=False, widget=_textarea(2))
+    note = text_field(_("補足"), rows=2, max_length=1000, required=False)
 
 
 class ConsentForm(JapaneseMessagesMixin, forms.Form):
@@ -193,7 +185,7 @@ class ConsentForm(JapaneseMessagesMixin, forms.Form):
         label=_("同意の方法"), choices=ConsentMethod.choices, widget=forms.RadioSelect
     )
     given_on = _date(label=_("同意を得た日"))
-    note = forms.CharField(label=_("補足"), max_length=1000, required=False, widget=_textarea(2))
+    note = text_field(_("補足"), rows=2, max_length=1000, required=False)
     scan = forms.FileField(
         label=_("同意書の写し"),
         required=False,
@@ -248,9 +240,7 @@ class ConsentForm(JapaneseMessagesMixin, forms.Form):
 
 class ConsentWithdrawForm(JapaneseMessagesMixin, forms.Form):
     withdrawn_on = _date(label=_("撤回の申し出日"))
-    note = forms.CharField(
-        label=_("撤回の補足"), max_length=1000, required=False, widget=_textarea(2)
-    )
+    note = text_field(_("撤回の補足"), rows=2, max_length=1000, required=False)
 
     def clean_withdrawn_on(self):
         value = self.cleaned_data["withdrawn_on"]
@@ -266,7 +256,7 @@ class RecordForm(JapaneseMessagesMixin, forms.Form):
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
     )
-    text = forms.CharField(label=_("内容"), max_length=8000, widget=_textarea(8))
+    text = text_field(_("内容"), rows=8, max_length=8000)
 
 
 class TimelineFilterForm(forms.Form):

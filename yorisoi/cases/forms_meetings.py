@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.accounts.models import User
 from yorisoi.directory.models import Domain, LegalMeetingType, MeetingKind
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
 from .models import (
     Assessment,
@@ -25,10 +25,6 @@ from .models import (
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 6  # issues, goals, actions per form: enough for a meeting, short enough to read
-
-
-def _textarea(rows=3):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _agency_field(label, **kwargs):
@@ -193,7 +189,7 @@ class ParticipantForm(JapaneseMessagesMixin, forms.Form):
 
 
 class ActionItemForm(JapaneseMessagesMixin, forms.Form):
-    description = forms.CharField(label=_("内容"), max_length=1000, widget=_textarea(2))
+    description = text_field(_("内容"), rows=2, max_length=1000)
     owner_agency = _agency_field(_("担当機関"))
     owner_name = forms.CharField(label=_("担当者"), max_length=100, required=False)
     due_on = forms.DateField(label=_("期限"), widget=DATE_INPUT)
@@ -261,9 +257,7 @@ class IssueRowForm(_RowForm):
         required=False,
         empty_label=_("（選択してください）"),
     )
-    description = forms.CharField(
-        label=_("課題"), max_length=2000, required=False, widget=_textarea(2)
-    )
+    description = text_field(_("課題"), rows=2, max_length=2000, required=False)
     pair = ("domain", "description")
     missing = {"description": _("課題を入力してください。"), "domain": _("分野を選んでください。")}
 
@@ -290,7 +284,7 @@ class PlanForm(JapaneseMessagesMixin, forms.Form):
         required=False,
         help_text=_("プラン兼利用申込書への本人の同意。"),
     )
-    note = forms.CharField(label=_("補足"), max_length=2000, required=False, widget=_textarea(3))
+    note = text_field(_("補足"), rows=3, max_length=2000, required=False)
 
 
 class GoalRowForm(_RowForm):
@@ -299,16 +293,14 @@ class GoalRowForm(_RowForm):
         choices=[("", _("（選択してください）")), *GoalTerm.choices],
         required=False,
     )
-    text = forms.CharField(label=_("目標"), max_length=1000, required=False, widget=_textarea(2))
+    text = text_field(_("目標"), rows=2, max_length=1000, required=False)
     pair = ("term", "text")
     missing = {"text": _("目標を入力してください。"), "term": _("期間を選んでください。")}
 
 
 class ActionRowForm(_RowForm):
     agency = _agency_field(_("担当機関"), required=False)
-    description = forms.CharField(
-        label=_("支援内容"), max_length=1000, required=False, widget=_textarea(2)
-    )
+    description = text_field(_("支援内容"), rows=2, max_length=1000, required=False)
     due_on = forms.DateField(label=_("期限"), required=False, widget=DATE_INPUT)
     pair = ("agency", "description")
     missing = {
@@ -334,9 +326,7 @@ class GoalsReviewForm(JapaneseMessagesMixin, forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": gettext("この目標の評価を選んでください。")},
             )
-            note = forms.CharField(
-                label=_("評価の補足"), max_length=1000, required=False, widget=_textarea(2)
-            )
+            note = text_field(_("評価の補足"), rows=2, max_length=1000, required=False)
             self.fields[f"rating_{goal.pk}"] = rating
             self.fields[f"note_{goal.pk}"] = note
 
@@ -369,7 +359,7 @@ class CaseEndForm(JapaneseMessagesMixin, forms.Form):
         queryset=Meeting.objects.none(),
         empty_label=_("（選択してください）"),
     )
-    text = forms.CharField(max_length=4000, widget=_textarea(5))
+    text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, case, purpose, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,5 +389,5 @@ class CaseEndForm(JapaneseMessagesMixin, forms.Form):
 
 
 class CaseReopenForm(JapaneseMessagesMixin, forms.Form):
-    reason = forms.CharField(label=_("再開の理由"), max_length=4000, widget=_textarea(4))
+    reason = text_field(_("再開の理由"), rows=4, max_length=4000)
     next_action_on = forms.DateField(label=_("次の対応予定日"), widget=DATE_INPUT)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import Area
-from yorisoi.http.forms import JapaneseMessagesMixin
+from yorisoi.http.forms import JapaneseMessagesMixin, text_field
 
 from .models import ActivityKind, CommunityProgram
 
@@ -37,11 +37,11 @@ class ActivityForm(JapaneseMessagesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("活動の種類"), choices=ActivityKind.choices)
     participants = forms.IntegerField(label=_("参加者数"), **COUNT)
     volunteers = forms.IntegerField(label=_("ボランティア数"), initial=0, **COUNT)
-    note = forms.CharField(
-        label=_("メモ"),
+    note = text_field(
+        _("メモ"),
+        rows=3,
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("人数の内訳や内容など。個人が特定できることは書かないでください。"),
     )
 
@@ -77,11 +77,11 @@ class TrainingForm(JapaneseMessagesMixin, forms.Form):
     )
     held_on = forms.DateField(label=_("実施日"), widget=DATE)
     people_trained = forms.IntegerField(label=_("修了者数"), **COUNT)
-    note = forms.CharField(
-        label=_("メモ"),
+    note = text_field(
+        _("メモ"),
+        rows=3,
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("個人が特定できることは書かないでください。"),
     )
 

@@ -72,6 +72,13 @@ def run_service(form, call, *, missing=()):
     return None
 
 
+def text_field(label, *, rows, **options) -> forms.CharField:
+    """Free text written in the user's own words, in a box of `rows` lines (a textarea): what
+    staff write about a person is read back as they wrote it, so the box shows enough of it.
+    `options` are CharField's (max_length, required, help_text, …)."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **options)
+
+
 class GroupedModelChoiceField(forms.ModelChoiceField):
     """A model choice shown as <optgroup>s: `group_by(obj)` names each object's group. The
     queryset must be ordered so that each group's objects come together."""

@@ -8,15 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import IssueCategory
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def _textarea(rows=3):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 class ConsultationForm(JapaneseMessagesMixin, forms.Form):
@@ -39,14 +35,14 @@ class ConsultationForm(JapaneseMessagesMixin, forms.Form):
             "invalid_choice": _("選んだ本人が見つかりません。もう一度探してください。")
         },
     )
-    subject_note = forms.CharField(
-        label=_("本人についてわかっていること"),
+    subject_note = text_field(
+        _("本人についてわかっていること"),
+        rows=2,
         max_length=1000,
         required=False,
-        widget=_textarea(2),
         help_text=_("本人がまだ特定できないとき: 住所、様子など。"),
     )
-    summary = forms.CharField(label=_("相談内容"), max_length=4000, widget=_textarea(4))
+    summary = text_field(_("相談内容"), rows=4, max_length=4000)
     issues = forms.MultipleChoiceField(label=_("課題"), required=False)
     main_issue = forms.ChoiceField(label=_("主な課題（◎）"), required=False)
     urgency = forms.ChoiceField(
@@ -120,9 +116,7 @@ class OutcomeForm(JapaneseMessagesMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("「自機関で継続支援」のときに入力します。"),
     )
-    note = forms.CharField(
-        label=_("結果の補足"), max_length=2000, required=False, widget=_textarea(2)
-    )
+    note = text_field(_("結果の補足"), rows=2, max_length=2000, required=False)
 
     def clean(self):
         data = super().clean()
@@ -151,13 +145,9 @@ class ReferralForm(JapaneseMessagesMixin, forms.Form):
             "移管: 受け入れられると担当機関が送り先に移ります。"
         ),
     )
-    reason = forms.CharField(label=_("つなぐ理由"), max_length=2000, widget=_textarea(3))
-    told_to_person = forms.CharField(
-        label=_("本人に伝えたこと"), max_length=2000, required=False, widget=_textarea(2)
-    )
-    shared_info = forms.CharField(
-        label=_("共有する情報"), max_length=4000, required=False, widget=_textarea(3)
-    )
+    reason = text_field(_("つなぐ理由"), rows=3, max_length=2000)
+    told_to_person = text_field(_("本人に伝えたこと"), rows=2, max_length=2000, required=False)
+    shared_info = text_field(_("共有する情報"), rows=3, max_length=4000, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,11 +158,11 @@ class ReferralAnswerForm(JapaneseMessagesMixin, forms.Form):
     action = forms.ChoiceField(
         label=_("回答"), choices=[("accept", _("受け入れる")), ("decline", _("受け入れできない"))]
     )
-    decline_reason = forms.CharField(
-        label=_("受け入れできない理由"),
+    decline_reason = text_field(
+        _("受け入れできない理由"),
+        rows=2,
         max_length=2000,
         required=False,
-        widget=_textarea(2),
         help_text=_("受け入れできないときは必ず入力してください。送り元と福祉総務課に届きます。"),
     )
 
@@ -184,16 +174,16 @@ class ReferralAnswerForm(JapaneseMessagesMixin, forms.Form):
 
 
 class VolunteerReportForm(JapaneseMessagesMixin, forms.Form):
-    summary = forms.CharField(
-        label=_("気づいたこと"),
+    summary = text_field(
+        _("気づいたこと"),
+        rows=4,
         max_length=4000,
-        widget=_textarea(4),
         help_text=_("見たこと、聞いたことをそのまま書いてください。"),
     )
-    subject_note = forms.CharField(
-        label=_("どこの、どなたのことか"),
+    subject_note = text_field(
+        _("どこの、どなたのことか"),
+        rows=2,
         max_length=1000,
-        widget=_textarea(2),
         help_text=_("住所や目印、わかる範囲のお名前など。"),
     )
     urgency = forms.ChoiceField(

@@ -11,16 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.cases.models import Case, Involvement
 from yorisoi.directory.models import Agency, District
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import ConsulterType
 from yorisoi.people.models import Person
 
 from .models import ContactOutcome, Method, OutreachCategory, Stage, Status
-
-
-def _textarea(rows=3):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _date(**kwargs):
@@ -58,17 +54,17 @@ class TargetForm(JapaneseMessagesMixin, forms.Form):
         empty_label=None,
     )
     address = forms.CharField(label=_("住所・場所"), max_length=200, required=False)
-    description = forms.CharField(
-        label=_("わかっていること"),
+    description = text_field(
+        _("わかっていること"),
+        rows=4,
         max_length=2000,
-        widget=_textarea(4),
         help_text=_("例: 「2階、夜も明かりがついている」「庭にごみがたまっている」"),
     )
     worried_by_type = forms.ChoiceField(
         label=_("心配している人"), choices=ConsulterType.choices, widget=forms.RadioSelect
     )
-    worried_by_note = forms.CharField(
-        label=_("心配している人について"), max_length=1000, required=False, widget=_textarea(2)
+    worried_by_note = text_field(
+        _("心配している人について"), rows=2, max_length=1000, required=False
     )
     district = forms.ModelChoiceField(
         label=_("地区"),
@@ -142,9 +138,7 @@ class ContactForm(JapaneseMessagesMixin, forms.Form):
         empty_label=_("（なし）"),
         group_by=lambda agency: agency.kind,
     )
-    observations = forms.CharField(
-        label=_("様子・気づいたこと"), max_length=4000, required=False, widget=_textarea(3)
-    )
+    observations = text_field(_("様子・気づいたこと"), rows=3, max_length=4000, required=False)
     next_contact_on = _date(label=_("次の予定日"), required=False)
 
     def __init__(self, *args, user, target, **kwargs):
@@ -172,11 +166,11 @@ class StageForm(JapaneseMessagesMixin, forms.Form):
         choices=[(s.value, s.label) for s in Stage if s != Stage.CONNECTED],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("補足"),
+    note = text_field(
+        _("補足"),
+        rows=2,
         max_length=1000,
         required=False,
-        widget=_textarea(2),
         help_text=_("段階を下げるときは理由を書いてください。"),
     )
 
@@ -198,10 +192,10 @@ class PersonLinkForm(JapaneseMessagesMixin, forms.Form):
 
 
 class HandOverForm(JapaneseMessagesMixin, forms.Form):
-    note = forms.CharField(
-        label=_("引き継ぎの内容"),
+    note = text_field(
+        _("引き継ぎの内容"),
+        rows=4,
         max_length=2000,
-        widget=_textarea(4),
         help_text=_("これまでの関わりと、本人が望んでいること・次に必要な支援。"),
     )
     to_agency = GroupedModelChoiceField(
@@ -221,7 +215,7 @@ class HandOverForm(JapaneseMessagesMixin, forms.Form):
 
 
 class CloseForm(JapaneseMessagesMixin, forms.Form):
-    reason = forms.CharField(label=_("終了の理由"), max_length=2000, widget=_textarea(3))
+    reason = text_field(_("終了の理由"), rows=3, max_length=2000)
 
 
 class ListFilterForm(forms.Form):

@@ -7,16 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi import access
 from yorisoi.cases.models import ACTIVE_STATUSES, Case
 from yorisoi.directory.models import Agency, District
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 from yorisoi.resources.models import WEEKDAY_LABELS, WEEKDAYS, TaxonomyTerm
 
 from .models import FollowUpOutcome, TimeOfDay
 
 DAY_CHOICES = [(d, WEEKDAY_LABELS[d]) for d in WEEKDAYS]
-
-
-def _textarea(rows=3):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 class NeedForm(JapaneseMessagesMixin, forms.Form):
@@ -38,26 +34,22 @@ class NeedForm(JapaneseMessagesMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    interests_note = forms.CharField(
-        label=_("関心・好きなこと"), max_length=1000, required=False, widget=_textarea(2)
-    )
-    short_term_goal = forms.CharField(
-        label=_("短期の目標（本人の言葉で）"),
+    interests_note = text_field(_("関心・好きなこと"), rows=2, max_length=1000, required=False)
+    short_term_goal = text_field(
+        _("短期の目標（本人の言葉で）"),
+        rows=2,
         max_length=1000,
         required=False,
-        widget=_textarea(2),
         help_text=_("例: 「まず週1回、地域活動支援センターに通う」"),
     )
-    long_term_goal = forms.CharField(
-        label=_("長期の目標（本人の言葉で）"),
+    long_term_goal = text_field(
+        _("長期の目標（本人の言葉で）"),
+        rows=2,
         max_length=1000,
         required=False,
-        widget=_textarea(2),
         help_text=_("例: 「いずれは働きたい」"),
     )
-    wishes = forms.CharField(
-        label=_("希望・不安なこと"), max_length=2000, required=False, widget=_textarea(3)
-    )
+    wishes = text_field(_("希望・不安なこと"), rows=3, max_length=2000, required=False)
     available_days = forms.MultipleChoiceField(
         label=_("通える曜日"),
         choices=DAY_CHOICES,
@@ -157,23 +149,21 @@ class MoveForm(JapaneseMessagesMixin, forms.Form):
         ],
     )
     resource_contact = forms.CharField(label=_("先方の担当者"), max_length=100, required=False)
-    reason = forms.CharField(
-        label=_("終了の理由"), max_length=1000, required=False, widget=_textarea(2)
-    )
+    reason = text_field(_("終了の理由"), rows=2, max_length=1000, required=False)
 
 
 class FollowUpDoneForm(JapaneseMessagesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("結果"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("様子"), max_length=2000, required=False, widget=_textarea(2))
+    note = text_field(_("様子"), rows=2, max_length=2000, required=False)
 
 
 class GapForm(JapaneseMessagesMixin, forms.Form):
-    need_text = forms.CharField(
-        label=_("不足している資源（ニーズ）"),
+    need_text = text_field(
+        _("不足している資源（ニーズ）"),
+        rows=3,
         max_length=1000,
-        widget=_textarea(3),
         help_text=_("例: 「北部に、平日夕方に通える少人数の居場所がない」"),
     )
     category = forms.ModelChoiceField(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import District
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin
+from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
 from .models import WEEKDAY_LABELS, WEEKDAYS, Organization, ServiceStatus, TaxonomyTerm
 
@@ -76,9 +76,7 @@ class ServiceForm(JapaneseMessagesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     description = forms.CharField(label=_("内容"), widget=forms.Textarea, required=False)
-    eligibility_description = forms.CharField(
-        label=_("対象・利用条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    eligibility_description = text_field(_("対象・利用条件"), rows=3, required=False)
     minimum_age = forms.IntegerField(label=_("対象年齢（下限）"), min_value=0, required=False)
     maximum_age = forms.IntegerField(label=_("対象年齢（上限）"), min_value=0, required=False)
     capacity = forms.IntegerField(label=_("定員"), min_value=0, required=False)
@@ -95,9 +93,7 @@ class ServiceForm(JapaneseMessagesMixin, forms.Form):
     district = forms.ModelChoiceField(
         label=_("地区"), queryset=District.objects.none(), required=False
     )
-    accessibility = forms.CharField(
-        label=_("バリアフリー・配慮"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    accessibility = text_field(_("バリアフリー・配慮"), rows=2, required=False)
     days = forms.MultipleChoiceField(
         label=_("曜日"), choices=DAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
