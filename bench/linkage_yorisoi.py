@@ -1,10 +1,11 @@
 """yorisoi's linkage engine on the benchmark's CSV, in a process of its own.
 
 Run by bench/linkage.py: `.venv/bin/python bench/linkage_yorisoi.py --input records.csv
---output pairs.csv`. Reads only the columns the engine may see (never `truth` or `noise`),
-streams the rows into the engine so that the raw rows are not kept beside their normalised
-forms, writes every pair at or above `--floor` (record_id_a, record_id_b, probability) and
-prints one JSON line: wall time and peak RSS.
+--output pairs.csv`. Reads the CSV as `manage.py link_people` does (yorisoi/linkage/csvio.py:
+only the columns the engine may see, never `truth` or `noise`; streamed, so that the raw rows
+are not kept beside their normalised forms), writes every pair at or above `--floor`
+(record_id_a, record_id_b, probability unrounded, so that bench/linkage.py can cut at any
+threshold) and prints one JSON line: wall time and peak RSS.
 """
 
 from __future__ import annotations
@@ -19,15 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from yorisoi.linkage import Record, link  # noqa: E402
-
-FIELDS = tuple(Record.__dataclass_fields__)
-
-
-def records(path: Path):
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            yield Record(**{k: row[k] for k in FIELDS if k in row})
+from yorisoi.linkage import link  # noqa: E402
+from yorisoi.linkage.csvio import read_records  # noqa: E402
 
 
 def main() -> int:
@@ -37,7 +31,7 @@ def main() -> int:
     parser.add_argument("--floor", type=float, default=0.5)
     args = parser.parse_args()
     started = time.perf_counter()
-    links = link(records(args.input), threshold=args.floor, explain=False)
+    links = link(read_records(args.input), threshold=args.floor, explain=False)
     wall = time.perf_counter() - started
     with args.output.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)

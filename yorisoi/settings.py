@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yorisoi.notifications",
     "yorisoi.evaluation",
     "yorisoi.audit",
+    "yorisoi.linkage",
     "yorisoi.front",
     "yorisoi.demo",
 ]

@@ -13,7 +13,7 @@ and the random pairs that estimate u come from a seeded generator.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -23,10 +23,15 @@ from .block import candidate_pairs, training_pairs
 from .compare import FIELDS, NameLevels, compare
 from .record import Batch, Record
 
-__all__ = ["Link", "Record", "link"]
+__all__ = ["Link", "Progress", "Record", "link"]
 
 DEFAULT_THRESHOLD = 0.99
 CHUNK = 1_000_000  # candidate pairs compared at once
+
+# Told (stage, done, total) as a batch goes: "model" once the weights are learnt (total: the
+# pairs m was learnt from), "blocked" once the candidates are known, "scored" after each
+# chunk of candidates. A batch command shows it; the engine itself prints nothing.
+Progress = Callable[[str, int, int], None]
 
 
 class Link(NamedTuple):
@@ -64,13 +69,16 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     seed: int = 0,
     explain: bool = True,
+    progress: Progress | None = None,
 ) -> list[Link]:
     """Every pair of records whose probability of being one person reaches `threshold`.
 
     Pairs come sorted by (record_id_a, record_id_b) with record_id_a < record_id_b, each with
     its reasons in Japanese unless `explain` is False (a batch reconciliation that writes
-    only the scores). Raises ValueError if two records share a record_id.
+    only the scores). Raises ValueError if two records share a record_id. `progress`, if
+    given, is told how far the batch has come (see Progress).
     """
+    tell = progress or (lambda stage, done, total: None)
     batch = Batch.of(records)
     name_levels = NameLevels(batch.names)
 
@@ -78,15 +86,14 @@ def link(
         return score.encode(compare(batch, left, right, name_levels).levels)
 
     u = score.estimate_u(codes(*_random_pairs(len(batch), seed)))
-    model = score.estimate(
-        codes(*training_pairs(batch, "birth")),
-        codes(*training_pairs(batch, "full name")),
-        u,
-        records=len(batch),
-    )
+    same_birth, same_name = training_pairs(batch, "birth"), training_pairs(batch, "full name")
+    model = score.estimate(codes(*same_birth), codes(*same_name), u, records=len(batch))
+    learnt = len(same_birth[0]) + len(same_name[0])
+    tell("model", learnt, learnt)
     tf = _term_frequencies(batch)
     cut = np.log2(threshold / (1 - threshold)) if threshold < 1 else np.inf
     left, right = candidate_pairs(batch)
+    tell("blocked", len(left), len(left))
     links = []
     # In chunks, so that the columns of one chunk's comparisons are all that is held at once.
     for start in range(0, len(left), CHUNK):
@@ -102,6 +109,7 @@ def link(
             weight = float(weights[k])
             a, b = batch.record_ids[pairs[0][k]], batch.record_ids[pairs[1][k]]
             links.append(Link(a, b, score.probability(weight), weight, reasons))
+        tell("scored", min(start + CHUNK, len(left)), len(left))
     return links
 
 

@@ -22,7 +22,7 @@ def test_the_same_records_in_any_order_give_the_same_links():
 def test_the_engine_imports_and_runs_without_django():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     code = (
-        "import sys; from yorisoi.linkage import Record, link; "
+        "import sys; from yorisoi.linkage import Record, csvio, link; "
         "link([Record('a', family_name='山田'), Record('b', family_name='山田')]); "
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
     )
