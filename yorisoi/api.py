@@ -101,6 +101,7 @@ from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
 from yorisoi.front.api import router as front_router  # noqa: E402
+from yorisoi.identity.api import router as identity_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
@@ -122,6 +123,7 @@ ROUTERS = [
     community_router,
     participation_router,
     evaluation_router,
+    identity_router,
 ]
 for router in ROUTERS:
     # 400/401/403/404/409/413/422 as each operation can answer them, in one place.

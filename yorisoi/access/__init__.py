@@ -52,6 +52,15 @@ from .consultations import (
 )
 from .directory import selectable_agencies
 from .evaluation import EvaluationView, can_set_targets, evaluation_view, visible_report_runs
+from .identity import (
+    IDENTIFYING_FIELDS,
+    can_review_matches,
+    identity_bases,
+    match_bases,
+    match_review_people,
+    visible_identities,
+    visible_match_candidates,
+)
 from .outreach import OutreachAccess, outreach_access, outreach_bases, visible_outreach_targets
 from .participation import (
     can_steer_participation,
@@ -105,6 +114,7 @@ __all__ = [
     "CASEWORK",
     "CASE_READERS",
     "EVALUATORS",
+    "IDENTIFYING_FIELDS",
     "MEETING_ROLES",
     "NAMESPACES",
     "PUBLIC",
@@ -127,6 +137,7 @@ __all__ = [
     "can_manage_resources",
     "can_open_case",
     "can_record_community",
+    "can_review_matches",
     "can_set_targets",
     "can_steer_participation",
     "can_take_part_in_meetings",
@@ -143,8 +154,11 @@ __all__ = [
     "held_consultations",
     "household_bases",
     "household_basis",
+    "identity_bases",
     "is_coordinator",
     "is_volunteer",
+    "match_bases",
+    "match_review_people",
     "meeting_access",
     "meeting_invitees",
     "meeting_participation",
@@ -172,6 +186,8 @@ __all__ = [
     "visible_community_trainings",
     "visible_consultations",
     "visible_households",
+    "visible_identities",
+    "visible_match_candidates",
     "visible_outreach_targets",
     "visible_participation_needs",
     "visible_people",

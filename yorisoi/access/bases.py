@@ -12,6 +12,9 @@ BASIS_COORDINATOR = "coordinator"
 BASIS_REFERRAL = "referral"  # a consultation handed to or shared with the agency (R2)
 BASIS_VOLUNTEER_REPORT = "own_report"
 BASIS_JOINT_VISIT = "joint_visit"  # an agency that went on an outreach visit together
+# 名寄せ: the coordinating division checks whether registrations by several agencies are one
+# person (issue 12). Identifying fields only, never what any agency recorded about them.
+BASIS_MATCH_REVIEW = "match_review"
 
 # How each basis is named to the city answering a disclosure request (開示請求).
 BASIS_LABELS = {
@@ -22,4 +25,5 @@ BASIS_LABELS = {
     BASIS_REFERRAL: _("つなぎ・移管"),
     BASIS_VOLUNTEER_REPORT: _("自分の報告"),
     BASIS_JOINT_VISIT: _("同行訪問（アウトリーチ）"),
+    BASIS_MATCH_REVIEW: _("名寄せの確認（重複登録の照合、福祉総務課）"),
 }

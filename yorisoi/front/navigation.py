@@ -21,6 +21,7 @@ NAV_ITEMS = [
     (_("評価"), "evaluation:dashboard", "evaluation:"),
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
+    (_("名寄せの確認"), "identity:match_list", "identity:"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),
     (pgettext_lazy("plural", "APIトークン"), "accounts:token_list", "accounts:token"),
 ]

@@ -36,6 +36,8 @@ from yorisoi.community.models import ActivityKind, CommunityProgram, Site
 from yorisoi.directory.models import Agency, District, MeetingKind
 from yorisoi.evaluation import periods
 from yorisoi.evaluation.models import ReportRun
+from yorisoi.identity import services as identity
+from yorisoi.identity.models import MatchCandidate
 from yorisoi.intake import services as intake
 from yorisoi.intake import tasks as intake_tasks
 from yorisoi.intake.models import Referral
@@ -462,6 +464,31 @@ def _gap(w: LeakWorld, actor, *, case=None, need=None):
     return gap
 
 
+def _match(w: LeakWorld, ichiro, a, b, *, confirm=False):
+    """名寄せ: a candidate pair for the coordinator's queue (confirmed: one identity). The queue
+    shows the pair's identifying fields to the coordinator (access.match_review_people), never
+    their notes."""
+    first, second = sorted((a, b), key=lambda p: str(p.pk))
+    candidate = MatchCandidate.objects.create(
+        person_a=first, person_b=second, score=0.97, weight=5.0, reasons=["氏名が一致"]
+    )
+    w.keep("match", candidate)
+    for person in (a, b):
+        w.at(
+            f"本人 {person.family_name}",
+            [("policy", "match_review_people", person.pk)],
+            person.family_name,
+            person.given_name,
+            person.family_name_kana,
+            person.given_name_kana,
+            person.address,
+            pk=person.pk,
+        )
+    if confirm:
+        w.keep("identity", identity.match_confirm(actor=ichiro, candidate=candidate, version=1))
+    return candidate
+
+
 def build(p: dict) -> LeakWorld:
     """`p`: the personas by name (hana, masaki, ichiro, saki, kazuko, ken, osamu, tomoko, jun)."""
     w = LeakWorld()
@@ -693,6 +720,14 @@ def build(p: dict) -> LeakWorld:
         name="ヘルスリーダー養成講座", held_on=day, people_trained=18,
     ))  # fmt: skip
     w.keep("service", service)
+
+    # 名寄せ: one pair of registrations by A and X waiting in the coordinator's queue, and one
+    # confirmed as one person. A still reads only its own registration (R6).
+    w.note(_match(w, ichiro, _person(w, hana), _person(w, goro)), "A と X の登録、確認待ち")
+    w.note(
+        _match(w, ichiro, _person(w, hana), _person(w, goro), confirm=True),
+        "A と X の登録、同一人物",
+    )
 
     # Report files of the evaluation (figures only), one for each evaluator persona; made as
     # if the background task had finished (its file is figures, and slow to draw).

@@ -64,6 +64,7 @@ ACTIONS = frozenset(
     participation:placement_propose participation:placement_move participation:follow_up_done
     people:household_member_add resources:service_deactivate
     evaluation:report_new evaluation:target_set
+    identity:match_confirm identity:match_reject identity:identity_unlink
     """.split()
 )
 
@@ -118,6 +119,8 @@ PARAMS = {
     "training_id": "training",
     "code": "indicator",
     "fmt": "format",
+    "match_id": "match",
+    "identity_id": "identity",
 }
 
 # Django admin pages of one object (users, master data): AdminSite registers no model with
@@ -359,6 +362,8 @@ def candidates(world, user, kind) -> list:
         "target": access.visible_outreach_targets,
         "need": access.visible_participation_needs,
         "report_run": access.visible_report_runs,
+        "match": access.visible_match_candidates,
+        "identity": access.visible_identities,
     }
     if kind in visible:
         return _ids(world, kind, visible[kind](user))

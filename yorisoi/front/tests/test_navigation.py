@@ -23,11 +23,14 @@ CASEWORK_MENU = [
 # The coordinator and managers see the evaluation (PDCA) too, after 地域づくり.
 _AFTER = CASEWORK_MENU.index("地域づくり") + 1
 EVALUATOR_MENU = [*CASEWORK_MENU[:_AFTER], "評価", *CASEWORK_MENU[_AFTER:]]
+# The coordinator also reviews 名寄せ (the duplicate review queue), after 世帯.
+_REVIEW = EVALUATOR_MENU.index("世帯") + 1
+COORDINATOR_MENU = [*EVALUATOR_MENU[:_REVIEW], "名寄せの確認", *EVALUATOR_MENU[_REVIEW:]]
 
 EXPECTED = {
     "hana": CASEWORK_MENU,
     "masaki": EVALUATOR_MENU,
-    "ichiro": EVALUATOR_MENU,
+    "ichiro": COORDINATOR_MENU,
     "saki": CASEWORK_MENU,
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],
     "ken": ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"],

@@ -65,9 +65,9 @@ def test_daily_digest_counts_the_queue(hana, saki):
 @pytest.mark.django_db(transaction=True)
 def test_daily_jobs_go_through_the_database_queue(hana):
     call_command("enqueue_daily_jobs")
-    assert DBTaskResult.objects.filter(status="READY").count() == 4
+    assert DBTaskResult.objects.filter(status="READY").count() == 5  # incl. 名寄せ scoring
     call_command("db_worker", batch=True, no_startup_delay=True)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 4
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 5
 
 
 def test_notifications_hold_no_personal_data(hana, saki):
