@@ -36,13 +36,16 @@ EVALUATOR_MENU = [
     "お知らせ",
     "APIトークン",
 ]
+# The coordinator also reviews 名寄せ (the duplicate review queue), after 世帯.
+_REVIEW = EVALUATOR_MENU.index("世帯") + 1
+COORDINATOR_MENU = [*EVALUATOR_MENU[:_REVIEW], "名寄せの確認", *EVALUATOR_MENU[_REVIEW:]]
 NO_RECORDS_MENU = ["ホーム", "APIトークン"]
 ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"]
 
 EXPECTED_MENU = {
     "hana": CASEWORK_MENU,  # home-care centre staff
     "masaki": EVALUATOR_MENU,  # manager at the same centre
-    "ichiro": EVALUATOR_MENU,  # coordinator at 福祉総務課
+    "ichiro": COORDINATOR_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
     "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],  # 民生委員
     "ken": ANALYST_MENU,  # analyst: aggregates only
