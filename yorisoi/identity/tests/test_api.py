@@ -59,7 +59,7 @@ def test_list_detail_confirm_and_unlink(hana, saki, ichiro):
 def test_reject_over_the_api(hana, saki, ichiro):
     api = client_for(ichiro)
     candidate = candidate_for(hanako(hana.agency), hanako(saki.agency))
-    body = _post(api, f"/api/v1/identity/matches/{candidate.pk}/reject", {"version": 1}).json()
+    body = _post(api, f"/api/v1/identity/matches/{candidate.pk}/distinct", {"version": 1}).json()
     assert body["status"] == MatchStatus.REJECTED
     assert api.get("/api/v1/identity/matches").json()["count"] == 0
     assert api.get("/api/v1/identity/matches?status=rejected").json()["count"] == 1
