@@ -101,12 +101,12 @@ from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
 from yorisoi.front.api import router as front_router  # noqa: E402
-from yorisoi.identity.api import router as identity_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
 from yorisoi.participation.api import router as participation_router  # noqa: E402
 from yorisoi.people.api import router as people_router  # noqa: E402
+from yorisoi.people.identity.api import router as identity_router  # noqa: E402
 from yorisoi.resources.api import router as resources_router  # noqa: E402
 
 ROUTERS = [

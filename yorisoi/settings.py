@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "yorisoi.accounts",
     "yorisoi.directory",
     "yorisoi.people",
-    "yorisoi.identity",
+    "yorisoi.people.identity",
     "yorisoi.intake",
     "yorisoi.cases",
     "yorisoi.outreach",

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("yorisoi.front.urls")),
     path("accounts/", include("yorisoi.accounts.urls")),
     path("people/", include("yorisoi.people.urls")),
-    path("identity/", include("yorisoi.identity.urls")),
+    path("identity/", include("yorisoi.people.identity.urls")),
     path("consultations/", include("yorisoi.intake.urls")),
     path("cases/", include("yorisoi.cases.urls")),
     path("audit/", include("yorisoi.audit.urls")),

@@ -70,6 +70,8 @@ from .participation import (
     visible_resource_gaps,
 )
 from .people import (
+    HIDDEN_MATCH_MESSAGE,
+    MatchSplit,
     MemberView,
     can_create_people,
     can_edit_household,
@@ -80,6 +82,7 @@ from .people import (
     person_bases,
     person_basis,
     person_if_open,
+    split_matches,
     visible_households,
     visible_people,
 )
@@ -114,6 +117,7 @@ __all__ = [
     "CASEWORK",
     "CASE_READERS",
     "EVALUATORS",
+    "HIDDEN_MATCH_MESSAGE",
     "IDENTIFYING_FIELDS",
     "MEETING_ROLES",
     "NAMESPACES",
@@ -122,6 +126,7 @@ __all__ = [
     "VOLUNTEER",
     "CaseAccess",
     "EvaluationView",
+    "MatchSplit",
     "MeetingAccess",
     "MemberView",
     "OutreachAccess",
@@ -179,6 +184,7 @@ __all__ = [
     "route_allows",
     "route_rule",
     "selectable_agencies",
+    "split_matches",
     "visible_case_people",
     "visible_cases",
     "visible_community_activities",

@@ -32,7 +32,7 @@ def can_review_matches(user) -> bool:
 
 
 def visible_match_candidates(user) -> QuerySet:
-    from yorisoi.identity.models import MatchCandidate
+    from yorisoi.people.identity.models import MatchCandidate
 
     if not can_review_matches(user):
         return MatchCandidate.objects.none()
@@ -40,7 +40,7 @@ def visible_match_candidates(user) -> QuerySet:
 
 
 def visible_identities(user) -> QuerySet:
-    from yorisoi.identity.models import Identity
+    from yorisoi.people.identity.models import Identity
 
     if not can_review_matches(user):
         return Identity.objects.none()
@@ -50,7 +50,7 @@ def visible_identities(user) -> QuerySet:
 def match_review_people(user) -> QuerySet:
     """The registrations whose IDENTIFYING_FIELDS `user` may read on the 名寄せ basis: those in
     a candidate pair or an identity. This opens no person's page (visible_people decides that)."""
-    from yorisoi.identity.models import IdentityMember, MatchCandidate
+    from yorisoi.people.identity.models import IdentityMember, MatchCandidate
     from yorisoi.people.models import Person
 
     if not can_review_matches(user):

@@ -1,8 +1,10 @@
 """R6 for people (本人) and households (世帯)."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .bases import (
     BASIS_CONSENT,
@@ -153,3 +155,46 @@ def can_edit_household(user, household) -> bool:
 
 def can_create_people(user) -> bool:
     return reads_people(user)
+
+
+# All a user is told of likely matches they may not see (issue 12, DOMAIN.md 名寄せ): not the
+# name, not the agency, not how many or how likely. The coordinator reviews them.
+HIDDEN_MATCH_MESSAGE = _(
+    "ほかの機関に同じ方が登録されている可能性があります。福祉総務課（調整担当）が確認します。"
+)
+
+
+class MatchSplit(NamedTuple):
+    """Search before create across agencies, as `user` may know it (R6).
+
+    visible: the people `user` may open, in rank order — offered as usual.
+    hidden: only the ids of the others, for the coordinator's review queue
+    (identity.services.match_flag); never shown, counted or described to `user`.
+    """
+
+    visible: list
+    hidden: list
+
+    @property
+    def others_exist(self) -> bool:
+        """Whether to say HIDDEN_MATCH_MESSAGE: true for one hidden match as for many."""
+        return bool(self.hidden)
+
+
+def split_matches(user, person_ids) -> MatchSplit:
+    """R6 for likely matches found across all agencies: those `user` may open (visible_people)
+    are offered; of the rest the user learns only HIDDEN_MATCH_MESSAGE. A constant number of
+    queries (person_bases, then the people)."""
+    from yorisoi.people.models import Person
+
+    ids = list(dict.fromkeys(person_ids))
+    if not ids or not reads_people(user):
+        return MatchSplit([], [])
+    # person_bases asks only about these ids (indexed), where visible_people would first
+    # gather everything the user may see.
+    bases = person_bases(user, ids)
+    seen = {p.pk: p for p in Person.objects.filter(pk__in=list(bases)).select_related("district")}
+    return MatchSplit(
+        [seen[pk] for pk in ids if pk in seen],
+        [pk for pk in ids if pk not in seen],
+    )

@@ -249,3 +249,16 @@ def explain(model: Model, levels, swapped: bool, adjust: dict[str, float]) -> tu
     if held_back:
         reasons.append("住所・電話：名か生年月日が合わないため、同じ世帯の別人とみて加点しない")
     return tuple(reasons)
+
+
+def fixed_model(share: float) -> Model:
+    """A model from the prior tables alone, for scoring one record against a few (search before
+    create), where there is no batch to learn from: m and u as PRIOR_M and PRIOR_U, with the
+    family name's "changed" and "different" counted as one (as `estimate` does), and `share` the
+    chance that a record of the population is the one sought (about 1 / population)."""
+    m = dict(PRIOR_M) | {"family": _family_differs(PRIOR_M)}
+    u = dict(PRIOR_U)
+    family = list(u["family"])
+    family[_CHANGED] = family[_DIFFERENT]
+    u["family"] = tuple(family)
+    return Model(m=m, u=u, share=share)

@@ -27,6 +27,7 @@ from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import raise_field_errors
+from yorisoi.people.identity.services import match_flag
 
 from . import selectors, services
 from .forms import parse_birth_date
@@ -39,6 +40,7 @@ from .schemas import (
     HouseholdPageOut,
     HouseholdUpdateIn,
     MemberIn,
+    PersonCreatedOut,
     PersonCreateIn,
     PersonDetailOut,
     PersonOut,
@@ -201,38 +203,51 @@ class _PossibleDuplicate(Exception):
     pass
 
 
+def _hidden(matches) -> dict:
+    """What the caller may know of likely matches they may not see (access.split_matches): one
+    flag and one sentence, the same for one as for many, nothing about who or where."""
+    return {
+        "other_agency_match": matches.others_exist,
+        "other_agency_message": str(access.HIDDEN_MATCH_MESSAGE) if matches.others_exist else None,
+    }
+
+
 @router.post(
     "/people",
-    response={201: PersonOut, 409: PossibleDuplicateOut, 422: ErrorOut},
+    response={201: PersonCreatedOut, 409: PossibleDuplicateOut, 422: ErrorOut},
     url_name="person_create",
     summary="本人を登録する",
 )
 def person_create(request, payload: PersonCreateIn):
     """本人を登録します（登録前の確認つき）。
 
-    画面と同じく、同じ人かもしれない登録済みの本人がいれば登録せずに 409
-    `possible_duplicate` と候補（matches）を返します。確認のうえ別人なら `confirm_new: true`
-    を付けて送り直してください。入力の誤りは候補より先に 422 で返します。
+    画面と同じく、すべての機関の登録から同じ人かもしれない本人を探します。見ることのできる
+    本人がいれば登録せずに 409 `possible_duplicate` と候補（matches、可能性の高い順）を返します。
+    確認のうえ別人なら `confirm_new: true` を付けて送り直してください。入力の誤りは候補より
+    先に 422 で返します。
+
+    見ることのできない本人が候補にあるときは、その氏名・機関・件数は返さず、
+    `other_agency_match: true` と `other_agency_message` だけを返します（201 でも 409 でも
+    同じ形）。登録したときに福祉総務課（調整担当）の確認待ちに入ります。
     """
     user = request.auth
     fields, errors = _fields(payload)
     raise_field_errors(errors)
-    matches = []
-    if not payload.confirm_new:
-        matches = selectors.person_likely_matches(
-            user=user,
-            **{key: fields.get(key) or "" for key in _NEW_MEMBER_FIELDS},
-            birth_date=fields.get("birth_date"),
-        )
+    matches = selectors.person_likely_matches(
+        user=user,
+        **{key: fields.get(key) or "" for key in (*_NEW_MEMBER_FIELDS, "address", "phone")},
+        birth_date=fields.get("birth_date"),
+    )
     try:
         # Saved in a savepoint first so that bad input answers 422 before any 409, as the
         # screen validates its form before showing matches; rolled back if matches must be seen.
         with transaction.atomic():
             person = services.person_create(actor=user, request=request, **fields)
-            if matches:
+            if matches.visible and not payload.confirm_new:
                 raise _PossibleDuplicate
+            match_flag(actor=user, person=person, matches=matches.hidden, request=request)
     except _PossibleDuplicate:
-        bases = access.person_bases(user, [m.pk for m in matches])
+        bases = access.person_bases(user, [m.pk for m in matches.visible])
         record_reads("person.matches_shown", actor=user, request=request, bases=bases)
         return Status(
             409,
@@ -241,9 +256,12 @@ def person_create(request, payload: PersonCreateIn):
                 "message": "同じ人かもしれない本人がすでに登録されています。確認のうえ、別人なら"
                 " confirm_new: true を付けて登録してください。",
                 "errors": [],
-                "matches": matches,
+                "matches": matches.visible,
+                **_hidden(matches),
             },
         )
+    for key, value in _hidden(matches).items():
+        setattr(person, key, value)
     return Status(201, person)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yorisoi.linkage import normalise as linkage_normalise
 from yorisoi.references import reference
 
 from . import wareki
@@ -44,6 +45,13 @@ PERSON_FIELDS = (
     "notes",
 )
 HOUSEHOLD_FIELDS = ("name", "postal_code", "address", "district", "notes")
+
+
+def phonetic_key(family_kana: str, given_kana: str) -> str:
+    """The full name's reading as the linkage engine keys it, part by part (a full name typed
+    into the family field is split first, as the engine does)."""
+    family, given = linkage_normalise.split_name(family_kana, given_kana)
+    return linkage_normalise.kana_key(family) + linkage_normalise.kana_key(given)
 
 
 class Sex(models.TextChoices):
@@ -107,6 +115,9 @@ class Person(models.Model):
     given_key = models.CharField(max_length=60, db_index=True, editable=False, blank=True)
     kana_key = models.CharField(max_length=210, db_index=True, editable=False, blank=True)
     given_kana_key = models.CharField(max_length=110, db_index=True, editable=False, blank=True)
+    # The reading with the usual slips forgiven (long vowels, voicing marks, small kana:
+    # linkage.normalise.kana_key), so search before create finds ユーコ for ユウコ (issue 12).
+    phonetic_key = models.CharField(max_length=210, editable=False, blank=True)
 
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
@@ -114,7 +125,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["name_key", "given_key", "kana_key", "given_kana_key"]
+        excluded_fields=["name_key", "given_key", "kana_key", "given_kana_key", "phonetic_key"]
     )
 
     class Meta:
@@ -127,6 +138,10 @@ class Person(models.Model):
             models.Index(
                 fields=["agency", "kana_key", "name_key", "id"], name="person_agency_kana_order"
             ),
+            # Search before create across agencies blocks on a name near a birth date
+            # (people.selectors.person_likely_matches, bench/match_search.py).
+            models.Index(fields=["name_key", "birth_date"], name="person_name_birth"),
+            models.Index(fields=["phonetic_key", "birth_date"], name="person_phonetic_birth"),
         ]
 
     def __str__(self):
@@ -159,6 +174,9 @@ class Person(models.Model):
         self.given_key = key("given_key", self.given_name)
         self.kana_key = key("kana_key", self.family_name_kana + self.given_name_kana)
         self.given_kana_key = key("given_kana_key", self.given_name_kana)
+        self.phonetic_key = phonetic_key(self.family_name_kana, self.given_name_kana)[
+            : self._meta.get_field("phonetic_key").max_length
+        ]
 
     def clean(self):
         if self.birth_date and self.birth_date > timezone.localdate():

@@ -78,8 +78,26 @@ class PersonMatchOut(Schema):
     birth_date: date | None
 
 
-class PossibleDuplicateOut(ErrorOut):
-    matches: list[PersonMatchOut] = Field(description="同じ人かもしれない、登録済みの本人")
+class OtherAgencyMatchOut(Schema):
+    """Likely matches the caller may not see (access.split_matches): a flag and a sentence,
+    the same shape for none, one or many — never who, where or how many."""
+
+    other_agency_match: bool = Field(
+        description="見ることのできない機関の登録に、同じ人かもしれない本人がいるか"
+    )
+    other_agency_message: str | None = Field(
+        description="other_agency_match のときの案内（福祉総務課が確認します）。ないときは null"
+    )
+
+
+class PersonCreatedOut(PersonOut, OtherAgencyMatchOut):
+    """The registered person, and whether the coordinator will check a likely match."""
+
+
+class PossibleDuplicateOut(ErrorOut, OtherAgencyMatchOut):
+    matches: list[PersonMatchOut] = Field(
+        description="同じ人かもしれない、見ることのできる登録済みの本人（可能性の高い順）"
+    )
 
 
 class MemberOut(Schema):

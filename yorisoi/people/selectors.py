@@ -1,5 +1,8 @@
 """Reads of people and households. Every query starts from access.visible_…(user) (R6)."""
 
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
@@ -7,8 +10,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 
 from yorisoi import access
+from yorisoi.linkage import Record
+from yorisoi.linkage.search import rank, search_model
 
-from .models import HouseholdMember, Person
+from .models import HouseholdMember, Person, phonetic_key
 from .names import normalize_for_search
 
 
@@ -49,6 +54,98 @@ def person_search(*, user, query: str = "", birth_date: date | None = None) -> Q
     return people.order_by(*order)
 
 
+# Search before create across all agencies (issue 12): the database blocks, the linkage
+# engine scores with its fixed model (linkage.search), best first.
+SEARCH_POPULATION = 300_000  # registrations in a city: the prior that one of them is the person
+SEARCH_THRESHOLD = 0.2  # from here a match is worth a look (and, if hidden, the coordinator's)
+MAX_CANDIDATES = 500  # rows scored at most: a block of thousands says little and costs much
+_CANDIDATE_FIELDS = (
+    "pk",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "address",
+    "phone",
+    "name_key",
+    "kana_key",
+)
+
+
+@dataclass(frozen=True)
+class LikelyMatches:
+    """Search before create as `user` may know it (access.split_matches).
+
+    visible: people the user may open, best first — offered as usual.
+    hidden: the engine's verdicts (linkage.Link, record_id_b the person's id) on people the user
+    may not open, for identity.services.match_flag only: never rendered, never counted to the
+    user, who is told access.HIDDEN_MATCH_MESSAGE when `others_exist`.
+    """
+
+    visible: list
+    hidden: list
+
+    @property
+    def others_exist(self) -> bool:
+        return bool(self.hidden)
+
+    def __bool__(self):
+        return bool(self.visible)
+
+    def __iter__(self):
+        return iter(self.visible)
+
+    def __len__(self):
+        return len(self.visible)
+
+
+NO_MATCHES = LikelyMatches([], [])
+
+
+def near_birth_dates(born: date) -> set[date]:
+    """The dates the engine still counts as agreeing: the date, day and month swapped, and one
+    digit of YYYYMMDD wrong (linkage.compare.birth_levels). Any other date speaks against one
+    person, so people born then are not candidates unless the name and the day both agree."""
+    near = {born}
+    with suppress(ValueError):
+        near.add(born.replace(month=born.day, day=born.month))
+    digits = born.strftime("%Y%m%d")
+    for place, digit in enumerate(digits):
+        for other in "0123456789":
+            if other == digit:
+                continue
+            text = digits[:place] + other + digits[place + 1 :]
+            with suppress(ValueError):
+                near.add(date(int(text[:4]), int(text[4:6]), int(text[6:])))
+    return {d for d in near if d.year >= 1800}
+
+
+def _blocks(*, name_key, phonetic, birth_date) -> list[Q]:
+    """Candidates by indexed keys, one simple condition per block (each answered from one
+    index; the blocks are read as one UNION ALL): everyone born that day or with day and month
+    swapped — which survives any name noise, a married name included — and everyone with the
+    same name key or reading whose birth date is near or missing (the birth-date noise)."""
+    blocks = []
+    if birth_date is not None:
+        same_day = {birth_date}
+        with suppress(ValueError):
+            same_day.add(birth_date.replace(month=birth_date.day, day=birth_date.month))
+        blocks.append(Q(birth_date__in=sorted(same_day)))
+    near = sorted(near_birth_dates(birth_date)) if birth_date is not None else None
+    for key in (
+        Q(name_key=name_key) if name_key else None,
+        Q(phonetic_key=phonetic) if phonetic else None,
+    ):
+        if key is None:
+            continue
+        if near is None:
+            blocks.append(key)
+        else:
+            blocks += [key & Q(birth_date__in=near), key & Q(birth_date__isnull=True)]
+    return blocks
+
+
 def person_likely_matches(
     *,
     user,
@@ -57,28 +154,82 @@ def person_likely_matches(
     family_name_kana="",
     given_name_kana="",
     birth_date: date | None = None,
+    address="",
+    phone="",
     limit: int = 10,
-) -> list[Person]:
-    """Search-before-create: people this user can see who may be the one being registered."""
+) -> LikelyMatches:
+    """Search before create across all agencies: who may be the one being registered, ranked by
+    the linkage engine (variant kanji, kana width and spelling, 和暦, day/month swapped, one
+    digit wrong, a married name). What the user may know of each is access.split_matches (R6).
+
+    Offered: the best `limit` above SEARCH_THRESHOLD, and people the user may open who carry
+    the same name (the rule before ranking, kept for them). One query to find and a few to
+    split, for any population.
+    """
     name_key = normalize_for_search(family_name + given_name)
     kana_key = normalize_for_search(family_name_kana + given_name_kana)
     family_key = normalize_for_search(family_name)
     family_kana_key = normalize_for_search(family_name_kana)
-    conditions = Q()
+    phonetic = phonetic_key(family_name_kana, given_name_kana)
+    blocks = _blocks(name_key=name_key, phonetic=phonetic, birth_date=birth_date)
+    # The rule before ranking, for the people the user may open anyway: the same full name or
+    # reading, or the same birth date and family name, whatever the score.
     if name_key and given_name:
-        conditions |= Q(name_key=name_key)
+        blocks.append(Q(name_key=name_key))
     if kana_key and given_name_kana:
-        conditions |= Q(kana_key=kana_key)
-    if birth_date is not None and (family_key or family_kana_key):
-        same_family = Q()
-        if family_key:
-            same_family |= _starts_with("name_key", family_key)
-        if family_kana_key:
-            same_family |= _starts_with("kana_key", family_kana_key)
-        conditions |= Q(birth_date=birth_date) & same_family
-    if not conditions:
-        return []
-    return list(access.visible_people(user).filter(conditions).order_by("kana_key", "id")[:limit])
+        blocks.append(Q(kana_key=kana_key))
+    if not blocks or not access.reads_people(user):
+        return NO_MATCHES
+    # The 名寄せ basis (access.bases.BASIS_MATCH_REVIEW): every agency's registrations are read
+    # here to be scored, and leave only through access.split_matches.
+    parts = [Person.objects.filter(q).order_by().values_list(*_CANDIDATE_FIELDS) for q in blocks]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    rows = list({row[0]: row for row in union[:MAX_CANDIDATES]}.values())
+    same_name = set()
+    for pk, *_fields, born, _address, _phone, n_key, k_key in rows:
+        if (
+            (given_name and n_key == name_key)
+            or (given_name_kana and k_key == kana_key)
+            or (
+                birth_date is not None
+                and born == birth_date
+                and (
+                    (family_key and n_key.startswith(family_key))
+                    or (family_kana_key and k_key.startswith(family_kana_key))
+                )
+            )
+        ):
+            same_name.add(str(pk))
+    query = Record(
+        record_id="",
+        family_name=family_name,
+        given_name=given_name,
+        family_kana=family_name_kana,
+        given_kana=given_name_kana,
+        birth_date=birth_date.isoformat() if birth_date else "",
+        address=address,
+        phone=phone,
+    )
+    records = [
+        Record(str(pk), "", family, given, f_kana, g_kana, born.isoformat() if born else "",
+               row_address, row_phone)
+        for pk, family, given, f_kana, g_kana, born, row_address, row_phone, *_keys in rows
+    ]  # fmt: skip
+    if not records:
+        return NO_MATCHES
+    model = search_model(SEARCH_POPULATION)
+    ranked = [
+        found
+        for found in rank(query, records, model=model, explain=False)
+        if found.score >= SEARCH_THRESHOLD or found.record_id_b in same_name
+    ][:limit]
+    split = access.split_matches(user, [uuid.UUID(x.record_id_b) for x in ranked])
+    hidden_ids = {str(pk) for pk in split.hidden}
+    flagged = [x for x in ranked if x.record_id_b in hidden_ids and x.score >= SEARCH_THRESHOLD]
+    if flagged:  # with the reasons, for the coordinator
+        wanted = {x.record_id_b for x in flagged}
+        flagged = rank(query, [r for r in records if r.record_id in wanted], model=model)
+    return LikelyMatches(split.visible, flagged)
 
 
 def household_list(*, user) -> QuerySet:

@@ -7,6 +7,7 @@ searches are POSTed, and people and households are addressed by UUID only.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
@@ -17,6 +18,7 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.people.identity.services import match_flag
 
 from . import selectors, services
 from .forms import (
@@ -49,20 +51,37 @@ def _visible_household(user, household_id):
         raise Http404 from exc
 
 
-def _likely_matches(request, data):
-    """People the user can see who may be the one being registered; showing them is a read."""
+def _likely_matches(request, data) -> selectors.LikelyMatches:
+    """Search before create across all agencies. The people the user may see are offered (a
+    read, audited); of the others the user is told only access.HIDDEN_MATCH_MESSAGE."""
     matches = selectors.person_likely_matches(
         user=request.user,
         **{
             k: data.get(k) or ""
-            for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+            for k in (
+                "family_name",
+                "given_name",
+                "family_name_kana",
+                "given_name_kana",
+                "address",
+                "phone",
+            )
         },
         birth_date=data.get("birth_date"),
     )
-    if matches:
-        bases = access.person_bases(request.user, [m.pk for m in matches])
+    if matches.visible:
+        bases = access.person_bases(request.user, [m.pk for m in matches.visible])
         record_reads("person.matches_shown", actor=request.user, request=request, bases=bases)
     return matches
+
+
+def _match_context(matches) -> dict:
+    """What a screen may show of the matches: the visible people, and whether to say that
+    others exist (the same words for one or many, access.HIDDEN_MATCH_MESSAGE)."""
+    return {
+        "matches": matches.visible,
+        "hidden_match_message": access.HIDDEN_MATCH_MESSAGE if matches.others_exist else "",
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,14 +109,19 @@ def person_list(request):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonForm(request.POST or None)
-    matches = []
+    matches = selectors.NO_MATCHES
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         matches = _likely_matches(request, data)
-        # Search before create: likely matches must be seen and dismissed before saving.
-        if not matches or request.POST.get("confirm_new"):
+        # Search before create: likely matches the user may see must be seen and dismissed
+        # before saving; those they may not see go to the coordinator when this one is saved.
+        if not matches.visible or request.POST.get("confirm_new"):
             try:
-                person = services.person_create(actor=request.user, request=request, **data)
+                with transaction.atomic():
+                    person = services.person_create(actor=request.user, request=request, **data)
+                    match_flag(
+                        actor=request.user, person=person, matches=matches.hidden, request=request
+                    )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -105,12 +129,14 @@ def person_create(request):
                     request,
                     gettext("%(name)s さんを登録しました。") % {"name": person.full_name},
                 )
+                if matches.others_exist:
+                    messages.info(request, access.HIDDEN_MATCH_MESSAGE)
                 return redirect("people:person_detail", person_id=person.pk)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "matches": matches, "creating": True},
+        {"form": form, "creating": True, **_match_context(matches)},
         status=status,
     )
 
@@ -121,7 +147,7 @@ def person_matches(request):
     form = PersonForm(request.POST)
     form.is_valid()  # partial input is fine; use whatever cleaned
     matches = _likely_matches(request, form.cleaned_data)
-    return render(request, "people/_matches.html", {"matches": matches})
+    return render(request, "people/_matches.html", _match_context(matches))
 
 
 def person_detail(request, person_id):
@@ -204,6 +230,19 @@ def person_edit(request, person_id):
     )
 
 
+def _flag_hidden_matches(request, household, rows) -> bool:
+    """The coordinator's review items for the new members whose likely matches the user may not
+    see (row n of the form is the member in order n); whether there were any."""
+    people = {m.order: m.person for m in household.memberships.select_related("person")}
+    flagged = False
+    for n, row in enumerate(rows, start=1):
+        found = getattr(row, "matches", selectors.NO_MATCHES)
+        if found.others_exist:
+            match_flag(actor=request.user, person=people[n], matches=found.hidden, request=request)
+            flagged = True
+    return flagged
+
+
 # --- households ----------------------------------------------------------------------------
 
 
@@ -248,6 +287,7 @@ def household_create(request):
         # Search before create, row by row: an existing person is added from the household page.
         for row in formset:
             row.matches = _likely_matches(request, row.cleaned_data)
+            row.hidden_match_message = _match_context(row.matches)["hidden_match_message"]
             matches_found |= bool(row.matches)
         if matches_found and not request.POST.get("confirm_new"):
             return render(
@@ -256,9 +296,11 @@ def household_create(request):
                 {"form": form, "formset": formset, "matches_found": True},
             )
         try:
-            household = services.household_create(
-                actor=request.user, request=request, members=members, **form.cleaned_data
-            )
+            with transaction.atomic():
+                household = services.household_create(
+                    actor=request.user, request=request, members=members, **form.cleaned_data
+                )
+                hidden = _flag_hidden_matches(request, household, filled)
         except services.MemberErrors as exc:
             for n, err in exc.by_row.items():
                 add_errors(filled[n - 1], err)
@@ -272,6 +314,8 @@ def household_create(request):
                 count,
             )
             messages.success(request, message % {"count": count})
+            if hidden:
+                messages.info(request, access.HIDDEN_MATCH_MESSAGE)
             return redirect("people:household_detail", household_id=household.pk)
     status = 422 if request.method == "POST" else 200
     return render(

@@ -36,8 +36,6 @@ from yorisoi.community.models import ActivityKind, CommunityProgram, Site
 from yorisoi.directory.models import Agency, District, MeetingKind
 from yorisoi.evaluation import periods
 from yorisoi.evaluation.models import ReportRun
-from yorisoi.identity import services as identity
-from yorisoi.identity.models import MatchCandidate
 from yorisoi.intake import services as intake
 from yorisoi.intake import tasks as intake_tasks
 from yorisoi.intake.models import Referral
@@ -46,6 +44,8 @@ from yorisoi.outreach import services as outreach
 from yorisoi.outreach.models import OutreachCategory
 from yorisoi.participation import services as participation
 from yorisoi.participation import tasks as participation_tasks
+from yorisoi.people.identity import services as identity
+from yorisoi.people.identity.models import MatchCandidate
 from yorisoi.people.services import NewMember, household_create
 from yorisoi.resources.models import TaxonomyTerm
 from yorisoi.testing import AGENCIES, PersonFactory, make_user, resource

@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 
 from yorisoi.evaluation.tasks import purge_old_reports
 from yorisoi.front.tasks import build_daily_digests
-from yorisoi.identity.tasks import score_match_candidates
 from yorisoi.intake.tasks import flag_overdue_referrals
 from yorisoi.participation.tasks import remind_follow_ups
+from yorisoi.people.identity.tasks import score_match_candidates
 
 
 class Command(BaseCommand):

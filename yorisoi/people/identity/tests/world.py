@@ -4,9 +4,9 @@ so that the engine has a population to learn from, and helpers to make pairs."""
 import datetime as dt
 
 from yorisoi.directory.models import Agency
-from yorisoi.identity import services
-from yorisoi.identity.models import MatchCandidate
 from yorisoi.linkage.tests.world import town
+from yorisoi.people.identity import services
+from yorisoi.people.identity.models import MatchCandidate
 from yorisoi.testing import PersonFactory
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from yorisoi.audit.models import AuditEvent
-from yorisoi.identity import services, tasks
-from yorisoi.identity.models import MatchCandidate, MatchStatus, ScoringRun
+from yorisoi.people.identity import services, tasks
+from yorisoi.people.identity.models import MatchCandidate, MatchStatus, ScoringRun
 
 from .world import hanako, pair, populate, score
 

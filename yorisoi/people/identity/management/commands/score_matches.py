@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from yorisoi.identity import services
+from yorisoi.people.identity import services
 
 STAGES = {
     "model": "重みの推定: {done:,} 組から学習",

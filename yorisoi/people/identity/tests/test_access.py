@@ -8,7 +8,7 @@ from django.urls import reverse
 from yorisoi import access
 from yorisoi.accounts.models import ApiToken
 from yorisoi.audit.models import AuditEvent
-from yorisoi.identity import services
+from yorisoi.people.identity import services
 from yorisoi.testing import client_for
 
 from .world import candidate_for, hanako

@@ -4,6 +4,9 @@ each, audited on the 名寄せ basis (access.bases.BASIS_MATCH_REVIEW).
 - candidates_score: the engine (yorisoi/linkage) judges the registrations; pairs with a new or
   changed registration above the threshold become (or refresh) pending candidates. A decided
   pair (confirmed, rejected, unlinked) is never proposed again.
+- match_flag: search before create found a likely match the registering user may not see
+  (access.split_matches); the new registration and that match become a pending candidate for
+  the coordinator, as the job would propose them, and nothing about it reaches the user.
 - match_confirm links both registrations into one Identity (merging two identities if each
   already has one); match_reject remembers "not one person"; identity_unlink takes one
   registration out again. The registrations (people.Person) are never changed.
@@ -201,6 +204,64 @@ def _store(found, *, now) -> tuple[int, int]:
             batch_size=CHUNK,
         )
     return len(create), len(update)
+
+
+# --- search before create -----------------------------------------------------------------
+
+
+def match_flag(*, actor, person, matches, request=None) -> list[MatchCandidate]:
+    """The coordinator's review items for `person`, just registered by `actor`, and the likely
+    matches (linkage.Link, record_id_b a person id) that `actor` may not see (issue 12).
+
+    Idempotent: a pair already proposed keeps its candidate; a decided pair (rejected,
+    confirmed, unlinked) is never re-opened; two registrations already linked as one are left
+    alone. Returns the candidates created, each audited on the 名寄せ basis.
+    """
+    if not access.can_edit_person(actor, person):
+        raise RuleViolation(_("この本人の記録は変更できません。"), code="forbidden")
+    own = str(person.pk)
+    pairs = {}
+    for found in matches:
+        other = str(found.record_id_b)
+        if other != own:
+            pairs[tuple(sorted((own, other)))] = found
+    if not pairs:
+        return []
+    created = []
+    with transaction.atomic():
+        known = {
+            (str(a), str(b))
+            for a, b in MatchCandidate.objects.filter(
+                Q(person_a_id=own) | Q(person_b_id=own)
+            ).values_list("person_a_id", "person_b_id")
+        }
+        linked = _active_identities({p for pair in pairs for p in pair})
+        now = timezone.now()
+        for (a, b), found in sorted(pairs.items()):
+            if (a, b) in known or (linked.get(a) is not None and linked.get(a) == linked.get(b)):
+                continue
+            candidate = MatchCandidate(
+                person_a_id=a,
+                person_b_id=b,
+                score=found.score,
+                weight=found.weight,
+                reasons=list(found.reasons),
+                found_at=now,
+                scored_at=now,
+            )
+            candidate.full_clean(validate_constraints=False)
+            candidate.save()
+            record(
+                "identity.match_flagged",
+                actor=actor,
+                target=candidate,
+                basis=BASIS,
+                request=request,
+                ids=[a, b],
+                data={"source": "search_before_create"},
+            )
+            created.append(candidate)
+    return created
 
 
 # --- decisions -------------------------------------------------------------------------------

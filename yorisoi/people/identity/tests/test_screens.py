@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from yorisoi.audit.models import AuditEvent
-from yorisoi.identity.models import IdentityMember, MatchStatus
+from yorisoi.people.identity.models import IdentityMember, MatchStatus
 from yorisoi.testing import PersonFactory, client_for
 
 from .world import candidate_for, hanako

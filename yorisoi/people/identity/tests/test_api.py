@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from yorisoi.identity.models import MatchStatus
+from yorisoi.people.identity.models import MatchStatus
 from yorisoi.testing import client_for
 
 from .world import candidate_for, hanako, populate

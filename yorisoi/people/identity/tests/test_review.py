@@ -4,8 +4,8 @@ import pytest
 
 from yorisoi.audit.models import AuditEvent
 from yorisoi.errors import ConcurrentEditError, RuleViolation
-from yorisoi.identity import services
-from yorisoi.identity.models import (
+from yorisoi.people.identity import services
+from yorisoi.people.identity.models import (
     MATCH_TRANSITIONS,
     Identity,
     IdentityMember,
