@@ -36,6 +36,7 @@ from .schemas import (
     MAX_MEMBERS,
     MIN_MEMBERS,
     HouseholdCreateIn,
+    HouseholdDetailOut,
     HouseholdOut,
     HouseholdPageOut,
     HouseholdUpdateIn,
@@ -368,24 +369,28 @@ def household_create(request, payload: HouseholdCreateIn):
 
 @router.get(
     "/households/{household_id}",
-    response={200: HouseholdOut, 404: ErrorOut},
+    response={200: HouseholdDetailOut, 404: ErrorOut},
     url_name="household_detail",
     summary="世帯の情報",
 )
 def household_detail(request, household_id: UUID):
     """世帯の情報と世帯員。見ることのできない世帯は、存在しない場合と同じ 404 になります。
 
-    閲覧は監査ログ（household.viewed、世帯員のIDつき）に記録されます。
+    世帯員が福祉総務課によってほかの機関の登録と同一人物と確認されていれば、その登録が
+    属する世帯のうち見ることのできるものを `linked_households` に、この世帯とそれらの
+    世帯員についての相談・支援のうち見ることのできるものを `involvements` に返します
+    （画面と同じ内容です）。閲覧は監査ログ（household.viewed、世帯員のIDつき、つながった
+    世帯は household.linked_viewed）に記録されます。
     """
     user = request.auth
     household = _visible_household(user, household_id)
-    record(
-        "household.viewed",
+    household.whole = selectors.household_whole(user=user, household=household)
+    services.household_viewed(
         actor=user,
-        target=household,
-        basis=access.household_basis(user, household),
+        household=household,
+        members=household.member_bases,
+        whole=household.whole,
         request=request,
-        ids=list(household.member_bases),
     )
     return household
 

@@ -191,6 +191,80 @@ class HouseholdOut(HouseholdSummaryOut):
         return obj.agency.code
 
 
+class SamePersonOut(Schema):
+    person_id: UUID = Field(description="つながった世帯の世帯員")
+    member_person_id: UUID = Field(description="この世帯の世帯員（同一人物と確認されたもの）")
+
+
+class LinkedHouseholdOut(Schema):
+    """Another agency's household brought here by a member confirmed as the same person
+    (名寄せ), shown only when the caller may open it (selectors.household_whole)."""
+
+    id: UUID
+    name: str
+    agency: str = Field(description="登録機関のコード")
+    members: list[MemberOut]
+    same_persons: list[SamePersonOut] = Field(
+        description="同一人物と確認された世帯員の組（双方とも見られるものだけ）"
+    )
+
+    @staticmethod
+    def resolve_id(linked):
+        return linked.household.pk
+
+    @staticmethod
+    def resolve_name(linked):
+        return str(linked.household)
+
+    @staticmethod
+    def resolve_agency(linked):
+        return linked.household.agency.code
+
+    @staticmethod
+    def resolve_members(linked):
+        return linked.household.member_views
+
+    @staticmethod
+    def resolve_same_persons(linked):
+        return [
+            {"person_id": pk, "member_person_id": here.pk} for pk, here in linked.same_as.items()
+        ]
+
+
+class InvolvementOut(Schema):
+    kind: str = Field(description="consultation（相談）または case（多機関協働の支援）")
+    id: UUID
+    agencies: list[str] = Field(description="関わっている機関のコード（担当・主担当が先）")
+    status: str
+    status_display: str
+    since: date = Field(description="受付日・開始日")
+
+    @staticmethod
+    def resolve_id(row):
+        return row.pk
+
+    @staticmethod
+    def resolve_agencies(row):
+        return [agency.code for agency in row.agencies]
+
+
+class HouseholdDetailOut(HouseholdOut):
+    linked_households: list[LinkedHouseholdOut] = Field(
+        description="名寄せ（同一人物の確認）でつながった、ほかの機関の世帯（見られるものだけ）"
+    )
+    involvements: list[InvolvementOut] = Field(
+        description="この世帯とつながった世帯の世帯員についての相談・支援（見られるものだけ）"
+    )
+
+    @staticmethod
+    def resolve_linked_households(obj):
+        return obj.whole.linked
+
+    @staticmethod
+    def resolve_involvements(obj):
+        return obj.whole.involvements
+
+
 class HouseholdPageOut(Schema):
     items: list[HouseholdSummaryOut]
     count: int = Field(description="全件数")

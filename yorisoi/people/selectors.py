@@ -8,6 +8,8 @@ from datetime import date
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from yorisoi import access
 from yorisoi.linkage import Record
@@ -263,3 +265,156 @@ def household_detail(*, user, household_id):
 
 def person_households(*, user, person) -> QuerySet:
     return access.visible_households(user).filter(memberships__person=person).distinct()
+
+
+# --- the household seen whole (名寄せ, issue 12) ----------------------------------------------
+
+# A household's involvements are few; the page still never grows with the tables.
+INVOLVEMENT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class LinkedHousehold:
+    """Another agency's registration of (part of) this family, brought here because one of its
+    members is confirmed as the same person as a member of this household (名寄せ). Shown only
+    when `user` may open it (access.household_bases); its members as access.member_views says.
+
+    same_as: {member person id: the member of this household they are} for the members `user`
+    may open on both sides (a hidden member is never tied to a name)."""
+
+    household: object  # people.Household with member_views
+    basis: str
+    same_as: dict
+
+    @property
+    def rows(self) -> list[tuple]:
+        """(member view, the member of this household they are, or None) in order."""
+        return [(v, self.same_as.get(v.membership.person_id)) for v in self.household.member_views]
+
+
+@dataclass(frozen=True)
+class InvolvementRow:
+    """One consultation or case about any member of the whole household that `user` may open:
+    which agencies are involved, since when, where it stands. Never a summary or a name."""
+
+    kind: str  # "consultation" | "case"
+    pk: uuid.UUID
+    agencies: list  # directory.Agency, lead or responsible first
+    status: str
+    status_display: str
+    since: date
+
+    @property
+    def url_name(self) -> str:
+        return "intake:consultation_detail" if self.kind == "consultation" else "cases:case_detail"
+
+
+@dataclass(frozen=True)
+class HouseholdWhole:
+    linked: list[LinkedHousehold]
+    involvements: list[InvolvementRow]
+    member_bases: dict  # {person id: basis} of the linked households' members shown by name
+
+    @property
+    def read_bases(self) -> dict:
+        """{household id: basis} of the linked households shown, for the audit trail."""
+        return {h.household.pk: h.basis for h in self.linked}
+
+
+def household_whole(*, user, household) -> HouseholdWhole:
+    """The household as the city knows it across agencies, as far as `user` may see (R6).
+
+    Members confirmed as one person with another agency's registration (people.identity)
+    bring that registration's households here; linking never opens anything by itself: a
+    linked household shows only if `user` may open it, and its members as member_views says.
+    The involvements are the consultations and cases about any member (every registration of
+    them) or either household that `user` may open. A constant number of queries.
+    `household` comes from household_detail with its member_views attached (attach_members).
+    """
+    from .identity.models import IdentityMember
+
+    members = {m.person_id for m in household.memberships.all()}
+    identity_of = dict(
+        IdentityMember.objects.filter(person_id__in=members, left_at__isnull=True).values_list(
+            "person_id", "identity_id"
+        )
+    )
+    linked_people = dict(
+        IdentityMember.objects.filter(
+            identity_id__in=set(identity_of.values()), left_at__isnull=True
+        )
+        .exclude(person_id__in=members)
+        .values_list("person_id", "identity_id")
+    )
+    elsewhere = set(
+        HouseholdMember.objects.filter(person_id__in=linked_people, left_on__isnull=True)
+        .exclude(household_id=household.pk)
+        .values_list("household_id", flat=True)
+    )
+    bases = access.household_bases(user, elsewhere)
+    households = list(household_list(user=user).filter(pk__in=bases).select_related("agency"))
+    member_bases = attach_members(user=user, households=households)
+    shown = {v.membership.person_id: v.person for v in household.member_views if v.person}
+    by_identity = {identity: shown.get(person) for person, identity in identity_of.items()}
+    linked = []
+    for other in households:
+        same_as = {}
+        for view in other.member_views:
+            here = by_identity.get(linked_people.get(view.membership.person_id))
+            if view.person and here:
+                same_as[view.membership.person_id] = here
+        linked.append(LinkedHousehold(other, bases[other.pk], same_as))
+    people = members | set(linked_people)
+    for other in households:
+        people |= {m.person_id for m in other.memberships.all()}
+    involvements = _involvements(user, people, {household.pk, *bases})
+    return HouseholdWhole(linked, involvements, member_bases)
+
+
+def _involvements(user, people, households) -> list[InvolvementRow]:
+    consultations = (
+        access.visible_consultations(user)
+        .filter(Q(person_id__in=people) | Q(household_id__in=households))
+        .select_related("responsible_agency", "receiving_agency")
+        .order_by("-received_at", "pk")[:INVOLVEMENT_LIMIT]
+    )
+    rows = [
+        InvolvementRow(
+            "consultation",
+            c.pk,
+            list(dict.fromkeys([c.responsible_agency, c.receiving_agency])),
+            c.outcome or ("open" if c.is_open else "closed"),
+            c.get_outcome_display() if c.outcome else _consultation_state(c),
+            timezone.localdate(c.received_at),
+        )
+        for c in consultations
+    ]
+    about = access.visible_cases(user).filter(
+        Q(subjects__person_id__in=people) | Q(household_id__in=households)
+    )
+    cases = (
+        access.visible_cases(user)
+        .filter(pk__in=about.values("pk"))
+        .select_related("lead_agency")
+        .prefetch_related("involvements__agency")
+        .order_by("-opened_at", "pk")[:INVOLVEMENT_LIMIT]
+    )
+    for case in cases:
+        agencies = [case.lead_agency] + [
+            i.agency for i in case.involvements.all() if i.ended_on is None
+        ]
+        rows.append(
+            InvolvementRow(
+                "case",
+                case.pk,
+                list(dict.fromkeys(agencies)),
+                case.status,
+                case.get_status_display(),
+                timezone.localdate(case.opened_at),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.since, str(r.pk)), reverse=True)[:INVOLVEMENT_LIMIT]
+
+
+def _consultation_state(consultation) -> str:
+    return gettext("受付中") if consultation.is_open else gettext("終了")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.concurrency import lock_version
 from yorisoi.errors import RuleViolation
 
@@ -280,3 +280,27 @@ def household_member_add(
         data={"added": str(person.pk)},
     )
     return membership
+
+
+def household_viewed(*, actor, household, members, whole, request=None):
+    """Audit one read of a household page (either door): the household with the members shown
+    by name (`members`, {person id: basis}), and one event per basis for the other agencies'
+    households shown with it (名寄せ, selectors.household_whole), so that a disclosure request
+    (開示請求) finds each read under its own legal basis."""
+    record(
+        "household.viewed",
+        actor=actor,
+        target=household,
+        basis=access.household_basis(actor, household),
+        request=request,
+        ids=[*members, *whole.member_bases],
+        data={"involvement_ids": [str(row.pk) for row in whole.involvements]},
+    )
+    if whole.linked:
+        record_reads(
+            "household.linked_viewed",
+            actor=actor,
+            request=request,
+            bases=whole.read_bases,
+            data={"household_id": str(household.pk)},
+        )

@@ -327,13 +327,9 @@ def household_detail(request, household_id):
     user = request.user
     household = _visible_household(user, household_id)
     members = selectors.attach_members(user=user, households=[household])
-    record(
-        "household.viewed",
-        actor=user,
-        target=household,
-        basis=access.household_basis(user, household),
-        request=request,
-        ids=list(members),
+    whole = selectors.household_whole(user=user, household=household)
+    services.household_viewed(
+        actor=user, household=household, members=members, whole=whole, request=request
     )
     return render(
         request,
@@ -341,6 +337,8 @@ def household_detail(request, household_id):
         {
             "household": household,
             "members": household.member_views,
+            "member_rows": [(m, None) for m in household.member_views],
+            "whole": whole,
             "can_edit": access.can_edit_household(user, household),
             "member_form": NewMemberForm(prefix="new"),
         },

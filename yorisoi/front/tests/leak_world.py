@@ -728,6 +728,13 @@ def build(p: dict) -> LeakWorld:
         _match(w, ichiro, _person(w, hana), _person(w, goro), confirm=True),
         "A と X の登録、同一人物",
     )
+    # 名寄せ brings households together: case 1's child (A) and X's other member are one
+    # person. Hana reads household X (the transfer) but not that member of it; saki reads
+    # household A (case 1's consent) but nothing of X: each page shows only that.
+    w.note(
+        _match(w, ichiro, subjects_a[1], other_member, confirm=True),
+        "ケース1の世帯の子と X の世帯のもう一人、同一人物",
+    )
 
     # Report files of the evaluation (figures only), one for each evaluator persona; made as
     # if the background task had finished (its file is figures, and slow to draw).
