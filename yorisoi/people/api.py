@@ -27,7 +27,6 @@ from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import raise_field_errors
-from yorisoi.people.identity.services import match_flag
 
 from . import selectors, services
 from .forms import parse_birth_date
@@ -35,11 +34,13 @@ from .models import Household, Person
 from .schemas import (
     MAX_MEMBERS,
     MIN_MEMBERS,
+    HouseholdCreatedOut,
     HouseholdCreateIn,
     HouseholdDetailOut,
     HouseholdOut,
     HouseholdPageOut,
     HouseholdUpdateIn,
+    MemberAddIn,
     MemberIn,
     PersonCreatedOut,
     PersonCreateIn,
@@ -234,11 +235,7 @@ def person_create(request, payload: PersonCreateIn):
     user = request.auth
     fields, errors = _fields(payload)
     raise_field_errors(errors)
-    matches = selectors.person_likely_matches(
-        user=user,
-        **{key: fields.get(key) or "" for key in (*_NEW_MEMBER_FIELDS, "address", "phone")},
-        birth_date=fields.get("birth_date"),
-    )
+    matches = _matches_for(user, fields)
     try:
         # Saved in a savepoint first so that bad input answers 422 before any 409, as the
         # screen validates its form before showing matches; rolled back if matches must be seen.
@@ -246,24 +243,38 @@ def person_create(request, payload: PersonCreateIn):
             person = services.person_create(actor=user, request=request, **fields)
             if matches.visible and not payload.confirm_new:
                 raise _PossibleDuplicate
-            match_flag(actor=user, person=person, matches=matches.hidden, request=request)
+            services.flag_hidden_matches(actor=user, found=[(person, matches)], request=request)
     except _PossibleDuplicate:
-        bases = access.person_bases(user, [m.pk for m in matches.visible])
-        record_reads("person.matches_shown", actor=user, request=request, bases=bases)
-        return Status(
-            409,
-            {
-                "code": "possible_duplicate",
-                "message": "同じ人かもしれない本人がすでに登録されています。確認のうえ、別人なら"
-                " confirm_new: true を付けて登録してください。",
-                "errors": [],
-                "matches": matches.visible,
-                **_hidden(matches),
-            },
-        )
+        return _possible_duplicate(request, matches)
     for key, value in _hidden(matches).items():
         setattr(person, key, value)
     return Status(201, person)
+
+
+def _matches_for(user, fields) -> selectors.LikelyMatches:
+    """Search before create across all agencies for a new person's fields (as the screens)."""
+    return selectors.person_likely_matches(
+        user=user,
+        **{key: fields.get(key) or "" for key in (*_NEW_MEMBER_FIELDS, "address", "phone")},
+        birth_date=fields.get("birth_date"),
+    )
+
+
+def _possible_duplicate(request, matches):
+    """409: the likely matches the caller may see (a read, audited), best first."""
+    bases = access.person_bases(request.auth, [m.pk for m in matches.visible])
+    record_reads("person.matches_shown", actor=request.auth, request=request, bases=bases)
+    return Status(
+        409,
+        {
+            "code": "possible_duplicate",
+            "message": "同じ人かもしれない本人がすでに登録されています。確認のうえ、別人なら"
+            " confirm_new: true を付けて登録してください。",
+            "errors": [],
+            "matches": matches.visible,
+            **_hidden(matches),
+        },
+    )
 
 
 @router.get(
@@ -336,7 +347,7 @@ def household_list(request, paging: Query[PageQuery]):
 
 @router.post(
     "/households",
-    response={201: HouseholdOut, 422: ErrorOut},
+    response={201: HouseholdCreatedOut, 409: PossibleDuplicateOut, 422: ErrorOut},
     url_name="household_create",
     summary="世帯を登録する",
 )
@@ -346,6 +357,12 @@ def household_create(request, payload: HouseholdCreateIn):
     世帯員は登録済みの本人（`person_id`）か、新しい本人（氏名・フリガナ・生年月日）で
     指定します。同じ人を2回含めること、世帯主を2人にすることはできません。
     世帯員の誤りは `members.0.birth_date` のように0から数えた位置で返します。
+
+    新しい世帯員は、本人の登録（POST /people）と同じく、すべての機関の登録から同じ人かも
+    しれない本人を探します。見ることのできる本人がいれば登録せずに 409 `possible_duplicate`
+    と候補を返し、確認のうえ別人なら `confirm_new: true` で送り直します。見ることのできない
+    本人については `other_agency_match` と `other_agency_message` だけを返し、福祉総務課
+    （調整担当）の確認待ちに入ります。
     """
     user = request.auth
     fields, errors = _fields(payload, exclude={"members"})
@@ -358,13 +375,31 @@ def household_create(request, payload: HouseholdCreateIn):
         ]
     members = _new_members(user, payload.members, errors=errors)
     raise_field_errors(errors)
+    found = [_matches_for(user, m.fields) if m.person is None else selectors.NO_MATCHES
+             for m in members]  # fmt: skip
+    matches = selectors.LikelyMatches.combine(found)
     try:
-        household = services.household_create(
-            actor=user, request=request, members=members, **fields
-        )
+        with transaction.atomic():
+            household = services.household_create(
+                actor=user, request=request, members=members, **fields
+            )
+            if matches.visible and not payload.confirm_new:
+                raise _PossibleDuplicate
+            people = [m.person for m in household.memberships.order_by("order")]
+            services.flag_hidden_matches(
+                actor=user, found=list(zip(people, found, strict=True)), request=request
+            )
     except services.MemberErrors as exc:
         raise _zero_based(exc) from exc
-    return Status(201, _visible_household(user, household.pk))
+    except _PossibleDuplicate:
+        return _possible_duplicate(request, matches)
+    return Status(201, _with_hidden(_visible_household(user, household.pk), matches))
+
+
+def _with_hidden(household, matches):
+    for key, value in _hidden(matches).items():
+        setattr(household, key, value)
+    return household
 
 
 @router.get(
@@ -420,12 +455,16 @@ def household_update(request, household_id: UUID, payload: HouseholdUpdateIn):
 
 @router.post(
     "/households/{household_id}/members",
-    response={201: HouseholdOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: HouseholdCreatedOut, 404: ErrorOut, 409: PossibleDuplicateOut, 422: ErrorOut},
     url_name="household_member_add",
     summary="世帯員を追加する",
 )
-def household_member_add(request, household_id: UUID, payload: MemberIn):
-    """登録済みの本人（`person_id`）か新しい本人を世帯に加え、世帯を返します。"""
+def household_member_add(request, household_id: UUID, payload: MemberAddIn):
+    """登録済みの本人（`person_id`）か新しい本人を世帯に加え、世帯を返します。
+
+    新しい本人は、本人の登録（POST /people）と同じく、すべての機関の登録から同じ人かもしれない
+    本人を探してから加えます（409 possible_duplicate、`confirm_new`、`other_agency_match`）。
+    """
     user = request.auth
     household = _visible_household(user, household_id)
     if not access.can_edit_household(user, household):
@@ -433,10 +472,19 @@ def household_member_add(request, household_id: UUID, payload: MemberIn):
     errors = {}
     (member,) = _new_members(user, [payload], errors=errors, path="")
     raise_field_errors(errors)
+    matches = selectors.NO_MATCHES if member.person else _matches_for(user, member.fields)
     try:
-        services.household_member_add(
-            actor=user, household=household, member=member, request=request
-        )
+        with transaction.atomic():
+            added = services.household_member_add(
+                actor=user, household=household, member=member, request=request
+            )
+            if matches.visible and not payload.confirm_new:
+                raise _PossibleDuplicate
+            services.flag_hidden_matches(
+                actor=user, found=[(added.person, matches)], request=request
+            )
+    except _PossibleDuplicate:
+        return _possible_duplicate(request, matches)
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise
@@ -444,4 +492,4 @@ def household_member_add(request, household_id: UUID, payload: MemberIn):
         raise ValidationError(
             {"__all__" if k == "members" else k: v for k, v in exc.error_dict.items()}
         ) from exc
-    return Status(201, _visible_household(user, household_id))
+    return Status(201, _with_hidden(_visible_household(user, household_id), matches))

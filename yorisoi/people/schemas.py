@@ -265,6 +265,10 @@ class HouseholdDetailOut(HouseholdOut):
         return obj.whole.involvements
 
 
+class HouseholdCreatedOut(HouseholdOut, OtherAgencyMatchOut):
+    """The household, and whether the coordinator will check a likely match of a new member."""
+
+
 class HouseholdPageOut(Schema):
     items: list[HouseholdSummaryOut]
     count: int = Field(description="全件数")
@@ -338,8 +342,19 @@ class HouseholdFieldsIn(_In):
     notes: str | None = None
 
 
+_CONFIRM_NEW = (
+    "新しい世帯員に同じ人かもしれない登録済みの本人（409 possible_duplicate）があり、確認の"
+    "うえで別人として登録するときに true"
+)
+
+
 class HouseholdCreateIn(HouseholdFieldsIn):
     members: list[MemberIn] = Field(description=f"世帯員（{MIN_MEMBERS}〜{MAX_MEMBERS}人）")
+    confirm_new: bool = Field(False, description=_CONFIRM_NEW)
+
+
+class MemberAddIn(MemberIn):
+    confirm_new: bool = Field(False, description=_CONFIRM_NEW)
 
 
 class HouseholdUpdateIn(HouseholdFieldsIn):

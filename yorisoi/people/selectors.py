@@ -101,6 +101,13 @@ class LikelyMatches:
     def __len__(self):
         return len(self.visible)
 
+    @classmethod
+    def combine(cls, found) -> "LikelyMatches":
+        """The matches of several new members at once (a household): each visible person once,
+        in the order found; the hidden verdicts all kept, for each member's review item."""
+        visible = {p.pk: p for matches in found for p in matches.visible}
+        return cls(list(visible.values()), [v for matches in found for v in matches.hidden])
+
 
 NO_MATCHES = LikelyMatches([], [])
 

@@ -17,6 +17,7 @@ from yorisoi.concurrency import lock_version
 from yorisoi.errors import RuleViolation
 
 from . import names
+from .identity.services import match_flag
 from .models import (
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
@@ -304,3 +305,15 @@ def household_viewed(*, actor, household, members, whole, request=None):
             bases=whole.read_bases,
             data={"household_id": str(household.pk)},
         )
+
+
+def flag_hidden_matches(*, actor, found, request=None) -> bool:
+    """Search before create, once the new people are saved: for each (person, LikelyMatches)
+    in `found` whose likely matches `actor` may not see, the coordinator's review item
+    (identity.services.match_flag). Whether there were any (to tell access.HIDDEN_MATCH_MESSAGE)."""
+    flagged = False
+    for person, matches in found:
+        if matches.others_exist:
+            match_flag(actor=actor, person=person, matches=matches.hidden, request=request)
+            flagged = True
+    return flagged

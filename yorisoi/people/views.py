@@ -18,7 +18,6 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors, seen_version
-from yorisoi.people.identity.services import match_flag
 
 from . import selectors, services
 from .forms import (
@@ -119,8 +118,8 @@ def person_create(request):
             try:
                 with transaction.atomic():
                     person = services.person_create(actor=request.user, request=request, **data)
-                    match_flag(
-                        actor=request.user, person=person, matches=matches.hidden, request=request
+                    services.flag_hidden_matches(
+                        actor=request.user, found=[(person, matches)], request=request
                     )
             except ValidationError as exc:
                 add_errors(form, exc)
@@ -230,19 +229,6 @@ def person_edit(request, person_id):
     )
 
 
-def _flag_hidden_matches(request, household, rows) -> bool:
-    """The coordinator's review items for the new members whose likely matches the user may not
-    see (row n of the form is the member in order n); whether there were any."""
-    people = {m.order: m.person for m in household.memberships.select_related("person")}
-    flagged = False
-    for n, row in enumerate(rows, start=1):
-        found = getattr(row, "matches", selectors.NO_MATCHES)
-        if found.others_exist:
-            match_flag(actor=request.user, person=people[n], matches=found.hidden, request=request)
-            flagged = True
-    return flagged
-
-
 # --- households ----------------------------------------------------------------------------
 
 
@@ -300,7 +286,12 @@ def household_create(request):
                 household = services.household_create(
                     actor=request.user, request=request, members=members, **form.cleaned_data
                 )
-                hidden = _flag_hidden_matches(request, household, filled)
+                new_people = [m.person for m in household.memberships.order_by("order")]
+                hidden = services.flag_hidden_matches(
+                    actor=request.user,
+                    found=[(p, row.matches) for p, row in zip(new_people, filled, strict=True)],
+                    request=request,
+                )
         except services.MemberErrors as exc:
             for n, err in exc.by_row.items():
                 add_errors(filled[n - 1], err)
@@ -324,8 +315,13 @@ def household_create(request):
 
 
 def household_detail(request, household_id):
+    return _household_page(request, _visible_household(request.user, household_id))
+
+
+def _household_page(request, household, *, member_form=None, matches=None, status=200):
+    """The household page (audited as read): its members, the households 名寄せ brings
+    together and every agency's involvement, as far as the user may see them (R6)."""
     user = request.user
-    household = _visible_household(user, household_id)
     members = selectors.attach_members(user=user, households=[household])
     whole = selectors.household_whole(user=user, household=household)
     services.household_viewed(
@@ -340,8 +336,10 @@ def household_detail(request, household_id):
             "member_rows": [(m, None) for m in household.member_views],
             "whole": whole,
             "can_edit": access.can_edit_household(user, household),
-            "member_form": NewMemberForm(prefix="new"),
+            "member_form": member_form or NewMemberForm(prefix="new"),
+            **_match_context(matches or selectors.NO_MATCHES),
         },
+        status=status,
     )
 
 
@@ -387,7 +385,8 @@ def household_edit(request, household_id):
 
 @require_POST
 def household_member_add(request, household_id):
-    """Add an existing person (chosen from search) or a new person to a household."""
+    """Add an existing person (chosen from search) or a new person to a household. A new
+    person is searched for across agencies first, as on the person form."""
     household = _visible_household(request.user, household_id)
     if not access.can_edit_household(request.user, household):
         raise Http404
@@ -397,15 +396,23 @@ def household_member_add(request, household_id):
     if form.is_valid():
         data = dict(form.cleaned_data)
         relationship = data.pop("relationship")
+        matches = selectors.NO_MATCHES
         if existing:
             person = one_or_404(access.visible_people(request.user), pk=data["person"])
             member = services.NewMember(relationship=relationship, person=person)
         else:
             member = services.NewMember(relationship=relationship, fields=data)
+            matches = _likely_matches(request, data)
+            if matches.visible and not request.POST.get("confirm_new"):
+                return _household_page(request, household, member_form=new, matches=matches)
         try:
-            services.household_member_add(
-                actor=request.user, household=household, member=member, request=request
-            )
+            with transaction.atomic():
+                added = services.household_member_add(
+                    actor=request.user, household=household, member=member, request=request
+                )
+                hidden = services.flag_hidden_matches(
+                    actor=request.user, found=[(added.person, matches)], request=request
+                )
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
@@ -413,6 +420,8 @@ def household_member_add(request, household_id):
             messages.error(request, exc.message)
         else:
             messages.success(request, gettext("世帯員を追加しました。"))
+            if hidden:
+                messages.info(request, access.HIDDEN_MATCH_MESSAGE)
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

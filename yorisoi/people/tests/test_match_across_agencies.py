@@ -231,3 +231,82 @@ def test_the_lookup_costs_a_bounded_number_of_queries(hana, saki, django_assert_
     with django_assert_max_num_queries(6):
         found = selectors.person_likely_matches(user=hana, **_typed())
     assert found.visible and found.hidden and len(found.visible) <= 10
+
+
+# --- new members of a household: the same search, through both doors --------------------------
+
+
+def _api_member(**changes):
+    return {"relationship": "head", **_typed(**changes), "birth_date": "1970-03-02"}
+
+
+def test_a_household_registered_through_the_api_flags_a_hidden_match(
+    hana, ichiro, yuko_spelled_apart
+):
+    response = post(
+        api_client(hana),
+        "/households",
+        {"name": "高橋さん世帯", "members": [_api_member(), _api_member(
+            relationship="child", given_name="翔", given_name_kana="ショウ")]},
+    )  # fmt: skip
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["other_agency_match"], body["other_agency_message"]) == (True, MESSAGE)
+    assert _leaks(response.content.decode(), yuko_spelled_apart) == []
+    (candidate,) = access.visible_match_candidates(ichiro)
+    new = Person.objects.get(agency=hana.agency, given_name="祐子")
+    assert {candidate.person_a_id, candidate.person_b_id} == {new.pk, yuko_spelled_apart.pk}
+
+
+def test_a_household_through_the_api_offers_visible_matches_before_saving(hana):
+    own = PersonFactory(agency=hana.agency, **_typed(family_name="髙橋"))
+    client = api_client(hana)
+    body = {"name": "高橋さん世帯", "members": [_api_member()]}
+    first = post(client, "/households", body)
+    assert first.status_code == 409
+    assert [m["id"] for m in first.json()["matches"]] == [str(own.pk)]
+    assert Person.objects.filter(agency=hana.agency).count() == 1  # nothing saved
+    assert post(client, "/households", {**body, "confirm_new": True}).status_code == 201
+
+
+def test_a_member_added_through_the_api_is_searched_for_too(hana, ichiro, yuko_spelled_apart):
+    client = api_client(hana)
+    household = post(
+        client, "/households",
+        {"name": "寄添さん世帯", "members": [{"relationship": "head", "family_name": "寄添"}]},
+    ).json()  # fmt: skip
+    response = post(
+        client, f"/households/{household['id']}/members", _api_member(relationship="spouse")
+    )
+    assert response.status_code == 201
+    assert response.json()["other_agency_match"] is True
+    assert _leaks(response.content.decode(), yuko_spelled_apart) == []
+    assert access.visible_match_candidates(ichiro).count() == 1
+
+
+def test_a_member_added_on_screen_is_offered_visible_matches_and_flags_hidden_ones(
+    hana, ichiro, yuko_spelled_apart
+):
+    from yorisoi.people.services import NewMember, household_create
+
+    household = household_create(
+        actor=hana, name="寄添さん世帯",
+        members=[NewMember("head", fields={"family_name": "寄添", "given_name": "一郎"})],
+    )  # fmt: skip
+    own = PersonFactory(agency=hana.agency, **_typed())
+    client = client_for(hana)
+    url = reverse("people:household_member_add", args=[household.pk])
+    form = {f"new-{k}": v for k, v in _typed(birth_date="S45.3.2").items()}
+    form["new-relationship"] = "spouse"
+
+    offered = client.post(url, form)
+    page = offered.content.decode()
+    assert offered.status_code == 200 and str(own.pk) in page  # offered before saving
+    assert "別の人として追加する" in page and MESSAGE in page
+    assert _leaks(page, yuko_spelled_apart) == []
+    assert household.memberships.count() == 1
+
+    saved = client.post(url, {**form, "confirm_new": "1"}, follow=True)
+    assert MESSAGE in saved.content.decode()
+    assert household.memberships.count() == 2
+    assert access.visible_match_candidates(ichiro).count() == 1
