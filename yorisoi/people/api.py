@@ -286,16 +286,21 @@ def _possible_duplicate(request, matches):
 def person_detail(request, person_id: UUID):
     """本人の情報。見ることのできない本人は、存在しない場合と同じ 404 になります。
 
+    `linked_registrations` は、福祉総務課が同一人物と確認したほかの機関の登録のうち、見ることの
+    できるものです（`identity_id` は名寄せを確認できる福祉総務課にだけ返します）。
     閲覧は監査ログ（person.viewed、閲覧の根拠つき）に記録されます。
     """
     user = request.auth
     person = _visible_person(user, person_id)
+    person.linked_registrations, identity = selectors.linked_registrations(user=user, person=person)
+    person.identity_id = identity.pk if identity else None
     record(
         "person.viewed",
         actor=user,
         target=person,
         basis=access.person_basis(user, person),
         request=request,
+        data={"linked_ids": [str(p.pk) for p in person.linked_registrations]},
     )
     person.visible_households = list(selectors.person_households(user=user, person=person))
     return person

@@ -56,8 +56,24 @@ class HouseholdRefOut(Schema):
     name: str
 
 
+class LinkedRegistrationOut(Schema):
+    id: UUID
+    full_name: str
+    agency: str = Field(description="登録機関のコード")
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.code
+
+
 class PersonDetailOut(PersonOut):
     households: list[HouseholdRefOut] = Field(description="この本人が属する世帯（見られるもの）")
+    linked_registrations: list[LinkedRegistrationOut] = Field(
+        description="同一人物と確認された、ほかの機関の登録（見られるものだけ）"
+    )
+    identity_id: UUID | None = Field(
+        description="名寄せの記録（/identities/{id}）。福祉総務課（調整担当）にだけ返します"
+    )
 
     @staticmethod
     def resolve_households(obj):

@@ -328,6 +328,34 @@ class HouseholdWhole:
         return {h.household.pk: h.basis for h in self.linked}
 
 
+def linked_registrations(*, user, person) -> tuple[list, object]:
+    """The other agencies' registrations confirmed as the same person as `person` (名寄せ),
+    those `user` may open (R6: linking opens nothing by itself), and the identity itself if
+    `user` may review it (the coordinator), else None."""
+    from .identity.models import IdentityMember
+
+    membership = (
+        IdentityMember.objects.filter(person=person, left_at__isnull=True)
+        .select_related("identity")
+        .first()
+    )
+    if membership is None:
+        return [], None
+    others = (
+        IdentityMember.objects.filter(identity_id=membership.identity_id, left_at__isnull=True)
+        .exclude(person=person)
+        .values_list("person_id", flat=True)
+    )
+    bases = access.person_bases(user, others)
+    people = Person.objects.filter(pk__in=list(bases)).select_related("agency").order_by("pk")
+    identity = (
+        membership.identity
+        if access.visible_identities(user).filter(pk=membership.identity_id).exists()
+        else None
+    )
+    return list(people), identity
+
+
 def household_whole(*, user, household) -> HouseholdWhole:
     """The household as the city knows it across agencies, as far as `user` may see (R6).
 

@@ -159,6 +159,7 @@ def person_detail(request, person_id):
         .select_related("lead_agency")
         .order_by("-opened_at")[:50]
     )
+    linked, identity = selectors.linked_registrations(user=request.user, person=person)
     record(
         "person.viewed",
         actor=request.user,
@@ -168,6 +169,7 @@ def person_detail(request, person_id):
         data={
             "household_ids": [str(h.pk) for h in households],
             "case_ids": [str(c.pk) for c in cases],
+            "linked_ids": [str(p.pk) for p in linked],
         },
     )
     return render(
@@ -177,6 +179,8 @@ def person_detail(request, person_id):
             "person": person,
             "households": households,
             "cases": cases,
+            "linked": linked,
+            "identity": identity,
             "can_edit": access.can_edit_person(request.user, person),
         },
     )

@@ -230,3 +230,38 @@ def test_the_page_reads_a_constant_number_of_queries(family, hana, saki, ichiro)
         response = client.get(url)
     assert response.content.decode().count("の登録</span>") == 4
     assert len(four) == len(one)
+
+
+def test_a_person_page_names_the_linked_registrations_the_user_may_open(family, hana, saki, ichiro):
+    at_a, at_b = family
+    son_a, son_b = _person(at_a, "翔太"), _person(at_b, "翔太")
+    linked = _link(ichiro, son_a, son_b)
+    client = client_for(hana)
+
+    # Before anything lets hana's centre read saki's registration: not named, not counted.
+    page = client.get(reverse("people:person_detail", args=[son_a.pk])).content.decode()
+    assert str(son_b.pk) not in page and saki.agency.name not in page
+    body = client.get(f"/api/v1/people/{son_a.pk}").json()
+    assert (body["linked_registrations"], body["identity_id"]) == ([], None)
+
+    _refer_to(saki, at_b, son_b, hana.agency)
+    page = client.get(reverse("people:person_detail", args=[son_a.pk])).content.decode()
+    assert str(son_b.pk) in page and f"{saki.agency.name} の登録" in page
+    assert str(linked.pk) not in page  # the 名寄せ record is the coordinator's
+    body = client.get(f"/api/v1/people/{son_a.pk}").json()
+    assert body["linked_registrations"] == [
+        {"id": str(son_b.pk), "full_name": "高橋 翔太", "agency": saki.agency.code}
+    ]
+    assert body["identity_id"] is None
+
+
+def test_the_coordinator_reaches_the_identity_from_a_person_page(family, hana, saki, ichiro):
+    at_a, at_b = family
+    son_b = _person(at_b, "翔太")
+    linked = _link(ichiro, _person(at_a, "翔太"), son_b)
+    _refer_to(saki, at_b, son_b, ichiro.agency)  # the coordinator may open saki's registration
+
+    page = client_for(ichiro).get(reverse("people:person_detail", args=[son_b.pk]))
+    assert reverse("identity:identity_detail", args=[linked.pk]) in page.content.decode()
+    body = client_for(ichiro).get(f"/api/v1/people/{son_b.pk}").json()
+    assert body["identity_id"] == str(linked.pk)
