@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yorisoi.directory",
     "yorisoi.people",
     "yorisoi.people.identity",
+    "yorisoi.operations",
     "yorisoi.intake",
     "yorisoi.cases",
     "yorisoi.outreach",
