@@ -27,10 +27,10 @@ demo: migrate
 
 # The background worker (reports, reminders) runs next to the server and stops with it.
 run: demo
-	@echo "yorisoi: http://$(HOST):$(PORT)/  (demo accounts: see README.md; background worker started)"
+	@echo "yorisoi: http://$(HOST):$(PORT)/  (demo accounts: see README.md; background worker started; second factor optional in this demo)"
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} YORISOI_MFA=$${YORISOI_MFA:-optional} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it (and Japanese fonts) when it is missing.
 # poppler-utils (pdftoppm) lets the report tests look at a PDF page as an image.

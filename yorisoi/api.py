@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
 from yorisoi import access
+from yorisoi.accounts import mfa
 from yorisoi.accounts.models import ApiToken
 from yorisoi.http import errors, validation
 from yorisoi.http.errors import ForbiddenRoute
@@ -39,7 +40,9 @@ class TokenAuth(HttpBearer):
 class BrowserSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        if user is None:
+        # A browser session answers only once it passed the sign-in steps (second factor,
+        # a forced password change: accounts/middleware.py), as the screens do.
+        if user is None or not mfa.satisfied(request) or user.must_change_password:
             return None
         return _check_route(request, user)
 

@@ -4,6 +4,11 @@ YORISOI_ENV   "production" turns on HTTPS-only cookies, HSTS and the SSL redirec
               SECRET_KEY and ALLOWED_HOSTS mandatory; anything else is a local/dev run.
 DATABASE_URL  defaults to the embedded SQLite file db.sqlite3 beside manage.py.
 DEBUG         "1" for local debugging only.
+YORISOI_MFA   "required" (default): every role that reads personal data, and administrators,
+              sign in with a second factor (TOTP + recovery codes); "optional": only those who
+              enrolled one (the demo of `make run`).
+YORISOI_MFA_ALL_ROLES  "1" requires the second factor of the other roles too (analysts, 民生委員).
+YORISOI_SESSION_MAX_HOURS  absolute session lifetime (default 12), besides the idle timeout.
 """
 
 import os
@@ -41,6 +46,9 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "yorisoi.accounts",
@@ -74,6 +82,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Second factor, forced password change, absolute session lifetime (issue 13).
+    "yorisoi.accounts.middleware.SignInStepsMiddleware",
     "yorisoi.front.middleware.RouteAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -152,6 +163,21 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and, however active, after this long from sign-in (accounts.middleware).
+YORISOI_SESSION_MAX_AGE = timedelta(hours=float(os.environ.get("YORISOI_SESSION_MAX_HOURS", 12)))
+
+# Multi-factor authentication (django-otp: TOTP and recovery codes; accounts/mfa.py).
+YORISOI_MFA = os.environ.get("YORISOI_MFA", "required")
+if YORISOI_MFA not in ("required", "optional"):
+    raise ImproperlyConfigured("YORISOI_MFA must be 'required' or 'optional'")
+YORISOI_MFA_ALL_ROLES = os.environ.get("YORISOI_MFA_ALL_ROLES") == "1"
+OTP_TOTP_ISSUER = "yorisoi"
+
+# The daily anchors of the audit chain (audit.chain): a file outside the database, best on
+# other storage (another host, write-once); `manage.py audit_verify` checks the chain against it.
+YORISOI_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("YORISOI_AUDIT_ANCHOR_DIR", BASE_DIR / "var" / "audit-anchors")
+)
 
 # django-axes: lock an account+address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

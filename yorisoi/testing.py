@@ -47,6 +47,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_optional(settings):
+    """Most tests are about what a signed-in user may do, not about signing in: they run as
+    `make run`'s demo does (YORISOI_MFA=optional). The sign-in tests (accounts/tests/test_mfa.py,
+    tests/e2e/test_sign_in_security.py) set "required", the production default."""
+    settings.YORISOI_MFA = "optional"
+
+
 def load_master_data():
     """Master data, and the data migrations load, unless already there: transactional tests
     (browser tests) flush every table afterwards."""

@@ -19,6 +19,7 @@ CASEWORK_MENU = [
     "世帯",
     "お知らせ",
     "APIトークン",
+    "ログインの設定",
 ]
 # The coordinator and managers see the evaluation (PDCA) too.
 EVALUATOR_MENU = [
@@ -35,19 +36,20 @@ EVALUATOR_MENU = [
     "世帯",
     "お知らせ",
     "APIトークン",
+    "ログインの設定",
 ]
 # The coordinator also reviews 名寄せ (the duplicate review queue), after 世帯.
 _REVIEW = EVALUATOR_MENU.index("世帯") + 1
 COORDINATOR_MENU = [*EVALUATOR_MENU[:_REVIEW], "名寄せの確認", *EVALUATOR_MENU[_REVIEW:]]
-NO_RECORDS_MENU = ["ホーム", "APIトークン"]
-ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"]
+NO_RECORDS_MENU = ["ホーム", "APIトークン", "ログインの設定"]
+ANALYST_MENU = ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン", "ログインの設定"]
 
 EXPECTED_MENU = {
     "hana": CASEWORK_MENU,  # home-care centre staff
     "masaki": EVALUATOR_MENU,  # manager at the same centre
     "ichiro": COORDINATOR_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
-    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],  # 民生委員
+    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン", "ログインの設定"],  # 民生委員
     "ken": ANALYST_MENU,  # analyst: aggregates only
     "osamu": [*NO_RECORDS_MENU, "管理画面"],  # administrator: users and master data
 }

@@ -174,6 +174,7 @@ class MatchSplit(NamedTuple):
 
     visible: list
     hidden: list
+    bases: dict = {}  # {person id: basis} of `visible`, for the audit of showing them
 
     @property
     def others_exist(self) -> bool:
@@ -197,4 +198,5 @@ def split_matches(user, person_ids) -> MatchSplit:
     return MatchSplit(
         [seen[pk] for pk in ids if pk in seen],
         [pk for pk in ids if pk not in seen],
+        {pk: bases[pk] for pk in seen},
     )

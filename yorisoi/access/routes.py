@@ -25,6 +25,12 @@ ROUTES: dict[str, frozenset | str] = {
     # accounts
     "accounts:login": PUBLIC,
     "accounts:logout": ANY_ROLE,
+    "accounts:mfa_verify": ANY_ROLE,
+    "accounts:mfa_setup": ANY_ROLE,
+    "accounts:mfa_qr": ANY_ROLE,
+    "accounts:security": ANY_ROLE,
+    "accounts:recovery_codes_renew": ANY_ROLE,
+    "accounts:password_change": ANY_ROLE,
     "accounts:token_list": ANY_ROLE,
     "accounts:token_create": ANY_ROLE,
     "accounts:token_revoke": ANY_ROLE,

@@ -1,13 +1,39 @@
-from django.contrib import admin
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yorisoi.audit.log import record
 from yorisoi.http.admin_site import AdminRoleOnly
 
+from . import mfa
 from .models import ApiToken, User
 
 admin.site.unregister(Group)
+# Nobody sees or sets another user's second factor: an administrator can only reset it (issue 13).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+def one_time_password() -> str:
+    """What an administrator hands a user (in person or by phone) to sign in once: the user
+    must replace it at that sign-in (User.must_change_password)."""
+    return "-".join(secrets.token_hex(3) for _ in range(4))
+
+
+class UserCreationForm(forms.ModelForm):
+    """A new user gets a one-time password, never one the administrator chose."""
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "agency"]
 
 
 @admin.register(User)
@@ -17,20 +43,71 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
     search_fields = ["username", "display_name"]
     autocomplete_fields = ["agency"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         ("所属と役割", {"fields": ["display_name", "role", "agency", "email"]}),
-        ("状態", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ("状態", {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]}),
     ]
+    add_form = UserCreationForm
     add_fieldsets = [
-        (None, {"fields": ["username", "password1", "password2"]}),
+        (None, {"fields": ["username"]}),
         ("所属と役割", {"fields": ["display_name", "role", "agency"]}),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["must_change_password", "last_login", "date_joined"]
+    actions = ["issue_one_time_passwords", "reset_second_factors"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Separation of duties: nobody grants themself a role, an agency or a comeback.
+            fields += ["role", "agency", "is_active"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        # An administrator never sets a password (issue 13): see issue_one_time_passwords.
+        raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
         # Only the admin role enters this site; the flag mirrors the role for Django's checks.
         obj.is_staff = obj.role == "admin"
+        if not change:
+            obj._one_time_password = one_time_password()
+            obj.set_password(obj._one_time_password)
+            obj.must_change_password = True
         super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._one_time_passwords_page(request, [(obj, obj._one_time_password)])
+
+    @admin.action(description="一時パスワードを発行する（次のログインで変更が必要）")
+    def issue_one_time_passwords(self, request, queryset):
+        issued = []
+        for user in queryset.exclude(pk=request.user.pk):
+            password = one_time_password()
+            user.set_password(password)
+            user.must_change_password = True
+            user.save(update_fields=["password", "must_change_password"])
+            record("user.password_reset_issued", actor=request.user, target=user, request=request)
+            issued.append((user, password))
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.warning(request, "自分のパスワードは「ログインの設定」から変更してください。")
+        return self._one_time_passwords_page(request, issued)
+
+    def _one_time_passwords_page(self, request, issued):
+        """Shown once, never stored in a message or a log: the administrator hands them over."""
+        return TemplateResponse(
+            request,
+            "admin/accounts/one_time_passwords.html",
+            {**self.admin_site.each_context(request), "issued": issued, "title": "一時パスワード"},
+        )
+
+    @admin.action(description="2要素認証をリセットする（スマートフォンをなくしたとき）")
+    def reset_second_factors(self, request, queryset):
+        for user in queryset:
+            mfa.reset(actor=request.user, user=user, request=request)
+        messages.success(
+            request,
+            f"{queryset.count()} 人の2要素認証をリセットしました。次のログインで設定し直します。",
+        )
 
     # R6: a role, agency or password change can open people's records to someone, so each one
     # goes to the append-only audit trail too (field names only, never values).

@@ -35,6 +35,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
     agency = reference("directory.Agency", _("所属機関"), optional=True, related_name="users")
+    # An administrator never sets a password: they issue a one-time code, which the user must
+    # replace at the next sign-in (accounts.middleware, issue 13).
+    must_change_password = models.BooleanField(
+        _("次のログインでパスワードの変更が必要"), default=False
+    )
 
     objects = YorisoiUserManager()
 
@@ -80,7 +85,11 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Tokens that work: not revoked, of an active user who is not asked to replace a
+        one-time password (an administrator forcing a reset stops the tokens too)."""
+        return self.filter(
+            revoked_at__isnull=True, user__is_active=True, user__must_change_password=False
+        )
 
 
 class ApiToken(models.Model):

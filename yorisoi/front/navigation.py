@@ -24,6 +24,7 @@ NAV_ITEMS = [
     (_("名寄せの確認"), "identity:match_list", "identity:"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),
     (pgettext_lazy("plural", "APIトークン"), "accounts:token_list", "accounts:token"),
+    (_("ログインの設定"), "accounts:security", "accounts:security"),
 ]
 
 

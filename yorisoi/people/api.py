@@ -262,8 +262,7 @@ def _matches_for(user, fields) -> selectors.LikelyMatches:
 
 def _possible_duplicate(request, matches):
     """409: the likely matches the caller may see (a read, audited), best first."""
-    bases = access.person_bases(request.auth, [m.pk for m in matches.visible])
-    record_reads("person.matches_shown", actor=request.auth, request=request, bases=bases)
+    record_reads("person.matches_shown", actor=request.auth, request=request, bases=matches.bases)
     return Status(
         409,
         {

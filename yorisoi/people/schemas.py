@@ -247,7 +247,7 @@ class LinkedHouseholdOut(Schema):
         ]
 
 
-class InvolvementOut(Schema):
+class HouseholdInvolvementOut(Schema):
     kind: str = Field(description="consultation（相談）または case（多機関協働の支援）")
     id: UUID
     agencies: list[str] = Field(description="関わっている機関のコード（担当・主担当が先）")
@@ -268,7 +268,7 @@ class HouseholdDetailOut(HouseholdOut):
     linked_households: list[LinkedHouseholdOut] = Field(
         description="名寄せ（同一人物の確認）でつながった、ほかの機関の世帯（見られるものだけ）"
     )
-    involvements: list[InvolvementOut] = Field(
+    involvements: list[HouseholdInvolvementOut] = Field(
         description="この世帯とつながった世帯の世帯員についての相談・支援（見られるものだけ）"
     )
 

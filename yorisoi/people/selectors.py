@@ -2,7 +2,7 @@
 
 import uuid
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
@@ -87,6 +87,7 @@ class LikelyMatches:
 
     visible: list
     hidden: list
+    bases: dict = field(default_factory=dict)  # {person id: basis} of `visible` (the audit)
 
     @property
     def others_exist(self) -> bool:
@@ -106,7 +107,10 @@ class LikelyMatches:
         """The matches of several new members at once (a household): each visible person once,
         in the order found; the hidden verdicts all kept, for each member's review item."""
         visible = {p.pk: p for matches in found for p in matches.visible}
-        return cls(list(visible.values()), [v for matches in found for v in matches.hidden])
+        hidden = [v for matches in found for v in matches.hidden]
+        return cls(
+            list(visible.values()), hidden, {k: v for m in found for k, v in m.bases.items()}
+        )
 
 
 NO_MATCHES = LikelyMatches([], [])
@@ -238,7 +242,7 @@ def person_likely_matches(
     if flagged:  # with the reasons, for the coordinator
         wanted = {x.record_id_b for x in flagged}
         flagged = rank(query, [r for r in records if r.record_id in wanted], model=model)
-    return LikelyMatches(split.visible, flagged)
+    return LikelyMatches(split.visible, flagged, split.bases)
 
 
 def household_list(*, user) -> QuerySet:

@@ -69,8 +69,9 @@ def _likely_matches(request, data) -> selectors.LikelyMatches:
         birth_date=data.get("birth_date"),
     )
     if matches.visible:
-        bases = access.person_bases(request.user, [m.pk for m in matches.visible])
-        record_reads("person.matches_shown", actor=request.user, request=request, bases=bases)
+        record_reads(
+            "person.matches_shown", actor=request.user, request=request, bases=matches.bases
+        )
     return matches
 
 

@@ -53,7 +53,8 @@ PERSONAS = ("hana", "masaki", "ichiro", "saki", "kazuko", "ken", "osamu", "tomok
 # 405, so no page can hide here.
 ACTIONS = frozenset(
     """
-    accounts:logout accounts:token_create accounts:token_revoke notifications:mark_read
+    accounts:logout accounts:token_create accounts:token_revoke accounts:recovery_codes_renew
+    notifications:mark_read
     admin:logout
     intake:consultation_outcome intake:referral_create intake:referral_answer
     intake:referral_withdraw intake:referral_acknowledge

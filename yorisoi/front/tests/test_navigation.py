@@ -19,6 +19,7 @@ CASEWORK_MENU = [
     "世帯",
     "お知らせ",
     "APIトークン",
+    "ログインの設定",
 ]
 # The coordinator and managers see the evaluation (PDCA) too, after 地域づくり.
 _AFTER = CASEWORK_MENU.index("地域づくり") + 1
@@ -32,9 +33,9 @@ EXPECTED = {
     "masaki": EVALUATOR_MENU,
     "ichiro": COORDINATOR_MENU,
     "saki": CASEWORK_MENU,
-    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン"],
-    "ken": ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン"],
-    "osamu": ["ホーム", "APIトークン", "管理画面"],
+    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン", "ログインの設定"],
+    "ken": ["ホーム", "社会資源", "地域づくり", "評価", "APIトークン", "ログインの設定"],
+    "osamu": ["ホーム", "APIトークン", "ログインの設定", "管理画面"],
 }
 
 
