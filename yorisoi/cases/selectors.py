@@ -29,6 +29,7 @@ from .models import (
     CaseEventKind,
     CaseStatus,
     Involvement,
+    Meeting,
     ProgressRecord,
     RecordKind,
 )
@@ -212,6 +213,22 @@ def case_timeline(*, user, case, agency: str = "", kind: str = "") -> list[Timel
 
 
 # --- the case page --------------------------------------------------------------------------
+
+
+def meeting_seen_by(user, meeting_id):
+    """(meeting, the user's rights on its case, their participant row) for a reader of the case
+    or a 支援会議 participant who may not read it yet (not pledged) and so finds the meeting for
+    its pledge page (R5, access.meeting_access); None for anyone else. Both doors answer None
+    with 404, as for a missing id."""
+    meeting = (
+        Meeting.objects.select_related("kind", "case__lead_agency").filter(pk=meeting_id).first()
+    )
+    if meeting is None:
+        return None
+    seen = access.meeting_access(user, meeting)
+    if not seen.found:
+        return None
+    return meeting, seen.case, seen.participant
 
 
 def sharing_basis(case) -> dict:

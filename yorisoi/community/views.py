@@ -7,6 +7,7 @@ Counts only, so reads are not audited (no personal data); writes are, in the ser
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -141,15 +142,7 @@ def activity_edit(request, activity_id):
     )
     if not access.can_correct_community(user, activity):
         raise PermissionDenied
-    initial = {
-        "held_on": activity.held_on,
-        "kind": activity.kind,
-        "participants": activity.participants,
-        "volunteers": activity.volunteers,
-        "note": activity.note,
-        "cancelled": activity.cancelled,
-        "cancel_reason": activity.cancel_reason,
-    }
+    initial = model_to_dict(activity, fields=ActivityCorrectForm.base_fields)
     form = ActivityCorrectForm(request.POST or None, initial=initial)
     extra = {}
     if request.method == "POST" and form.is_valid():
@@ -242,14 +235,7 @@ def training_edit(request, training_id):
     )
     if not access.can_correct_community(user, training):
         raise PermissionDenied
-    initial = {
-        "name": training.name,
-        "held_on": training.held_on,
-        "people_trained": training.people_trained,
-        "note": training.note,
-        "cancelled": training.cancelled,
-        "cancel_reason": training.cancel_reason,
-    }
+    initial = model_to_dict(training, fields=TrainingCorrectForm.base_fields)
     form = TrainingCorrectForm(request.POST or None, initial=initial)
     extra = {}
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from yorisoi.http.errors import ErrorOut
 from yorisoi.http.paging import page_of
 from yorisoi.http.validation import agency_by_code
 
+from .. import selectors
 from ..models import (
     Case,
     Meeting,
@@ -107,14 +108,8 @@ def _readable_meeting(user, meeting_id) -> Meeting:
 
 
 def _meeting_or_pledge_page(user, meeting_id):
-    """The meeting and the caller's rights on its case. A 支援会議 participant who may not
-    read the case (not pledged yet) still finds the meeting, for its pledge page (R5); the
-    rule is the screens' own (access.meeting_access)."""
-    meeting = Meeting.objects.select_related("kind", "case__lead_agency").filter(pk=meeting_id)
-    meeting = meeting.first()
-    if meeting is None:
+    """The meeting and the caller's rights on its case, as the screens find it (R5)."""
+    found = selectors.meeting_seen_by(user, meeting_id)
+    if found is None:
         raise Http404
-    seen = access.meeting_access(user, meeting)
-    if not seen.found:
-        raise Http404
-    return meeting, seen.case, seen.participant
+    return found

@@ -16,6 +16,7 @@ from yorisoi.audit.log import (
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.http.forms import add_errors
 
+from .. import selectors
 from ..models import (
     Case,
     Meeting,
@@ -99,14 +100,11 @@ def _act(request, done, service, /, **kwargs) -> None:
 
 def _meeting(user, meeting_id):
     """(meeting, rights, participant) for a reader of the case or a participant awaiting the
-    pledge (access.meeting_access); 404 for anyone else."""
-    meeting = Meeting.objects.select_related("case", "kind").filter(pk=meeting_id).first()
-    if meeting is None:
+    pledge; 404 for anyone else."""
+    found = selectors.meeting_seen_by(user, meeting_id)
+    if found is None:
         raise Http404
-    seen = access.meeting_access(user, meeting)
-    if not seen.found:
-        raise Http404
-    return meeting, seen.case, seen.participant
+    return found
 
 
 def _readable_meeting(user, meeting_id):
