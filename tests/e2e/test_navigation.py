@@ -49,7 +49,14 @@ EXPECTED_MENU = {
     "masaki": EVALUATOR_MENU,  # manager at the same centre
     "ichiro": COORDINATOR_MENU,  # coordinator at 福祉総務課
     "saki": CASEWORK_MENU,  # staff at another agency (the outsider still has the screens)
-    "kazuko": ["ホーム", "民生委員の報告", "ケース", "参加する会議", "APIトークン", "ログインの設定"],  # 民生委員
+    "kazuko": [
+        "ホーム",
+        "民生委員の報告",
+        "ケース",
+        "参加する会議",
+        "APIトークン",
+        "ログインの設定",
+    ],  # 民生委員
     "ken": ANALYST_MENU,  # analyst: aggregates only
     "osamu": [*NO_RECORDS_MENU, "管理画面"],  # administrator: users and master data
 }
