@@ -179,10 +179,15 @@ YORISOI_AUDIT_ANCHOR_DIR = Path(
     os.environ.get("YORISOI_AUDIT_ANCHOR_DIR", BASE_DIR / "var" / "audit-anchors")
 )
 
-# django-axes: lock an account+address pair after repeated failures.
+# django-axes: after repeated failures, lock the account (from any address: guessing one
+# user's password from many machines) and the address (for any account: password spraying).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# How many reverse proxies stand in front of the app (X-Forwarded-For is trusted that far and
+# no further; 0 trusts none). Used for throttling and the audit trail (http/client_ip.py).
+YORISOI_TRUSTED_PROXIES = int(os.environ.get("YORISOI_TRUSTED_PROXIES", 0))
+AXES_CLIENT_IP_CALLABLE = "yorisoi.http.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # never log user names typed at the login form

@@ -28,6 +28,14 @@ def one_time_password() -> str:
     return "-".join(secrets.token_hex(3) for _ in range(4))
 
 
+# What opens records to a user, recorded before and after every change of a user (issue 13).
+_GRANTS = ("role", "agency", "is_active")
+
+
+def _grants(values: dict) -> dict:
+    return {k: values.get(k) for k in _GRANTS}
+
+
 class UserCreationForm(forms.ModelForm):
     """A new user gets a one-time password, never one the administrator chose."""
 
@@ -69,6 +77,8 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         # Only the admin role enters this site; the flag mirrors the role for Django's checks.
         obj.is_staff = obj.role == "admin"
+        if change:  # what the audit trail records as "before" (log_change)
+            obj._before = User.objects.filter(pk=obj.pk).values(*_GRANTS).first()
         if not change:
             obj._one_time_password = one_time_password()
             obj.set_password(obj._one_time_password)
@@ -139,6 +149,11 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
                 "fields": fields,
                 "role": obj.role,
                 "agency": obj.agency.code if obj.agency else None,
+                # Separation of duties: what this change granted or took away, before → after.
+                "before": _grants(getattr(obj, "_before", None) or {}),
+                "after": _grants(
+                    {k: getattr(obj, f"{k}_id" if k == "agency" else k) for k in _GRANTS}
+                ),
             },
         )
         return super().log_change(request, obj, message)

@@ -8,6 +8,8 @@ Payloads carry ids and counts only, never names, addresses or search terms.
 
 from collections.abc import Iterable
 
+from yorisoi.http.client_ip import client_ip
+
 # The legal bases are the policy's vocabulary (access.bases); the trail records them.
 from .models import AuditEvent
 
@@ -15,9 +17,7 @@ MAX_IDS = 200
 
 
 def _client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return None if request is None else client_ip(request)
 
 
 def _channel(request):

@@ -55,6 +55,45 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(hana):
     assert client.get(reverse("front:home")).status_code == 302
 
 
+def _sign_in(username, password, address, forwarded=None):
+    headers = {"REMOTE_ADDR": address}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return Client().post(
+        reverse("accounts:login"), {"username": username, "password": password}, **headers
+    )
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_guessing_one_users_password_from_many_addresses_locks_the_account(hana):
+    for n in range(3):
+        _sign_in("hana", "wrong", f"10.0.0.{n + 1}")
+    assert _sign_in("hana", PASSWORD, "10.0.0.99").status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_password_spraying_from_one_address_locks_the_address(hana, saki):
+    for username in ("tanaka", "suzuki", "saki"):
+        _sign_in(username, "Winter2026!", "10.0.0.66")
+    assert _sign_in("hana", PASSWORD, "10.0.0.66").status_code == 429
+    assert _sign_in("hana", PASSWORD, "10.0.0.67").status_code == 302  # others sign in
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, YORISOI_TRUSTED_PROXIES=1)
+def test_behind_the_proxy_each_client_is_throttled_by_its_own_address(hana, saki):
+    for username in ("tanaka", "suzuki", "saki"):
+        _sign_in(username, "x", "10.1.1.1", forwarded="192.0.2.10")
+    assert _sign_in("hana", PASSWORD, "10.1.1.1", forwarded="192.0.2.10").status_code == 429
+    assert _sign_in("hana", PASSWORD, "10.1.1.1", forwarded="192.0.2.11").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_a_forged_forwarded_header_does_not_dodge_the_lock_without_a_trusted_proxy(hana):
+    for n in range(3):
+        _sign_in(f"user{n}", "x", "10.0.0.5", forwarded=f"198.51.100.{n}")
+    assert _sign_in("hana", PASSWORD, "10.0.0.5", forwarded="198.51.100.77").status_code == 429
+
+
 def test_session_expires_after_inactivity():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True  # each request restarts the idle clock

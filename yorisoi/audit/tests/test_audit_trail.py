@@ -165,3 +165,20 @@ def test_administrators_changes_to_users_are_audited(osamu, hana):
     assert event.actor == osamu
     assert event.target_id == str(hana.pk)
     assert event.data["role"] == "manager"
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "203.0.113.5", "10.1.1.1"),  # no proxy trusted: a client's own header is ignored
+        (1, "203.0.113.5, 192.0.2.10", "192.0.2.10"),  # the address our proxy saw, not a forgery
+    ],
+)
+def test_the_trail_records_the_clients_address_as_the_deployment_says(
+    hana, person, settings, proxies, forwarded, expected
+):
+    settings.YORISOI_TRUSTED_PROXIES = proxies
+    client = client_for(hana)
+    url = reverse("people:person_detail", args=[person.pk])
+    client.get(url, REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert AuditEvent.objects.filter(action="person.viewed").get().ip_address == expected
