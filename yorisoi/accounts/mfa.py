@@ -93,8 +93,12 @@ def verify(*, user, code: str, request=None):
     """The confirmed device that accepts `code` (an authenticator code or a recovery code, which
     is then used up), or None. Each use of a recovery code is audited."""
     code = code.strip().replace(" ", "").replace("-", "")
+    # Six digits are the app's code, anything else a recovery code (10 characters): each is
+    # tried on its own kind of device only, so a recovery code never counts as a failed app
+    # code (django-otp would then hold the app's next code back for a while) and vice versa.
+    kind = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
     for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if device.verify_token(code if isinstance(device, StaticDevice) else code[:6]):
+        if isinstance(device, kind) and device.verify_token(code):
             if isinstance(device, StaticDevice):
                 record("mfa.recovery_code_used", actor=user, target=user, request=request)
             return device

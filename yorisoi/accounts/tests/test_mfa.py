@@ -121,6 +121,19 @@ def test_a_recovery_code_works_once(hana):
     assert StaticToken.objects.filter(device__user=hana).count() == 9
 
 
+def test_a_recovery_code_does_not_hold_back_the_apps_next_code(hana):
+    # A recovery code is not a wrong app code: the app's code right after it is accepted.
+    client, _ = sign_in("hana")
+    device, codes = enrol(client)
+    first, _ = sign_in("hana")
+    first.post(reverse("accounts:mfa_verify"), {"code": codes[0]})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    again, _ = sign_in("hana")
+    response = again.post(reverse("accounts:mfa_verify"), {"code": code(device)})
+    assert response.status_code == 302
+
+
 def test_someone_who_enrolled_uses_the_factor_even_where_it_is_optional(settings, ken):
     settings.YORISOI_MFA = "optional"
     client, _ = sign_in("ken")
