@@ -10,10 +10,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yorisoi.audit.log import record
+from yorisoi.errors import RuleViolation
 from yorisoi.http.admin_site import AdminRoleOnly
 
 from . import mfa
-from .models import ApiToken, User
+from .grants import GRANT_FIELDS, grant_decide, grant_of, grant_request, needs_second_administrator
+from .models import ApiToken, RoleGrant, User
 
 admin.site.unregister(Group)
 # Nobody sees or sets another user's second factor: an administrator can only reset it (issue 13).
@@ -26,14 +28,6 @@ def one_time_password() -> str:
     """What an administrator hands a user (in person or by phone) to sign in once: the user
     must replace it at that sign-in (User.must_change_password)."""
     return "-".join(secrets.token_hex(3) for _ in range(4))
-
-
-# What opens records to a user, recorded before and after every change of a user (issue 13).
-_GRANTS = ("role", "agency", "is_active")
-
-
-def _grants(values: dict) -> dict:
-    return {k: values.get(k) for k in _GRANTS}
 
 
 class UserCreationForm(forms.ModelForm):
@@ -75,15 +69,42 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
         raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
+        # Separation of duties: a role, agency or comeback that opens records waits for a second
+        # administrator (accounts.grants); the user keeps what they had (a new user: inactive).
+        obj._before = None
+        if change:
+            obj._before = grant_of(User.objects.values(*GRANT_FIELDS).get(pk=obj.pk))
+        obj._asked = grant_of(obj)
+        if not needs_second_administrator(before=obj._before, after=obj._asked):
+            obj._asked = None
+        elif obj._before is None:
+            obj.is_active = False
+        else:
+            before = obj._before
+            obj.role, obj.agency_id, obj.is_active = (
+                before["role"],
+                before["agency"],
+                before["is_active"],
+            )
         # Only the admin role enters this site; the flag mirrors the role for Django's checks.
-        obj.is_staff = obj.role == "admin"
-        if change:  # what the audit trail records as "before" (log_change)
-            obj._before = User.objects.filter(pk=obj.pk).values(*_GRANTS).first()
+        obj.is_staff = obj.role == "admin" and obj.is_active
         if not change:
             obj._one_time_password = one_time_password()
             obj.set_password(obj._one_time_password)
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
+        if obj._asked:
+            grant_request(
+                user=obj,
+                role=obj._asked["role"],
+                agency_id=obj._asked["agency"],
+                actor=request.user,
+                request=request,
+            )
+            messages.warning(
+                request,
+                "役割・所属・有効化は、別の管理者が「役割の付与」で承認してから反映されます。",
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._one_time_passwords_page(request, [(obj, obj._one_time_password)])
@@ -149,11 +170,10 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
                 "fields": fields,
                 "role": obj.role,
                 "agency": obj.agency.code if obj.agency else None,
-                # Separation of duties: what this change granted or took away, before → after.
-                "before": _grants(getattr(obj, "_before", None) or {}),
-                "after": _grants(
-                    {k: getattr(obj, f"{k}_id" if k == "agency" else k) for k in _GRANTS}
-                ),
+                # Separation of duties: what this change granted or took away, before → after
+                # (a grant waiting for a second administrator is its own event).
+                "before": obj._before,
+                "after": grant_of(obj),
             },
         )
         return super().log_change(request, obj, message)
@@ -176,3 +196,41 @@ class ApiTokenAdmin(AdminRoleOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # tokens are issued by their owner, who sees the raw value once
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """The second administrator's desk: grants asked for on the user screen, approved or
+    refused here by someone other than the asker and the user (accounts.grants)."""
+
+    list_display = ["user", "role", "agency", "requested_by", "requested_at", "status"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__username", "user__display_name"]
+    list_select_related = ["user", "agency", "requested_by"]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request, *args):
+        return False  # asked for by changing the user
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided by the actions below, never edited
+
+    @admin.action(description="選択した付与を承認する")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="選択した付与を却下する")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+    def _decide(self, request, queryset, *, approve):
+        done = 0
+        for grant in queryset:
+            try:
+                grant_decide(grant=grant, actor=request.user, approve=approve, request=request)
+                done += 1
+            except RuleViolation as exc:
+                messages.error(request, f"{grant}: {exc.message}")
+        if done:
+            verb = "承認" if approve else "却下"
+            messages.success(request, f"{done} 件を{verb}しました。")

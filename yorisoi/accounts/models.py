@@ -79,6 +79,48 @@ class User(AbstractUser):
         return self.role in CASEWORK_ROLES
 
 
+# Grants that wait for a second administrator (RoleGrant): every role that reads personal
+# records, the 民生委員 (a pledge opens a case to them) and the administrator (who manages users).
+ROLES_GRANTED_BY_TWO = frozenset(CASEWORK_ROLES | {Role.VOLUNTEER, Role.ADMIN})
+
+
+class RoleGrant(models.Model):
+    """A role and agency that would open records to a user, waiting for a second administrator
+    (issue 13, separation of duties). One administrator asks (the user admin screen); another
+    approves or refuses (accounts.grants); nobody decides a grant they asked for or their own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("却下")
+
+    user = reference(User, _("利用者"), related_name="role_grants")
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    agency = reference("directory.Agency", _("所属機関"), optional=True, related_name="+")
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = reference(User, _("申請した管理者"))
+    requested_at = models.DateTimeField(_("申請日時"), default=timezone.now)
+    decided_by = reference(User, _("判断した管理者"), optional=True)
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("役割の付与")
+        verbose_name_plural = pgettext_lazy("plural", "役割の付与")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_grant_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.get_role_display()}"
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
