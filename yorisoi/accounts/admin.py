@@ -14,7 +14,14 @@ from yorisoi.errors import RuleViolation
 from yorisoi.http.admin_site import AdminRoleOnly
 
 from . import mfa
-from .grants import GRANT_FIELDS, grant_decide, grant_of, grant_request, needs_second_administrator
+from .grants import (
+    GRANT_FIELDS,
+    grant_decide,
+    grant_of,
+    grant_request,
+    may_reset_credential,
+    needs_second_administrator,
+)
 from .models import ApiToken, RoleGrant, User
 
 admin.site.unregister(Group)
@@ -22,6 +29,12 @@ admin.site.unregister(Group)
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+_TAKEOVER = (
+    "%(user)s: 一時パスワードの発行と2要素認証のリセットを、同じ管理者が両方行うことはできません"
+    "（本人になりすませるため）。もう一方は別の管理者に依頼してください。"
+)
 
 
 def one_time_password() -> str:
@@ -113,6 +126,11 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
     def issue_one_time_passwords(self, request, queryset):
         issued = []
         for user in queryset.exclude(pk=request.user.pk):
+            if not may_reset_credential(
+                actor=request.user, user=user, action="user.password_reset_issued"
+            ):
+                messages.error(request, _TAKEOVER % {"user": user})
+                continue
             password = one_time_password()
             user.set_password(password)
             user.must_change_password = True
@@ -133,12 +151,18 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
 
     @admin.action(description="2要素認証をリセットする（スマートフォンをなくしたとき）")
     def reset_second_factors(self, request, queryset):
+        done = 0
         for user in queryset:
+            if not may_reset_credential(actor=request.user, user=user, action="mfa.reset"):
+                messages.error(request, _TAKEOVER % {"user": user})
+                continue
             mfa.reset(actor=request.user, user=user, request=request)
-        messages.success(
-            request,
-            f"{queryset.count()} 人の2要素認証をリセットしました。次のログインで設定し直します。",
-        )
+            done += 1
+        if done:
+            messages.success(
+                request,
+                f"{done} 人の2要素認証をリセットしました。次のログインで設定し直します。",
+            )
 
     # R6: a role, agency or password change can open people's records to someone, so each one
     # goes to the append-only audit trail too (field names only, never values).

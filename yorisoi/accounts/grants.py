@@ -13,11 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from yorisoi.audit.log import record
+from yorisoi.audit.models import AuditEvent
 from yorisoi.errors import RuleViolation
 
 from .models import ROLES_GRANTED_BY_TWO, RoleGrant, User
 
 GRANT_FIELDS = ("role", "agency_id", "is_active")
+
+# A one-time password and a reset second factor together let whoever holds both sign in as the
+# user: one administrator may do one half, the other half is for a second administrator.
+CREDENTIAL_HALVES = {
+    "user.password_reset_issued": "mfa.reset",
+    "mfa.reset": "user.password_reset_issued",
+}
 
 
 def grant_of(user_or_values) -> dict:
@@ -102,3 +110,14 @@ def grant_decide(*, grant: RoleGrant, actor: User, approve: bool, request=None) 
             },
         )
     return grant
+
+
+def may_reset_credential(*, actor: User, user: User, action: str) -> bool:
+    """May `actor` do `action` (a key of CREDENTIAL_HALVES) to `user`? Not when `actor` did the
+    other half since the user last signed in (read from the audit trail, which records both)."""
+    other_half = AuditEvent.objects.filter(
+        actor=actor, action=CREDENTIAL_HALVES[action], target_type="user", target_id=str(user.pk)
+    )
+    if user.last_login is not None:
+        other_half = other_half.filter(at__gt=user.last_login)
+    return not other_half.exists()

@@ -3,6 +3,8 @@ change of a user is recorded with its before and after; nobody changes their own
 (test_mfa.py covers that form)."""
 
 import pytest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yorisoi.accounts.grants import grant_decide
 from yorisoi.accounts.models import Role, RoleGrant, User
@@ -134,3 +136,38 @@ def test_every_change_of_a_user_is_audited_with_before_and_after(hana, osamu):
     assert event.actor == osamu
     assert event.data["before"] == {"role": "staff", "agency": hana.agency_id, "is_active": True}
     assert event.data["after"] == {"role": "analyst", "agency": hana.agency_id, "is_active": True}
+
+
+def _action(admin_user, action, user):
+    return _admin_client(admin_user).post(
+        "/admin/accounts/user/", {"action": action, "_selected_action": [user.pk]}, follow=True
+    )
+
+
+def test_one_administrator_cannot_both_reset_the_factor_and_hand_out_a_password(
+    hana, osamu, second_admin
+):
+    # Together they would let the administrator sign in as hana and read her agency's records.
+    TOTPDevice.objects.create(user=hana, name="authenticator", confirmed=True)
+    _action(osamu, "issue_one_time_passwords", hana)
+    page = _action(osamu, "reset_second_factors", hana)
+    assert "別の管理者に依頼してください" in page.content.decode()
+    assert TOTPDevice.objects.filter(user=hana).exists()  # not reset
+
+    _action(second_admin, "reset_second_factors", hana)  # the second administrator may
+    assert not TOTPDevice.objects.filter(user=hana).exists()
+    assert AuditEvent.objects.filter(action="mfa.reset", actor=second_admin).count() == 1
+
+
+def test_the_other_way_round_too_until_the_user_signs_in_again(hana, osamu):
+    _action(osamu, "reset_second_factors", hana)
+    page = _action(osamu, "issue_one_time_passwords", hana)
+    assert "別の管理者に依頼してください" in page.content.decode()
+    hana.refresh_from_db()
+    assert not hana.must_change_password
+
+    hana.last_login = timezone.now()  # hana signed in and enrolled again
+    hana.save(update_fields=["last_login"])
+    _action(osamu, "issue_one_time_passwords", hana)
+    hana.refresh_from_db()
+    assert hana.must_change_password
