@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # turned into responses by Django itself) and gives them the API's JSON shape.
     "yorisoi.http.errors.ApiErrorsAsJson",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF reads a form): 413 over the documented limits.
+    "yorisoi.http.request_size.RefuseLargeRequests",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +99,15 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "yorisoi.urls"
 WSGI_APPLICATION = "yorisoi.wsgi.application"
+
+# Request sizes (yorisoi/http/limits.py): a 5MB consent scan as Base64 JSON and a 10MB HSDS file
+# fit; a larger request is answered 413 before it is read (http.request_size), so Django's own
+# limit (a bare 400) is never the one that trips. Uploads stay in memory: a consent scan is
+# personal data, never left behind in a temporary file.
+from yorisoi.http.limits import MAX_REQUEST_BYTES  # noqa: E402
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 TEMPLATES = [
     {
