@@ -156,6 +156,7 @@ def test_the_systemd_units_run_the_app_in_production_mode():
         assert "NoNewPrivileges=true" in unit
     assert "gunicorn -c deploy/gunicorn.conf.py yorisoi.wsgi" in web
     assert "Environment=YORISOI_TLS_AT_PROXY=1" in web
+    assert "Environment=YORISOI_TRUSTED_PROXIES=1" in web  # nginx's X-Forwarded-For
     assert "manage.py db_worker" in worker
     assert (ROOT / "deploy" / "gunicorn.conf.py").exists() and (
         ROOT / "yorisoi" / "wsgi.py"
