@@ -7,6 +7,7 @@ NUL in an HSDS field answered 500 on PostgreSQL and was stored on SQLite.
 
 import base64
 import json
+import re
 from datetime import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -237,3 +238,14 @@ def test_the_api_description_names_the_limits(client):
     assert limits.megabytes(limits.MAX_SCAN_BYTES) in consent
     hsds = schema["paths"][f"{API}/resources/hsds"]["post"]["description"]
     assert limits.megabytes(limits.MAX_HSDS_BYTES) in hsds
+
+
+def test_the_readme_and_the_proxy_name_the_same_limits():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for size in (limits.MAX_SCAN_BYTES, limits.MAX_HSDS_BYTES, limits.MAX_BODY_BYTES):
+        assert limits.megabytes(size) in readme
+    nginx = (ROOT / "deploy" / "nginx" / "yorisoi.conf").read_text(encoding="utf-8")
+    proxy_mb = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
+    # The proxy lets through what the app accepts (a whole upload with its envelope), so that
+    # the app, not nginx, answers the refusal in the documented shape.
+    assert proxy_mb * limits.MB >= limits.MAX_BODY_BYTES + limits.MULTIPART_SLACK
