@@ -77,11 +77,12 @@ MIDDLEWARE = [
     # turned into responses by Django itself) and gives them the API's JSON shape.
     "yorisoi.http.errors.ApiErrorsAsJson",
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the body (CSRF reads a form): 413 over the documented limits.
-    "yorisoi.http.request_size.RefuseLargeRequests",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads a form), in the user's language: 413 over the
+    # documented limits (http/limits.py).
+    "yorisoi.http.request_size.RefuseLargeRequests",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
