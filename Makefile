@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker fuzz
+.PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker fuzz audit smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,16 @@ messages: install
 
 worker: migrate
 	$(BIN)/python manage.py db_worker
+
+# Known vulnerabilities in the installed pins (pip-audit; needs PyPI's JSON API or OSV on the
+# network, and says NOT AUDITED where neither answers). YORISOI_AUDIT_STRICT=1 fails then too.
+audit: install
+	$(BIN)/python .ci/pip_audit.py
+
+# The production deployment end to end: gunicorn (2 workers, YORISOI_ENV=production) on a fresh
+# PostgreSQL database (SMOKE_DATABASE_URL, default yorisoi_smoke on 127.0.0.1:5432).
+smoke: install
+	$(BIN)/python deploy/smoke.py
 
 # Every benchmark in turn (about 25 minutes); each prints its figures (bench/README.md).
 bench: install

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from yorisoi import access
 from yorisoi.accounts import mfa
 from yorisoi.accounts.models import ApiToken
-from yorisoi.http import errors, validation
+from yorisoi.http import errors, limits, validation
 from yorisoi.http.errors import ForbiddenRoute
 
 
@@ -73,7 +73,11 @@ def _name_the_route(run):
 api = NinjaAPI(
     title="yorisoi API",
     version="1",
-    description="重層的支援体制整備事業のケース管理 API。エラーは code（機械可読）と message（日本語）を返します。",
+    description="重層的支援体制整備事業のケース管理 API。エラーは code（機械可読）と message（日本語）を返します。"
+    f"リクエストの本文は{limits.megabytes(limits.MAX_BODY_BYTES)}まで（超えると 413 request_too_large）。"
+    f"同意書の写しは{limits.megabytes(limits.MAX_SCAN_BYTES)}まで（Base64 で約"
+    f"{limits.base64_size(limits.MAX_SCAN_BYTES) / limits.MB:.1f}MB）、"
+    f"HSDSファイルは{limits.megabytes(limits.MAX_HSDS_BYTES)}までです。",
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSessionAuth()],
 )

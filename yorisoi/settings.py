@@ -9,6 +9,8 @@ YORISOI_MFA   "required" (default): every role that reads personal data, and adm
               enrolled one (the demo of `make run`).
 YORISOI_MFA_ALL_ROLES  "1" requires the second factor of the other roles too (analysts, 民生委員).
 YORISOI_SESSION_MAX_HOURS  absolute session lifetime (default 12), besides the idle timeout.
+YORISOI_DB_POOL_MIN/MAX, YORISOI_TLS_AT_PROXY, YORISOI_STATIC_ROOT, YORISOI_MEDIA_ROOT,
+YORISOI_STORAGE  the production deployment (deploy/, README "Production").
 """
 
 import os
@@ -78,6 +80,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads a form), in the user's language: 413 over the
+    # documented limits (http/limits.py).
+    "yorisoi.http.request_size.RefuseLargeRequests",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +103,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "yorisoi.urls"
 WSGI_APPLICATION = "yorisoi.wsgi.application"
 
+# Request sizes (yorisoi/http/limits.py): a 5MB consent scan as Base64 JSON and a 10MB HSDS file
+# fit; a larger request is answered 413 before it is read (http.request_size), so Django's own
+# limit (a bare 400) is never the one that trips. Uploads stay in memory: a consent scan is
+# personal data, never left behind in a temporary file.
+from yorisoi.http.limits import MAX_REQUEST_BYTES  # noqa: E402
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -114,11 +128,25 @@ TEMPLATES = [
     },
 ]
 
+# No persistent connections: kept per thread, they piled up under runserver's thread per request
+# until PostgreSQL refused new clients (issue 13). In production each process holds a small pool
+# instead (Django's own, psycopg_pool): at most YORISOI_DB_POOL_MAX connections per gunicorn
+# worker or db_worker, so workers × max stays below max_connections (README "Production"). A
+# sync gunicorn worker serves one request at a time: one connection, and one spare.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0, conn_health_checks=True
     )
 }
+_DB_POOL_MAX = int(os.environ.get("YORISOI_DB_POOL_MAX", 2))
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # YORISOI_DB_POOL_MAX=0 turns the pool off (e.g. when PgBouncer sits in front).
+    if _DB_POOL_MAX > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(int(os.environ.get("YORISOI_DB_POOL_MIN", 1)), _DB_POOL_MAX),
+            "max_size": _DB_POOL_MAX,
+            "timeout": 10,  # seconds a request waits for a free connection before failing
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and background work share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -201,10 +229,40 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "yorisoi" / "static"]
-# collectstatic target in production; locally whitenoise serves straight from the apps.
-STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+# `manage.py collectstatic` target in production, served by whitenoise from gunicorn with hashed
+# names and far-future caching; locally whitenoise serves straight from the apps.
+STATIC_ROOT = (
+    Path(os.environ.get("YORISOI_STATIC_ROOT", BASE_DIR / "staticfiles")) if PRODUCTION else None
+)
+# Uploaded files. Today none are kept as files: consent scans and generated reports are stored
+# in the database (BinaryField), so backups hold them. The storage is configured all the same:
+# local disk by default, S3-compatible object storage with YORISOI_STORAGE=s3 (the optional
+# extra `pip install '.[s3]'`). MEDIA_URL stays unset: personal files are never served as
+# plain URLs, only through a view that checks access.
+MEDIA_ROOT = Path(os.environ.get("YORISOI_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+YORISOI_STORAGE = os.environ.get("YORISOI_STORAGE", "local")
+if YORISOI_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif YORISOI_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME must be set when YORISOI_STORAGE=s3")
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role).
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # No ACL per object: the bucket stays private (many buckets refuse ACLs anyway).
+            "default_acl": None,
+            "querystring_auth": True,  # links expire (AWS_QUERYSTRING_EXPIRE, 3600 s)
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("YORISOI_STORAGE must be 'local' or 's3'")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -242,7 +300,11 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # TLS ends at the reverse proxy (deploy/nginx/yorisoi.conf), which sets X-Forwarded-Proto
+    # and overwrites any a client sent. Trust the header only when told so: anywhere else a
+    # client could claim HTTPS over plain HTTP.
+    if os.environ.get("YORISOI_TLS_AT_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -89,6 +89,7 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+@transaction.atomic  # django-otp locks the devices while it checks (PostgreSQL: in a transaction)
 def verify(*, user, code: str, request=None):
     """The confirmed device that accepts `code` (an authenticator code or a recovery code, which
     is then used up), or None. Each use of a recovery code is audited."""

@@ -32,6 +32,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yorisoi.errors import RuleViolation
 
+from .limits import MAX_BODY_BYTES, megabytes
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,7 +61,10 @@ STATUS_ERRORS = {
     404: ("not_found", "見つかりません。"),
     405: ("method_not_allowed", "このURLでは、このメソッドは使えません。"),
     409: ("conflict", "ほかの記録と矛盾するため、保存できませんでした。"),
-    413: ("request_too_large", "リクエストが大きすぎます。"),
+    413: (
+        "request_too_large",
+        f"リクエストが大きすぎます（{megabytes(MAX_BODY_BYTES)}まで）。",
+    ),
     500: (
         "server_error",
         "システムエラーが発生しました。入力内容は保存されていない可能性があります。",

@@ -25,7 +25,7 @@ RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 NUL = "\x00"
 
 
-def _null_characters(value, path=()):
+def null_character_paths(value, path=()):
     """The paths within `value` whose text (or key) holds U+0000."""
     if isinstance(value, str):
         if NUL in value:
@@ -35,10 +35,10 @@ def _null_characters(value, path=()):
             if NUL in str(key):
                 yield (*path, key)
             else:
-                yield from _null_characters(item, (*path, key))
+                yield from null_character_paths(item, (*path, key))
     elif isinstance(value, list | tuple | set):
         for n, item in enumerate(value):
-            yield from _null_characters(item, (*path, n))
+            yield from null_character_paths(item, (*path, n))
 
 
 def _source(annotation) -> str:
@@ -72,7 +72,7 @@ def refuse_null_characters(view_func):
                 value = value.model_dump()
             else:
                 where = (source, name)
-            paths = ((*where, *path) for path in _null_characters(value))
+            paths = ((*where, *path) for path in null_character_paths(value))
             errors += [
                 {"type": "null_character", "loc": path, "msg": "null character"} for path in paths
             ]

@@ -29,7 +29,8 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from yorisoi.directory.models import District
-from yorisoi.http.errors import ErrorOut
+from yorisoi.http import limits
+from yorisoi.http.errors import ErrorOut, error_body
 from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import raise_field_errors
 
@@ -441,12 +442,16 @@ def hsds_export(request):
     summary="HSDSファイルを読み込む",
     description="HSDS 3.x の表のまとまり（JSON）を読み込みます。全体を確認し、問題が一つでも"
     "あれば何も登録せず 422 `hsds_invalid` と行ごとの問題を返します。id で照合するので、"
-    "同じファイルを2回読み込んでも変わりません。",
+    "同じファイルを2回読み込んでも変わりません。"
+    f"ファイルは{limits.megabytes(limits.MAX_HSDS_BYTES)}まで（超えると 413）、"
+    f"入れ子は{limits.MAX_JSON_DEPTH}段まで（超えると 422 `too_deep`）。",
 )
 def hsds_import(request):
     # The whole body is the HSDS document (any shape: hsds.check reports what is wrong).
     try:
-        payload = json.loads(request.body or b"null")
+        payload = limits.loads(request.body or b"null")
+    except limits.TooDeep:
+        return Status(422, error_body("too_deep", limits.TooDeep.message))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HttpError(400, "bad json") from exc
     try:

@@ -3,15 +3,16 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.directory.models import District
+from yorisoi.http import limits
 from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
 from .models import WEEKDAY_LABELS, WEEKDAYS, Organization, ServiceStatus, TaxonomyTerm
 
 DAY_CHOICES = [(d, WEEKDAY_LABELS[d]) for d in WEEKDAYS]
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _terms():
@@ -174,9 +175,14 @@ class HsdsImportForm(JapaneseMessagesMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
+        if upload.size > limits.MAX_HSDS_BYTES:
             raise forms.ValidationError(_("ファイルが大きすぎます（10MBまで）。"))
         try:
-            return json.loads(upload.read().decode("utf-8"))
+            return limits.loads(upload.read().decode("utf-8"))
+        except limits.TooDeep as exc:
+            raise forms.ValidationError(
+                gettext("JSONの入れ子が深すぎます（%(depth)s段まで）。")
+                % {"depth": limits.MAX_JSON_DEPTH}
+            ) from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise forms.ValidationError(_("JSONとして読めません。")) from exc

@@ -48,6 +48,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yorisoi.directory.models import District
+from yorisoi.http.validation import NUL, null_character_paths
 
 from . import services as resource_services  # the module: services imports this one too
 from .models import (
@@ -352,7 +353,14 @@ def check(data) -> dict:
                 c.add(table, i, None, "オブジェクトで指定してください。")
                 continue
             row_id = _uuid(row.get("id")) if row.get("id") else None
-            shown = row_id or (str(row.get("id")) if row.get("id") else None)
+            shown = row_id or (str(row.get("id")).replace(NUL, "") if row.get("id") else None)
+            # PostgreSQL cannot store U+0000 and SQLite would keep it: refused, as the screens'
+            # forms and the API's bodies refuse it (http/validation.py).
+            nul = [".".join(str(p) for p in path) for path in null_character_paths(row)]
+            for name in nul:
+                c.add(table, i, shown, f"{name.replace(NUL, '')}: NUL文字（U+0000）は使えません。")
+            if nul:
+                continue
             missing = [f for f in REQUIRED[table] if row.get(f) in (None, "")]
             for f in missing:
                 c.add(table, i, shown, f"必須項目 {f} がありません。")

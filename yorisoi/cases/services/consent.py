@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yorisoi.http.limits import MAX_SCAN_BYTES
+
 from ..models import (
     Case,
     CaseEventKind,
@@ -17,9 +19,6 @@ from ..models import (
     ConsentScope,
 )
 from .base import _access, _audit, _event, _locked, _require, _touch
-
-MAX_SCAN_BYTES = 5 * 1024 * 1024
-
 
 SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 

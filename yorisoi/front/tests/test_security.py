@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from yorisoi.testing import client_for
@@ -58,13 +59,27 @@ def _manage(*args, env):
     )
 
 
-def test_check_deploy_is_clean_under_production_settings():
+@pytest.mark.parametrize(
+    "database",
+    [
+        # As deploy/systemd/yorisoi-web.service runs it: PostgreSQL with the pool, behind nginx.
+        # (check --deploy never connects: the database need not exist.)
+        {
+            "DATABASE_URL": "postgres://yorisoi@db.example.jp:5432/yorisoi",
+            "YORISOI_TLS_AT_PROXY": "1",
+        },
+        {"DATABASE_URL": "sqlite:///db.sqlite3"},
+    ],
+    ids=["postgresql-behind-proxy", "sqlite"],
+)
+def test_check_deploy_is_clean_under_production_settings(database):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith(("YORISOI_", "DATABASE_"))},
         "YORISOI_ENV": "production",
         "SECRET_KEY": "x" * 64 + "-production-like-secret-key-for-the-check-only",
         "ALLOWED_HOSTS": "yorisoi.example.jp",
         "DJANGO_SETTINGS_MODULE": "yorisoi.settings",
+        **database,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in production
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
