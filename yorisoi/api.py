@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from yorisoi import access
 from yorisoi.accounts import mfa
 from yorisoi.accounts.models import ApiToken
+from yorisoi.audit.log import record
 from yorisoi.http import errors, limits, validation
 from yorisoi.http.errors import ForbiddenRoute
 
@@ -24,6 +25,8 @@ def _check_route(request, user):
     match = request.resolver_match
     view_name = f"api:{match.url_name}" if match else ""
     if not access.route_allows(user, view_name):
+        # R6: a refused attempt is audited, as at the screens' door (front/middleware.py).
+        record("route.denied", actor=user, request=request, data={"route": view_name})
         raise ForbiddenRoute
     return user
 

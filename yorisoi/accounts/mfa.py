@@ -65,13 +65,15 @@ def enrolment_confirm(*, user, device: TOTPDevice, code: str, request=None) -> l
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
-    record("mfa.enrolled", actor=user, target=user, request=request)
+        # R6: every change of a factor is audited, in the transaction that makes it.
+        record("mfa.enrolled", actor=user, target=user, request=request)
     return codes
 
 
 def recovery_codes_renew(*, user, request=None) -> list[str]:
-    codes = _new_recovery_codes(user)
-    record("mfa.recovery_codes_renewed", actor=user, target=user, request=request)
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        record("mfa.recovery_codes_renewed", actor=user, target=user, request=request)
     return codes
 
 
@@ -113,4 +115,4 @@ def reset(*, actor, user, request=None) -> None:
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=None):
             device.delete()
-    record("mfa.reset", actor=actor, target=user, request=request)
+        record("mfa.reset", actor=actor, target=user, request=request)

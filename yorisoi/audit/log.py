@@ -3,12 +3,18 @@
     from yorisoi.audit.log import record
     record("person.viewed", actor=request.user, target=person, basis="own_agency", request=request)
 
-Payloads carry ids and counts only, never names, addresses or search terms.
+Payloads carry ids and counts only, never names, addresses or search terms. Each event is
+chained to the one before (chain.py: tamper-evident, checked by `manage.py audit_verify`).
 """
 
+import json
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from yorisoi.http.client_ip import client_ip
+
+from . import chain
 
 # The legal bases are the policy's vocabulary (access.bases); the trail records them.
 from .models import AuditEvent
@@ -48,7 +54,8 @@ def record(
         payload["ids"] = id_list[:MAX_IDS]
         payload["count"] = len(id_list)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    ip_field = AuditEvent._meta.get_field("ip_address")
+    event = AuditEvent(
         actor=user,
         actor_agency_id=getattr(user, "agency_id", None),
         action=action,
@@ -56,9 +63,18 @@ def record(
         target_id=target_id,
         basis=basis,
         channel=_channel(request),
-        ip_address=_client_ip(request),
-        data=payload,
+        ip_address=ip_field.get_prep_value(_client_ip(request)),
+        # Hashed as the database will give it back (JSON keys as strings, tuples as lists).
+        data=json.loads(json.dumps(payload)),
     )
+    # The append is serialised: the lock lasts until the caller's transaction commits. No
+    # savepoint: an event belongs to its caller's transaction and rolls back with it.
+    with transaction.atomic(savepoint=False):
+        last_seq, last_hash = chain.append_lock()
+        event.seq = last_seq + 1
+        event.hash = chain.event_hash(last_hash, vars(event))
+        event.save(force_insert=True)
+    return event
 
 
 def record_reads(action: str, *, actor, bases: dict, request=None, data: dict | None = None):

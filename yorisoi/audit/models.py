@@ -23,9 +23,12 @@ class AuditEvent(models.Model):
     """One read or change of personal data, or an export (R6).
 
     Append-only: the model refuses updates and deletes, and database triggers (see the
-    migration) refuse them from raw SQL too. Never holds personal data beyond ids.
+    migration) refuse them from raw SQL too. Tamper-evident: `seq` and `hash` chain each event
+    to the one before (chain.py). Never holds personal data beyond ids.
     """
 
+    seq = models.PositiveBigIntegerField(_("連番"), unique=True, editable=False)
+    hash = models.CharField(_("ハッシュ"), max_length=64, editable=False)
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = reference(settings.AUTH_USER_MODEL, _("操作者"), null=True)
     actor_agency = reference("directory.Agency", _("操作者の所属"), null=True)

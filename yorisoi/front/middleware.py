@@ -3,6 +3,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from yorisoi import access
+from yorisoi.audit.log import record
 
 
 class RouteAccessMiddleware:
@@ -29,6 +30,8 @@ class RouteAccessMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not access.route_allows(request.user, view_name):
+            # R6: a refused attempt is audited too — the route's name and the user, no path.
+            record("route.denied", actor=request.user, request=request, data={"route": view_name})
             raise PermissionDenied
         return None
 

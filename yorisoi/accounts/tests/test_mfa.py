@@ -272,3 +272,31 @@ def test_users_change_their_own_password(ken):
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="user.password_changed").count() == 1
     assert sign_in("ken", "another-long-pass-9")[1].status_code == 302
+
+
+def test_every_change_of_a_factor_is_audited_without_its_secret(hana, osamu):
+    """Issue 13, item 3: enrolment, new recovery codes, a recovery code used, a reset — each
+    an event naming the user by id, in the order they happened; no key and no code stored."""
+    client, _ = sign_in("hana")
+    device, codes = enrol(client)
+    renewed = client.post(reverse("accounts:recovery_codes_renew"))
+    codes += re.findall(r"<li><code>([a-z0-9]{10})</code></li>", renewed.content.decode())
+    assert len(codes) == 20
+    again, _ = sign_in("hana")
+    again.post(reverse("accounts:mfa_verify"), {"code": codes[-1]})
+    _admin_client(osamu).post(
+        "/admin/accounts/user/",
+        {"action": "reset_second_factors", "_selected_action": [hana.pk]},
+    )
+
+    factor_events = AuditEvent.objects.filter(action__startswith="mfa.").order_by("seq")
+    assert [(e.action, e.target_id) for e in factor_events] == [
+        ("mfa.enrolled", str(hana.pk)),
+        ("mfa.recovery_codes_renewed", str(hana.pk)),
+        ("mfa.recovery_code_used", str(hana.pk)),
+        ("mfa.reset", str(hana.pk)),
+    ]
+    assert factor_events.last().actor == osamu
+    stored = str(list(AuditEvent.objects.values_list("data", "target_id", "action")))
+    assert device.key not in stored
+    assert not [code for code in codes if code in stored]

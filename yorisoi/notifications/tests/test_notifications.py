@@ -63,11 +63,14 @@ def test_daily_digest_counts_the_queue(hana, saki):
 # The worker closes database connections between jobs, as a long-running process should; that
 # needs a real (transactional) test database rather than one test-wide transaction.
 @pytest.mark.django_db(transaction=True)
-def test_daily_jobs_go_through_the_database_queue(hana):
+def test_daily_jobs_go_through_the_database_queue(hana, settings, tmp_path):
+    settings.YORISOI_AUDIT_ANCHOR_DIR = tmp_path  # the audit anchor is a file: not in the repo
     call_command("enqueue_daily_jobs")
-    assert DBTaskResult.objects.filter(status="READY").count() == 5  # incl. 名寄せ scoring
+    # incl. 名寄せ scoring and the audit chain's anchor
+    assert DBTaskResult.objects.filter(status="READY").count() == 6
     call_command("db_worker", batch=True, no_startup_delay=True)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 5
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 6
+    assert (tmp_path / "audit-anchors.jsonl").exists()
 
 
 def test_notifications_hold_no_personal_data(hana, saki):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from yorisoi.audit.tasks import anchor_audit_chain
 from yorisoi.evaluation.tasks import purge_old_reports
 from yorisoi.front.tasks import build_daily_digests
 from yorisoi.intake.tasks import flag_overdue_referrals
@@ -10,7 +11,7 @@ from yorisoi.people.identity.tasks import score_match_candidates
 class Command(BaseCommand):
     help = (
         "毎日の処理（期限超過のつなぎの通知、参加支援のフォローアップ日の通知、日次のまとめ、"
-        "保存期間を過ぎた報告書ファイルの削除、名寄せの候補の採点）をバックグラウンドの待ち行列に入れます。"
+        "保存期間を過ぎた報告書ファイルの削除、名寄せの候補の採点、監査ログのアンカーの書き出し）をバックグラウンドの待ち行列に入れます。"
     )
 
     def handle(self, *args, **options):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             build_daily_digests,
             purge_old_reports,
             score_match_candidates,
+            anchor_audit_chain,  # last: anchors the day's trail, the jobs' own events too
         )
         for job in jobs:
             result = job.enqueue()
