@@ -1,7 +1,7 @@
 """The HTTP API at /api/v1/ (django-ninja). Every screen's capability is offered here too.
 
-Authentication: `Authorization: Bearer ys_…` tokens for integrations, or the browser session
-(with CSRF). Authorisation: the same route map as the screens (access.ROUTES, "api:<name>").
+Authentication: `Authorization: Bearer ys_…` tokens for integrations (expiring; read-only
+unless issued for writing), or the browser session (with CSRF). Authorisation: the same route map as the screens (access.ROUTES, "api:<name>").
 Errors are JSON: {"code": machine-readable, "message": 日本語, "errors": [{field, code, message}]}.
 """
 
@@ -17,24 +17,38 @@ from yorisoi import access
 from yorisoi.accounts import mfa
 from yorisoi.accounts.models import ApiToken
 from yorisoi.http import errors, validation
-from yorisoi.http.errors import ForbiddenRoute
+from yorisoi.http.errors import ForbiddenRoute, ReadOnlyToken
+
+
+def _route_name(request) -> str:
+    match = request.resolver_match
+    return f"api:{match.url_name}" if match else ""
 
 
 def _check_route(request, user):
-    match = request.resolver_match
-    view_name = f"api:{match.url_name}" if match else ""
-    if not access.route_allows(user, view_name):
+    if not access.route_allows(user, _route_name(request)):
         raise ForbiddenRoute
     return user
 
 
+# POST operations that only read: a search takes its criteria (names, birth dates) in the body,
+# never in a URL that access logs keep. A read-only token may call them.
+READS_BY_POST = frozenset({"api:person_search", "api:resource_search"})
+
+
 class TokenAuth(HttpBearer):
+    """A working token (ApiToken.find: not revoked, not expired, its user active and not
+    locked out) for a route its user's role may use; a read-only token only reads."""
+
     def authenticate(self, request, token):
-        user = ApiToken.authenticate(token)
-        if user is None:
+        api_token = ApiToken.find(token)
+        if api_token is None:
             return None
-        request.user = user
-        return _check_route(request, user)
+        request.user = api_token.user
+        _check_route(request, api_token.user)
+        if not (api_token.allows(request.method) or _route_name(request) in READS_BY_POST):
+            raise ReadOnlyToken
+        return api_token.user
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -97,6 +111,7 @@ api.add_decorator(_name_the_route, mode="view")
 api.add_decorator(_in_japanese, mode="view")
 api.add_decorator(validation.refuse_null_characters, mode="operation")
 
+from yorisoi.accounts.api import router as accounts_router  # noqa: E402
 from yorisoi.audit.api import router as audit_router  # noqa: E402
 from yorisoi.cases.api import meetings_router  # noqa: E402
 from yorisoi.cases.api import router as cases_router  # noqa: E402
@@ -127,6 +142,7 @@ ROUTERS = [
     participation_router,
     evaluation_router,
     identity_router,
+    accounts_router,
 ]
 for router in ROUTERS:
     # 400/401/403/404/409/413/422 as each operation can answer them, in one place.

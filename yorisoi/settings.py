@@ -9,6 +9,7 @@ YORISOI_MFA   "required" (default): every role that reads personal data, and adm
               enrolled one (the demo of `make run`).
 YORISOI_MFA_ALL_ROLES  "1" requires the second factor of the other roles too (analysts, 民生委員).
 YORISOI_SESSION_MAX_HOURS  absolute session lifetime (default 12), besides the idle timeout.
+YORISOI_API_TOKEN_DAYS  the longest lifetime of an API token, in days (default 90).
 """
 
 import os
@@ -191,6 +192,9 @@ AXES_CLIENT_IP_CALLABLE = "yorisoi.http.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # never log user names typed at the login form
+
+# API tokens (accounts.models.ApiToken), read per request.
+YORISOI_API_TOKEN_DAYS = int(os.environ.get("YORISOI_API_TOKEN_DAYS", 90))
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

@@ -7,7 +7,7 @@
   database cannot hold), a rule that says no 409 (RuleViolation, with `changes` for R7; the
   policy's "forbidden" 403, as on the screens), not
   found 404, no token 401, a route the role may not use 403, unreadable JSON 400, a body over
-  the limit 413.
+  the limit 413, a read-only token asked to write 403 read_only_token.
 - Hidden looks exactly like missing (R6): a record the caller may not read, an id that does
   not exist and an id that cannot exist (a malformed path parameter) all answer the same
   404 not_found body. `one_or_404(queryset, pk=…)` answers so on both doors.
@@ -49,6 +49,16 @@ class ErrorOut(Schema):
 
 class ForbiddenRoute(Exception):
     """The route map (access.ROUTES) does not admit the caller's role: 403."""
+
+
+class ReadOnlyToken(Exception):
+    """A read-only API token asked to change something (api.TokenAuth): 403."""
+
+
+READ_ONLY_TOKEN = (
+    "read_only_token",
+    "このトークンは読み取り専用です。書き込みには読み書きできるトークンを発行してください。",
+)
 
 
 # The body for each status answered without a more specific code.
@@ -226,6 +236,10 @@ def install(api):
     @api.exception_handler(ForbiddenRoute)
     def on_forbidden(request, exc):
         return respond(request, status_body(403), 403)
+
+    @api.exception_handler(ReadOnlyToken)
+    def on_read_only_token(request, exc):
+        return respond(request, error_body(*READ_ONLY_TOKEN), 403)
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_large(request, exc):
