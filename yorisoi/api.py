@@ -1,22 +1,26 @@
 """The HTTP API at /api/v1/ (django-ninja). Every screen's capability is offered here too.
 
 Authentication: `Authorization: Bearer ys_…` tokens for integrations (expiring; read-only
-unless issued for writing), or the browser session (with CSRF). Authorisation: the same route map as the screens (access.ROUTES, "api:<name>").
+unless issued for writing), or the browser session (with CSRF). Calls are throttled per user
+(ApiThrottle). Authorisation: the same route map as the screens (access.ROUTES, "api:<name>").
 Errors are JSON: {"code": machine-readable, "message": 日本語, "errors": [{field, code, message}]}.
 """
 
 import functools
 import inspect
+import threading
 
 from django.conf import settings
 from django.utils import translation
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from yorisoi import access
 from yorisoi.accounts import mfa
 from yorisoi.accounts.models import ApiToken
 from yorisoi.http import errors, validation
+from yorisoi.http.client_ip import client_ip
 from yorisoi.http.errors import ForbiddenRoute, ReadOnlyToken
 
 
@@ -61,6 +65,43 @@ class BrowserSessionAuth(SessionAuth):
         return _check_route(request, user)
 
 
+class ApiThrottle(BaseThrottle):
+    """Calls per user (tokens and browser session alike: a second token buys no more calls),
+    per address for an operation open to anyone. The rates are read from settings on every
+    call (YORISOI_API_RATE, YORISOI_API_ANON_RATE), so an operator or a test can change them.
+    Past the rate: 429 with Retry-After (http/errors.py).
+
+    ninja runs the throttle after authentication and shares one instance among all requests
+    and threads, so each request counts in a window of its own (_CallWindow); wait() follows
+    allow_request() on the same thread."""
+
+    def __init__(self):
+        self._last = threading.local()
+
+    def allow_request(self, request):
+        self._last.window = _CallWindow(request)
+        return self._last.window.allow_request(request)
+
+    def wait(self):
+        return self._last.window.wait()
+
+
+class _CallWindow(SimpleRateThrottle):
+    """One request's count against its caller's recent calls, kept in Django's cache."""
+
+    def __init__(self, request):
+        user = getattr(request, "auth", None)
+        if user is not None:
+            self.scope, self.ident, rate = "user", user.pk, settings.YORISOI_API_RATE
+        else:
+            self.scope, self.ident = "anon", client_ip(request)
+            rate = settings.YORISOI_API_ANON_RATE
+        super().__init__(rate=rate)
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
 def _name_the_route(run):
     """Make `request.resolver_match` name the operation that actually runs.
 
@@ -90,6 +131,7 @@ api = NinjaAPI(
     description="重層的支援体制整備事業のケース管理 API。エラーは code（機械可読）と message（日本語）を返します。",
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSessionAuth()],
+    throttle=[ApiThrottle()],
 )
 
 errors.install(api)
@@ -145,6 +187,6 @@ ROUTERS = [
     accounts_router,
 ]
 for router in ROUTERS:
-    # 400/401/403/404/409/413/422 as each operation can answer them, in one place.
-    errors.document_errors(router)
+    # 400/401/403/404/409/413/422/429 as each operation can answer them, in one place.
+    errors.document_errors(router, throttled=bool(api.throttle))
     api.add_router("/", router)
