@@ -11,6 +11,9 @@ YORISOI_MFA_ALL_ROLES  "1" requires the second factor of the other roles too (an
 YORISOI_SESSION_MAX_HOURS  absolute session lifetime (default 12), besides the idle timeout.
 YORISOI_DB_POOL_MIN/MAX, YORISOI_TLS_AT_PROXY, YORISOI_STATIC_ROOT, YORISOI_MEDIA_ROOT,
 YORISOI_STORAGE  the production deployment (deploy/, README "Production").
+YORISOI_API_TOKEN_DAYS  the longest lifetime of an API token, in days (default 90).
+YORISOI_API_RATE  API calls a user may make (tokens and browser alike), e.g. "600/m" (default).
+YORISOI_API_ANON_RATE  the same per client address, for an operation open to anyone ("60/m").
 """
 
 import os
@@ -219,6 +222,13 @@ AXES_CLIENT_IP_CALLABLE = "yorisoi.http.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # never log user names typed at the login form
+
+# API tokens (accounts.models.ApiToken) and the API's throttling (api.ApiThrottle), read per
+# request. The throttle counts in Django's cache: the default local-memory cache counts in each
+# process, so N worker processes let a user make up to N × the rate; a shared cache counts once.
+YORISOI_API_TOKEN_DAYS = int(os.environ.get("YORISOI_API_TOKEN_DAYS", 90))
+YORISOI_API_RATE = os.environ.get("YORISOI_API_RATE", "600/m")
+YORISOI_API_ANON_RATE = os.environ.get("YORISOI_API_ANON_RATE", "60/m")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

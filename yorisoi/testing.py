@@ -20,6 +20,7 @@ from datetime import time
 import factory
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
@@ -53,6 +54,14 @@ def second_factor_optional(settings):
     `make run`'s demo does (YORISOI_MFA=optional). The sign-in tests (accounts/tests/test_mfa.py,
     tests/e2e/test_sign_in_security.py) set "required", the production default."""
     settings.YORISOI_MFA = "optional"
+
+
+@pytest.fixture(autouse=True)
+def api_calls_uncounted():
+    """The API's throttle (api.ApiThrottle) counts each user's calls in Django's cache, which
+    outlives a test, and on SQLite a user's id comes back in the next test: every test starts
+    with no calls counted. Tests of the throttle set settings.YORISOI_API_RATE themselves."""
+    cache.clear()
 
 
 def load_master_data():

@@ -167,6 +167,9 @@ ROUTES: dict[str, frozenset | str] = {
     "api:agency_list": ANY_ROLE,
     "api:district_list": ANY_ROLE,
     "api:issue_category_list": ANY_ROLE,
+    # API tokens: each user lists and revokes only their own (accounts.api); issued on screen.
+    "api:token_list": ANY_ROLE,
+    "api:token_revoke": ANY_ROLE,
     "api:person_list": CASEWORK,
     "api:person_create": CASEWORK,
     "api:person_detail": CASEWORK,

@@ -13,7 +13,7 @@ from yorisoi.audit.log import record
 from yorisoi.errors import RuleViolation
 from yorisoi.http.admin_site import AdminRoleOnly
 
-from . import mfa
+from . import mfa, services
 from .grants import (
     GRANT_FIELDS,
     grant_decide,
@@ -205,18 +205,35 @@ class UserAdmin(AdminRoleOnly, BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AdminRoleOnly, admin.ModelAdmin):
-    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "hint",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", "revoked_at", "expires_at"]
     # A revoked token stays revoked: revoking is done by its owner or with the action below.
-    readonly_fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "hint",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
     actions = ["revoke"]
 
     @admin.action(description="選択したトークンを失効させる")
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
-            token.revoke()
-            record("api_token.revoked", actor=request.user, target=token, request=request)
+            services.token_revoke(token=token, actor=request.user, request=request)
 
     def has_add_permission(self, request, *args):
         return False  # tokens are issued by their owner, who sees the raw value once

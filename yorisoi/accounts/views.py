@@ -19,7 +19,7 @@ from django_otp.qr import write_qrcode_image
 from yorisoi.audit.log import record
 from yorisoi.http.forms import JapaneseMessagesMixin
 
-from . import mfa
+from . import mfa, services
 from .middleware import mark_signed_in
 from .models import ApiToken
 
@@ -187,36 +187,79 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+# Lifetimes offered on the token screen, up to settings.YORISOI_API_TOKEN_DAYS.
+TOKEN_LIFETIMES = (7, 30, 90, 180, 365)
+
+
+def _token_lifetimes() -> list[tuple[int, str]]:
+    longest = ApiToken.max_days()
+    days = sorted({d for d in TOKEN_LIFETIMES if d < longest} | {longest})
+    return [(d, gettext("%(days)d日") % {"days": d}) for d in days]
+
+
 class TokenForm(JapaneseMessagesMixin, forms.Form):
     name = forms.CharField(
         label=_("用途"),
         max_length=100,
         help_text=_("例: 庁内システム連携。あとで見分けるための名前です。"),
     )
+    scope = forms.ChoiceField(
+        label=_("権限"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "読み取りのみのトークンは一覧・詳細の取得と検索だけができます。"
+            "登録や更新をする連携にだけ「読み取りと書き込み」を選んでください。"
+        ),
+    )
+    days = forms.TypedChoiceField(
+        label=_("有効期間"),
+        coerce=int,
+        help_text=_("期限が過ぎたトークンは使えなくなります。新しいトークンを発行してください。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = _token_lifetimes()
+        self.fields["days"].initial = ApiToken.max_days()
+
+
+def _token_list_page(request, form, status=200):
+    tokens = ApiToken.objects.owned_by(request.user)
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens, "form": form, "max_days": ApiToken.max_days()},
+        status=status,
+    )
 
 
 def token_list(request):
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/token_list.html", {"tokens": tokens, "form": TokenForm()})
+    return _token_list_page(request, TokenForm())
 
 
 @require_POST
 def token_create(request):
     form = TokenForm(request.POST)
     if not form.is_valid():
-        tokens = ApiToken.objects.filter(user=request.user)
-        return render(
-            request, "accounts/token_list.html", {"tokens": tokens, "form": form}, status=422
-        )
-    token, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        return _token_list_page(request, form, status=422)
+    token, raw = services.token_issue(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        scope=form.cleaned_data["scope"],
+        days=form.cleaned_data["days"],
+        request=request,
+    )
     # The raw token is shown once on this response and never stored.
     return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
 
 
 @require_POST
 def token_revoke(request, token_id):
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
-    token.revoke()
+    tokens = ApiToken.objects.owned_by(request.user)
+    token = get_object_or_404(tokens, pk=token_id, revoked_at__isnull=True)
+    services.token_revoke(token=token, actor=request.user, request=request)
     messages.success(
         request, gettext("トークン「%(name)s」を失効させました。") % {"name": token.name}
     )

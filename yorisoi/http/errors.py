@@ -7,7 +7,8 @@
   database cannot hold), a rule that says no 409 (RuleViolation, with `changes` for R7; the
   policy's "forbidden" 403, as on the screens), not
   found 404, no token 401, a route the role may not use 403, unreadable JSON 400, a body over
-  the limit 413.
+  the limit 413, a read-only token asked to write 403 read_only_token, too many calls 429
+  (with Retry-After).
 - Hidden looks exactly like missing (R6): a record the caller may not read, an id that does
   not exist and an id that cannot exist (a malformed path parameter) all answer the same
   404 not_found body. `one_or_404(queryset, pk=…)` answers so on both doors.
@@ -17,6 +18,7 @@
 """
 
 import logging
+import math
 import re
 from functools import cache
 
@@ -27,7 +29,7 @@ from django.db.models.constraints import BaseConstraint
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from ninja import Field, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yorisoi.errors import RuleViolation
@@ -53,6 +55,16 @@ class ForbiddenRoute(Exception):
     """The route map (access.ROUTES) does not admit the caller's role: 403."""
 
 
+class ReadOnlyToken(Exception):
+    """A read-only API token asked to change something (api.TokenAuth): 403."""
+
+
+READ_ONLY_TOKEN = (
+    "read_only_token",
+    "このトークンは読み取り専用です。書き込みには読み書きできるトークンを発行してください。",
+)
+
+
 # The body for each status answered without a more specific code.
 STATUS_ERRORS = {
     400: ("bad_request", "リクエストの形式が正しくありません（JSONを確認してください）。"),
@@ -65,6 +77,7 @@ STATUS_ERRORS = {
         "request_too_large",
         f"リクエストが大きすぎます（{megabytes(MAX_BODY_BYTES)}まで）。",
     ),
+    429: ("too_many_requests", "リクエストが多すぎます。しばらく待ってからやり直してください。"),
     500: (
         "server_error",
         "システムエラーが発生しました。入力内容は保存されていない可能性があります。",
@@ -232,16 +245,23 @@ def install(api):
     def on_forbidden(request, exc):
         return respond(request, status_body(403), 403)
 
+    @api.exception_handler(ReadOnlyToken)
+    def on_read_only_token(request, exc):
+        return respond(request, error_body(*READ_ONLY_TOKEN), 403)
+
     @api.exception_handler(RequestDataTooBig)
     def on_too_large(request, exc):
         return respond(request, status_body(413), 413)
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
-        return respond(request, status_body(exc.status_code), exc.status_code)
+        response = respond(request, status_body(exc.status_code), exc.status_code)
+        if isinstance(exc, Throttled) and exc.wait is not None:
+            response["Retry-After"] = str(math.ceil(exc.wait))  # api.py's throttles
+        return response
 
 
-def _statuses(operation) -> list[int]:
+def _statuses(operation, *, throttled: bool) -> list[int]:
     """The error statuses `operation` can answer, whatever its view does."""
     sources = {model.__ninja_param_source__ for model in operation.models}
     takes_input = bool(sources - {"path"})  # a bad path parameter is a 404, never a 422
@@ -257,11 +277,14 @@ def _statuses(operation) -> list[int]:
         statuses.append(413)
     if takes_input:
         statuses.append(422)
+    if throttled:
+        statuses.append(429)
     return statuses
 
 
-def document_errors(router) -> None:
-    """Document, with ErrorOut, the error responses of every operation of `router`.
+def document_errors(router, *, throttled: bool = False) -> None:
+    """Document, with ErrorOut, the error responses of every operation of `router` (429 too
+    when the API throttles its operations).
 
     Responses an operation already declares (a 409 with `matches`, HSDS's 422) stay as they are.
     """
@@ -275,7 +298,7 @@ def document_errors(router) -> None:
                     f"{operation.view_func.__qualname__}: declare its success status with "
                     "Status(…) and at least one error response"
                 )
-            for status in _statuses(operation):
+            for status in _statuses(operation, throttled=throttled):
                 if status not in declared:
                     declared[status] = operation._create_response_model(ErrorOut)
 
