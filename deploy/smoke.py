@@ -295,6 +295,7 @@ def main() -> int:
         step(f"fresh database {database_name()}: migrate")
         fresh_database()
         manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
         step("master data, collectstatic, a staff member with an authenticator")
         manage(env, "load_master")
         manage(env, "collectstatic", "--noinput")

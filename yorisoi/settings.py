@@ -224,8 +224,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # never log user names typed at the login form
 
 # API tokens (accounts.models.ApiToken) and the API's throttling (api.ApiThrottle), read per
-# request. The throttle counts in Django's cache: the default local-memory cache counts in each
-# process, so N worker processes let a user make up to N × the rate; a shared cache counts once.
+# request. The throttle counts in Django's cache: the local-memory cache of development counts
+# in each process, so production shares one in the database (all workers and app servers count
+# together; `manage.py createcachetable`, run by deploy/systemd/yorisoi-web.service).
+if PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "yorisoi_cache",
+        }
+    }
 YORISOI_API_TOKEN_DAYS = int(os.environ.get("YORISOI_API_TOKEN_DAYS", 90))
 YORISOI_API_RATE = os.environ.get("YORISOI_API_RATE", "600/m")
 YORISOI_API_ANON_RATE = os.environ.get("YORISOI_API_ANON_RATE", "60/m")

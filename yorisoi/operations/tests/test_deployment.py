@@ -29,6 +29,7 @@ print(json.dumps({
     "proxy_ssl_header": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
     "default_storage": s.STORAGES["default"], "static": s.STORAGES["staticfiles"]["BACKEND"],
     "static_root": str(s.STATIC_ROOT),
+    "cache": getattr(s, "CACHES", {}).get("default", {}).get("BACKEND", "(Django's locmem)"),
 }))
 """
 
@@ -171,3 +172,9 @@ def test_the_proxy_overwrites_the_headers_the_app_believes():
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in nginx
     # Past its own body limit, nginx answers the API's JSON under /api/ (and a page elsewhere).
     assert "error_page 413 @too_large_json;" in nginx and '"code": "request_too_large"' in nginx
+
+
+def test_production_counts_api_calls_in_one_cache_for_every_worker():
+    # A cache per process would let each gunicorn worker grant a user the whole rate again.
+    assert _settings(**PRODUCTION, DATABASE_URL=PG)["cache"].endswith("db.DatabaseCache")
+    assert _settings()["cache"] == "(Django's locmem)"  # development: nothing to set up
