@@ -89,6 +89,11 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:case_reopen": CASEWORK,
     # audit: who saw a case (the coordinator answers disclosure requests)
     "audit:case_log": COORDINATOR,
+    # audit: the whole trail, by person, user and day, and a person's disclosure report
+    # (開示請求, 監査); the person is one the coordinator may see (access.visible_people).
+    "audit:trail": COORDINATOR,
+    "audit:disclosure_pdf": COORDINATOR,
+    "audit:disclosure_xlsx": COORDINATOR,
     # cases: meetings, assessments, plans
     "cases:my_meetings": CASE_READERS,
     "cases:meeting_create": CASEWORK,
@@ -197,6 +202,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:notification_list": CASEWORK,  # own only
     "api:notification_mark_read": CASEWORK,
     "api:case_access_log": COORDINATOR,
+    "api:audit_trail": COORDINATOR,
     # API: outreach — ROUTES-OUTREACH-API
     "api:outreach_category_list": ANY_ROLE,
     "api:outreach_target_list": CASEWORK,

@@ -1,6 +1,7 @@
-"""Who saw what, over HTTP: the audit trail of one case for the coordinating division."""
+"""Who saw what, over HTTP: the audit trail of one case, and the whole trail by person, user and
+day (the screen's selector), for the coordinating division."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
@@ -11,7 +12,7 @@ from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 
 from .log import record
-from .selectors import case_trail
+from .selectors import case_trail, readable, trail_lines
 
 router = Router(tags=["監査"])
 
@@ -63,4 +64,66 @@ def case_access_log(request, case_id: UUID, paging: Query[PageQuery]):
     ]
     record("case.access_log_viewed", actor=user, target=case, basis=BASIS_COORDINATOR,
            request=request)  # fmt: skip
+    return page
+
+
+class TrailFilterQuery(Schema):
+    person: UUID | None = Field(None, description="本人のID（この本人に関する記録だけ）")
+    user: int | None = Field(None, description="利用者のID")
+    since: date | None = Field(None, description="開始日（この日を含む）")
+    until: date | None = Field(None, description="終了日（この日を含む）")
+
+
+class TrailLineOut(Schema):
+    day: date
+    first_at: datetime
+    last_at: datetime
+    times: int = Field(description="同じ日・同じ利用者・同じ記録・同じ根拠の回数")
+    actor: str
+    agency: str
+    action: str
+    action_label: str
+    target_type: str
+    record: str = Field(description="対象（本人の絞り込みでは、ほかの本人のIDは出しません）")
+    basis: str
+    basis_label: str
+
+
+class TrailLinesOut(Schema):
+    items: list[TrailLineOut]
+    count: int
+    page: int
+    page_size: int
+
+
+@router.get(
+    "/audit/trail",
+    response={200: TrailLinesOut, 404: ErrorOut},
+    url_name="audit_trail",
+    summary="閲覧・操作の記録（日ごと・利用者ごと。福祉総務課のみ）",
+)
+def audit_trail(request, filters: Query[TrailFilterQuery], paging: Query[PageQuery]):
+    """監査ログを日ごと・利用者ごとにまとめたもの（画面と同じ集計）。同じ日に同じ記録を同じ根拠で
+    何度も開いたときは1行で、回数を示します。`person` で本人に関する記録（本人の記録、本人が
+    表示された一覧・検索、本人の世帯・相談・ケース）に絞ります。見えない本人は 404。"""
+    user = request.auth
+    person = None
+    if filters.person is not None:
+        person = one_or_404(access.visible_people(user), pk=filters.person)
+    lines = trail_lines(person=person, actor_id=filters.user, since=filters.since,
+                        until=filters.until)  # fmt: skip
+    page = page_of(lines, paging)
+    page["items"] = [vars(line) for line in readable(page["items"], person=person)]
+    record(
+        "audit.trail_viewed",
+        actor=user,
+        target=person,
+        basis=BASIS_COORDINATOR,
+        request=request,
+        data={
+            "actor": filters.user,
+            "since": filters.since.isoformat() if filters.since else None,
+            "until": filters.until.isoformat() if filters.until else None,
+        },
+    )
     return page

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     (pgettext_lazy("plural", "本人"), "people:person_list", "people:person"),
     (pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
     (_("名寄せの確認"), "identity:match_list", "identity:"),
+    (_("監査ログ"), "audit:trail", "audit:"),
     (pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),
     (pgettext_lazy("plural", "APIトークン"), "accounts:token_list", "accounts:token"),
     (_("ログインの設定"), "accounts:security", "accounts:security"),

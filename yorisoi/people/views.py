@@ -183,6 +183,8 @@ def person_detail(request, person_id):
             "linked": linked,
             "identity": identity,
             "can_edit": access.can_edit_person(request.user, person),
+            # 開示請求: who saw or changed this person's records (audit.views.trail)
+            "can_see_trail": access.route_allows(request.user, "audit:trail"),
         },
     )
 
