@@ -22,23 +22,12 @@ def build(person, lines: list[TrailLine], *, since: date | None, until: date | N
     }
     table = reports.Table(
         title=_("閲覧・操作の記録（%(count)s 行）") % {"count": len(lines)},
-        columns=[
-            _("日付"),
-            _("時刻"),
-            _("回数"),
-            _("利用者"),
-            _("所属機関"),
-            _("操作"),
-            _("対象"),
-            _("根拠"),
-        ],
+        columns=[_("日時"), _("回数"), _("利用者（所属機関）"), _("操作"), _("対象"), _("根拠")],
         rows=[
             [
-                line.day.isoformat(),
-                _times(line),
+                f"{line.day.isoformat()} {_times(line)}",
                 line.times,
-                line.actor,
-                line.agency or "－",
+                f"{line.actor}（{line.agency}）" if line.agency else line.actor,
                 line.action_label,
                 line.record,
                 line.basis_label,
