@@ -149,7 +149,7 @@ def _user_name(user) -> str:
     if user is None:
         return _("（システム・未ログイン）")
     name = getattr(user, "display_name", "")
-    return f"{name}（{user.username}）" if name else user.username
+    return f"{name}（{user.username}）" if name and name != user.username else user.username
 
 
 def _record(target_type: str, target_id: str, person) -> str:
