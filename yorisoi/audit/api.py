@@ -69,7 +69,7 @@ def case_access_log(request, case_id: UUID, paging: Query[PageQuery]):
 
 class TrailFilterQuery(Schema):
     person: UUID | None = Field(None, description="本人のID（この本人に関する記録だけ）")
-    user: int | None = Field(None, description="利用者のID")
+    user: int | None = Field(None, ge=1, le=2**31 - 1, description="利用者のID")
     since: date | None = Field(None, description="開始日（この日を含む）")
     until: date | None = Field(None, description="終了日（この日を含む）")
 
