@@ -26,7 +26,13 @@ _AFTER = CASEWORK_MENU.index("地域づくり") + 1
 EVALUATOR_MENU = [*CASEWORK_MENU[:_AFTER], "評価", *CASEWORK_MENU[_AFTER:]]
 # The coordinator also reviews 名寄せ (the duplicate review queue), after 世帯.
 _REVIEW = EVALUATOR_MENU.index("世帯") + 1
-COORDINATOR_MENU = [*EVALUATOR_MENU[:_REVIEW], "名寄せの確認", *EVALUATOR_MENU[_REVIEW:]]
+# … and the audit trail (監査ログ, 開示請求) after it.
+COORDINATOR_MENU = [
+    *EVALUATOR_MENU[:_REVIEW],
+    "名寄せの確認",
+    "監査ログ",
+    *EVALUATOR_MENU[_REVIEW:],
+]
 
 EXPECTED = {
     "hana": CASEWORK_MENU,
