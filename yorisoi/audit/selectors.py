@@ -7,11 +7,12 @@ A person's trail (開示請求, issue 14 item 6) is every event that concerns th
   showed them (`data["ids"]`, record_reads), a household's members, a match's pair, a person
   page's "added" member — the trail holds ids only, and a person's id is a UUID, so a mention
   of it is a mention of them;
-- events whose target is one of their households, consultations or cases (a read of the case
-  file or the household page is a read about them, whoever else it concerns).
-Not covered: events on the meetings, consents, assessments and plans of their cases, and on
-their outreach targets and participation needs, unless the event names the person's id
-(the case's own trail, case_trail, has the meetings, consents, assessments and plans).
+- events whose target is one of their households, consultations (and the referrals of those),
+  cases, outreach targets linked to them or participation needs (a read of the case file or
+  the household page is a read about them, whoever else it concerns).
+Not covered: events on the meetings, consents, assessments and plans of their cases unless the
+event names the person's id (the case's own trail, case_trail, has them), and an outreach
+target's events from before it was linked to the person are found only once it is linked.
 """
 
 from dataclasses import dataclass
@@ -52,15 +53,22 @@ def case_trail(case) -> "AuditEvent.objects":
 
 
 def person_scope(person) -> Q:
-    """The events that concern `person` (see the module's docstring). Three small queries."""
+    """The events that concern `person` (see the module's docstring). Six small queries."""
     pk = str(person.pk)
     scope = Q(target_type="person", target_id=pk) | Q(data_text__contains=pk)
-    # The cases app sits above the trail (.importlinter): its subjects are read by name.
-    subjects = apps.get_model("cases", "CaseSubject").objects.filter(person_id=person.pk)
+
+    # The apps that hold these records sit above the trail (.importlinter): read by name.
+    def of_person(app, model, field="pk", **lookup):
+        rows = apps.get_model(app, model).objects.filter(**(lookup or {"person_id": person.pk}))
+        return rows.values_list(field, flat=True)
+
     related = {
         "household": person.memberships.values_list("household_id", flat=True),
         "consultation": person.consultations.values_list("pk", flat=True),
-        "case": subjects.values_list("case_id", flat=True),
+        "referral": of_person("intake", "Referral", consultation__person_id=person.pk),
+        "case": of_person("cases", "CaseSubject", "case_id"),
+        "outreachtarget": of_person("outreach", "OutreachTarget"),
+        "participationneed": of_person("participation", "ParticipationNeed"),
     }
     for target_type, ids in related.items():
         ids = sorted({str(i) for i in ids})

@@ -186,3 +186,30 @@ def test_only_the_coordinator_opens_the_trail_on_both_doors(request, persona, pe
     assert client.get(reverse("audit:disclosure_xlsx", args=[person.pk])).status_code == 403
     assert client.get(reverse("audit:disclosure_pdf", args=[person.pk])).status_code == 403
     assert client.get("/api/v1/audit/trail").status_code == 403
+
+
+def test_the_whole_trail_without_a_person_points_to_the_person_search(ichiro, person):
+    record("person.viewed", actor=ichiro, target=person, basis="own_agency")
+    html = client_for(ichiro).get(reverse("audit:trail")).content.decode()
+    assert reverse("people:person_list") in html
+    assert f"本人（{str(person.pk)[:8]}）" in html  # ids only: the whole trail names nobody
+    assert person.full_name not in html
+
+
+def test_reads_of_their_case_consultation_and_household_belong_to_the_persons_trail(
+    hana, ichiro, tomoko
+):
+    from yorisoi.cases.tests.world import open_case
+
+    case = open_case(hana, ichiro)  # the father's consultation, escalated, becomes the case
+    father = case.origin.person
+    record("case.viewed", actor=tomoko, target=case, basis="consent")
+    actions = {line.action for line in _lines(person=father)}
+    # consultation.created/escalated (their consultation), case.opened and case.viewed (their
+    # case), household.created (their household)
+    assert {"consultation.created", "consultation.escalated", "case.opened", "case.viewed"} <= (
+        actions
+    )
+    assert "household.created" in actions
+    son = next(s.person for s in case.subjects.select_related("person") if s.person != father)
+    assert "consultation.created" not in {line.action for line in _lines(person=son)}
