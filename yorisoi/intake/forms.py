@@ -14,6 +14,7 @@ from yorisoi.http.forms import (
     add_errors,
     text_field,
 )
+from yorisoi.people.forms import PeopleInputMixin
 
 from . import services
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
@@ -21,7 +22,9 @@ from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgenc
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
-class ConsultationForm(JapaneseMessagesMixin, forms.Form):
+class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
+    """受付: what the intake sheet asks. Its checks are services.intake_errors, as the API's."""
+
     received_at = forms.DateTimeField(
         label=_("受付日時"),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],

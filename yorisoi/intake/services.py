@@ -18,6 +18,7 @@ from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation
 from yorisoi.notifications import services as notify
+from yorisoi.people.services import normalised_value
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -158,6 +159,8 @@ def consultation_create(
             next_action_on=next_action_on,
             resolved=resolved,
         )
+    if "consulter_name" in fields:
+        fields["consulter_name"] = normalised_value("consulter_name", fields["consulter_name"])
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(

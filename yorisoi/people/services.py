@@ -32,6 +32,8 @@ _CLEANERS = {
     "family_name": names.clean_name,
     "given_name": names.clean_name,
     "name": names.clean_name,
+    # Who brought a consultation (intake.Consultation): a name like any other.
+    "consulter_name": names.clean_name,
     "address": names.clean_text,
     "notes": names.clean_text,
     "phone": names.clean_phone,

@@ -202,3 +202,23 @@ def test_the_api_outcome_step_keeps_the_date_given_at_intake(hana, in_a_week):
         "continued",
         f"{in_a_week}",
     )
+
+
+# --- the consulter's name as typed, and limits said rather than cut ------------------------------
+
+
+def test_the_consulters_name_in_half_width_kana_is_stored_full_width_on_both_doors(hana):
+    assert screen(hana, consulter_name="ﾄﾅﾘﾉ ｽｽﾞｷ").status_code == 302
+    assert api(hana, consulter_name="ﾄﾅﾘﾉ ｽｽﾞｷ").status_code == 201
+    assert set(Consultation.objects.values_list("consulter_name", flat=True)) == {"トナリノ スズキ"}
+
+
+def test_the_intake_form_says_its_limits_and_refuses_past_them(hana):
+    html = client_for(hana).get(reverse(NEW)).content.decode()
+    name_input = re.search(r'<input[^>]*name="consulter_name"[^>]*>', html).group()
+    assert "maxlength" not in name_input
+    assert "100文字以内" in html
+    response = screen(hana, consulter_name="鈴" * 101)
+    assert response.status_code == 422
+    assert "相談者の氏名は100文字以内で入力してください" in response.content.decode()
+    assert not Consultation.objects.exists()
