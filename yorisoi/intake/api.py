@@ -164,7 +164,13 @@ class ConsultationCreateIn(_In):
     sharing_consent: str | None = Field(
         None, description="agreed / not_agreed / unconfirmed（既定）"
     )
-    next_action_on: date | None = Field(None, description="次の対応予定日（省略時は今日）")
+    next_action_on: date | None = Field(
+        None, description="次の対応予定日（省略時は今日。過去の日付は 422）"
+    )
+    resolved: bool = Field(
+        False,
+        description="受付の場で解決したら true: 課題なしでも受け付け、相談受付で解決として終えます",
+    )
 
 
 class _VersionIn(_In):
@@ -177,7 +183,9 @@ class ResolveIn(_VersionIn):
 
 
 class ContinueIn(_VersionIn):
-    next_action_on: date = Field(description="次の対応予定日")
+    next_action_on: date | None = Field(
+        None, description="次の対応予定日（省略時は受付のときの次の対応予定日）"
+    )
 
 
 class EscalateIn(_VersionIn):
@@ -281,10 +289,15 @@ def consultation_create(request, payload: ConsultationCreateIn):
     本人（person_id）・世帯（household_id）は見ることのできるものだけを指定できます。
     見られないものは存在しない場合と同じ 422 になります。本人が特定できないときは
     subject_note に様子などを書いてください。課題は /issue-categories の code で指定します。
+
+    受付の場で解決した（resolved: true）のでなければ、課題（issues）を1つ以上と主な課題
+    （main_issue、◎）が必要です。受付日時が未来、次の対応予定日が過去なら 422 です。
     """
     user = request.auth
     errors = {}
-    fields = payload.model_dump(exclude={"person_id", "household_id", "issues", "main_issue"})
+    fields = payload.model_dump(
+        exclude={"person_id", "household_id", "issues", "main_issue", "resolved"}
+    )
     for key in ("received_at", "urgency", "sharing_consent", "next_action_on"):
         if fields[key] is None:
             del fields[key]
@@ -309,6 +322,8 @@ def consultation_create(request, payload: ConsultationCreateIn):
         request=request,
         issues=payload.issues,
         main_issue=payload.main_issue or None,
+        resolved=payload.resolved,
+        at_the_door=True,
         **fields,
     )
     return Status(201, _visible_consultation(user, consultation.pk))
@@ -374,7 +389,8 @@ def consultation_resolve(request, consultation_id: UUID, payload: ResolveIn):
     summary="自機関で継続して支援する",
 )
 def consultation_continue(request, consultation_id: UUID, payload: ContinueIn):
-    """自機関で継続して支援することを記録します（担当機関のみ）。next_action_on は必須です。
+    """自機関で継続して支援することを記録します（担当機関のみ）。next_action_on を省略すると
+    受付のときの次の対応予定日を引き継ぎます。
 
     エラーは resolve と同じです（409 outcome_exists / referral_pending / concurrent_edit）。
     """

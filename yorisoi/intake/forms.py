@@ -8,14 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import IssueCategory
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
+from yorisoi.http.forms import (
+    GroupedModelChoiceField,
+    JapaneseMessagesMixin,
+    add_errors,
+    text_field,
+)
+from yorisoi.people.forms import PeopleInputMixin
 
+from . import services
 from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
-class ConsultationForm(JapaneseMessagesMixin, forms.Form):
+class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
+    """受付: what the intake sheet asks. Its checks are services.intake_errors, as the API's."""
+
     received_at = forms.DateTimeField(
         label=_("受付日時"),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
@@ -52,7 +61,14 @@ class ConsultationForm(JapaneseMessagesMixin, forms.Form):
         label=_("情報共有への同意"), choices=SharingConsent.choices, widget=forms.RadioSelect
     )
     next_action_on = forms.DateField(
-        label=_("次の対応予定日"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("次の対応予定日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("今日以降の日付。受付の結果を記録するときにも引き継がれます。"),
+    )
+    resolved = forms.BooleanField(
+        label=_("この場で解決した（相談受付で解決）"),
+        required=False,
+        help_text=_("解決したときは課題を選ばなくても受け付けられ、相談はそのまま終わります。"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -95,9 +111,18 @@ class ConsultationForm(JapaneseMessagesMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("person") and not (data.get("subject_note") or "").strip():
-            raise ValidationError(
-                gettext("本人を選ぶか、本人についてわかっていることを入力してください。")
+            self.add_error(
+                None, gettext("本人を選ぶか、本人についてわかっていることを入力してください。")
             )
+        errors = services.intake_errors(
+            issues=data.get("issues") or (),
+            main_issue=data.get("main_issue") or None,
+            received_at=data.get("received_at"),
+            next_action_on=data.get("next_action_on"),
+            resolved=data.get("resolved", False),
+        )
+        if errors:
+            add_errors(self, ValidationError(errors))
         return data
 
 
@@ -114,17 +139,15 @@ class OutcomeForm(JapaneseMessagesMixin, forms.Form):
         label=_("次の対応予定日"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("「自機関で継続支援」のときに入力します。"),
+        help_text=_("「自機関で継続支援」の次の対応予定日。受付のときの日付が入っています。"),
     )
     note = text_field(_("結果の補足"), rows=2, max_length=2000, required=False)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == "continue" and not data.get("next_action_on"):
-            self.add_error(
-                "next_action_on", gettext("継続支援では次の対応予定日を入力してください。")
-            )
-        return data
+    def __init__(self, *args, consultation=None, **kwargs):
+        # The date set at intake is carried on; left empty, the service keeps it too.
+        if consultation is not None:
+            kwargs.setdefault("initial", {"next_action_on": consultation.next_action_on})
+        super().__init__(*args, **kwargs)
 
 
 class ReferralForm(JapaneseMessagesMixin, forms.Form):

@@ -4,6 +4,8 @@ Views and the API call these; a rule that says no raises RuleViolation (→ form
 bad input raises ValidationError (→ field errors / 422).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation
 from yorisoi.notifications import services as notify
+from yorisoi.people.services import normalised_value
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -57,11 +60,11 @@ def coordinating_agency() -> Agency:
     )
 
 
-@transaction.atomic
-def _full_clean_with_a_subject(consultation: Consultation):
+def _full_clean_with_a_subject(consultation: Consultation, errors: dict):
     """full_clean, with the consultation_has_a_subject constraint said on the field to fill
-    (Django would name the constraint) together with every other field's error."""
-    errors = {}
+    (Django would name the constraint) together with every other field's error and `errors`
+    (the intake's own, by field)."""
+    errors = dict(errors)
     if not (consultation.person_id or consultation.household_id or consultation.subject_note):
         errors["subject_note"] = [
             ValidationError(
@@ -78,14 +81,86 @@ def _full_clean_with_a_subject(consultation: Consultation):
         raise ValidationError(errors)
 
 
+# A browser's clock may run a little ahead of the server's: the time it shows as "now" is
+# still an honest receipt time.
+RECEIVED_AT_LEEWAY = timedelta(minutes=5)
+
+
+def intake_errors(
+    *, issues=(), main_issue=None, received_at=None, next_action_on=None, resolved=False
+) -> dict:
+    """What an intake (受付) typed at a door must say: the field errors, by field. The screen
+    (ConsultationForm) and POST /api/v1/consultations both check it, through
+    consultation_create(at_the_door=True), and the form shows it with its own field errors.
+
+    The intake sheet asks for the topics with the most pressing one marked ◎, so at least one
+    issue and its ◎ are needed, unless the consultation is resolved there and then (R1's
+    "resolved at intake"). A consultation is not received in the future, and the next action
+    (R3) is not already overdue when it is recorded. consultation_create itself does not ask:
+    the demo's and the evaluation's history is received in the past, and outreach's hand-over
+    has no issue yet."""
+    errors = {}
+    codes = [code for code in issues if code]
+    if not codes and not main_issue and not resolved:
+        errors["issues"] = [
+            ValidationError(
+                _("課題を1つ以上選んでください（受付で解決した相談は不要です）。"),
+                code="required",
+            )
+        ]
+    elif codes and not main_issue:
+        errors["main_issue"] = [
+            ValidationError(
+                _("選んだ課題のうち、いちばん大きいものに◎をつけてください。"), code="required"
+            )
+        ]
+    if received_at is not None and timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    if received_at is not None and received_at > timezone.now() + RECEIVED_AT_LEEWAY:
+        errors["received_at"] = [
+            ValidationError(_("受付日時に未来の日時は入れられません。"), code="future")
+        ]
+    if next_action_on is not None and next_action_on < timezone.localdate():
+        errors["next_action_on"] = [
+            ValidationError(
+                _("次の対応予定日に過去の日付は入れられません。今日以降の日付にしてください。"),
+                code="past",
+            )
+        ]
+    return errors
+
+
+@transaction.atomic
 def consultation_create(
-    *, actor, issues=(), main_issue=None, next_action_on=None, request=None, **fields
+    *,
+    actor,
+    issues=(),
+    main_issue=None,
+    next_action_on=None,
+    resolved=False,
+    at_the_door=False,
+    request=None,
+    **fields,
 ) -> Consultation:
-    """Any caseworker of any agency records any consultation (断らない相談).
+    """Any caseworker of any agency records any consultation (断らない相談); `resolved`: it was
+    resolved there and then (R1), and is closed with that outcome at once. `at_the_door`: typed
+    by a user on the screen or in the API, so intake_errors' rules apply too, answered together
+    with every other field's error.
 
     A subject who belongs to exactly one household the actor may see brings that household
     along, so that a case opened from it later can take in the whole household (多機関協働)."""
     _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
+    errors = {}
+    if at_the_door:
+        errors = intake_errors(
+            issues=issues,
+            main_issue=main_issue,
+            received_at=fields.get("received_at"),
+            next_action_on=next_action_on,
+            resolved=resolved,
+        )
+    if "consulter_name" in fields:
+        fields["consulter_name"] = normalised_value("consulter_name", fields["consulter_name"])
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(
@@ -99,9 +174,11 @@ def consultation_create(
     found = {i.code: i for i in IssueCategory.objects.filter(code__in=codes, active=True)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise ValidationError(
-            {"issues": _("課題分類にない項目があります: %(codes)s") % {"codes": "、".join(unknown)}}
-        )
+        errors["issues"] = [
+            ValidationError(
+                _("課題分類にない項目があります: %(codes)s") % {"codes": "、".join(unknown)}
+            )
+        ]
     consultation = Consultation(
         **fields,
         receiving_agency_id=actor.agency_id,
@@ -110,7 +187,7 @@ def consultation_create(
         next_action_on=next_action_on or timezone.localdate(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
-    _full_clean_with_a_subject(consultation)
+    _full_clean_with_a_subject(consultation, errors)
     consultation.save()
     ConsultationIssue.objects.bulk_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
@@ -123,6 +200,10 @@ def consultation_create(
         basis="own_agency",
         request=request,
     )
+    if resolved:
+        consultation = consultation_resolve(
+            actor=actor, consultation=consultation, version=consultation.version, request=request
+        )
     return consultation
 
 
@@ -161,10 +242,17 @@ def consultation_resolve(*, actor, consultation, version, note="", request=None)
 
 
 @transaction.atomic
-def consultation_continue(*, actor, consultation, version, next_action_on, note="", request=None):
+def consultation_continue(
+    *, actor, consultation, version, next_action_on=None, note="", request=None
+):
+    """自機関で継続: the next action is the date given now, else the one set at intake (R3)."""
     current = _locked(consultation, version)
     _decide(
-        current, actor=actor, outcome=Outcome.CONTINUED, note=note, next_action_on=next_action_on
+        current,
+        actor=actor,
+        outcome=Outcome.CONTINUED,
+        note=note,
+        next_action_on=next_action_on or current.next_action_on,
     )
     record(
         "consultation.continued", actor=actor, target=current, basis="own_agency", request=request

@@ -76,7 +76,7 @@ def consultation_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         issues, main_issue = data.pop("issues"), data.pop("main_issue") or None
-        next_action_on = data.pop("next_action_on")
+        next_action_on, resolved = data.pop("next_action_on"), data.pop("resolved")
         consultation = run_service(
             form,
             lambda: services.consultation_create(
@@ -84,6 +84,8 @@ def consultation_create(request):
                 issues=issues,
                 main_issue=main_issue,
                 next_action_on=next_action_on,
+                resolved=resolved,
+                at_the_door=True,
                 request=request,
                 **data,
             ),
@@ -144,7 +146,8 @@ def _detail(request, consultation, *, status=200, **forms):
         "can_refer": can_refer,
         "can_answer": pending is not None and access.acts_for(user, pending.to_agency_id),
         "can_withdraw": pending is not None and access.acts_for(user, pending.from_agency_id),
-        "outcome_form": forms.get("outcome_form") or (OutcomeForm() if can_decide else None),
+        "outcome_form": forms.get("outcome_form")
+        or (OutcomeForm(consultation=consultation) if can_decide else None),
         "referral_form": forms.get("referral_form")
         or (ReferralForm(user=user) if can_refer else None),
         "answer_form": forms.get("answer_form") or ReferralAnswerForm(),
@@ -177,7 +180,7 @@ def _step_on_page(request, consultation, form, step, success_message):
 def consultation_outcome(request, consultation_id):
     """R1: resolve, continue or escalate. There is no way to refuse."""
     consultation = _visible_consultation(request.user, consultation_id)
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, consultation=consultation)
     if form.is_valid():
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
         common = {

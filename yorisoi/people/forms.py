@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from yorisoi.directory.models import District
 from yorisoi.http.forms import JapaneseMessagesMixin
 
-from . import wareki
+from . import services, wareki
 from .models import HOUSEHOLD_FIELDS, PERSON_FIELDS, Household, Person, Relationship, Sex
 
 BIRTH_DATE_HELP = _("和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02")
@@ -51,6 +51,34 @@ def parse_birth_date(value):
         raise ValidationError({"birth_date": exc.error_list}) from exc
 
 
+class PeopleInputMixin:
+    """What staff type about people, taken as the services store it and held to its limits
+    out loud (issue 14): each field is normalised (services.normalised_value: ｶﾀｶﾅ in a name,
+    ０５９ in a phone number, 〒5108601) before it is checked, and a length limit is said in
+    the help text and refused with a message, never cut by the browser's maxlength."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            data = self.data.copy()
+            for name in self.fields:
+                key = self.add_prefix(name)
+                if key in data:
+                    data[key] = services.normalised_value(name, data[key])
+            self.data = data
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if not isinstance(field, forms.CharField) or limit is None:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            said = gettext("%(limit)s文字以内") % {"limit": limit}
+            field.help_text = f"{field.help_text}（{said}）" if field.help_text else said
+            field.error_messages["max_length"] = gettext(
+                "%(label)sは%%(limit_value)s文字以内で入力してください"
+                "（入力は%%(show_value)s文字です）。"
+            ) % {"label": field.label}
+
+
 def _district_field():
     return forms.ModelChoiceField(
         queryset=District.objects.filter(active=True),
@@ -60,7 +88,7 @@ def _district_field():
     )
 
 
-class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
+class PersonForm(PeopleInputMixin, JapaneseMessagesMixin, forms.ModelForm):
     birth_date = WarekiDateField(label=_("生年月日"), required=False)
     district = _district_field()
 
@@ -71,7 +99,8 @@ class PersonForm(JapaneseMessagesMixin, forms.ModelForm):
             "family_name_kana": _(
                 "カタカナで入力します（ひらがなで入力しても保存時にカタカナになります）。"
             ),
-            "phone": _("半角数字とハイフン。例: 059-354-0000"),
+            "phone": _("数字とハイフン。例: 059-354-0000"),
+            "postal_code": _("7桁。例: 510-8601"),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
@@ -97,7 +126,7 @@ class PersonSearchForm(JapaneseMessagesMixin, forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class HouseholdForm(JapaneseMessagesMixin, forms.ModelForm):
+class HouseholdForm(PeopleInputMixin, JapaneseMessagesMixin, forms.ModelForm):
     district = _district_field()
 
     class Meta:
@@ -106,7 +135,7 @@ class HouseholdForm(JapaneseMessagesMixin, forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class NewMemberForm(JapaneseMessagesMixin, forms.Form):
+class NewMemberForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
     """One member row on the household form: a new person with the essentials."""
 
     relationship = forms.ChoiceField(

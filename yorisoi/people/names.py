@@ -215,6 +215,35 @@ def text_error(value: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+# Half-width katakana (ｶﾀｶﾅ, with ﾞ and ﾟ as separate characters) from old systems and IMEs.
+_HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]+")
+# In a phone number or a postal code every dash is the hyphen; IMEs type ー after a digit.
+_NUMBER_DASHES = str.maketrans(dict.fromkeys([*_DASHES, "ー", "-"], "-"))
+_POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$")
+
+
+def clean_name(value: str) -> str:
+    """A name as stored: clean_text, with half-width kana made full-width (ｶﾞ → ガ). Only the
+    half-width kana: NFKC on the whole name would swap a compatibility kanji (塚) for another."""
+    return clean_text(
+        _HALF_WIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
+    )
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as stored: full-width digits and hyphens (０５９－３５４) made ASCII, every
+    dash the hyphen, spaces dropped. What is left is checked by validators.validate_phone."""
+    return "".join(unicodedata.normalize("NFKC", value).translate(_NUMBER_DASHES).split())
+
+
+def clean_postal_code(value: str) -> str:
+    """A postal code as stored, 510-8601: full-width digits made ASCII, 〒 and spaces dropped,
+    the hyphen put in (5108601). Anything else is left for validate_postal_code to refuse."""
+    text = clean_phone(value.replace("〒", "")) if value else ""
+    match = _POSTAL_CODE.match(text)
+    return f"{match[1]}-{match[2]}" if match else text
+
+
 def clean_text(value: str) -> str:
     """NFC-normalise (は + combining ゛ → ば) and strip surrounding whitespace.
 

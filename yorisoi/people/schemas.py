@@ -309,10 +309,12 @@ class PersonFieldsIn(_In):
     given_name_kana: str | None = Field(None, description="名（フリガナ）")
     birth_date: str | None = Field(None, description=f"生年月日。{_BIRTH_DATE_HELP}")
     sex: str | None = Field(None, description="female / male / other / unanswered")
-    postal_code: str | None = Field(None, description="郵便番号（例: 510-8601）")
+    postal_code: str | None = Field(
+        None, description="郵便番号（例: 510-8601。〒・全角・ハイフンなしも可）"
+    )
     address: str | None = None
     district: str | None = Field(None, description="地区コード（/districts の code）")
-    phone: str | None = Field(None, description="半角数字とハイフン（例: 059-354-0000）")
+    phone: str | None = Field(None, description="数字とハイフン（例: 059-354-0000、全角も可）")
     preferred_language: str | None = Field(None, description="ja, en, pt, es, zh, ko, vi …")
     notes: str | None = None
 

@@ -27,20 +27,36 @@ from .models import (
     Relationship,
 )
 
-_TEXT_FIELDS = ("family_name", "given_name", "address", "notes", "name", "phone", "postal_code")
 _KANA_FIELDS = ("family_name_kana", "given_name_kana")
+_CLEANERS = {
+    "family_name": names.clean_name,
+    "given_name": names.clean_name,
+    "name": names.clean_name,
+    # Who brought a consultation (intake.Consultation): a name like any other.
+    "consulter_name": names.clean_name,
+    "address": names.clean_text,
+    "notes": names.clean_text,
+    "phone": names.clean_phone,
+    "postal_code": names.clean_postal_code,
+}
+
+
+def normalised_value(key: str, value):
+    """One field as it is stored, whichever door it came in by: NFC text (は+゛→ば), full-width
+    kana in names (ｶﾞ → ガ), katakana フリガナ, ASCII digits in phone numbers and postal codes
+    (〒５１０８６０１ → 510-8601). The forms call it before they check a field, so a length or a
+    format is checked on what will be stored."""
+    if not isinstance(value, str):
+        return value
+    if key in _KANA_FIELDS:
+        return value if names.kana_error(value) else names.to_katakana(value)
+    cleaner = _CLEANERS.get(key)
+    return cleaner(value) if cleaner else value
 
 
 def _normalise(fields: dict) -> dict:
-    """NFC text (は+゛→ば) and katakana フリガナ, so one person is stored one way."""
-    out = dict(fields)
-    for key in _TEXT_FIELDS:
-        if isinstance(out.get(key), str):
-            out[key] = names.clean_text(out[key])
-    for key in _KANA_FIELDS:
-        value = out.get(key)
-        if isinstance(value, str) and not names.kana_error(value):
-            out[key] = names.to_katakana(value)
+    """So one person is stored one way (normalised_value); None is an empty text."""
+    out = {key: normalised_value(key, value) for key, value in fields.items()}
     for key, value in list(out.items()):
         if value is None and key not in ("birth_date", "district"):
             out[key] = ""

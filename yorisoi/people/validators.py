@@ -32,7 +32,7 @@ def validate_multiline_text(value):
 def validate_phone(value):
     if value and not PHONE_RE.match(value):
         raise ValidationError(
-            _("電話番号は半角数字とハイフンで入力してください（例: 059-354-0000）。"), code="phone"
+            _("電話番号は数字とハイフンで入力してください（例: 059-354-0000）。"), code="phone"
         )
 
 

@@ -1,6 +1,7 @@
 """The intake screens: the R1/R2 journey through the pages, need-to-know (R6) from every side,
 audit of every read, and a queue whose cost does not grow with its length (R3)."""
 
+import datetime as dt
 import re
 import uuid
 
@@ -8,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from yorisoi.audit.models import AuditEvent
 from yorisoi.directory.models import IssueCategory
@@ -38,8 +40,10 @@ def _assert_no_refusal(html):
 
 
 def _intake_post(issues, main, **overrides):
+    """An intake received this morning whose next action is the day after tomorrow."""
+    today = timezone.localdate()
     data = {
-        "received_at": "2026-04-01T10:15",
+        "received_at": f"{today - dt.timedelta(days=1):%Y-%m-%d}T10:15",
         "channel": "from_neighbour",
         "consulter_type": "neighbour",
         "consulter_name": "",
@@ -51,7 +55,7 @@ def _intake_post(issues, main, **overrides):
         "main_issue": main,
         "urgency": "high",
         "sharing_consent": "unconfirmed",
-        "next_action_on": "2026-04-03",
+        "next_action_on": f"{today + dt.timedelta(days=2):%Y-%m-%d}",
     }
     data.update(overrides)
     return data
@@ -189,18 +193,28 @@ def test_outcome_buttons_only_for_the_holding_agency_and_never_refuse(hana, masa
     _assert_no_refusal(page)
 
 
-def test_continue_needs_a_next_action_date(hana):
-    consultation = consult(hana)
+def test_continue_without_a_date_keeps_the_next_action_date_given_at_intake(hana):
+    in_a_week = timezone.localdate() + dt.timedelta(days=7)
+    consultation = consult(hana, next_action_on=in_a_week)
     url = reverse("intake:consultation_outcome", args=[consultation.pk])
     response = client_for(hana).post(url, {"action": "continue", "version": 1})
-    assert response.status_code == 422
-    assert "継続支援では次の対応予定日を入力してください。" in _body(response)
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.outcome, consultation.next_action_on) == (
+        Outcome.CONTINUED,
+        in_a_week,
+    )
+
+
+def test_continue_with_a_date_moves_the_next_action(hana):
+    consultation = consult(hana)
+    url = reverse("intake:consultation_outcome", args=[consultation.pk])
     response = client_for(hana).post(
-        url, {"action": "continue", "version": 1, "next_action_on": "2026-05-01"}
+        url, {"action": "continue", "version": 1, "next_action_on": "2030-05-01"}
     )
     assert response.status_code == 302
     consultation.refresh_from_db()
-    assert consultation.outcome == Outcome.CONTINUED
+    assert consultation.next_action_on == dt.date(2030, 5, 1)
 
 
 def test_a_stale_version_does_not_overwrite(hana, masaki):
@@ -391,8 +405,8 @@ def test_a_person_of_another_agency_cannot_be_chosen(hana, saki):
             "person": str(other.pk),
             "urgency": "normal",
             "sharing_consent": "unconfirmed",
-            "received_at": "2026-11-29T10:00",
-            "next_action_on": "2026-11-30",
+            "received_at": f"{timezone.localdate():%Y-%m-%d}T00:00",
+            "next_action_on": f"{timezone.localdate():%Y-%m-%d}",
         },
     )
     assert response.status_code == 422

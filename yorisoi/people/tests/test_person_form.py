@@ -42,10 +42,10 @@ def test_birth_date_in_wareki_or_seireki(hana, typed, stored):
         ("birth_date", "R99.1.1", "生年月日が未来の日付になっています"),
         ("birth_date", "きのう", "生年月日は「S45.3.2」"),
         ("family_name_kana", "山田", "フリガナはカタカナ"),
-        ("family_name", "あ" * 51, "50 文字以下"),
+        ("family_name", "あ" * 51, "氏は50文字以内で入力してください"),
         ("family_name", "\u0301山田", "結合文字"),
         ("given_name", "花\x07子", "制御文字"),
-        ("phone", "電話ください", "電話番号は半角数字とハイフン"),
+        ("phone", "電話ください", "電話番号は数字とハイフン"),
         ("postal_code", "5108", "郵便番号は「510-8601」"),
     ],
 )
