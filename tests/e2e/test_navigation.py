@@ -150,3 +150,26 @@ def test_analyst_opening_people_by_address_is_refused(page, login, ken, screen):
 
     response = page.goto("/people/households/")
     assert response.status == 403
+
+
+def test_without_script_both_menus_show_open(browser, live_server, hana):
+    # The disclosure buttons need app.js; a <noscript> stylesheet shows the menus instead.
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", java_script_enabled=False, viewport=PHONE
+    )
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("利用者ID").fill("hana")
+        page.get_by_label("パスワード").fill("correct-horse-battery-staple")
+        page.get_by_role("button", name="ログイン").click()
+        expect(page.get_by_role("heading", level=1, name="ホーム")).to_be_visible()
+        expect(page.get_by_role("button", name="メニュー", exact=True)).to_be_hidden()
+        expect(
+            page.get_by_role("navigation", name="メインメニュー").get_by_role("link")
+        ).to_have_text(CASEWORK_MENU)
+        expect(user_menu(page).get_by_role("link")).to_have_text(USER_MENU)
+        user_menu(page).get_by_role("button", name="ログアウト").click()
+        expect(page.get_by_role("heading", level=1, name="ログイン")).to_be_visible()
+    finally:
+        context.close()
