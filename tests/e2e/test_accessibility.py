@@ -29,7 +29,10 @@ def test_person_form_with_errors_and_token_pages_pass_axe(page, login, hana, scr
     expect(page.get_by_role("heading", level=1, name="世帯")).to_be_visible()
     screen("household_list")
 
-    nav.get_by_role("link", name="APIトークン").click()
+    page.get_by_role("button", name="利用者メニュー").click()
+    page.get_by_role("navigation", name="利用者メニュー").get_by_role(
+        "link", name="APIトークン"
+    ).click()
     expect(page.get_by_role("heading", level=1, name="APIトークン")).to_be_visible()
     screen("token_list")
     page.get_by_role("button", name="発行する").click()
@@ -51,7 +54,7 @@ def test_keyboard_user_can_skip_to_content_and_sees_where_focus_is(page, login, 
     expect(skip).to_be_in_viewport()
     screen("focus_skip_link")
 
-    # Past the title, the logout button and the first menu items, to 世帯.
+    # Past the title, the language, the user menu's button and the first menu items, to 世帯.
     nav_link = page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="世帯"
     )

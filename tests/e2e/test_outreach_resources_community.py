@@ -64,6 +64,7 @@ def menu(page):
 
 
 def logout(page):
+    page.get_by_role("button", name="利用者メニュー").click()  # ログアウト is in the user menu
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_role("heading", level=1, name="ログイン")).to_be_visible()
 

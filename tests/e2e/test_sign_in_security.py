@@ -40,6 +40,7 @@ def sign_in(page, password=PASSWORD):
 
 
 def sign_out(page):
+    page.get_by_role("button", name="利用者メニュー").click()  # ログアウト is in the user menu
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_role("heading", level=1, name="ログイン")).to_be_visible()
 

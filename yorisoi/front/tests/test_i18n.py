@@ -69,8 +69,11 @@ def test_home_in_english(hana):
     body = _page(_english(client_for(hana)).get(reverse("front:home")))
     assert '<html lang="en">' in body
     nav = body.split('aria-label="Main menu"', 1)[1].split("</nav>", 1)[0]
-    for label in ["Home", "People", "Households", "API tokens"]:
+    for label in ["Home", "People", "Households"]:
         assert f">{label}</a>" in nav
+    # API tokens wait in the user menu, under the user's name.
+    assert ">API tokens</a>" in body.split('id="user-menu"', 1)[1].split("</nav>", 1)[0]
+    assert ">API tokens</a>" not in nav
     assert "hana (Counselling agency staff)" in body
     assert "Log out" in body
 

@@ -29,3 +29,29 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// The header's disclosure buttons (the user menu; メニュー on a phone): the button's
+// aria-expanded is the state, and app.css shows or hides what it controls from that alone.
+// A popup (the user menu) also closes on a click elsewhere; Escape closes either and puts
+// focus back on its button.
+function setExpanded(button, expanded) {
+  button.setAttribute("aria-expanded", expanded ? "true" : "false");
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-disclosure]");
+  if (button) setExpanded(button, button.getAttribute("aria-expanded") !== "true");
+  document.querySelectorAll("[data-disclosure-popup][aria-expanded=true]").forEach((open) => {
+    const panel = document.getElementById(open.getAttribute("aria-controls"));
+    if (open !== button && !(panel && panel.contains(event.target))) setExpanded(open, false);
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("[data-disclosure][aria-expanded=true]").forEach((open) => {
+    const panel = document.getElementById(open.getAttribute("aria-controls"));
+    if (panel && panel.contains(document.activeElement)) open.focus();
+    setExpanded(open, false);
+  });
+});
