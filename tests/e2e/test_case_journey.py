@@ -127,6 +127,7 @@ def test_worked_example_1_from_the_neighbours_call_to_the_reviewed_plan(
     page.get_by_label(re.compile("^山川 茂（ヤマカワ シゲル）")).check()
     field(page, "相談内容").fill(SUMMARY)
     page.get_by_label("認知症", exact=True).check()
+    page.get_by_label("認知症を主な課題にする").check()  # ◎: the intake asks for the main issue
     page.get_by_role("button", name="受け付ける").click()
     expect(status(page)).to_contain_text("相談を受け付けました。")
     expect(page.locator(".dl")).to_contain_text("山川 茂")
