@@ -4,15 +4,27 @@ the next step starts from it with the person already chosen — no 700-name list
 import pytest
 from playwright.sync_api import expect
 
-from yorisoi.people.tests.test_person_story import story  # noqa: F401 (the fixture)
+from yorisoi.people.tests.test_person_story import build_story
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1366, "height": 900}
 
 
+@pytest.fixture
+def story(hana, saki, ichiro):
+    return build_story(hana, saki, ichiro)
+
+
 def test_the_person_page_tells_their_story_and_starts_the_next_step(
-    page, login, story, hana, saki, ichiro, screen, screens_dir  # noqa: F811
+    page,
+    login,
+    story,
+    hana,
+    saki,
+    ichiro,
+    screen,
+    screens_dir,
 ):
     person = story["person"]
     login("saki")
@@ -31,7 +43,11 @@ def test_the_person_page_tells_their_story_and_starts_the_next_step(
 
 
 def test_agency_a_sees_its_outreach_and_participation_on_the_page(
-    page, login, story, hana, screen  # noqa: F811
+    page,
+    login,
+    story,
+    hana,
+    screen,
 ):
     login("hana")
     page.goto(f"/people/{story['person'].pk}/")
@@ -42,7 +58,11 @@ def test_agency_a_sees_its_outreach_and_participation_on_the_page(
 
 
 def test_the_coordinator_opens_a_case_for_the_person_from_their_page(
-    page, login, story, ichiro, screen  # noqa: F811
+    page,
+    login,
+    story,
+    ichiro,
+    screen,
 ):
     person = story["person"]
     login("ichiro")

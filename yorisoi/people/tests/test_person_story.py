@@ -39,6 +39,11 @@ def _consultation(actor, person, summary):
 
 @pytest.fixture
 def story(hana, saki, ichiro):
+    return build_story(hana, saki, ichiro)
+
+
+def build_story(hana, saki, ichiro) -> dict:
+    """The world above (tests/e2e/test_person_story.py builds it too)."""
     person = person_create(
         actor=hana,
         family_name="山田",
