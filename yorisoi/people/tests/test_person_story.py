@@ -250,13 +250,19 @@ def _more_rows(story, hana, n):
 def test_the_page_costs_the_same_queries_for_one_row_or_five(story, hana):
     client = client_for(hana)
     url = reverse("people:person_detail", args=[story["person"].pk])
+    api = f"/api/v1/people/{story['person'].pk}/story"
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as one_api:
+        assert client.get(api).status_code == 200
     _more_rows(story, hana, 4)
     with CaptureQueriesContext(connection) as five:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as five_api:
+        assert client.get(api).status_code == 200
     assert len(one) > 0
     assert len(five) == len(one)
+    assert len(five_api) == len(one_api)
 
 
 def test_a_long_story_shows_the_latest_and_the_total(story, hana):
