@@ -48,6 +48,7 @@ from .consultations import (
     referral_acknowledger,
     referral_outline,
     visible_consultations,
+    visible_referrals,
     volunteer_reports,
 )
 from .directory import selectable_agencies
@@ -197,6 +198,7 @@ __all__ = [
     "visible_outreach_targets",
     "visible_participation_needs",
     "visible_people",
+    "visible_referrals",
     "visible_report_runs",
     "visible_resource_gaps",
     "visible_services",

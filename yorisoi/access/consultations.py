@@ -38,6 +38,15 @@ def visible_consultations(user) -> QuerySet:
     return Consultation.objects.filter(rule)
 
 
+def visible_referrals(user) -> QuerySet:
+    """The referrals (つなぎ・移管) of the consultations `user` may read (R6): a consultation's
+    page shows its whole chain of handoffs, so a list shows no more than that. Their basis is
+    the consultation's (consultation_bases)."""
+    from yorisoi.intake.models import Referral
+
+    return Referral.objects.filter(consultation__in=visible_consultations(user).values("pk"))
+
+
 def held_consultations(user) -> QuerySet:
     """The consultations the user's agency holds (responsible for): the own-agency part of
     visible_consultations, which queues read without the rest of the rule."""

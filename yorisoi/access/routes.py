@@ -178,6 +178,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:person_list": CASEWORK,
     "api:person_create": CASEWORK,
     "api:person_detail": CASEWORK,
+    "api:person_story": CASEWORK,
     "api:person_update": CASEWORK,
     "api:person_search": CASEWORK,
     "api:household_list": CASEWORK,

@@ -94,12 +94,17 @@ def consultation_create(request):
             messages.success(request, gettext("相談を受け付けました。"))
             return redirect("intake:consultation_detail", consultation_id=consultation.pk)
     chosen_person = None
-    chosen = form["person"].value() if request.method == "POST" else None
+    # From the person's page (「相談を受け付ける」): ?person=<uuid> chooses them, if the user
+    # may open their record (the field's queryset is access.visible_people); else nothing.
+    chosen = form["person"].value() if request.method == "POST" else request.GET.get("person")
     if chosen:
         try:
             chosen_person = form.fields["person"].queryset.filter(pk=chosen).first()
         except ValidationError:  # not a UUID: the field error says so
             chosen_person = None
+        if chosen_person is not None and request.method == "GET":
+            bases = access.person_bases(request.user, [chosen_person.pk])
+            record_reads("person.chosen", actor=request.user, request=request, bases=bases)
     return render(
         request,
         "intake/consultation_form.html",

@@ -48,6 +48,7 @@ from .schemas import (
     PersonOut,
     PersonPageOut,
     PersonSearchIn,
+    PersonStoryOut,
     PersonUpdateIn,
     PossibleDuplicateOut,
 )
@@ -303,6 +304,97 @@ def person_detail(request, person_id: UUID):
     )
     person.visible_households = list(selectors.person_households(user=user, person=person))
     return person
+
+
+def _story_items(section) -> list[dict]:
+    """A story section's rows as the API gives them: agencies by code, as everywhere else."""
+    key, rows = section.key, section.rows
+    if key == "consultations":
+        return [
+            {
+                "id": c.pk,
+                "received_at": c.received_at,
+                "outcome": c.outcome,
+                "is_open": c.is_open,
+                "responsible_agency": c.responsible_agency.code,
+                "next_action_on": c.next_action_on if c.is_open else None,
+                "summary": c.summary,
+            }
+            for c in rows
+        ]
+    if key == "referrals":
+        return [
+            {
+                "id": r.pk,
+                "consultation_id": r.consultation_id,
+                "kind": r.kind,
+                "status": r.status,
+                "from_agency": r.from_agency.code,
+                "to_agency": r.to_agency.code,
+                "sent_at": r.sent_at,
+                "answered_at": r.answered_at,
+            }
+            for r in rows
+        ]
+    if key == "cases":
+        return [
+            {
+                "id": c.pk,
+                "number": c.number,
+                "title": c.title,
+                "status": c.status,
+                "lead_agency": c.lead_agency.code,
+                "opened_at": c.opened_at,
+            }
+            for c in rows
+        ]
+    if key == "outreach":
+        return [
+            {
+                "id": t.pk,
+                "label": t.label,
+                "status": t.status,
+                "stage": t.stage,
+                "responsible_agency": t.responsible_agency.code,
+                "next_contact_on": t.next_contact_on if t.is_open else None,
+            }
+            for t in rows
+        ]
+    return [
+        {
+            "id": n.pk,
+            "title": str(n),
+            "responsible_agency": n.responsible_agency.code,
+            "created_at": n.created_at,
+        }
+        for n in rows
+    ]
+
+
+@router.get(
+    "/people/{person_id}/story",
+    response={200: PersonStoryOut, 404: ErrorOut},
+    url_name="person_story",
+    summary="本人についての相談・つなぎ・ケース・アウトリーチ・参加支援",
+)
+def person_story(request, person_id: UUID):
+    """本人のページと同じ内容です（selectors.person_story）：相談、つなぎ・移管、ケース、
+    アウトリーチ、参加支援のニーズのうち、見ることのできるものだけを新しい順に最大10件、全件数と
+    ともに返します。見ることのできない本人は 404 です。返した記録は種類ごとに、閲覧の根拠つきで
+    監査ログに記録されます（consultation.listed、referral.listed、case.listed など）。
+    """
+    user = request.auth
+    person = _visible_person(user, person_id)
+    story = selectors.person_story(user=user, person=person)
+    for section in story.sections:
+        if section.rows:
+            action = section.action
+            data = {"person": str(person.pk)}
+            record_reads(action, actor=user, request=request, bases=section.bases, data=data)
+    return {
+        section.key: {"count": section.total, "items": _story_items(section)}
+        for section in story.sections
+    }
 
 
 @router.patch(

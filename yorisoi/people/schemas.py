@@ -377,3 +377,84 @@ class MemberAddIn(MemberIn):
 
 class HouseholdUpdateIn(HouseholdFieldsIn):
     version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+
+
+# --- the person's whole story (GET /people/{id}/story; selectors.person_story) -----------------
+
+
+class StoryConsultationOut(Schema):
+    id: UUID
+    received_at: datetime
+    outcome: str = Field(
+        description="受付の結果（resolved / continued / referred / escalated）。未記録は空"
+    )
+    is_open: bool
+    responsible_agency: str = Field(description="担当機関のコード")
+    next_action_on: date | None = Field(description="次の対応予定日（対応中のときだけ）")
+    summary: str
+
+
+class StoryReferralOut(Schema):
+    id: UUID
+    consultation_id: UUID
+    kind: str = Field(description="referral（つなぎ）/ transfer（移管）")
+    status: str
+    from_agency: str = Field(description="送り元の機関のコード")
+    to_agency: str = Field(description="送り先の機関のコード")
+    sent_at: datetime
+    answered_at: datetime | None
+
+
+class StoryCaseOut(Schema):
+    id: UUID
+    number: str
+    title: str
+    status: str
+    lead_agency: str = Field(description="主担当機関のコード")
+    opened_at: datetime
+
+
+class StoryOutreachOut(Schema):
+    id: UUID
+    label: str
+    status: str
+    stage: str
+    responsible_agency: str = Field(description="担当機関のコード")
+    next_contact_on: date | None = Field(description="次の予定日（対応中のときだけ）")
+
+
+class StoryNeedOut(Schema):
+    id: UUID
+    title: str = Field(description="短期の目標か関心（一覧での呼び方）")
+    responsible_agency: str = Field(description="担当機関のコード")
+    created_at: datetime
+
+
+def _section(name: str, item):
+    return type(
+        name,
+        (Schema,),
+        {
+            "__annotations__": {"count": int, "items": list[item]},
+            "count": Field(description="見ることのできる全件数"),
+            "items": Field(description="新しい順に最大10件。それぞれ詳細を開けるものだけ"),
+        },
+    )
+
+
+StoryConsultationsOut = _section("StoryConsultationsOut", StoryConsultationOut)
+StoryReferralsOut = _section("StoryReferralsOut", StoryReferralOut)
+StoryCasesOut = _section("StoryCasesOut", StoryCaseOut)
+StoryOutreachTargetsOut = _section("StoryOutreachTargetsOut", StoryOutreachOut)
+StoryNeedsOut = _section("StoryNeedsOut", StoryNeedOut)
+
+
+class PersonStoryOut(Schema):
+    """本人についての相談・つなぎ・ケース・アウトリーチ・参加支援のうち、見ることのできるもの
+    （画面の本人のページと同じ selectors.person_story）。"""
+
+    consultations: StoryConsultationsOut
+    referrals: StoryReferralsOut
+    cases: StoryCasesOut
+    outreach: StoryOutreachTargetsOut
+    participation: StoryNeedsOut

@@ -457,3 +457,146 @@ def _involvements(user, people, households) -> list[InvolvementRow]:
 
 def _consultation_state(consultation) -> str:
     return gettext("受付中") if consultation.is_open else gettext("終了")
+
+
+# --- the person's whole story (issue 14) ------------------------------------------------------
+
+# Rows a section of the person's page (and the API's story) shows; the total is always given.
+STORY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class StorySection:
+    """One kind of record about a person, as `user` may open it (R6): the latest `rows` (each
+    one the user may open on its own page), how many there are in all, and {row id: basis}
+    for the audit of showing them (audit.log.record_reads under `action`)."""
+
+    key: str
+    action: str
+    rows: list
+    total: int
+    bases: dict
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass(frozen=True)
+class PersonStory:
+    """A person's page is their whole story as far as R6 allows (issue 14): consultations,
+    referrals, cases, outreach and participation support. The screen and the API both ask
+    person_story, so both doors show the same rows."""
+
+    consultations: StorySection
+    referrals: StorySection
+    cases: StorySection
+    outreach: StorySection
+    participation: StorySection
+
+    @property
+    def sections(self) -> list[StorySection]:
+        return [
+            self.consultations,
+            self.referrals,
+            self.cases,
+            self.outreach,
+            self.participation,
+        ]
+
+
+def _section(key, action, queryset, bases_of, limit) -> StorySection:
+    """The latest `limit` rows of `queryset` (ordered, and narrowed by the policy), their total
+    and their bases (`bases_of(rows)`): a constant number of queries whatever the rows."""
+    rows = list(queryset[:limit])
+    total = len(rows) if len(rows) < limit else queryset.order_by().count()
+    bases = bases_of(rows) if rows else {}
+    rows = [row for row in rows if row.pk in bases]  # the policy has the last word
+    return StorySection(key=key, action=action, rows=rows, total=total, bases=bases)
+
+
+def _ids(rows) -> list:
+    return [row.pk for row in rows]
+
+
+def _referral_bases(user, referrals) -> dict:
+    """A referral is read on the basis of its consultation (access.consultation_bases)."""
+    by_consultation = access.consultation_bases(user, {r.consultation_id for r in referrals})
+    return {
+        r.pk: by_consultation[r.consultation_id]
+        for r in referrals
+        if r.consultation_id in by_consultation
+    }
+
+
+def person_story(*, user, person, limit: int = STORY_LIMIT) -> PersonStory:
+    """What `user` may open about `person` (one they may open: visible_people), newest first,
+    each section from the policy's visible_… and …_bases (R6)."""
+    consultations = (
+        access.visible_consultations(user)
+        .filter(person=person)
+        .select_related("receiving_agency", "responsible_agency")
+        .order_by("-received_at", "pk")
+    )
+    referrals = (
+        access.visible_referrals(user)
+        .filter(consultation__person=person)
+        .select_related("from_agency", "to_agency")
+        .order_by("-sent_at", "pk")
+    )
+    cases = (
+        access.visible_cases(user)
+        .filter(subjects__person=person)
+        .distinct()
+        .select_related("lead_agency")
+        .order_by("-opened_at", "pk")
+    )
+    outreach = (
+        access.visible_outreach_targets(user)
+        .filter(person=person)
+        .select_related("responsible_agency")
+        .order_by("-created_at", "pk")
+    )
+    needs = (
+        access.visible_participation_needs(user)
+        .filter(person=person)
+        .select_related("responsible_agency")
+        .order_by("-created_at", "pk")
+    )
+    return PersonStory(
+        consultations=_section(
+            "consultations",
+            "consultation.listed",
+            consultations,
+            lambda rows: access.consultation_bases(user, _ids(rows)),
+            limit,
+        ),
+        referrals=_section(
+            "referrals",
+            "referral.listed",
+            referrals,
+            lambda rows: _referral_bases(user, rows),
+            limit,
+        ),
+        cases=_section(
+            "cases",
+            "case.listed",
+            cases,
+            lambda rows: access.case_bases(user, _ids(rows)),
+            limit,
+        ),
+        outreach=_section(
+            "outreach",
+            "outreach.targets_listed",
+            outreach,
+            lambda rows: access.outreach_bases(user, _ids(rows)),
+            limit,
+        ),
+        participation=_section(
+            "participation",
+            "participation.needs_listed",
+            needs,
+            lambda rows: access.participation_bases(user, _ids(rows)),
+            limit,
+        ),
+    )

@@ -151,40 +151,47 @@ def person_matches(request):
 
 
 def person_detail(request, person_id):
-    person = _visible_person(request.user, person_id)
-    basis = access.person_basis(request.user, person)
-    households = list(selectors.person_households(user=request.user, person=person))
-    cases = list(
-        access.visible_cases(request.user)
-        .filter(subjects__person=person)
-        .select_related("lead_agency")
-        .order_by("-opened_at")[:50]
-    )
-    linked, identity = selectors.linked_registrations(user=request.user, person=person)
+    """The person's whole story as far as R6 allows (issue 14): what the user may open of
+    their consultations, referrals, cases, outreach and participation support, each row a
+    read audited with its basis, and the next steps the policy lets the user take."""
+    user = request.user
+    person = _visible_person(user, person_id)
+    basis = access.person_basis(user, person)
+    households = list(selectors.person_households(user=user, person=person))
+    story = selectors.person_story(user=user, person=person)
+    linked, identity = selectors.linked_registrations(user=user, person=person)
     record(
         "person.viewed",
-        actor=request.user,
+        actor=user,
         target=person,
         basis=basis,
         request=request,
         data={
             "household_ids": [str(h.pk) for h in households],
-            "case_ids": [str(c.pk) for c in cases],
             "linked_ids": [str(p.pk) for p in linked],
         },
     )
+    for section in story.sections:
+        if section.rows:
+            action = section.action
+            data = {"person": str(person.pk)}
+            record_reads(action, actor=user, request=request, bases=section.bases, data=data)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
             "households": households,
-            "cases": cases,
+            "story": story,
             "linked": linked,
             "identity": identity,
-            "can_edit": access.can_edit_person(request.user, person),
+            "can_edit": access.can_edit_person(user, person),
+            # The next steps, each only where the policy allows it (issue 14).
+            "can_take_consultation": access.route_allows(user, "intake:consultation_create"),
+            "can_open_case": access.can_open_case(user)
+            and access.route_allows(user, "cases:case_open"),
             # 開示請求: who saw or changed this person's records (audit.views.trail)
-            "can_see_trail": access.route_allows(request.user, "audit:trail"),
+            "can_see_trail": access.route_allows(user, "audit:trail"),
         },
     )
 

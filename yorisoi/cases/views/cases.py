@@ -108,6 +108,13 @@ def _origin(user, consultation_id):
     return consultation
 
 
+def _chosen_person(user, person_id):
+    try:
+        return access.visible_people(user).filter(pk=person_id).first()
+    except ValidationError:  # not a UUID: nothing chosen
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def case_open(request):
     """多機関協働: only the coordinating division opens a case (services.case_open says so
@@ -123,6 +130,11 @@ def case_open(request):
             # With a household, leaving 本人 empty makes every member a subject.
             "persons": [origin.person_id] if origin.person_id and not origin.household_id else [],
         }
+    elif request.method == "GET" and request.GET.get("person"):
+        # From the person's page (「ケースを開く」): the person chosen, no 700-name list to
+        # search. Only someone the user may open (the field's queryset: visible_people).
+        person = _chosen_person(user, request.GET["person"])
+        initial = {"persons": [person.pk]} if person is not None else {}
     else:
         initial = {}
     initial.setdefault("lead_agency", user.agency_id)

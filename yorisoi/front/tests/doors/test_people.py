@@ -8,6 +8,8 @@ as if the edit page did not exist for them.
 
 import pytest
 
+from yorisoi.cases.models import Case
+from yorisoi.outreach.models import OutreachTarget
 from yorisoi.people.models import Person
 
 from .matrix import Action, Api, Row, Screen, cells_of, check, own_id, read, table
@@ -32,24 +34,23 @@ ROWS = {
 }
 
 CELLS = table(
-    """
-                                  read   edit
-    own_agency                    ok     ok
-    own_agency_manager            ok     ok
-    referred_agency               ok     404
-    referred_agency_other_member  404    404
-    involved_with_consent         ok     404
-    involved_without_consent      404    404
-    involved_after_withdrawal     404    404
-    meeting_with_pledge           ok     404
-    meeting_without_pledge        404    404
-    meeting_after_sharing_ended   404    404
-    coordinator_case_subject      ok     404
-    coordinator_no_case           404    404
-    outsider                      404    404
-    volunteer_pledged             role   role
-    analyst                       role   role
-    administrator                 role   role
+    """                           read   edit   story
+    own_agency                    ok     ok     ok
+    own_agency_manager            ok     ok     ok
+    referred_agency               ok     404    ok
+    referred_agency_other_member  404    404    404
+    involved_with_consent         ok     404    ok
+    involved_without_consent      404    404    404
+    involved_after_withdrawal     404    404    404
+    meeting_with_pledge           ok     404    ok
+    meeting_without_pledge        404    404    404
+    meeting_after_sharing_ended   404    404    404
+    coordinator_case_subject      ok     404    ok
+    coordinator_no_case           404    404    404
+    outsider                      404    404    404
+    volunteer_pledged             role   role   role
+    analyst                       role   role   role
+    administrator                 role   role   role
     """
 )
 
@@ -63,6 +64,17 @@ def _person_fields(t):
         "住所": p.address,
         "メモ": p.notes,
         **households,
+    }
+
+
+def _story_fields(t):
+    """The person's story (issue 14): the cases and outreach about them, by title or label;
+    each door shows those the reader may open, and the same ones (people.selectors)."""
+    cases = Case.objects.filter(subjects__person=t.rec)
+    targets = OutreachTarget.objects.filter(person=t.rec)
+    return {
+        **{f"ケース {c.number}": c.title for c in cases},
+        **{f"アウトリーチ {o.pk}": o.label for o in targets},
     }
 
 
@@ -87,6 +99,7 @@ def _edit_form(t):
 
 ACTIONS = {
     "read": read("people:person_detail", "/people/{}", _person_fields),
+    "story": read("people:person_detail", "/people/{}/story", _story_fields),
     "edit": Action(
         key=own_id,
         screen=Screen("people:person_edit", post=_edit_form),
