@@ -43,6 +43,7 @@ ROUTES: dict[str, frozenset | str] = {
     "people:person_list": CASEWORK,
     "people:person_create": CASEWORK,
     "people:person_matches": CASEWORK,
+    "people:picker": CASEWORK,
     "people:person_detail": CASEWORK,
     "people:person_edit": CASEWORK,
     "people:household_list": CASEWORK,

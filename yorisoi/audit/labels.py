@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "household.member_added": _("世帯員の追加"),
     "household.viewed": _("世帯の閲覧"),
     "household.listed": _("世帯の一覧の閲覧"),
+    "household.searched": _("世帯の検索"),
     "household.linked_viewed": _("名寄せした世帯の閲覧"),
     # 名寄せ
     "identity.candidates_scored": _("名寄せ候補の照合"),

@@ -17,6 +17,7 @@ from yorisoi.audit.log import (
 from yorisoi.errors import RuleViolation
 from yorisoi.http.forms import seen_version
 from yorisoi.intake.models import Outcome
+from yorisoi.people.picker import picker_fallback
 
 from .. import selectors, services
 from ..forms import (
@@ -128,6 +129,13 @@ def case_open(request):
     initial.setdefault("lead_agency", user.agency_id)
     initial.setdefault("next_action_on", timezone.localdate())
     form = CaseOpenForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and picker_fallback(request, form):
+        # Without JavaScript a picker's search button came here: show its matches, save nothing.
+        return render(
+            request,
+            "cases/case_open.html",
+            {"form": form, "origin": None, "picking": True},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         origin = data["consultation"]
