@@ -56,7 +56,22 @@ document.addEventListener("keydown", (event) => {
   });
 });
 
-// Pickers (people.picker): a match the user checks moves up to the chosen ones, so that the
+// Pickers (people.picker): without script the search button submits the form (the view shows
+// the matches). With script it searches through htmx, so it stops being the form's default
+// button (Enter elsewhere submits the form), and Enter in the search box searches.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-picker] [data-picker-search]").forEach((button) => {
+    button.type = "button";
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !event.target.matches("[data-picker] input[type=search]")) return;
+  event.preventDefault();
+  event.target.closest("[data-picker]").querySelector("[data-picker-search]").click();
+});
+
+// A match the user checks moves up to the chosen ones, so that the
 // next search does not take it away. A radio picker keeps one chosen record.
 document.addEventListener("change", (event) => {
   const input = event.target.closest("[data-picker-match]");
