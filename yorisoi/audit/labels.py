@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "case.opened": _("ケースの開始"),
     "case.viewed": _("ケースの閲覧"),
     "case.listed": _("ケースの一覧の閲覧"),
+    "case.searched": _("ケースの検索"),
     "case.queue_viewed": _("ケースの対応待ち一覧の閲覧"),
     "case.updated": _("ケースの変更"),
     "case.moved": _("ケースの状態の変更"),

@@ -87,12 +87,16 @@ def picker_matches(request, *, kind: str, query: str) -> list[tuple[str, str]]:
 class Picker(forms.Widget):
     """A search box, the chosen records (checked boxes or a checked radio) and the matches.
 
-    `kind` is "person" or "household"; `multiple` chooses several (checkboxes)."""
+    `kind` is "person" or "household" (searched by people:picker), or another app's kind with
+    its own `url` (a view answering like people:picker) and `search(request, query)` giving
+    the (id, label) matches for the form without script; `multiple` chooses several."""
 
     template = "includes/picker.html"
 
-    def __init__(self, *, kind, multiple=False, attrs=None):
+    def __init__(self, *, kind, multiple=False, url="people:picker", search=None, attrs=None):
         self.kind = kind
+        self.url = url
+        self.search = search
         self.multiple = multiple
         self.allow_multiple_selected = multiple
         self.matches: list[tuple[str, str]] = []
@@ -123,10 +127,10 @@ class Picker(forms.Widget):
         ids = []
         for value in values:
             try:
-                ids.append(choices.field.to_python(value).pk)
+                ids.append(queryset.model._meta.pk.to_python(value))
             except forms.ValidationError:
                 continue
-        if self.kind == "household":
+        if self.kind == "household":  # its label counts the members
             queryset = households_with_counts(queryset)
         found = {str(obj.pk): obj for obj in queryset.filter(pk__in=ids)}
         return [(pk, choices.field.label_from_instance(found[pk])) for pk in values if pk in found]
@@ -142,11 +146,12 @@ class Picker(forms.Widget):
             "describedby": attrs.get("aria-describedby", ""),
             "kind": self.kind,
             "multiple": self.multiple,
+            "required": self.is_required,
             "chosen": chosen,
             "matches": [(pk, label) for pk, label in self.matches if pk not in chosen_ids],
             "searched": bool(self.query),
             "query": self.query,
-            "url": reverse("people:picker"),
+            "url": reverse(self.url),
             "button": PICKER_BUTTON,
             "limit": MAX_MATCHES,
         }
@@ -164,5 +169,8 @@ def picker_fallback(request, form) -> bool:
     # Not a submission yet: the form keeps what was entered and shows no errors.
     form._errors = ErrorDict()
     widget.query = request.POST.get(f"{name}__q", "")[:100]
-    widget.matches = picker_matches(request, kind=widget.kind, query=widget.query)
+    if widget.search is not None:
+        widget.matches = widget.search(request, widget.query)
+    else:
+        widget.matches = picker_matches(request, kind=widget.kind, query=widget.query)
     return True

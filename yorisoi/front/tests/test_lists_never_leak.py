@@ -86,6 +86,7 @@ SEARCHES = {
         for q in PREFIXES
     ],
     "cases:case_list": [{"q": q, "status": "all"} for q in PREFIXES],
+    "cases:case_picker": [{"field": "f", "f__q": q} for q in (*PREFIXES, "20")],
     "outreach:person_link": [{"q": q} for q in PREFIXES],
     "participation:need_create": [{"find": "1", "q": q} for q in PREFIXES],
     "api:person_search": [{"query": q} for q in PREFIXES],

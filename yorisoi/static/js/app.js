@@ -77,9 +77,11 @@ document.addEventListener("change", (event) => {
   const input = event.target.closest("[data-picker-match]");
   if (!input || !input.checked) return;
   const chosen = input.closest("[data-picker]").querySelector("[data-picker-chosen]");
-  if (input.type === "radio") chosen.replaceChildren();
+  if (input.type === "radio") {
+    chosen.querySelectorAll("label:not([data-picker-none])").forEach((label) => label.remove());
+  }
   input.removeAttribute("data-picker-match");
-  chosen.append(input.closest("label"));
+  chosen.prepend(input.closest("label"));
   input.focus();
 });
 
