@@ -81,7 +81,9 @@ document.addEventListener("change", (event) => {
     chosen.querySelectorAll("label:not([data-picker-none])").forEach((label) => label.remove());
   }
   input.removeAttribute("data-picker-match");
+  const matches = input.closest("fieldset");
   chosen.prepend(input.closest("label"));
+  if (matches && !matches.querySelector("label")) matches.remove();
   input.focus();
 });
 
