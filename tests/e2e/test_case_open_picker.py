@@ -75,3 +75,31 @@ def test_the_lead_agency_select_filters_as_one_types(page, login, ichiro):
     assert visible.count() >= 1
     for text in visible.all_inner_texts():
         assert "障害" in text or text == select.evaluate("s => s.selectedOptions[0].textContent")
+
+
+def test_without_script_the_picker_searches_by_submitting_the_form(browser, live_server, ichiro):
+    person = PersonFactory(
+        agency=ichiro.agency, family_name="山川", given_name="茂",
+        family_name_kana="ヤマカワ", given_name_kana="シゲル",
+    )  # fmt: skip
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", java_script_enabled=False, viewport=WIDE
+    )
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("利用者ID").fill("ichiro")
+        page.get_by_label("パスワード").fill("correct-horse-battery-staple")
+        page.get_by_role("button", name="ログイン").click()
+        page.goto("/cases/new")
+        page.get_by_label(re.compile("^ケース名")).fill("父の見守り")
+        page.get_by_label("本人", exact=True).fill("やまかわ")
+        page.get_by_role("button", name="探す").nth(1).click()  # 世帯's, then 本人's
+        match = page.get_by_label(re.compile(r"山川 茂（ヤマカワ シゲル）"))
+        match.check()
+        expect(page.get_by_label(re.compile("^ケース名"))).to_have_value("父の見守り")
+        page.get_by_role("button", name="ケースを開始する").click()
+        expect(page).to_have_url(re.compile(r"/cases/[0-9a-f-]{36}/$"))
+        assert [s.person_id for s in Case.objects.get().subjects.all()] == [person.pk]
+    finally:
+        context.close()
