@@ -76,3 +76,11 @@ def test_the_lead_agency_is_grouped_by_kind_with_a_filter(ichiro):
     select = re.search(r'<select name="lead_agency".*?</select>', html, re.S).group(0)
     assert select.count("<optgroup") >= 3
     assert "data-filter-select" in select
+
+
+def test_without_script_a_search_keeps_the_consultation_the_case_starts_from(hana, ichiro):
+    consultation = escalated(hana)
+    response = _post(ichiro, _picker="persons", persons__q="やま", consultation=consultation.pk)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert "に受け付けた相談（多機関協働へ）からケースを開始します" in html

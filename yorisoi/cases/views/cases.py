@@ -132,11 +132,11 @@ def case_open(request):
     form = CaseOpenForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and picker_fallback(request, form):
         # Without JavaScript a picker's search button came here: show its matches, save nothing.
-        return render(
-            request,
-            "cases/case_open.html",
-            {"form": form, "origin": None, "picking": True},
-        )
+        try:
+            origin = form.fields["consultation"].clean(request.POST.get("consultation"))
+        except ValidationError:
+            origin = None
+        return render(request, "cases/case_open.html", {"form": form, "origin": origin})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         origin = data["consultation"]
