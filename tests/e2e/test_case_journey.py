@@ -142,7 +142,10 @@ def test_worked_example_1_from_the_neighbours_call_to_the_reviewed_plan(
     section(page, "多機関協働への相談").get_by_role("link").first.click()
     page.get_by_role("link", name="ケースにする（多機関協働）").click()
     h1(page, "ケースを開始する（多機関協働）")
-    expect(field(page, "世帯")).to_have_value(str(household.pk))
+    # The household of the consultation is already chosen in the household picker.
+    chosen = page.get_by_label(re.compile(r"^\s*山川家（"))
+    expect(chosen).to_be_checked()
+    expect(chosen).to_have_value(str(household.pk))
     expect(field(page, "ケースの概要")).to_have_value(SUMMARY)
     field(page, "ケース名").fill(TITLE)
     field(page, "次の対応予定日").fill((today + timedelta(days=3)).isoformat())

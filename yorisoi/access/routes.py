@@ -43,6 +43,7 @@ ROUTES: dict[str, frozenset | str] = {
     "people:person_list": CASEWORK,
     "people:person_create": CASEWORK,
     "people:person_matches": CASEWORK,
+    "people:picker": CASEWORK,
     "people:person_detail": CASEWORK,
     "people:person_edit": CASEWORK,
     "people:household_list": CASEWORK,
@@ -68,6 +69,7 @@ ROUTES: dict[str, frozenset | str] = {
     # cases (多機関協働): screens. Records are filtered by visible_cases / case_access.
     "cases:case_list": CASE_READERS,
     "cases:case_open": COORDINATOR,
+    "cases:case_picker": CASEWORK,
     "cases:case_detail": CASE_READERS,
     "cases:case_edit": CASEWORK,
     "cases:case_move": CASEWORK,

@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "household.member_added": _("世帯員の追加"),
     "household.viewed": _("世帯の閲覧"),
     "household.listed": _("世帯の一覧の閲覧"),
+    "household.searched": _("世帯の検索"),
     "household.linked_viewed": _("名寄せした世帯の閲覧"),
     # 名寄せ
     "identity.candidates_scored": _("名寄せ候補の照合"),
@@ -79,6 +80,7 @@ ACTION_LABELS = {
     "case.opened": _("ケースの開始"),
     "case.viewed": _("ケースの閲覧"),
     "case.listed": _("ケースの一覧の閲覧"),
+    "case.searched": _("ケースの検索"),
     "case.queue_viewed": _("ケースの対応待ち一覧の閲覧"),
     "case.updated": _("ケースの変更"),
     "case.moved": _("ケースの状態の変更"),

@@ -11,6 +11,7 @@ from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, t
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import Consultation
 from yorisoi.people.models import Household, Person
+from yorisoi.people.picker import Picker, household_label, person_label
 
 from .models import ConsentMethod, ConsentScope, Program, RecordKind
 from .services import MAX_SCAN_BYTES, SCAN_TYPES
@@ -38,7 +39,12 @@ def _agency_field(label, **kwargs):
 
 class PersonChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, person):
-        return f"{person.full_name}（{person.full_name_kana or '－'}）{person.birth_date_display}"
+        return person_label(person)
+
+
+class HouseholdChoice(forms.ModelChoiceField):
+    def label_from_instance(self, household):
+        return household_label(household)
 
 
 class CaseSearchForm(JapaneseMessagesMixin, forms.Form):
@@ -64,19 +70,22 @@ class CaseOpenForm(JapaneseMessagesMixin, forms.Form):
         max_length=100,
         help_text=_("一覧で見分けるための短い名前。例: 「高齢の父と障害のある息子の世帯」"),
     )
-    household = forms.ModelChoiceField(
+    household = HouseholdChoice(
         label=_("世帯"),
         queryset=Household.objects.none(),
         required=False,
-        empty_label=_("（世帯を選ばない）"),
-        help_text=_("世帯を選び、本人を選ばなければ、世帯の全員が本人になります。"),
+        widget=Picker(kind="household"),
+        help_text=_(
+            "世帯名か世帯員の氏名の先頭を入れて探し、選びます。世帯を選び、本人を選ばなければ、"
+            "世帯の全員が本人になります。"
+        ),
     )
     persons = PersonChoice(
         label=_("本人"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Ctrl キー（Mac は command キー）を押しながら選ぶと複数選べます。"),
+        widget=Picker(kind="person", multiple=True),
+        help_text=_("氏名かフリガナの先頭を入れて探し、選びます。何人でも選べます。"),
     )
     lead_agency = _agency_field(_("主担当機関"))
     lead_role = text_field(

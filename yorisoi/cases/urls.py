@@ -10,6 +10,7 @@ urlpatterns = [
     # ケース
     path("", views.case_list, name="case_list"),
     path("new", views.case_open, name="case_open"),
+    path("pick", views.case_picker, name="case_picker"),
     path("<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("<uuid:case_id>/edit", views.case_edit, name="case_edit"),
     path("<uuid:case_id>/status", views.case_move, name="case_move"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 
@@ -86,6 +87,8 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, group_by, **kwargs):
         self.group_by = group_by
         super().__init__(*args, **kwargs)
+        # app.js puts a type-to-filter box before the select (issue 14: ~100 agencies).
+        self.widget.attrs.setdefault("data-filter-select", _("入力して絞り込む"))
 
     class iterator(ModelChoiceIterator):  # the attribute ModelChoiceField reads
         def __iter__(self):

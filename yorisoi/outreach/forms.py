@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.cases.models import Case, Involvement
+from yorisoi.cases.picker import case_picker
 from yorisoi.directory.models import Agency, District
 from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 from yorisoi.intake.forms import DATETIME_INPUT
@@ -83,9 +84,9 @@ class TargetForm(JapaneseMessagesMixin, forms.Form):
         label=_("ケース（多機関協働）"),
         queryset=Case.objects.none(),
         required=False,
-        empty_label=_("（ケースに含めない）"),
+        widget=case_picker(),
         help_text=_(
-            "多機関協働のケースで訪問することになった人なら、そのケースを選んでください。"
+            "多機関協働のケースで訪問することになった人なら、ケース番号かケース名で探して選んでください。"
             "訪問の記録がケースの関係者にも見えるようになり、引き継ぐときはケースの"
             "アウトリーチの事業として記録されます。選べるのは、あなたが記録できる進行中のケースです。"
         ),

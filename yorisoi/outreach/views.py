@@ -20,6 +20,7 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.http.forms import form_status, run_service, seen_version
 from yorisoi.people import selectors as people_selectors
+from yorisoi.people.picker import picker_fallback
 
 from . import selectors, services
 from .forms import (
@@ -126,7 +127,9 @@ def _from_case(request):
 def target_create(request):
     case = _from_case(request)
     form = TargetForm(request.POST or None, user=request.user, case=case)
-    if request.method == "POST" and form.is_valid():
+    # Without script the case picker's search button comes here: show its matches, save nothing.
+    picking = request.method == "POST" and picker_fallback(request, form)
+    if request.method == "POST" and not picking and form.is_valid():
         fields = dict(form.cleaned_data)
         if case is not None:
             fields["case"] = case
@@ -141,7 +144,7 @@ def target_create(request):
         request,
         "outreach/target_form.html",
         {"form": form, "case": case, "form_url": request.get_full_path()},
-        status=form_status(request),
+        status=200 if picking else form_status(request),
     )
 
 
@@ -209,7 +212,8 @@ def target_edit(request, target_id):
         "version": target.version,
         "case_hidden": bool(target.case_id) and not case_visible,
     }
-    if request.method == "POST" and form.is_valid():
+    picking = request.method == "POST" and picker_fallback(request, form)
+    if request.method == "POST" and not picking and form.is_valid():
         version = seen_version(request)
         try:
             updated = _run(
@@ -229,7 +233,8 @@ def target_edit(request, target_id):
         if updated is not None:
             messages.success(request, gettext("保存しました。"))
             return _to_target(updated)
-    return render(request, "outreach/target_form.html", context, status=form_status(request))
+    status = 200 if picking else form_status(request)
+    return render(request, "outreach/target_form.html", context, status=status)
 
 
 # --- contacts and the stage -----------------------------------------------------------------

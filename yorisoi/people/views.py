@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +29,7 @@ from .forms import (
     PersonSearchForm,
 )
 from .models import Household, Person
+from .picker import MAX_MATCHES, picker_matches
 
 PAGE_SIZE = 25
 
@@ -148,6 +149,28 @@ def person_matches(request):
     form.is_valid()  # partial input is fine; use whatever cleaned
     matches = _likely_matches(request, form.cleaned_data)
     return render(request, "people/_matches.html", _match_context(matches))
+
+
+@require_POST
+def picker(request):
+    """htmx: the people or households matching what was typed into a picker (people.picker),
+    of those the user may see; POSTed, so what is typed never enters a URL, and audited."""
+    kind = request.POST.get("kind")
+    name = request.POST.get("field", "")
+    if kind not in ("person", "household") or not name.isidentifier():
+        return HttpResponseBadRequest()
+    query = request.POST.get(f"{name}__q", "")[:100]
+    return render(
+        request,
+        "people/_picker_results.html",
+        {
+            "name": name,
+            "multiple": bool(request.POST.get("multiple")),
+            "matches": picker_matches(request, kind=kind, query=query),
+            "searched": bool(query.strip()),
+            "limit": MAX_MATCHES,
+        },
+    )
 
 
 def person_detail(request, person_id):

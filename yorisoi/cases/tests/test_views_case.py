@@ -187,7 +187,7 @@ def test_the_open_case_form_is_prefilled_from_an_escalated_consultation(hana, ic
     assert response.status_code == 200
     assert consultation.summary in html
     assert f'value="{consultation.pk}"' in html  # the hidden origin
-    assert re.search(rf'<option value="{consultation.household_id}" selected>', html)
+    assert re.search(rf'name="household" value="{consultation.household_id}" checked', html)
 
 
 def test_opening_a_case_from_the_consultation_takes_it_over(hana, ichiro):

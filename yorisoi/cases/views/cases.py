@@ -4,7 +4,7 @@ the lead and involved agencies and their roles, the program tracks, the support 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,6 +17,7 @@ from yorisoi.audit.log import (
 from yorisoi.errors import RuleViolation
 from yorisoi.http.forms import seen_version
 from yorisoi.intake.models import Outcome
+from yorisoi.people.picker import MAX_MATCHES, picker_fallback
 
 from .. import selectors, services
 from ..forms import (
@@ -33,6 +34,7 @@ from ..models import (
     Involvement,
     Track,
 )
+from ..picker import case_matches
 from .base import (
     _act,
     _rights,
@@ -140,6 +142,13 @@ def case_open(request):
     initial.setdefault("lead_agency", user.agency_id)
     initial.setdefault("next_action_on", timezone.localdate())
     form = CaseOpenForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and picker_fallback(request, form):
+        # Without JavaScript a picker's search button came here: show its matches, save nothing.
+        try:
+            origin = form.fields["consultation"].clean(request.POST.get("consultation"))
+        except ValidationError:
+            origin = None
+        return render(request, "cases/case_open.html", {"form": form, "origin": origin})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         origin = data["consultation"]
@@ -169,6 +178,26 @@ def case_open(request):
         "cases/case_open.html",
         {"form": form, "origin": origin},
         status=_status(request),
+    )
+
+
+@require_POST
+def case_picker(request):
+    """htmx: the cases matching what was typed into a case picker (cases.picker)."""
+    name = request.POST.get("field", "")
+    if not name.isidentifier():
+        return HttpResponseBadRequest()
+    query = request.POST.get(f"{name}__q", "")
+    return render(
+        request,
+        "people/_picker_results.html",
+        {
+            "name": name,
+            "multiple": False,
+            "matches": case_matches(request, query),
+            "searched": bool(query.strip()),
+            "limit": MAX_MATCHES,
+        },
     )
 
 

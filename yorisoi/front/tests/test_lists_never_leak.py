@@ -80,7 +80,13 @@ SEARCHES = {
         {"family_name": "漏", "birth_date": day.isoformat()} for day in leak_world.BIRTH_DATES
     ],
     "intake:person_picker": [{"q": q} for q in PREFIXES],
+    "people:picker": [
+        {"kind": kind, "field": "f", "f__q": q, "multiple": "1"}
+        for kind in ("person", "household")
+        for q in PREFIXES
+    ],
     "cases:case_list": [{"q": q, "status": "all"} for q in PREFIXES],
+    "cases:case_picker": [{"field": "f", "f__q": q} for q in (*PREFIXES, "20")],
     "outreach:person_link": [{"q": q} for q in PREFIXES],
     "participation:need_create": [{"find": "1", "q": q} for q in PREFIXES],
     "api:person_search": [{"query": q} for q in PREFIXES],

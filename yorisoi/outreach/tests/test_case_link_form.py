@@ -23,6 +23,8 @@ from yorisoi.testing import PersonFactory, client_for
 
 from .world import agency, category, fresh, target
 
+PICK = reverse("cases:case_picker")
+
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = "ケースが見つかりません。"
@@ -96,10 +98,32 @@ def test_the_case_field_offers_only_cases_the_worker_may_read_and_record_on(
     form = TargetForm(user=hana)
 
     assert list(form.fields["case"].queryset) == [shared]
-    body = _body(client_for(hana).get(CREATE))
-    assert shared.number in body
-    assert hidden.number not in body and hidden.title not in body
-    assert closed.number not in body  # read, but no longer recorded on
+    client = client_for(hana)
+    body = _body(client.get(CREATE))
+    assert shared.number not in body  # a picker, not a list of every case (issue 14)
+    found = _body(client.post(PICK, {"field": "case", "case__q": "20"}))  # "2026-…"
+    assert shared.number in found
+    assert hidden.number not in found and hidden.title not in found
+    assert closed.number not in found  # read, but no longer recorded on
+
+
+def test_the_case_picker_is_post_only_and_audited(hana, shared):
+    from yorisoi.audit.models import AuditEvent
+
+    client = client_for(hana)
+    assert client.get(PICK, {"field": "case", "case__q": "20"}).status_code == 405
+    client.post(PICK, {"field": "case", "case__q": shared.title[:4]})
+    event = AuditEvent.objects.get(action="case.searched")
+    assert event.data["ids"] == [str(shared.pk)] and event.basis
+    assert shared.title[:4] not in str(event.data)
+
+
+def test_without_script_the_case_search_shows_matches_in_the_form(hana, shared, hidden):
+    response = client_for(hana).post(CREATE, {"_picker": "case", "case__q": "20"})
+    body = _body(response)
+    assert response.status_code == 200 and not OutreachTarget.objects.exists()
+    assert f'name="case" value="{shared.pk}"' in body
+    assert str(hidden.pk) not in body
 
 
 def test_the_coordinator_is_offered_every_active_case(ichiro, shared, hidden, closed):

@@ -55,3 +55,62 @@ document.addEventListener("keydown", (event) => {
     setExpanded(open, false);
   });
 });
+
+// Pickers (people.picker): without script the search button submits the form (the view shows
+// the matches). With script it searches through htmx, so it stops being the form's default
+// button (Enter elsewhere submits the form), and Enter in the search box searches.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-picker] [data-picker-search]").forEach((button) => {
+    button.type = "button";
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !event.target.matches("[data-picker] input[type=search]")) return;
+  event.preventDefault();
+  event.target.closest("[data-picker]").querySelector("[data-picker-search]").click();
+});
+
+// A match the user checks moves up to the chosen ones, so that the
+// next search does not take it away. A radio picker keeps one chosen record.
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("[data-picker-match]");
+  if (!input || !input.checked) return;
+  const chosen = input.closest("[data-picker]").querySelector("[data-picker-chosen]");
+  if (input.type === "radio") {
+    chosen.querySelectorAll("label:not([data-picker-none])").forEach((label) => label.remove());
+  }
+  input.removeAttribute("data-picker-match");
+  const matches = input.closest("fieldset");
+  chosen.prepend(input.closest("label"));
+  if (matches && !matches.querySelector("label")) matches.remove();
+  input.focus();
+});
+
+// Type-to-filter for a long grouped select (data-filter-select): options that do not contain
+// what was typed are hidden; the chosen option always stays. Without script the select works.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-filter-select]").forEach((select) => {
+    const input = document.createElement("input");
+    input.type = "search";
+    input.className = "filter-select";
+    input.placeholder = select.dataset.filterSelect;
+    input.setAttribute("aria-label", select.dataset.filterSelect);
+    input.setAttribute("aria-controls", select.id);
+    select.before(input);
+    input.addEventListener("input", () => {
+      const typed = input.value.trim().toLowerCase();
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let shown = 0;
+        group.querySelectorAll("option").forEach((option) => {
+          const match = !typed || option.selected ||
+            option.textContent.toLowerCase().includes(typed) ||
+            group.label.toLowerCase().includes(typed);
+          option.hidden = !match;
+          if (match) shown += 1;
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  });
+});
