@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes the idle expiry forward at most once a minute (inside SessionMiddleware, so that
+    # the session it marks is saved on the way out).
+    "yorisoi.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (CSRF reads a form), in the user's language: 413 over the
     # documented limits (http/limits.py).
@@ -190,9 +193,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after inactivity: every request pushes the expiry forward.
+# Sessions end after inactivity: a request pushes the expiry forward, saving the session at
+# most once a minute (accounts.middleware.IdleSessionMiddleware), so that a read is not also a
+# session write (issue 16). The idle timeout is thus between 29 and 30 minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+YORISOI_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ... and, however active, after this long from sign-in (accounts.middleware).
 YORISOI_SESSION_MAX_AGE = timedelta(hours=float(os.environ.get("YORISOI_SESSION_MAX_HOURS", 12)))

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from . import mfa
 
 SIGNED_IN_AT = "yorisoi_signed_in_at"
+REFRESHED_AT = "yorisoi_refreshed_at"
 
 # The pages a session may reach before its steps are done.
 STEPS = {
@@ -31,6 +32,28 @@ STEPS = {
 def mark_signed_in(request):
     """Called at sign-in: the absolute lifetime counts from here."""
     request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """The idle timeout without a session write on every request: a session that nothing else
+    changed is saved (and its expiry pushed SESSION_COOKIE_AGE ahead) only when it was last
+    saved more than YORISOI_SESSION_REFRESH_SECONDS ago. A session that is saved anyway notes
+    the time, so that the next minute of reads writes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.get(SESSION_KEY):
+            return response  # nobody signed in: no session to keep alive, none to create
+        now = int(time.time())
+        if session.modified or now - session.get(REFRESHED_AT, 0) >= (
+            settings.YORISOI_SESSION_REFRESH_SECONDS
+        ):
+            session[REFRESHED_AT] = now
+        return response
 
 
 class SignInStepsMiddleware:

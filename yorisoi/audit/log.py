@@ -48,6 +48,39 @@ def record(
     if target is not None:
         target_type = target._meta.model_name
         target_id = str(target.pk)
+    event = _event(
+        action,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        basis=basis,
+        request=request,
+        ids=ids,
+        data=data,
+    )
+    return _append([event])[0]
+
+
+def record_reads(action: str, *, actor, bases: dict, request=None, data: dict | None = None):
+    """Audit a list, queue or search: `bases` maps each record shown to the basis on which the
+    policy let the user read it (access.<kind>_bases). One event per basis, so that a
+    disclosure request (開示請求) finds every read of a record under its own legal basis;
+    one event with no ids when nothing was shown (the list was still opened). The events of
+    one call are appended with one lock and one insert (a read writes once, issue 16)."""
+    by_basis: dict[str, list] = {}
+    for pk, basis in bases.items():
+        by_basis.setdefault(basis, []).append(pk)
+    if not by_basis:
+        by_basis = {"": []}
+    return _append(
+        [
+            _event(action, actor=actor, request=request, ids=ids, basis=basis, data=data)
+            for basis, ids in sorted(by_basis.items())
+        ]
+    )
+
+
+def _event(action, *, actor, target_type="", target_id="", basis, request, ids, data):
     payload = dict(data or {})
     if ids is not None:
         id_list = [str(i) for i in ids]
@@ -55,7 +88,7 @@ def record(
         payload["count"] = len(id_list)
     user = actor if getattr(actor, "is_authenticated", False) else None
     ip_field = AuditEvent._meta.get_field("ip_address")
-    event = AuditEvent(
+    return AuditEvent(
         actor=user,
         actor_agency_id=getattr(user, "agency_id", None),
         action=action,
@@ -67,27 +100,21 @@ def record(
         # Hashed as the database will give it back (JSON keys as strings, tuples as lists).
         data=json.loads(json.dumps(payload)),
     )
-    # The append is serialised: the lock lasts until the caller's transaction commits. No
-    # savepoint: an event belongs to its caller's transaction and rolls back with it.
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain the events after the head, in order, and insert them at once.
+
+    The append is serialised: the lock lasts until the caller's transaction commits. No
+    savepoint: an event belongs to its caller's transaction and rolls back with it."""
     with transaction.atomic(savepoint=False):
-        last_seq, last_hash = chain.append_lock()
-        event.seq = last_seq + 1
-        event.hash = chain.event_hash(last_hash, vars(event))
-        event.save(force_insert=True)
-    return event
-
-
-def record_reads(action: str, *, actor, bases: dict, request=None, data: dict | None = None):
-    """Audit a list, queue or search: `bases` maps each record shown to the basis on which the
-    policy let the user read it (access.<kind>_bases). One event per basis, so that a
-    disclosure request (開示請求) finds every read of a record under its own legal basis;
-    one event with no ids when nothing was shown (the list was still opened)."""
-    by_basis: dict[str, list] = {}
-    for pk, basis in bases.items():
-        by_basis.setdefault(basis, []).append(pk)
-    if not by_basis:
-        return [record(action, actor=actor, request=request, ids=[], data=data)]
-    return [
-        record(action, actor=actor, request=request, ids=ids, basis=basis, data=data)
-        for basis, ids in sorted(by_basis.items())
-    ]
+        seq, previous = chain.append_lock()
+        for event in events:
+            seq += 1
+            event.seq = seq
+            event.hash = previous = chain.event_hash(previous, vars(event))
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+    return events

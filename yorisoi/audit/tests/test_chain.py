@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yorisoi.audit import chain
-from yorisoi.audit.log import record
+from yorisoi.audit.log import record, record_reads
 from yorisoi.audit.models import AuditEvent
 from yorisoi.audit.tasks import anchor_audit_chain
 from yorisoi.testing import PersonFactory, client_for
@@ -77,6 +78,19 @@ def test_the_chain_verifies_after_normal_use(trail, anchors, capsys):
     assert verdict.ok and verdict.count == len(trail) >= 4
     call_command("audit_verify")
     assert f"audit chain intact: {len(trail)} events" in capsys.readouterr().out
+
+
+def test_a_list_read_on_three_bases_is_chained_and_inserted_at_once(hana, anchors):
+    record("person.listed", actor=hana)
+    bases = {"p1": "own_agency", "p2": "consent", "p3": "support_meeting", "p4": "own_agency"}
+    with CaptureQueriesContext(connection) as queries:
+        events = record_reads("person.listed", actor=hana, bases=bases)
+    inserts = [q for q in queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert [e.basis for e in events] == ["consent", "own_agency", "support_meeting"]
+    assert [e.seq for e in events] == [2, 3, 4]
+    assert events[1].data == {"ids": ["p1", "p4"], "count": 2}
+    assert verify().ok
 
 
 def test_an_event_appended_inside_a_rolled_back_transaction_leaves_no_gap(hana):
