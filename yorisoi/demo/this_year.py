@@ -25,11 +25,12 @@ from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.intake.business_days import add_business_days, is_business_day
 from yorisoi.intake.models import Consultation, ConsultationIssue, Referral
 from yorisoi.people.demo import DEMO_MARK
-from yorisoi.people.models import HouseholdMember, Person
+from yorisoi.people.models import HouseholdMember, Language, Person
 
 from .stories import THEMES, Storyteller
 
 BATCH = 2000
+ORIGINS = {"ブラジル": Language.PT, "フィリピン": Language.TL, "ベトナム": Language.VI}
 COORDINATING = "fukushi-soumu-ka"
 
 
@@ -80,28 +81,39 @@ class _People:
         rows = (
             Person.objects.filter(notes__startswith=DEMO_MARK, birth_date__isnull=False)
             .order_by("pk")
-            .values_list("pk", "agency_id", "sex", "birth_date")
+            .values_list("pk", "agency_id", "sex", "birth_date", "preferred_language")
         )
-        for pk, agency, sex, born in rows:
+        for pk, agency, sex, born, language in rows:
             age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            self.by_agency.setdefault(agency, []).append((pk, sex, age, households.get(pk)))
+            self.by_agency.setdefault(agency, []).append(
+                (pk, sex, age, households.get(pk), language)
+            )
 
     def pick(self, agency_id, subject):
-        _label, sex, low, high = subject
+        label, sex, low, high = subject
+        # A story about someone from abroad names a person registered with that language.
+        language = next((code for k, code in ORIGINS.items() if k in label), Language.JA)
         fits = [
             p
             for p in self.by_agency.get(agency_id, ())
-            if p[0] not in self.used and low <= p[2] <= high and (sex is None or p[1] == sex)
+            if p[0] not in self.used
+            and low <= p[2] <= high
+            and (sex is None or p[1] == sex)
+            and p[4] == language
         ]
         if not fits:
             return None, None
-        pk, _sex, _age, household = self.rng.choice(fits)
+        pk, _sex, _age, household, _language = self.rng.choice(fits)
         self.used.add(pk)
         return pk, household
 
 
 def _at(day: date, rng) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))))
+
+
+def _morning(day: date, rng) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 11), rng.randint(0, 59))))
 
 
 def _office_days_before(day: date, n: int) -> date:
@@ -257,27 +269,30 @@ def generate(*, actor, seed: int, per_year: int = 600, today: date | None = None
                 "お願いしたいため"
             )  # fmt: skip
             sent_on = _office_days_before(today, 1)
-            c = consultation(story, received=_at(sent_on, rng) - timedelta(hours=2))
-            referral(c, story, to=agency, sent=_at(sent_on, rng))
+            received = _morning(sent_on, rng)
+            c = consultation(story, received=received)
+            referral(c, story, to=agency, sent=received + timedelta(hours=rng.randint(2, 5)))
         for n in range(work.awaiting):
             story = tell()
             # The first waits past the limit (the coordinator's overdue list), others not.
             sent_on = _office_days_before(today, rng.randint(4, 7) if n == 0 else 1)
-            c = consultation(story, received=_at(sent_on, rng) - timedelta(hours=3))
+            received = _morning(sent_on, rng)
+            c = consultation(story, received=received)
             to = story.refer_to if story.refer_to and story.refer_to.code not in WORK else None
             to = to or rng.choice([a for a in agencies if a.code not in WORK and a != agency])
-            referral(c, story, to=to, sent=_at(sent_on, rng))
+            referral(c, story, to=to, sent=received + timedelta(hours=rng.randint(2, 5)))
         for _n in range(work.declined):
             story = tell()
             sent_on = _office_days_before(today, 3)
+            received = _morning(sent_on, rng)
             c = consultation(
-                story, received=_at(sent_on, rng) - timedelta(hours=2), outcome="continued",
-                outcome_at=_at(sent_on, rng) - timedelta(hours=1), next_action_on=today,
+                story, received=received, outcome="continued",
+                outcome_at=received + timedelta(hours=1), next_action_on=today,
             )  # fmt: skip
             to = story.refer_to if story.refer_to and story.refer_to != agency else None
             to = to or rng.choice([a for a in agencies if a != agency])
             answered = min(_at(add_business_days(sent_on, 1), rng), now - timedelta(hours=2))
-            referral(c, story, to=to, sent=_at(sent_on, rng), status="declined",
+            referral(c, story, to=to, sent=received + timedelta(hours=2), status="declined",
                      answered=answered)  # fmt: skip
             c.last_activity_at = answered
 
