@@ -104,7 +104,7 @@ def example_1():
         household=household,
         origin=consultation,
         summary=consultation.summary,
-        next_action_on=today + timedelta(days=7),
+        next_action_on=today,  # due today: first in the case list and the work list
     )
     for code, role in ROLES_1.items():
         services.involvement_add(actor=coordinator, case=case, agency=_agency(code), role=role)
@@ -202,7 +202,7 @@ def example_2():
         persons=[person],
         origin=consultation,
         summary=consultation.summary,
-        next_action_on=timezone.localdate() + timedelta(days=3),
+        next_action_on=timezone.localdate(),  # due today, like example 1
     )
     meeting = services.meeting_schedule(
         actor=coordinator,

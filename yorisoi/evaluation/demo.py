@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yorisoi.cases.models import Case, CaseEvent, Meeting, SupportPlan
@@ -45,21 +46,25 @@ def _day_in(rng, first_year: int) -> date:
 
 
 def history_exists() -> bool:
-
-    return Consultation.objects.filter(summary=SUMMARY).exists()
+    """Whether the past years are there: consultations before this fiscal year marked as the
+    demo's (DEMO_MARK on the subject, or the benchmarks' SUMMARY)."""
+    start = date(fiscal_year_of(timezone.localdate()), 4, 1)
+    demo = Q(summary=SUMMARY) | Q(subject_note__startswith=DEMO_MARK)
+    return Consultation.objects.filter(demo, received_at__date__lt=start).exists()
 
 
 @transaction.atomic
-def load_demo(*, actor, seed: int = 1, per_year: int = 600) -> dict:
+def load_demo(*, actor, seed: int = 1, per_year: int = 600, story=None) -> dict:
     """The demo's evaluation: the three fiscal years before this one, and the city's targets
-    for last year (so the dashboard shows figures, trends, targets met and missed). Once."""
+    for last year (so the dashboard shows figures, trends, targets met and missed). Once.
+    `story`: what each consultation says (generate_history)."""
 
     if history_exists():
         return {}
     this_year = fiscal_year_of(timezone.localdate())
     written = generate_history(
         first_year=this_year - 3, years=3, consultations_per_year=per_year, actor=actor,
-        seed=seed,
+        seed=seed, story=story,
     )  # fmt: skip
     for code, value in DEMO_TARGETS.items():
         Target.objects.update_or_create(
@@ -84,13 +89,30 @@ DEMO_TARGETS = {
 
 @transaction.atomic
 def generate_history(
-    *, first_year: int, years: int, consultations_per_year: int, actor, seed: int = 1
+    *,
+    first_year: int,
+    years: int,
+    consultations_per_year: int,
+    actor,
+    seed: int = 1,
+    story=None,
 ) -> dict:
-    """Returns how many records of each kind were written."""
+    """Returns how many records of each kind were written.
+
+    `story`: a callable returning what one consultation says and where it goes (summary,
+    subject_note, issues, channel, consulter_type, urgency, receiving, refer_to,
+    referral_reason, decline_reason, case_title: yorisoi.demo.stories); without it every
+    consultation says SUMMARY (the benchmarks count, nobody reads). Past years are over: their
+    consultations are closed, their referrals answered and declines acknowledged, and only a
+    share of the latest cases goes on (a queue is today's work, not three years' leftovers).
+    """
 
     rng = random.Random(seed)  # noqa: S311 — fictional data, not secrets
     agencies = list(Agency.objects.filter(active=True).order_by("pk"))
     issues = list(IssueCategory.objects.order_by("pk"))
+    issue_by_code = {issue.code: issue for issue in issues}
+    today = timezone.localdate()
+    now = timezone.now()
     districts = list(District.objects.order_by("pk"))
     support = MeetingKind.objects.filter(legal_type="support_meeting").first()
     multilayer = MeetingKind.objects.filter(legal_type="multilayer_meeting").first()
@@ -113,40 +135,78 @@ def generate_history(
         for _i in range(consultations_per_year):
             day = _day_in(rng, year)
             received = _moment(rng, day)
-            receiving = rng.choice(agencies)
+            told = story() if story else None
+            receiving = told.receiving if told else rng.choice(agencies)
             outcome = rng.choice(outcomes)
+            outcome_at = received + timedelta(days=rng.randint(0, 10))
             c = Consultation(
                 received_at=received, created_at=received, receiving_agency=receiving,
-                responsible_agency=receiving, channel=rng.choice(channels),
-                consulter_type=rng.choice(consulters), summary=SUMMARY,
-                subject_note="架空の本人", next_action_on=day, outcome=outcome,
-                outcome_at=received + timedelta(days=rng.randint(0, 10)), created_by=actor,
+                responsible_agency=receiving,
+                channel=told.channel if told else rng.choice(channels),
+                consulter_type=told.consulter_type if told else rng.choice(consulters),
+                summary=told.summary if told else SUMMARY,
+                subject_note=told.subject_note if told else "架空の本人",
+                urgency=told.urgency if told else "normal",
+                next_action_on=day, outcome=outcome, outcome_at=outcome_at, created_by=actor,
                 last_activity_at=received,
+                # Over: closed when decided, or after months of support by the agency.
+                closed_at=min(outcome_at + timedelta(days=rng.randint(0, 200)), now),
             )  # fmt: skip
+            c._story = told
+            if outcome == "escalated":
+                # The consultation ends where the case begins (cases.services.case_open).
+                c.closed_at = c._opened = outcome_at + timedelta(days=rng.randint(1, 5))
             consultations.append(c)
-            chosen = rng.sample(issues, rng.choice([1, 1, 1, 2, 2, 3]))
+            if told:
+                chosen = [issue_by_code[code] for code in told.issues if code in issue_by_code]
+                chosen = chosen or [rng.choice(issues)]
+            else:
+                chosen = rng.sample(issues, rng.choice([1, 1, 1, 2, 2, 3]))
             for n, issue in enumerate(chosen):
                 links.append(ConsultationIssue(consultation=c, issue=issue, is_main=n == 0))
             c.domain_count = len({issue.domain_id for issue in chosen})
             if outcome == "referred":
-                to = rng.choice([a for a in agencies if a.pk != receiving.pk])
-                status = rng.choice(["accepted"] * 16 + ["declined"] * 3 + ["pending"])
-                sent = c.outcome_at
-                answered = (
-                    sent + timedelta(days=rng.choice([0, 1, 1, 2, 2, 3, 4, 6, 9]))
-                    if status != "pending"
-                    else None
+                to = (
+                    told.refer_to
+                    if told and told.refer_to and told.refer_to.pk != receiving.pk
+                    else rng.choice([a for a in agencies if a.pk != receiving.pk])
                 )
+                # An unanswered referral of a past year was answered late (counted overdue).
+                status = rng.choice(["accepted"] * 17 + ["declined"] * 3)
+                late = rng.random() < 0.05
+                sent = c.outcome_at
+                answered = sent + timedelta(
+                    days=rng.randint(6, 15) if late else rng.choice([0, 1, 1, 2, 2, 3, 4, 6, 9])
+                )
+                declined = status == "declined"
+                seen = answered + timedelta(days=1) if declined else None
                 referrals.append(
                     Referral(
                         consultation=c, kind="referral", from_agency=receiving, to_agency=to,
-                        reason="架空のつなぎ", sent_by=actor, sent_at=sent, status=status,
-                        answered_at=answered, answered_by=actor if answered else None,
-                        decline_reason="架空の理由" if status == "declined" else "",
+                        reason=told.referral_reason if told else "架空のつなぎ",
+                        sent_by=actor, sent_at=sent, status=status,
+                        answered_at=answered, answered_by=actor,
+                        decline_reason=(told.decline_reason if told else "架空の理由")
+                        if declined else "",
+                        sender_acknowledged_at=seen, coordinator_acknowledged_at=seen,
                     )
                 )  # fmt: skip
                 if status == "accepted":
                     c.responsible_agency = to
+                elif rng.random() < 0.7:
+                    # A decline is not the end (R2): the sender finds another agency.
+                    again = rng.choice([a for a in agencies if a.pk not in (receiving.pk, to.pk)])
+                    answered = answered + timedelta(days=rng.randint(1, 4))
+                    referrals.append(
+                        Referral(
+                            consultation=c, kind="referral", from_agency=receiving,
+                            to_agency=again, sent_by=actor, sent_at=answered - timedelta(days=1),
+                            reason=told.referral_reason if told else "架空のつなぎ",
+                            status="accepted", answered_at=answered, answered_by=actor,
+                        )
+                    )  # fmt: skip
+                    c.responsible_agency = again
+                c.closed_at = max(c.closed_at, answered)
         Consultation.objects.bulk_create(consultations, batch_size=BATCH)
         ConsultationIssue.objects.bulk_create(links, batch_size=BATCH)
         Referral.objects.bulk_create(referrals, batch_size=BATCH)
@@ -159,9 +219,11 @@ def generate_history(
             if c.outcome != "escalated":
                 continue
             case_number += 1
-            opened = c.outcome_at + timedelta(days=rng.randint(1, 5))
+            opened = c._opened
+            told = c._story
             case = Case(
-                number=f"D{case_number:07d}", title="架空のケース（評価のデモ）",
+                number=f"D{case_number:07d}",
+                title=told.case_title if told else "架空のケース（評価のデモ）",
                 lead_agency=c.responsible_agency, next_action_on=opened.date(),
                 opened_at=opened, created_by=actor, origin=c,
             )  # fmt: skip
@@ -186,11 +248,17 @@ def generate_history(
                                              created_by=actor, created_at=review,
                                              next_review_on=review.date()))  # fmt: skip
             ending = rng.random()
-            if ending < 0.5:
-                kind = "closed" if ending < 0.4 else "suspended"
-                ended = held + timedelta(days=rng.randint(30, 300))
+            # Most cases of earlier years have ended; those that go on have a next action
+            # ahead and recent activity (R3), so that they are ongoing work, not stalled.
+            ended_share = 0.9 if opened.date() < today - timedelta(days=540) else 0.5
+            if ending < ended_share:
+                kind = "closed" if ending < ended_share * 0.8 else "suspended"
+                ended = min(held + timedelta(days=rng.randint(30, 300)), now)
                 case.status, case.ended_at = kind, ended
                 events.append(CaseEvent(case=case, kind=kind, actor=actor, at=ended))
+            elif opened.date() < today:
+                case.next_action_on = today + timedelta(days=rng.randint(10, 60))
+                case.last_activity_at = now - timedelta(days=rng.randint(0, 10))
         Case.objects.bulk_create(cases, batch_size=BATCH)
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
         SupportPlan.objects.bulk_create(plans, batch_size=BATCH)

@@ -53,6 +53,9 @@ class QueueReferralOut(Schema):
     days_waiting: int | None = Field(
         description="回答待ちのつなぎが送られてから過ぎた営業日数（回答済みなら null）"
     )
+    answer_due_on: date | None = Field(
+        description="回答待ちのつなぎの回答期限（開庁日で数えた日。回答済みなら null）"
+    )
 
 
 QUEUE_ITEMS = 100  # per section; `counts` has the totals
@@ -143,6 +146,7 @@ def _queue_referral(item: queues.QueueItem) -> dict:
         "answered_at": r.answered_at,
         "overdue": item.overdue,
         "days_waiting": item.days_waiting,
+        "answer_due_on": item.deadline.due_on if item.deadline else None,
     }
 
 

@@ -64,6 +64,21 @@ class ReferralOut(Schema):
     decline_reason: str = Field(description="受け入れできない理由（declined のとき）")
     sender_acknowledged_at: datetime | None
     coordinator_acknowledged_at: datetime | None
+    answer_due_on: date = Field(
+        description="回答期限: 送った日から回答待ちの上限（開庁日数）を数えた日"
+        "（土日・祝日・年末年始は数えない）"
+    )
+    office_days_waiting: int = Field(
+        description="送ってから過ぎた開庁日数（回答待ちなら今日まで、回答済みなら回答した日まで）"
+    )
+
+    @staticmethod
+    def resolve_answer_due_on(obj):
+        return selectors.referral_deadline(obj).due_on
+
+    @staticmethod
+    def resolve_office_days_waiting(obj):
+        return selectors.referral_deadline(obj).office_days_waiting
 
     @staticmethod
     def resolve_from_agency(obj):

@@ -16,7 +16,7 @@ from yorisoi import access
 
 from .business_days import business_days_after
 from .models import Consultation, Outcome, Referral, ReferralStatus
-from .selectors import PASS_AROUND_DECLINES, pending_limit
+from .selectors import PASS_AROUND_DECLINES, AnswerDeadline, pending_limit, referral_deadline
 
 DEFAULT_STALLED_DAYS = 14  # settings.YORISOI_STALLED_DAYS
 
@@ -64,6 +64,7 @@ class QueueItem:
     outline: access.ReferralOutline | None = None
     overdue: bool = False
     days_waiting: int | None = None  # office days a pending referral has waited for its answer
+    deadline: AnswerDeadline | None = None  # a pending referral's 回答期限 (selectors)
 
 
 def queue_items(user, rows_by_section: dict, *, cutoff: datetime, today: date):
@@ -86,9 +87,9 @@ def queue_items(user, rows_by_section: dict, *, cutoff: datetime, today: date):
             if referral is not None:
                 item.referral = referral
                 if referral.status == ReferralStatus.PENDING:
-                    sent_on = timezone.localtime(referral.sent_at).date()
-                    item.days_waiting = business_days_after(sent_on, today)
-                    item.overdue = referral.sent_at < cutoff
+                    item.deadline = referral_deadline(referral, today=today)
+                    item.days_waiting = item.deadline.office_days_waiting
+                    item.overdue = item.deadline.overdue
             if consultation_id(row) not in bases:
                 item.consultation, item.referral = None, None
                 item.outline = access.referral_outline(user, referral) if referral else None

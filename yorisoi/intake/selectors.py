@@ -1,5 +1,6 @@
 """Reads about consultations and referrals that the queues and the case page need."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 
-from .business_days import business_days_after
+from .business_days import add_business_days, business_days_after
 from .models import Consultation, Referral, ReferralStatus
 
 DEFAULT_PENDING_LIMIT = 3  # business days (settings.YORISOI_REFERRAL_PENDING_BUSINESS_DAYS)
@@ -25,13 +26,50 @@ def pending_limit() -> int:
     return getattr(settings, "YORISOI_REFERRAL_PENDING_BUSINESS_DAYS", DEFAULT_PENDING_LIMIT)
 
 
+@dataclass(frozen=True)
+class AnswerDeadline:
+    """When a referral's answer is due and how long it has waited, in office days (R2)."""
+
+    due_on: date  # 回答期限: the day it was sent + the pending limit in office days
+    office_days_waiting: int  # since it was sent: until today if pending, else until answered
+    pending: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.pending and self.office_days_waiting > pending_limit()
+
+    @property
+    def office_days_over(self) -> int:
+        """Office days past the due date (期限をN開庁日超過); 0 when not overdue."""
+        return self.office_days_waiting - pending_limit() if self.overdue else 0
+
+    @property
+    def office_days_left(self) -> int:
+        """Office days still left before the due date (0 on the day itself)."""
+        return max(pending_limit() - self.office_days_waiting, 0)
+
+
+def referral_deadline(referral: Referral, *, today: date | None = None) -> AnswerDeadline:
+    """R2: the one computation of a referral's answer deadline and its office days waiting
+    (weekends, public holidays and 年末年始 are not office days: business_days.py), used by
+    the screens, the queues and the API alike. A referral sent on a closed day counts from
+    that day: the first office day after it is day one."""
+    today = today or timezone.localdate()
+    sent_on = timezone.localtime(referral.sent_at).date()
+    pending = referral.status == ReferralStatus.PENDING
+    until = today if pending or referral.answered_at is None else (
+        timezone.localtime(referral.answered_at).date()
+    )  # fmt: skip
+    return AnswerDeadline(
+        due_on=add_business_days(sent_on, pending_limit()),
+        office_days_waiting=business_days_after(sent_on, until),
+        pending=pending,
+    )
+
+
 def referral_is_overdue(referral: Referral, *, today: date) -> bool:
     """R2: pending for more business days than the limit (holidays and 年末年始 excluded)."""
-    sent_on = timezone.localtime(referral.sent_at).date()
-    return (
-        referral.status == ReferralStatus.PENDING
-        and business_days_after(sent_on, today) > pending_limit()
-    )
+    return referral_deadline(referral, today=today).overdue
 
 
 def handoff_chain(consultation: Consultation) -> list[Referral]:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -121,7 +122,11 @@ def _detail(request, consultation, *, status=200, **forms):
     chain = selectors.handoff_chain(consultation)
     pending = next((r for r in chain if r.status == ReferralStatus.PENDING), None)
     holds_it = access.acts_for(user, consultation.responsible_agency_id)
+    today = timezone.localdate()
     for referral in chain:
+        # Withdrawn referrals wait for nothing; the others show their 回答期限 (R2).
+        if referral.status != ReferralStatus.WITHDRAWN:
+            referral.deadline = selectors.referral_deadline(referral, today=today)
         side = access.referral_acknowledger(user, referral)
         referral.can_acknowledge = (side == "sender" and not referral.sender_acknowledged_at) or (
             side == "coordinator" and not referral.coordinator_acknowledged_at

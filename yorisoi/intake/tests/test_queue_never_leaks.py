@@ -57,7 +57,7 @@ def test_coordinator_queue_shows_agencies_and_days_but_no_name_or_summary(
     assert page.status_code == 200
     assert _seen(html, consultation, person) == []
     assert hana.agency.name in html and tomoko.agency.name in html
-    assert "営業日回答待ち" in html and "期限超過" in html
+    assert "回答期限" in html and "開庁日超過" in html
 
     overview = client.get(reverse("front:queue")).content.decode()
     assert _seen(overview, consultation, person) == []
@@ -76,6 +76,7 @@ def test_coordinator_queue_api_returns_the_same_outline(between_others, ichiro, 
     assert row["received_at"] is None
     assert (row["from_agency"], row["to_agency"]) == (hana.agency.code, tomoko.agency.code)
     assert row["overdue"] is True and row["days_waiting"] > 3
+    assert row["answer_due_on"] < str(timezone.localdate())
 
 
 def test_the_audit_trail_records_no_read_of_the_consultation(between_others, ichiro):

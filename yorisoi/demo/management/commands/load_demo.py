@@ -5,13 +5,15 @@ from yorisoi.accounts.demo import ensure_demo_accounts
 from yorisoi.accounts.models import User
 from yorisoi.cases import demo as cases_demo
 from yorisoi.community import demo as community_demo
-from yorisoi.directory.models import Agency
+from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.evaluation import demo as evaluation_demo
 from yorisoi.outreach import demo as outreach_demo
 from yorisoi.participation import demo as participation_demo
 from yorisoi.people import demo
 from yorisoi.resources import demo as resources_demo
 from yorisoi.resources import taxonomy as resources_taxonomy
+
+from ... import stories, this_year
 
 
 class Command(BaseCommand):
@@ -56,6 +58,16 @@ class Command(BaseCommand):
                 f"架空の市民: 世帯 {counts['households']} 件、本人 {counts['people']} 人を"
                 "作成しました。"
             )
+        # This fiscal year so far and each demo account's open work for today, dated before
+        # the worked examples so that those come first in every list sorted by date.
+        actor = User.objects.get(username=evaluation_demo.DEMO_ACTOR)
+        if this_year.exists():
+            self.stdout.write("今年度の相談はすでに作成済みです（変更なし）。")
+        elif history_per_year > 0:
+            made = this_year.generate(actor=actor, seed=seed, per_year=history_per_year)
+            self.stdout.write(
+                f"今年度の相談: {made['consultations']} 件（うち対応中 {made['open']} 件）作成"
+            )
         # The plan's two worked examples, through the services (after the population: their
         # people carry the demo mark too).
         created = cases_demo.load_worked_examples()
@@ -74,10 +86,14 @@ class Command(BaseCommand):
         # Three past fiscal years of fictional figures and last year's targets, so that the
         # evaluation dashboard (評価) has trends to show.
         if history_per_year > 0:
-            history = evaluation_demo.load_demo(
-                actor=User.objects.get(username=evaluation_demo.DEMO_ACTOR),
+            agencies = Agency.objects.filter(active=True).select_related("kind").order_by("pk")
+            teller = stories.Storyteller(
                 seed=seed,
-                per_year=history_per_year,
+                agencies=agencies,
+                issue_codes=IssueCategory.objects.values_list("code", flat=True),
+            )
+            history = evaluation_demo.load_demo(
+                actor=actor, seed=seed, per_year=history_per_year, story=teller.tell
             )
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
