@@ -182,8 +182,9 @@ def consultation_create(
         errors["outcome"] = [
             ValidationError(_("受付の結果を選び直してください。"), code="invalid_choice")
         ]
-    if "consulter_name" in fields:
-        fields["consulter_name"] = normalised_value("consulter_name", fields["consulter_name"])
+    for key in ("consulter_name", "consulter_contact"):
+        if key in fields:
+            fields[key] = normalised_value(key, fields[key])
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(

@@ -311,6 +311,12 @@ def test_the_consulters_name_in_half_width_kana_is_stored_full_width_on_both_doo
     assert set(Consultation.objects.values_list("consulter_name", flat=True)) == {"トナリノ スズキ"}
 
 
+def test_the_consulters_phone_in_full_width_digits_is_stored_in_ascii_on_both_doors(hana):
+    assert screen(hana, consulter_contact="０５９－３５４－１１１１").status_code == 302
+    assert api(hana, consulter_contact="０５９－３５４－１１１１").status_code == 201
+    assert set(Consultation.objects.values_list("consulter_contact", flat=True)) == {"059-354-1111"}
+
+
 def test_the_intake_form_says_its_limits_and_refuses_past_them(hana):
     html = client_for(hana).get(reverse(NEW)).content.decode()
     name_input = re.search(r'<input[^>]*name="consulter_name"[^>]*>', html).group()
