@@ -93,4 +93,13 @@
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-issue-picker]").forEach(setUp);
   });
+
+  // Enter in the person search searches at once (htmx listens for "search") instead of
+  // submitting a form that is only begun; without script Enter submits and the form says
+  // what is missing.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !event.target.matches("#person-q")) return;
+    event.preventDefault();
+    htmx.trigger(event.target, "search");
+  });
 })();
