@@ -14,6 +14,8 @@ YORISOI_STORAGE  the production deployment (deploy/, README "Production").
 YORISOI_API_TOKEN_DAYS  the longest lifetime of an API token, in days (default 90).
 YORISOI_API_RATE  API calls a user may make (tokens and browser alike), e.g. "600/m" (default).
 YORISOI_API_ANON_RATE  the same per client address, for an operation open to anyone ("60/m").
+YORISOI_INTAKE_NEXT_ACTION_DAYS  the next-action date the intake form offers, in days from
+              today (default 7).
 """
 
 import os
@@ -243,6 +245,7 @@ if PRODUCTION:
 YORISOI_API_TOKEN_DAYS = int(os.environ.get("YORISOI_API_TOKEN_DAYS", 90))
 YORISOI_API_RATE = os.environ.get("YORISOI_API_RATE", "600/m")
 YORISOI_API_ANON_RATE = os.environ.get("YORISOI_API_ANON_RATE", "60/m")
+YORISOI_INTAKE_NEXT_ACTION_DAYS = int(os.environ.get("YORISOI_INTAKE_NEXT_ACTION_DAYS", 7))
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

@@ -186,6 +186,11 @@ class ConsultationCreateIn(_In):
         False,
         description="受付の場で解決したら true: 課題なしでも受け付け、相談受付で解決として終えます",
     )
+    outcome: str | None = Field(
+        None,
+        description="受付の場で決めた結果: continued（次の対応予定日を引き継ぐ）/ resolved / "
+        "escalated。省略すると未決定のまま（あとで /continue などで記録）",
+    )
 
 
 class _VersionIn(_In):
@@ -305,13 +310,14 @@ def consultation_create(request, payload: ConsultationCreateIn):
     見られないものは存在しない場合と同じ 422 になります。本人が特定できないときは
     subject_note に様子などを書いてください。課題は /issue-categories の code で指定します。
 
-    受付の場で解決した（resolved: true）のでなければ、課題（issues）を1つ以上と主な課題
-    （main_issue、◎）が必要です。受付日時が未来、次の対応予定日が過去なら 422 です。
+    受付の場で解決した（resolved: true または outcome: resolved）のでなければ、課題（issues）を
+    1つ以上と主な課題（main_issue、◎）が必要です。課題が1つだけならそれが◎になります。
+    受付日時が未来、次の対応予定日が過去なら 422 です。
     """
     user = request.auth
     errors = {}
     fields = payload.model_dump(
-        exclude={"person_id", "household_id", "issues", "main_issue", "resolved"}
+        exclude={"person_id", "household_id", "issues", "main_issue", "resolved", "outcome"}
     )
     for key in ("received_at", "urgency", "sharing_consent", "next_action_on"):
         if fields[key] is None:
@@ -338,6 +344,7 @@ def consultation_create(request, payload: ConsultationCreateIn):
         issues=payload.issues,
         main_issue=payload.main_issue or None,
         resolved=payload.resolved,
+        outcome=payload.outcome or "",
         at_the_door=True,
         **fields,
     )

@@ -1,6 +1,9 @@
 """Forms for the intake screens: built to be filled in with the keyboard alone."""
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,8 +19,8 @@ from yorisoi.http.forms import (
 )
 from yorisoi.people.forms import PeopleInputMixin
 
-from . import services
-from .models import Channel, ConsulterType, ReferralKind, SharingConsent, Urgency
+from . import selectors, services
+from .models import Channel, ConsulterType, Outcome, ReferralKind, SharingConsent, Urgency
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -65,10 +68,18 @@ class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("今日以降の日付。受付の結果を記録するときにも引き継がれます。"),
     )
-    resolved = forms.BooleanField(
-        label=_("この場で解決した（相談受付で解決）"),
+    # R1: the outcome may be decided here (each through its own service step) or later on the
+    # consultation's page; never "refused".
+    outcome = forms.ChoiceField(
+        label=_("受付の結果"),
+        choices=[
+            ("", _("あとで決める（相談の画面で記録）")),
+            (Outcome.CONTINUED, _("自機関で継続支援（次の対応予定日に対応）")),
+            (Outcome.RESOLVED, _("相談受付で解決（課題を選ばなくても受け付け、相談は終わります）")),
+            (Outcome.ESCALATED, _("多機関協働へ（福祉総務課）")),
+        ],
         required=False,
-        help_text=_("解決したときは課題を選ばなくても受け付けられ、相談はそのまま終わります。"),
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -76,9 +87,12 @@ class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
             "initial",
             {
                 "received_at": timezone.localtime().replace(second=0, microsecond=0),
+                "channel": selectors.last_channel(user),
                 "urgency": Urgency.NORMAL,
                 "sharing_consent": SharingConsent.UNCONFIRMED,
-                "next_action_on": timezone.localdate(),
+                "next_action_on": timezone.localdate()
+                + timedelta(days=settings.YORISOI_INTAKE_NEXT_ACTION_DAYS),
+                "outcome": "",
             },
         )
         super().__init__(*args, **kwargs)
@@ -97,8 +111,9 @@ class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
 
     def issue_groups(self):
         """The checkboxes grouped by domain, with what was checked (for the template)."""
-        checked = set(self.data.getlist("issues")) if self.is_bound else set()
+        checked = self.data.getlist("issues") if self.is_bound else []
         main = self.data.get("main_issue", "") if self.is_bound else ""
+        main = services.main_issue_of(checked, main) or ""
         groups = []
         for issue in self.issue_categories:
             if not groups or groups[-1]["domain"] != issue.domain:
@@ -114,12 +129,15 @@ class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
             self.add_error(
                 None, gettext("本人を選ぶか、本人についてわかっていることを入力してください。")
             )
+        data["main_issue"] = services.main_issue_of(
+            data.get("issues") or (), data.get("main_issue")
+        )
         errors = services.intake_errors(
             issues=data.get("issues") or (),
-            main_issue=data.get("main_issue") or None,
+            main_issue=data["main_issue"],
             received_at=data.get("received_at"),
             next_action_on=data.get("next_action_on"),
-            resolved=data.get("resolved", False),
+            resolved=data.get("outcome") == Outcome.RESOLVED,
         )
         if errors:
             add_errors(self, ValidationError(errors))

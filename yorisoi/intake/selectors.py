@@ -97,3 +97,14 @@ def volunteer_status(consultation: Consultation) -> str:
     if consultation.outcome == "escalated" or consultation.referrals.exists():
         return "being_handled"
     return "received"
+
+
+def last_channel(user) -> str | None:
+    """The channel of the last consultation the user took: most of a desk's calls come the
+    same way, so the intake form offers it. Only the user's own intakes are read."""
+    return (
+        Consultation.objects.filter(created_by=user, reported_by__isnull=True)
+        .order_by("-created_at")
+        .values_list("channel", flat=True)
+        .first()
+    )

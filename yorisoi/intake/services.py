@@ -130,6 +130,14 @@ def intake_errors(
     return errors
 
 
+def main_issue_of(issues, main_issue):
+    """The ◎ of the intake sheet: the one chosen, or the only issue when there is one."""
+    codes = list(dict.fromkeys(code for code in issues if code))
+    if not main_issue and len(codes) == 1:
+        return codes[0]
+    return main_issue or None
+
+
 @transaction.atomic
 def consultation_create(
     *,
@@ -138,18 +146,24 @@ def consultation_create(
     main_issue=None,
     next_action_on=None,
     resolved=False,
+    outcome="",
     at_the_door=False,
     request=None,
     **fields,
 ) -> Consultation:
-    """Any caseworker of any agency records any consultation (断らない相談); `resolved`: it was
-    resolved there and then (R1), and is closed with that outcome at once. `at_the_door`: typed
-    by a user on the screen or in the API, so intake_errors' rules apply too, answered together
-    with every other field's error.
+    """Any caseworker of any agency records any consultation (断らない相談). `outcome`, when
+    decided at intake, is recorded at once through its own step (R1): resolved there and then
+    (`resolved=True` says the same) closes it, continued keeps the next-action date given here,
+    escalated hands it to the coordinating division. `at_the_door`: typed by a user on the
+    screen or in the API, so intake_errors' rules apply too, answered together with every other
+    field's error. A single issue is its own ◎.
 
     A subject who belongs to exactly one household the actor may see brings that household
     along, so that a case opened from it later can take in the whole household (多機関協働)."""
     _require(access.can_create_people(actor), _("この役割では相談を受け付けられません。"))
+    if resolved:
+        outcome = Outcome.RESOLVED
+    main_issue = main_issue_of(issues, main_issue)
     errors = {}
     if at_the_door:
         errors = intake_errors(
@@ -157,10 +171,20 @@ def consultation_create(
             main_issue=main_issue,
             received_at=fields.get("received_at"),
             next_action_on=next_action_on,
-            resolved=resolved,
+            resolved=outcome == Outcome.RESOLVED,
         )
-    if "consulter_name" in fields:
-        fields["consulter_name"] = normalised_value("consulter_name", fields["consulter_name"])
+    steps = {
+        Outcome.RESOLVED: consultation_resolve,
+        Outcome.CONTINUED: consultation_continue,
+        Outcome.ESCALATED: consultation_escalate,
+    }
+    if outcome and outcome not in steps:
+        errors["outcome"] = [
+            ValidationError(_("受付の結果を選び直してください。"), code="invalid_choice")
+        ]
+    for key in ("consulter_name", "consulter_contact"):
+        if key in fields:
+            fields[key] = normalised_value(key, fields[key])
     person = fields.get("person")
     if person is not None and fields.get("household") is None:
         households = list(
@@ -200,8 +224,8 @@ def consultation_create(
         basis="own_agency",
         request=request,
     )
-    if resolved:
-        consultation = consultation_resolve(
+    if outcome:
+        consultation = steps[outcome](
             actor=actor, consultation=consultation, version=consultation.version, request=request
         )
     return consultation

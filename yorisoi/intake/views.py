@@ -77,7 +77,7 @@ def consultation_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         issues, main_issue = data.pop("issues"), data.pop("main_issue") or None
-        next_action_on, resolved = data.pop("next_action_on"), data.pop("resolved")
+        next_action_on, outcome = data.pop("next_action_on"), data.pop("outcome")
         consultation = run_service(
             form,
             lambda: services.consultation_create(
@@ -85,7 +85,7 @@ def consultation_create(request):
                 issues=issues,
                 main_issue=main_issue,
                 next_action_on=next_action_on,
-                resolved=resolved,
+                outcome=outcome,
                 at_the_door=True,
                 request=request,
                 **data,
@@ -106,6 +106,8 @@ def consultation_create(request):
         if chosen_person is not None and request.method == "GET":
             bases = access.person_bases(request.user, [chosen_person.pk])
             record_reads("person.chosen", actor=request.user, request=request, bases=bases)
+            # The person is chosen already: the keyboard starts at what they say.
+            form.fields["summary"].widget.attrs["autofocus"] = True
     return render(
         request,
         "intake/consultation_form.html",

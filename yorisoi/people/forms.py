@@ -63,7 +63,11 @@ class PeopleInputMixin:
             data = self.data.copy()
             for name in self.fields:
                 key = self.add_prefix(name)
-                if key in data:
+                if key in data and hasattr(data, "setlist"):
+                    # Every value of a key: a checkbox list (the intake's issues) has several.
+                    values = data.getlist(key)
+                    data.setlist(key, [services.normalised_value(name, v) for v in values])
+                elif key in data:
                     data[key] = services.normalised_value(name, data[key])
             self.data = data
         for field in self.fields.values():

@@ -244,6 +244,16 @@ def clean_postal_code(value: str) -> str:
     return f"{match[1]}-{match[2]}" if match else text
 
 
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９－", "0123456789-")
+
+
+def clean_contact(value: str) -> str:
+    """How to reach whoever brought a consultation, as written (a phone number, 隣の家, an
+    e-mail address) with its full-width digits and hyphens made ASCII (０９０－１ → 090-1), so
+    a number is one way whichever keyboard typed it."""
+    return clean_text(value).translate(_WIDE_DIGITS)
+
+
 def clean_text(value: str) -> str:
     """NFC-normalise (は + combining ゛ → ば) and strip surrounding whitespace.
 

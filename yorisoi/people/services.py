@@ -34,6 +34,7 @@ _CLEANERS = {
     "name": names.clean_name,
     # Who brought a consultation (intake.Consultation): a name like any other.
     "consulter_name": names.clean_name,
+    "consulter_contact": names.clean_contact,
     "address": names.clean_text,
     "notes": names.clean_text,
     "phone": names.clean_phone,

@@ -5,12 +5,13 @@ action is already overdue; and the next-action date given at intake carries on t
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.intake.models import Consultation, Outcome
+from yorisoi.intake.models import Consultation, ConsultationIssue, Outcome
 from yorisoi.intake.tests.test_api import CONSULTATION, api_client, field_errors, post
 from yorisoi.testing import client_for
 
@@ -79,7 +80,7 @@ def test_the_api_refuses_an_intake_without_an_issue(hana):
 
 
 def test_the_screen_takes_an_intake_resolved_there_without_an_issue(hana):
-    response = screen(hana, issues=None, main_issue=None, resolved="on")
+    response = screen(hana, issues=None, main_issue=None, outcome="resolved")
     assert response.status_code == 302
     consultation = Consultation.objects.get()
     assert consultation.outcome == Outcome.RESOLVED and not consultation.is_open
@@ -107,6 +108,36 @@ def test_the_api_asks_for_the_main_issue(hana):
     assert response.status_code == 422
     assert NO_MAIN in field_errors(response)["main_issue"]["message"]
     assert not Consultation.objects.exists()
+
+
+def test_the_screen_keeps_every_issue_chosen(hana):
+    """The form normalises what was typed (kana, digits) value by value: a list of checked
+    issues is not cut down to its last one."""
+    response = screen(hana, issues=["dementia", "care", "isolation"], main_issue="care")
+    assert response.status_code == 302
+    chosen = ConsultationIssue.objects.values_list("issue__code", flat=True)
+    assert sorted(chosen) == ["care", "dementia", "isolation"]
+
+
+def _main_issue():
+    return ConsultationIssue.objects.get(is_main=True).issue.code
+
+
+def test_on_the_screen_a_single_issue_is_its_own_main_issue(hana):
+    assert screen(hana, issues=["dementia"], main_issue="").status_code == 302
+    assert _main_issue() == "dementia"
+
+
+def test_in_the_api_a_single_issue_is_its_own_main_issue(hana):
+    assert api(hana, issues=["dementia"], main_issue=None).status_code == 201
+    assert _main_issue() == "dementia"
+
+
+def test_a_main_issue_refused_on_the_screen_is_shown_on_its_checklist(hana):
+    html = screen(hana, main_issue="").content.decode()
+    checklist = re.search(r'<fieldset[^>]*id="id_issues"[^>]*>', html).group()
+    assert 'aria-describedby="issues-help id_main_issue"' in checklist
+    assert re.search(r'<p class="field__error" id="id_main_issue"[^>]*>[^<]*' + NO_MAIN, html)
 
 
 # --- the received date is not in the future ----------------------------------------------------
@@ -159,7 +190,7 @@ def test_today_is_a_next_action_date(hana):
 def test_the_api_answers_every_mistake_at_once(hana):
     response = api(
         hana,
-        issues=["care"],
+        issues=["care", "dementia"],
         main_issue=None,
         next_action_on="2000-01-01",
         channel="telepathy",
@@ -204,6 +235,73 @@ def test_the_api_outcome_step_keeps_the_date_given_at_intake(hana, in_a_week):
     )
 
 
+def test_the_outcome_continued_at_intake_keeps_the_date_given_there(hana, in_a_week):
+    response = screen(hana, outcome="continued", next_action_on=f"{in_a_week:%Y-%m-%d}")
+    assert response.status_code == 302
+    consultation = Consultation.objects.get()
+    assert (consultation.outcome, consultation.next_action_on) == (Outcome.CONTINUED, in_a_week)
+    assert consultation.is_open
+
+
+def test_the_api_records_the_outcome_decided_at_intake(hana, in_a_week):
+    response = api(hana, outcome="continued", next_action_on=f"{in_a_week}")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["outcome"], response.json()["next_action_on"]) == (
+        "continued",
+        f"{in_a_week}",
+    )
+
+
+def test_escalated_at_intake_the_coordinating_division_holds_it(hana):
+    assert screen(hana, outcome="escalated").status_code == 302
+    consultation = Consultation.objects.select_related("responsible_agency").get()
+    assert consultation.outcome == Outcome.ESCALATED
+    assert consultation.responsible_agency.kind.coordinating
+
+
+def test_an_outcome_that_does_not_exist_is_refused_on_both_doors(hana):
+    assert screen(hana, outcome="refused").status_code == 422  # R1: there is no refusal
+    response = api(hana, outcome="refused")
+    assert response.status_code == 422
+    assert "outcome" in field_errors(response)
+    assert not Consultation.objects.exists()
+
+
+def test_the_screen_outcome_step_takes_a_date_set_at_intake_that_has_since_passed(hana):
+    """A next action due today, recorded at intake; the outcome is recorded days later. The
+    date it offers is the one given at intake, and continuing with it is not refused."""
+    assert screen(hana, next_action_on=f"{_today():%Y-%m-%d}").status_code == 302
+    consultation = Consultation.objects.get()
+    later = timezone.now() + dt.timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client_for(hana).post(
+            reverse("intake:consultation_outcome", args=[consultation.pk]),
+            {"action": "continue", "version": consultation.version, "next_action_on": ""},
+        )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.outcome, consultation.next_action_on) == (Outcome.CONTINUED, _today())
+
+
+# --- what the form offers ----------------------------------------------------------------------
+
+
+def test_the_form_offers_a_next_action_a_week_ahead_and_the_users_last_channel(hana, settings):
+    settings.YORISOI_INTAKE_NEXT_ACTION_DAYS = 7
+    html = client_for(hana).get(reverse(NEW)).content.decode()
+    week = f"{_today() + dt.timedelta(days=7):%Y-%m-%d}"
+    assert re.search(r'<input type="date" name="next_action_on" value="' + week, html)
+    assert not re.search(r'<option value="phone" selected>', html)  # nothing taken yet
+    assert screen(hana, channel="phone").status_code == 302
+    html = client_for(hana).get(reverse(NEW)).content.decode()
+    assert re.search(r'<option value="phone" selected>', html)
+
+
+def test_the_form_starts_at_the_person_search(hana):
+    html = client_for(hana).get(reverse(NEW)).content.decode()
+    assert re.search(r'<input type="search" id="person-q"[^>]*autofocus', html)
+
+
 # --- the consulter's name as typed, and limits said rather than cut ------------------------------
 
 
@@ -211,6 +309,12 @@ def test_the_consulters_name_in_half_width_kana_is_stored_full_width_on_both_doo
     assert screen(hana, consulter_name="ﾄﾅﾘﾉ ｽｽﾞｷ").status_code == 302
     assert api(hana, consulter_name="ﾄﾅﾘﾉ ｽｽﾞｷ").status_code == 201
     assert set(Consultation.objects.values_list("consulter_name", flat=True)) == {"トナリノ スズキ"}
+
+
+def test_the_consulters_phone_in_full_width_digits_is_stored_in_ascii_on_both_doors(hana):
+    assert screen(hana, consulter_contact="０５９－３５４－１１１１").status_code == 302
+    assert api(hana, consulter_contact="０５９－３５４－１１１１").status_code == 201
+    assert set(Consultation.objects.values_list("consulter_contact", flat=True)) == {"059-354-1111"}
 
 
 def test_the_intake_form_says_its_limits_and_refuses_past_them(hana):
