@@ -180,7 +180,8 @@ class ConsultationCreateIn(_In):
         None, description="agreed / not_agreed / unconfirmed（既定）"
     )
     next_action_on: date | None = Field(
-        None, description="次の対応予定日（省略時は今日。過去の日付は 422）"
+        None,
+        description="次の対応予定日（省略時は YORISOI_INTAKE_NEXT_ACTION_DAYS 日後、既定 7 日後。過去の日付は 422）",
     )
     resolved: bool = Field(
         False,

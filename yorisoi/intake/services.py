@@ -6,6 +6,7 @@ bad input raises ValidationError (→ field errors / 422).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -52,6 +53,12 @@ def _touch(consultation: Consultation, **changes):
     consultation.version += 1
     consultation.full_clean()
     consultation.save()
+
+
+def default_next_action_on():
+    """The next-action date an intake gets when none is given, on the form and in the API
+    alike: YORISOI_INTAKE_NEXT_ACTION_DAYS (7) days ahead."""
+    return timezone.localdate() + timedelta(days=settings.YORISOI_INTAKE_NEXT_ACTION_DAYS)
 
 
 def coordinating_agency() -> Agency:
@@ -208,7 +215,7 @@ def consultation_create(
         receiving_agency_id=actor.agency_id,
         responsible_agency_id=actor.agency_id,
         created_by=actor,
-        next_action_on=next_action_on or timezone.localdate(),
+        next_action_on=next_action_on or default_next_action_on(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
     _full_clean_with_a_subject(consultation, errors)
