@@ -91,6 +91,8 @@ def failed_assets() -> list[str]:
 def page(browser, live_server, csp_violations, failed_assets):
     context = _new_context(browser, live_server)
     context.set_default_timeout(5_000)
+    # A first page (the login, with its static files) can take longer on a busy 2-core machine.
+    context.set_default_navigation_timeout(15_000)
     page = context.new_page()
 
     def on_console(message):
