@@ -12,8 +12,8 @@ through the services (a million people would take days): no audit rows, no histo
 notifications. The database constraints hold (tests/test_generate_city.py runs the model checks).
 Nobody in it is real; people carry people.demo.DEMO_MARK, other texts are invented.
 
-Proportions are module constants below, each with the reason it was chosen; a city can change
-them. One function per record kind (`_City.consultation`, `.referral`, `.case`, `.meeting` …),
+Proportions are constants in demo/city_proportions.py, each with the reason it was chosen; a
+city can change them. One function per record kind (`_City.consultation`, `.referral`, `.case`, `.meeting` …),
 so that a field added later is filled in one place.
 """
 
@@ -35,8 +35,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.models import Role, User
 from yorisoi.cases import models as cm
-from yorisoi.community import loader as community_loader
-from yorisoi.community.models import Activity, ActivityKind, CommunityProgram, Site, Training
+from yorisoi.community.models import Activity, Training
 from yorisoi.directory.models import (
     Agency,
     AgencyKind,
@@ -56,138 +55,52 @@ from yorisoi.intake.models import (
     SharingConsent,
     Urgency,
 )
-from yorisoi.outreach import categories as outreach_categories
 from yorisoi.outreach.models import (
-    OUTCOME_RAISES,
-    STAGE_ORDER,
     ContactAttempt,
-    ContactOutcome,
-    Method,
-    OutreachCategory,
     OutreachTarget,
-    Stage,
     StageChange,
 )
-from yorisoi.outreach.models import Status as OutreachStatus
 from yorisoi.participation.models import (
     FollowUp,
-    FollowUpOutcome,
-    FollowUpStatus,
     ParticipationNeed,
     Placement,
-    PlacementStatus,
 )
 from yorisoi.people import demo as people_demo
 from yorisoi.people.models import HouseholdMember, Person
-from yorisoi.resources import demo as resources_demo
-from yorisoi.resources import taxonomy as resources_taxonomy
-from yorisoi.resources.models import Service
 
-# --- proportions (a city may change them) ---------------------------------------------------
-
-# ~2M consultations over ten years for ~1.8M residents (issue 16): 0.11 per resident per year.
-CONSULTATIONS_PER_RESIDENT_YEAR = 0.11
-# Most people never consult: only this share of residents is ever "at risk" of consulting.
-# With the heavy tail below, ~20 % of residents consult at least once in ten years.
-AT_RISK_SHARE = 0.30
-# Multi-problem households: a few people come back again and again (10+ consultations).
-LONG_HISTORY_SHARE = 0.004
-LONG_HISTORY_WEIGHT = 25.0
-# A neighbour's call about "the old man in the corner house": no registered person yet.
-ANONYMOUS_SHARE = 0.08
-# Older people consult far more (the busiest agencies serve them).
-AGE_WEIGHT = ((75, 3.0), (65, 2.0), (18, 1.0), (0, 0.7))
-
-# R1: the four outcomes. Most are resolved at the desk or continued at the same agency; a few
-# go elsewhere; escalation to multi-agency collaboration is rare (Yokkaichi plans tens of
-# collaborative cases a year for 310,000 people).
-OUTCOME_WEIGHTS = {
-    Outcome.RESOLVED: 47,
-    Outcome.CONTINUED: 38,
-    Outcome.REFERRED: 13,
-    Outcome.ESCALATED: 2,
-}
-# New consultations still without an outcome: the share of those received in the last week.
-NEW_SHARE_LAST_WEEK = 0.35
-# How long a consultation continued at one agency stays open (mean, days; exponential).
-CONTINUED_MEAN_DAYS = 150
-# R2: declines before a referral is accepted (0, 1, 2 = たらいまわし risk), and the answers.
-DECLINES_BEFORE = ((0, 86), (1, 10), (2, 4))
-REFERRAL_WITHDRAWN_SHARE = 0.05
-PENDING_WITHIN_DAYS = 10  # a referral sent in the last days may still wait for an answer
-TRANSFER_SHARE = 0.3
-# Collaborative cases.
-CASE_CONSENT_LATE_SHARE = 0.2  # consent only after a 支援会議 (worked example 2)
-CASE_MEAN_DAYS = 420  # from the first plan to closure (exponential)
-CASE_SUSPENDED_SHARE = 0.08
-CASE_REVIEW_DAYS = 180
-CASE_OUTREACH_SHARE = 0.2
-CASE_PARTICIPATION_SHARE = 0.25
-RECORD_EVERY_DAYS = 30
-RECORDS_PER_CASE_MAX = 40
-# Outreach targets nobody consulted about (a 民生委員 worries): per resident per year.
-OUTREACH_STANDALONE_PER_RESIDENT_YEAR = 0.0004
-FOLLOW_UP_DAYS = (14, 30, 90)  # settings.YORISOI_FOLLOW_UP_DAYS' default
-
-# Which kinds of agency people of each age consult (kind code, weight). Home-care support
-# centres (26 sites) and 地域包括支援センター (3, each very busy) take most: old people consult
-# most. Kinds a city's master data lacks are skipped.
-KINDS_BY_AGE = {
-    65: (("zaitaku-kaigo", 42), ("chiiki-houkatsu", 28), ("kaigo-hoken-ka", 6),
-         ("kourei-fukushi-ka", 4), ("hogo-ka", 4), ("seikatsu-shien-shitsu", 3),
-         ("fukushi-soumu-ka", 3), ("shakyo", 4), ("hoken-yobou-ka", 2), ("jinken-center", 1),
-         ("kokusai-kouryu-center", 1), ("shougai-fukushi-ka", 2)),
-    18: (("itaku-soudan", 17), ("seikatsu-shien-shitsu", 17), ("hogo-ka", 13),
-         ("shougai-fukushi-ka", 8), ("hoken-yobou-ka", 8), ("fukushi-soumu-ka", 7),
-         ("zaitaku-kaigo", 7), ("chiiki-houkatsu", 5), ("danjo-kyoudou-sankaku-center", 4),
-         ("shakyo", 5), ("kokusai-kouryu-center", 3), ("jinken-center", 2),
-         ("kodomo-katei-ka", 2), ("kosodate-concierge", 2)),
-    0: (("kosodate-shien-center", 26), ("kosodate-concierge", 12), ("kodomo-katei-ka", 18),
-        ("kodomo-hoken-fukushi-ka", 10), ("kodomo-hattatsu-shien-ka", 10), ("akebono-gakuen", 4),
-        ("shidou-ka", 8), ("seishounen-ikusei-shitsu", 6), ("fukushi-soumu-ka", 4)),
-}  # fmt: skip
-CHANNELS = ((Channel.COUNTER, 30), (Channel.PHONE, 35), (Channel.VISIT, 12), (Channel.EMAIL, 3),
-            (Channel.FROM_AGENCY, 10), (Channel.FROM_NEIGHBOUR, 5), (Channel.FROM_VOLUNTEER, 5))  # fmt: skip
-CONSULTERS = {
-    Channel.FROM_AGENCY: ConsulterType.AGENCY,
-    Channel.FROM_NEIGHBOUR: ConsulterType.NEIGHBOUR,
-    Channel.FROM_VOLUNTEER: ConsulterType.VOLUNTEER,
-}
-
-SUMMARIES = (
-    "生活のことで相談。家族の介護と家計の不安がある。",
-    "物忘れが増え、一人での生活に不安がある。",
-    "仕事が見つからず、家賃の支払いが遅れている。",
-    "子育てに疲れている。相談できる人がいない。",
-    "長く外出していない家族のことで相談。",
-    "近所とのトラブルが続いている。",
-    "通院が途切れがちで、服薬ができているかわからない。",
-    "公共料金を滞納している。食べるものが少ない。",
-)
-DECLINE_REASONS = (
-    "対象年齢外のため当機関では受けられない。",
-    "当機関の支援の対象ではない（所管外）。",
-    "定員に空きがなく、当面受け入れられない。",
-    "本人の同意が確認できていない。",
-)
-CLOSE_NOTES = (
-    "介護サービスの利用が始まり、生活が安定した。",
-    "就労が決まり、家計の見通しが立った。",
-    "地域の見守りの中で暮らせるようになった。",
-)
-SUSPEND_NOTES = ("本人が転居し、連絡が取れなくなった。", "本人が支援を望まなくなった。")
-ROLES = (
-    "介護サービスの調整と見守り",
-    "障害福祉サービスの利用に向けた相談",
-    "家計と就労の相談",
-    "通院と服薬の確認",
-    "地域の見守りと声かけ",
-)
-RECORD_TEXTS = (
-    "自宅を訪問。本人と話し、最近の様子を確認した。",
-    "電話で連絡。次回の面談の日を決めた。",
-    "関係機関と連絡し、役割分担を確認した。",
-    "面談。本人の希望を聞き、プランの進み具合を話し合った。",
+from . import city_programs, city_writer
+from .city_proportions import (
+    AGE_WEIGHT,
+    ANONYMOUS_SHARE,
+    AT_RISK_SHARE,
+    CASE_CONSENT_LATE_SHARE,
+    CASE_MEAN_DAYS,
+    CASE_OUTREACH_SHARE,
+    CASE_PARTICIPATION_SHARE,
+    CASE_REVIEW_DAYS,
+    CASE_SUSPENDED_SHARE,
+    CHANNELS,
+    CLOSE_NOTES,
+    CONSULTATIONS_PER_RESIDENT_YEAR,
+    CONSULTERS,
+    CONTINUED_MEAN_DAYS,
+    DECLINE_REASONS,
+    DECLINES_BEFORE,
+    KINDS_BY_AGE,
+    LONG_HISTORY_SHARE,
+    LONG_HISTORY_WEIGHT,
+    NEW_SHARE_LAST_WEEK,
+    OUTCOME_WEIGHTS,
+    OUTREACH_STANDALONE_PER_RESIDENT_YEAR,
+    PENDING_WITHIN_DAYS,
+    RECORD_EVERY_DAYS,
+    RECORD_TEXTS,
+    RECORDS_PER_CASE_MAX,
+    REFERRAL_WITHDRAWN_SHARE,
+    ROLES,
+    SUMMARIES,
+    SUSPEND_NOTES,
+    TRANSFER_SHARE,
 )
 
 
@@ -230,6 +143,7 @@ def generate_city(
     seed: int = 1,
     append: bool = False,
     batch_size: int = 5000,
+    writer: str = "auto",
     now: datetime | None = None,
     log: Callable[[str], None] = lambda _line: None,
 ) -> CityResult:
@@ -246,7 +160,7 @@ def generate_city(
         )
     started = time.perf_counter()
     with transaction.atomic():
-        city = _City(seed=seed, years=years, batch_size=batch_size, log=log, now=now)
+        city = _City(seed=seed, years=years, batch_size=batch_size, writer=writer, log=log, now=now)
         households = city.population(people)
         city.work()
         city.flush()
@@ -292,11 +206,12 @@ class _Resident:
 
 
 class _City:
-    def __init__(self, *, seed, years, batch_size, log, now=None):
+    def __init__(self, *, seed, years, batch_size, writer, log, now=None):
         self.rng = random.Random(seed)  # noqa: S311 — fictional data, not secrets
         self.seed = seed
         self.years = years
         self.batch_size = batch_size
+        self.writer = writer
         self.log = log
         self.now = (now or timezone.now()).replace(microsecond=0)
         self.today = timezone.localdate(self.now)
@@ -409,7 +324,13 @@ class _City:
         for model in self.ORDER:
             rows = self.pending.pop(model, [])
             if rows:
-                model.objects.bulk_create(rows, batch_size=self.batch_size)
+                city_writer.write(
+                    model,
+                    rows,
+                    batch_size=self.batch_size,
+                    method=self.writer,
+                    needs_ids=model in (cm.PlanGoal, cm.Track),
+                )
         if self.pending:
             raise RuntimeError(f"no flush order for {list(self.pending)}")
 
@@ -477,9 +398,11 @@ class _City:
             self.maybe_flush()
         standalone = round(n * OUTREACH_STANDALONE_PER_RESIDENT_YEAR * self.years)
         for _ in range(standalone):
-            self.outreach(person=None, case=None, start=self.at(rng.uniform(0, self.span_days)))
+            city_programs.outreach(
+                self, person=None, case=None, start=self.at(rng.uniform(0, self.span_days))
+            )
             self.maybe_flush()
-        self.community()
+        city_programs.community(self)
 
     def history(self, r: _Resident, k: int):
         times = sorted(self.rng.uniform(0, self.span_days) for _ in range(k))
@@ -770,12 +693,14 @@ class _City:
         if plan.uses_outreach:
             track = self.add(cm.Track(case=case, program=cm.Program.OUTREACH, started_on=d))
             tracks.append(track)
-            self.outreach(person=person, case=case, start=plan_at, agency=lead, track=track)
+            city_programs.outreach(
+                self, person=person, case=case, start=plan_at, agency=lead, track=track
+            )
         if plan.uses_participation:
             tracks.append(
                 self.add(cm.Track(case=case, program=cm.Program.PARTICIPATION, started_on=d))
             )
-            self.participation(case, person, plan_at, lead)
+            city_programs.participation(self, case, person, plan_at, lead)
         end = plan_at + timedelta(days=rng.expovariate(1 / CASE_MEAN_DAYS))
         review = plan_at + timedelta(days=CASE_REVIEW_DAYS)
         number = 1
@@ -991,201 +916,3 @@ class _City:
             case.last_activity_at = max(case.last_activity_at, at)
             at += timedelta(days=rng.expovariate(1 / RECORD_EVERY_DAYS))
             n += 1
-
-    # -- outreach --
-
-    def outreach(self, *, person, case, start: datetime, agency=None, track=None):
-        """Visits until someone opens the door; trust rises only as far as the contacts'
-        outcomes allow (outreach.models.OUTCOME_RAISES), a hand-over needs 関係形成."""
-        rng = self.rng
-        agency = agency or rng.choice(self.by_kind.get("itaku-soudan") or self.casework)
-        user = self.users[agency.pk]
-        target = self.add(
-            OutreachTarget(
-                id=self.uuid(),
-                label=f"見守りの必要な方（{self.totals['OutreachTarget'] + 1}）",
-                category=self.outreach_category(),
-                description="何年も外で姿を見かけない。",
-                worried_by_type=ConsulterType.VOLUNTEER if case is None else ConsulterType.AGENCY,
-                responsible_agency=agency,
-                next_contact_on=timezone.localdate(start),
-                person_id=person,
-                case=case,
-                created_by=user,
-                created_at=start,
-            )
-        )
-        ladder = (ContactOutcome.ABSENT, ContactOutcome.NOTE_LEFT, ContactOutcome.THROUGH_DOOR,
-                  ContactOutcome.FACE_TO_FACE, ContactOutcome.LONG_TALK)  # fmt: skip
-        level, at, stage = 0, start, Stage.NOT_CONTACTED
-        end = start + timedelta(days=rng.expovariate(1 / 200))
-        while at < min(end, self.now):
-            level = max(0, min(len(ladder) - 1, level + rng.choice((-1, 0, 1, 1))))
-            outcome = ladder[level]
-            contact = self.add(
-                ContactAttempt(
-                    id=self.uuid(),
-                    target=target,
-                    contacted_at=at,
-                    method=Method.VISIT if rng.random() < 0.7 else Method.PHONE,
-                    outcome=outcome,
-                    observations="様子を確認した。",
-                    next_contact_on=timezone.localdate(at) + timedelta(days=14),
-                    recorded_by=user,
-                    recorded_at=at,
-                )
-            )
-            self.add(ContactAttempt.agencies.through(contactattempt=contact, agency=agency))
-            raised = OUTCOME_RAISES[outcome]
-            if raised and STAGE_ORDER[raised] > STAGE_ORDER[stage]:
-                self.add(StageChange(target=target, from_stage=stage, to_stage=raised,
-                                     contact=contact, changed_at=at, changed_by=user))  # fmt: skip
-                stage = raised
-            if outcome == ContactOutcome.LONG_TALK and stage == Stage.DIALOGUE:
-                self.add(StageChange(target=target, from_stage=stage, to_stage=Stage.RELATIONSHIP,
-                                     contact=contact, note="じっくり話せた。", changed_at=at,
-                                     changed_by=user))  # fmt: skip
-                stage = Stage.RELATIONSHIP
-            target.last_contact_at = at
-            at += timedelta(days=rng.uniform(7, 21))
-        target.stage = stage
-        if end < self.now and target.last_contact_at:
-            ended = end
-            if stage == Stage.RELATIONSHIP:
-                target.status = OutreachStatus.HANDED_OVER
-                target.stage = Stage.CONNECTED
-                target.end_note = "担当機関に引き継いだ。"
-                target.handover_track = track
-                self.add(StageChange(target=target, from_stage=stage, to_stage=Stage.CONNECTED,
-                                     changed_at=ended, changed_by=user))  # fmt: skip
-            else:
-                target.status = OutreachStatus.CLOSED
-                target.end_note = "転居により終了。"
-            target.ended_at = ended
-            target.next_contact_on = timezone.localdate(ended)
-        else:
-            target.next_contact_on = self.today + timedelta(days=rng.randint(-7, 14))
-
-    def outreach_category(self):
-        if not hasattr(self, "_categories"):
-            if not OutreachCategory.objects.exists():
-                outreach_categories.load()
-            self._categories = list(OutreachCategory.objects.filter(active=True))
-        return self.rng.choice(self._categories)
-
-    # -- participation support --
-
-    def participation(self, case, person, at: datetime, agency):
-        """R8: a need, a placement moving through its states, follow-ups when it starts."""
-        rng = self.rng
-        services = self.services()
-        if not services:
-            return
-        need = self.add(
-            ParticipationNeed(
-                id=self.uuid(),
-                person_id=person,
-                case=case,
-                interests_note="人が少ない場所なら通えそう。",
-                short_term_goal="週1回、居場所に通う",
-                responsible_agency=agency,
-                created_by=self.users[agency.pk],
-                created_at=at,
-            )
-        )
-        day = timezone.localdate(at) + timedelta(days=rng.randint(1, 14))
-        p = Placement(
-            id=self.uuid(),
-            need=need,
-            service=rng.choice(services),
-            proposed_on=day,
-            created_by=self.users[agency.pk],
-        )
-        for status, attr, gap in (
-            (PlacementStatus.COORDINATING, "contacted_on", 7),
-            (PlacementStatus.TRIAL, "trial_on", 7),
-            (PlacementStatus.STARTED, "started_on", 7),
-        ):
-            nxt = day + timedelta(days=rng.randint(1, gap))
-            if nxt > self.today:
-                break
-            if rng.random() < 0.1:
-                p.status, p.ended_on, p.end_reason = (
-                    PlacementStatus.ENDED,
-                    nxt,
-                    "本人が希望しなかった。",
-                )
-                break
-            p.status, day = status, nxt
-            setattr(p, attr, nxt)
-        self.add(p)
-        if p.status != PlacementStatus.STARTED:
-            return
-        settle = p.started_on + timedelta(days=rng.randint(60, 200))
-        stop = None
-        if settle <= self.today:
-            if rng.random() < 0.8:
-                p.status, p.settled_on, stop = PlacementStatus.SETTLED, settle, settle
-            else:
-                p.status, p.ended_on, stop = PlacementStatus.ENDED, settle, settle
-                p.end_reason = "通えなくなった。"
-        for days in FOLLOW_UP_DAYS:
-            due = p.started_on + timedelta(days=days)
-            f = FollowUp(id=self.uuid(), placement=p, due_on=due)
-            if due <= self.today and (stop is None or due <= stop):
-                f.status = FollowUpStatus.DONE
-                f.done_at = datetime.combine(due, datetime.min.time(), tzinfo=self.now.tzinfo)
-                f.done_by = self.users[agency.pk]
-                f.outcome = self.pick(((FollowUpOutcome.GOING_WELL, 7),
-                                       (FollowUpOutcome.SOME_CONCERNS, 2),
-                                       (FollowUpOutcome.NOT_ATTENDING, 1)))  # fmt: skip
-            elif stop is not None:
-                f.status = FollowUpStatus.CANCELLED
-                f.cancelled_at = datetime.combine(stop, datetime.min.time(), tzinfo=self.now.tzinfo)
-            self.add(f)
-
-    def services(self):
-        if not hasattr(self, "_services"):
-            if not Service.objects.exists():
-                resources_taxonomy.load()
-                resources_demo.generate_resources(30, seed=self.seed)
-            self._services = list(Service.objects.order_by("pk"))
-        return self._services
-
-    # -- community building (counts only) --
-
-    def community(self):
-        rng = self.rng
-        if not Site.objects.exists():
-            community_loader.load()
-        coordinator = self.users[self.coordinating.pk]
-        kinds = [k for k in ActivityKind.values if k != ActivityKind.OTHER]
-        for site in Site.objects.filter(active=True).order_by("code"):
-            for offset in range(self.span_days - 1, 0, -15):
-                self.add(
-                    Activity(
-                        id=self.uuid(),
-                        site=site,
-                        held_on=self.today
-                        - timedelta(days=offset - rng.randint(0, min(6, offset - 1))),
-                        kind=rng.choice(kinds),
-                        participants=rng.randint(3, 30),
-                        volunteers=rng.randint(0, 5),
-                        agency=self.coordinating,
-                        recorded_by=coordinator,
-                    )
-                )
-        for program in CommunityProgram.objects.filter(active=True).order_by("code"):
-            for name in program.training_names:
-                for year in range(self.years):
-                    self.add(
-                        Training(
-                            id=self.uuid(),
-                            program=program,
-                            name=name,
-                            held_on=self.today - timedelta(days=365 * year + rng.randint(30, 300)),
-                            people_trained=rng.randint(5, 30),
-                            agency=self.coordinating,
-                            recorded_by=coordinator,
-                        )
-                    )

@@ -26,7 +26,14 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=5000, help="一度に書き込む行数（既定 5000）"
         )
 
-    def handle(self, *args, people, years, seed, append, batch_size, **options):
+        parser.add_argument(
+            "--writer",
+            choices=["auto", "copy", "bulk"],
+            default="auto",
+            help="書き込み方法: auto（PostgreSQL では COPY）、copy、bulk（bulk_create）",
+        )
+
+    def handle(self, *args, people, years, seed, append, batch_size, writer, **options):
         self.stdout.write(
             f"架空の市を作成します: 本人 {people:,} 人、{years} 年分、種 {seed}"
             f"（{connection.vendor}）"
@@ -38,6 +45,7 @@ class Command(BaseCommand):
                 seed=seed,
                 append=append,
                 batch_size=batch_size,
+                writer=writer,
                 log=lambda line: self.stdout.write(line, ending="\n") or self.stdout.flush(),
             )
         except city.CityError as exc:
