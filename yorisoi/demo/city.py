@@ -101,6 +101,8 @@ from .city_proportions import (
     SUMMARIES,
     SUSPEND_NOTES,
     TRANSFER_SHARE,
+    WEIGHT_CAP,
+    WEIGHT_SIGMA,
 )
 
 
@@ -114,6 +116,8 @@ class CityResult:
     households: int = 0
     counts: dict = field(default_factory=dict)
     seconds: float = 0.0
+    people_seconds: float = 0.0
+    write_seconds: float = 0.0
     peak_rss_mb: float = 0.0
 
 
@@ -162,6 +166,7 @@ def generate_city(
     with transaction.atomic():
         city = _City(seed=seed, years=years, batch_size=batch_size, writer=writer, log=log, now=now)
         households = city.population(people)
+        people_seconds = time.perf_counter() - started
         city.work()
         city.flush()
     with connection.cursor() as cursor:
@@ -171,6 +176,8 @@ def generate_city(
         households=households,
         counts=table_counts(),
         seconds=time.perf_counter() - started,
+        people_seconds=people_seconds,
+        write_seconds=city.write_seconds,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
     return result
@@ -212,6 +219,7 @@ class _City:
         self.years = years
         self.batch_size = batch_size
         self.writer = writer
+        self.write_seconds = 0.0  # time spent writing the rows after the people
         self.log = log
         self.now = (now or timezone.now()).replace(microsecond=0)
         self.today = timezone.localdate(self.now)
@@ -324,6 +332,7 @@ class _City:
         for model in self.ORDER:
             rows = self.pending.pop(model, [])
             if rows:
+                started = time.perf_counter()
                 city_writer.write(
                     model,
                     rows,
@@ -331,6 +340,7 @@ class _City:
                     method=self.writer,
                     needs_ids=model in (cm.PlanGoal, cm.Track),
                 )
+                self.write_seconds += time.perf_counter() - started
         if self.pending:
             raise RuntimeError(f"no flush order for {list(self.pending)}")
 
@@ -380,9 +390,12 @@ class _City:
         for r in residents:
             w = 0.0
             if rng.random() < AT_RISK_SHARE:
-                w = rng.lognormvariate(0, 1.0) * next(f for a, f in AGE_WEIGHT if r.age >= a)
+                w = rng.lognormvariate(0, WEIGHT_SIGMA) * next(
+                    f for a, f in AGE_WEIGHT if r.age >= a
+                )
                 if rng.random() < LONG_HISTORY_SHARE / AT_RISK_SHARE:
                     w *= LONG_HISTORY_WEIGHT
+                w = min(w, WEIGHT_CAP)
             weights.append(w)
         draws = Counter(rng.choices(range(n), weights=weights, k=total - anonymous))
         self.log(f"  相談 {total:,} 件（{len(draws):,} 人、匿名 {anonymous:,} 件）を作成中")

@@ -45,7 +45,7 @@ def test_most_people_never_consult_and_a_few_come_back_often(small_city):
     assert 0.03 < share < 0.35, share
     # ≈ 0.11 consultations per resident per year
     assert Consultation.objects.count() == pytest.approx(people * 0.11 * 2, rel=0.05)
-    assert max(per_person.values()) >= 3
+    assert 3 <= max(per_person.values()) <= 30
     assert Consultation.objects.filter(person__isnull=True).exclude(subject_note="").exists()
 
 

@@ -59,3 +59,7 @@ class Command(BaseCommand):
             f"所要時間 {result.seconds:,.1f} 秒、最大メモリ（RSS）{result.peak_rss_mb:,.0f} MB、"
             f"load average {os.getloadavg()[0]:.1f}"
         )
+        self.stdout.write(
+            f"  うち本人・世帯 {result.people_seconds:,.1f} 秒、その後の行の書き込み"
+            f" {result.write_seconds:,.1f} 秒（{writer}）"
+        )
