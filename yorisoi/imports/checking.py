@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yorisoi import access
 from yorisoi.directory.models import Agency, IssueCategory
@@ -55,6 +56,9 @@ FIELD_COLUMN = {
     "issues": "issues", "main_issue": "main_issue", "outcome": "outcome",
     "next_action_on": "next_action_on", "subject_note": "name",
 }  # fmt: skip
+DATE_FORMAT_ERROR = _lazy(
+    "日付は「2024-04-01」「令和6年4月1日」「R6.4.1」のように入力してください。"
+)
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _ISSUE_SPLIT = re.compile(r"[;；、,，\s]+")
 
@@ -110,10 +114,18 @@ class _Problems:
         self.items.append({"row": row, "column": column, "message": str(message), "level": level})
 
     def validation(self, row, exc: ValidationError):
+        """The model's own errors, for columns the import has not already said something of
+        (one clear message a cell, the import's own where it has one)."""
+        said = {(p["row"], p["column"]) for p in self.items if p["level"] == "error"}
         for name, messages in exc.message_dict.items():
             key = FIELD_COLUMN.get(name, name if name in BY_KEY else "")
+            column = BY_KEY[key].header if key in BY_KEY else key
+            if (row, column) in said:
+                continue
             for message in messages:
-                self.add(row, key, message)
+                if (row, column, str(message)) not in said:
+                    said.add((row, column, str(message)))
+                    self.add(row, key, message)
 
 
 # --- cells --------------------------------------------------------------------------------
@@ -263,7 +275,10 @@ def _date(row, raw, key, problems):
     try:
         return date_of(value)
     except wareki.WarekiError as exc:
-        problems.add(row.number, key, exc)
+        message = str(exc)
+        if key != "birth_date" and message == str(wareki.FORMAT_ERROR):
+            message = DATE_FORMAT_ERROR
+        problems.add(row.number, key, message)
         return None
 
 
@@ -348,7 +363,7 @@ def _consultation(row, raw, text, problems, actor, agencies, issues):
         ("consulter_type", ConsulterType, True),
         ("urgency", Urgency, False),
     ):
-        fields[key] = _choice(text[key], choices) if text[key] else ""
+        fields[key] = (_choice(text[key], choices) or "") if text[key] else ""
         if text[key] and not fields[key]:
             problems.add(number, key, _("次のどれかです: %(allowed)s") % {"allowed": _allowed(choices)})  # fmt: skip
         elif required and not text[key]:
