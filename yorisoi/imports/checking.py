@@ -233,8 +233,16 @@ def check(sheet: Sheet, *, actor, progress=None) -> Plan:
     _across_rows(plan, problems)
     _against_existing(plan, problems, actor)
     _likely_duplicates(plan, actor)
-    plan.problems = sorted(problems.items, key=lambda p: (p["row"], p["level"] != "error"))
+    plan.problems = sorted(problems.items, key=_in_reading_order)
     return plan
+
+
+_COLUMN_ORDER = {c.header: n for n, c in enumerate(COLUMNS)}
+
+
+def _in_reading_order(problem):
+    """Row by row; in a row the errors first, then left to right as the template's columns."""
+    return problem["row"], problem["level"] != "error", _COLUMN_ORDER.get(problem["column"], -1)
 
 
 def _check_row(number, cells, columns, width, problems, actor, agencies, issues) -> Row:

@@ -23,7 +23,13 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    """checking → checked | failed; checked → committing → committed | failed. A small file
+    skips the -ing states (checked in the request); a large one waits in them for the
+    background task (tasks.py)."""
+
+    CHECKING = "checking", _("確認中")
     CHECKED = "checked", _("確認済み（未登録）")
+    COMMITTING = "committing", _("登録中")
     FAILED = "failed", _("問題あり（何も登録していません）")
     COMMITTED = "committed", _("登録済み")
 

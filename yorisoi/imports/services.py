@@ -22,6 +22,7 @@ from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import IssueCategory
 from yorisoi.errors import RuleViolation
+from yorisoi.http import limits
 from yorisoi.intake import services as intake
 from yorisoi.intake.models import Consultation, ConsultationIssue, Outcome
 from yorisoi.people import selectors as people_selectors
@@ -67,9 +68,19 @@ def _audit(action, job, actor, request, **data):
     )
 
 
-def import_check(*, actor, file_name: str, content: bytes, request=None, progress=None):
+# A file larger than this is checked by the background task (tasks.py), and a file of more
+# rows than this is committed by it: the request answers at once with the job's page, which
+# shows the progress.
+BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_ROWS = 2000
+
+
+def import_check(
+    *, actor, file_name: str, content: bytes, request=None, background: bool | None = None
+):
     """The dry run: every problem of the file per row and column, and what it would change.
-    Writes the job (and its audit event) only."""
+    Writes the job (and its audit event) only. `background`: leave the check to the task
+    (None: when the file is larger than BACKGROUND_BYTES)."""
     _require_importer(actor)
     job = ImportJob(
         created_by=actor,
@@ -77,22 +88,51 @@ def import_check(*, actor, file_name: str, content: bytes, request=None, progres
         file_name=file_name[:200],
         sha256=reading.sha256(content),
         file_format="xlsx" if content[:4] == b"PK\x03\x04" else "csv",
+        content=content,
     )
+    if background is None:
+        background = BACKGROUND_BYTES < len(content) <= limits.MAX_IMPORT_BYTES
+    if background:
+        job.status = ImportStatus.CHECKING
+        with transaction.atomic():
+            job.full_clean(exclude=["content"])
+            job.save()
+            _enqueue("check_import", job)
+        return job
+    return run_check(job, actor=actor, request=request)
+
+
+def _enqueue(name, job):
+    from . import tasks  # the tasks call these services: imported when used
+
+    transaction.on_commit(lambda: getattr(tasks, name).enqueue(str(job.pk)))
+
+
+def _progress(job):
+    def saved(n):
+        ImportJob.objects.filter(pk=job.pk).update(progress=n)
+
+    return saved
+
+
+def run_check(job: ImportJob, *, actor, request=None) -> ImportJob:
+    """Check a job's file (in the request, or in the task for a large file)."""
+    content = bytes(job.content)
     try:
-        sheet = reading.read(content, file_name)
+        sheet = reading.read(content, job.file_name)
     except reading.FileProblem as exc:
         job.problems = [{"row": 0, "column": "", "message": str(exc), "level": "error"}]
         job.error_count = 1
         job.status = ImportStatus.FAILED
-        job.finished_at = timezone.now()
     else:
         job.file_format, job.encoding = sheet.file_format, sheet.encoding
-        _keep(job, checking.check(sheet, actor=actor, progress=progress))
+        plan = checking.check(sheet, actor=actor, progress=_progress(job) if job.pk else None)
+        _keep(job, plan)
         job.status = ImportStatus.FAILED if job.error_count else ImportStatus.CHECKED
-        if job.status == ImportStatus.CHECKED:
-            job.content = content
-        else:
-            job.finished_at = timezone.now()
+    job.progress = job.rows
+    if job.status == ImportStatus.FAILED:
+        job.content = b""
+        job.finished_at = timezone.now()
     with transaction.atomic():
         job.full_clean(exclude=["content"])
         job.save()
@@ -112,33 +152,55 @@ def same_file_committed(job: ImportJob) -> ImportJob | None:
     )
 
 
-def import_commit(*, actor, job: ImportJob, request=None, progress=None) -> ImportJob:
+def import_commit(
+    *, actor, job: ImportJob, request=None, background: bool | None = None
+) -> ImportJob:
     """Write a checked job's file, all or nothing. Raises RuleViolation if the job is not
     waiting to be committed or is another agency's; a file that no longer checks clean is
-    kept as failed with its problems, and nothing is written."""
+    kept as failed with its problems, and nothing is written. `background`: leave the writing
+    to the task (None: when the file has more than BACKGROUND_ROWS rows)."""
     _require_importer(actor)
     if not access.may_import_for(actor, job.agency_id):
         raise RuleViolation(_("この取り込みはほかの機関のものです。"), code="forbidden")
+    if background is None:
+        background = job.rows > BACKGROUND_ROWS
+    if background:
+        with transaction.atomic():
+            current = _checked(job)
+            current.status = ImportStatus.COMMITTING
+            current.progress = 0
+            current.save(update_fields=["status", "progress"])
+            _enqueue("commit_import", current)
+        return current
+    return run_commit(job, actor=actor, request=request)
+
+
+def _checked(job, *, status=ImportStatus.CHECKED) -> ImportJob:
+    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if current.status != status:
+        raise RuleViolation(
+            _("この取り込みは「%(status)s」です。もう一度ファイルを確認してください。")
+            % {"status": current.get_status_display()},
+            code="not_checked",
+        )
+    return current
+
+
+def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECKED):
+    """Write the job (in the request, or in the task for a large file, from COMMITTING)."""
     try:
         with transaction.atomic():
-            current = ImportJob.objects.select_for_update().get(pk=job.pk)
-            if current.status != ImportStatus.CHECKED:
-                raise RuleViolation(
-                    _("この取り込みは「%(status)s」です。もう一度ファイルを確認してください。")
-                    % {"status": current.get_status_display()},
-                    code="not_checked",
-                )
+            current = _checked(job, status=status)
             plan = checking.check(
-                reading.read(bytes(current.content), current.file_name),
-                actor=actor,
-                progress=progress,
+                reading.read(bytes(current.content), current.file_name), actor=actor
             )
             _keep(current, plan)
             if plan.errors:
                 raise _Refused(current)
-            _write(plan, actor=actor, job=current, request=request, progress=progress)
+            _write(plan, actor=actor, job=current, request=request)
             current.status = ImportStatus.COMMITTED
             current.content = b""
+            current.progress = current.rows
             current.finished_at = timezone.now()
             current.save()
             _audit("import.committed", current, actor, request, counts=current.counts)
@@ -198,12 +260,12 @@ def _ref_save(refs, *, actor, job, kind, external_id, record_id, values):
     ref.save()
 
 
-def _write(plan: checking.Plan, *, actor, job, request, progress=None):
+def _write(plan: checking.Plan, *, actor, job, request):
     person_refs = plan.refs[RecordKind.PERSON]
     household_refs = plan.refs[RecordKind.HOUSEHOLD]
     consultation_refs = plan.refs[RecordKind.CONSULTATION]
     people_by_ref, households_by_ref, created = {}, {}, []
-    for n, row in enumerate(plan.rows, start=1):
+    for row in plan.rows:
         try:
             person = _write_person(row, people_by_ref, person_refs, created, actor, job, request)
             household = _write_household(
@@ -212,8 +274,6 @@ def _write(plan: checking.Plan, *, actor, job, request, progress=None):
             _write_consultation(row, person, household, consultation_refs, actor, job, request)
         except (ValidationError, RuleViolation) as exc:
             raise _RowError(row.number, exc) from exc
-        if progress and n % 1000 == 0:
-            progress(n)
     _flag_hidden_matches(created, actor=actor, request=request)
 
 
