@@ -22,6 +22,7 @@ def _upload(page, name, content):
 
 
 def test_a_file_with_problems_is_previewed_row_by_row(page, login, hana, screen, screens_dir):
+    page.set_default_timeout(20_000)  # the first page of a session is slow on a busy machine
     login("hana")
     page.get_by_role("link", name="取り込み").first.click()
     expect(page.get_by_role("heading", level=1, name="既存記録の取り込み")).to_be_visible()
@@ -30,7 +31,7 @@ def test_a_file_with_problems_is_previewed_row_by_row(page, login, hana, screen,
             row(name="ﾔﾏﾀﾞ ﾊﾅｺ"),
             row(consultation_ref="C-002", person_ref="P-002", name="佐藤 次郎",
                 birth_date="令和6年2月30日", channel="伝書鳩"),
-            row(consultation_ref="C-002", person_ref="P-003", name="鈴木 三郎",
+            row(consultation_ref="C-003", person_ref="P-003", name="鈴木 三郎",
                 receiving_agency="itaku-soudan-01", summary="=HYPERLINK(\"x\")"),
         ],
         encoding="cp932",

@@ -158,8 +158,6 @@ ACTION_LABELS = {
     # 既存記録の取り込み (imports): the file's hash, its rows and the agency, never a value
     "import.checked": _("取り込むファイルの確認"),
     "import.committed": _("ファイルからの取り込み"),
-    "import.viewed": _("取り込みの結果の閲覧"),
-    "import.exported": _("取り込みの形式での書き出し"),
     "consultation.imported_update": _("取り込みによる相談の変更"),
     "evaluation.exported": _("評価の表の書き出し"),
     "evaluation.report_requested": _("評価報告の作成"),

@@ -106,26 +106,27 @@ def fingerprints(values: dict) -> dict:
 
 
 class _Problems:
+    """One clear error a cell: the first said of a cell is the one kept (a formula refused is
+    not also "missing")."""
+
     def __init__(self):
         self.items = []
+        self._cells = set()
 
     def add(self, row, column_key, message, level="error"):
         column = BY_KEY[column_key].header if column_key in BY_KEY else column_key
+        if level == "error":
+            if (row, column) in self._cells:
+                return
+            self._cells.add((row, column))
         self.items.append({"row": row, "column": column, "message": str(message), "level": level})
 
     def validation(self, row, exc: ValidationError):
-        """The model's own errors, for columns the import has not already said something of
-        (one clear message a cell, the import's own where it has one)."""
-        said = {(p["row"], p["column"]) for p in self.items if p["level"] == "error"}
+        """The model's own errors, for cells the import has not already said something of."""
         for name, messages in exc.message_dict.items():
             key = FIELD_COLUMN.get(name, name if name in BY_KEY else "")
-            column = BY_KEY[key].header if key in BY_KEY else key
-            if (row, column) in said:
-                continue
             for message in messages:
-                if (row, column, str(message)) not in said:
-                    said.add((row, column, str(message)))
-                    self.add(row, key, message)
+                self.add(row, key, message)
 
 
 # --- cells --------------------------------------------------------------------------------
@@ -266,9 +267,7 @@ def _check_row(number, cells, columns, width, problems, actor, agencies, issues)
                 key,
                 _("「=」「+」「-」「@」で始まる値は数式として扱われるため取り込めません。"),
             )
-    if len(problems.items) > before:
-        row.ok = False
-        return row
+            raw[key] = None  # refused: the rest of the row is checked without it
     text = {key: text_of(value) for key, value in raw.items()}
     _person(row, raw, text, problems)
     _consultation(row, raw, text, problems, actor, agencies, issues)
@@ -525,7 +524,7 @@ def _load_refs(agency_id, kind, ids) -> dict:
     return found
 
 
-def _changed(ref, values: dict) -> list[str]:
+def changed_fields(ref, values: dict) -> list[str]:
     old = ref.fingerprints
     return [key for key, value in values.items() if old.get(key) != fingerprint(value)]
 
@@ -551,11 +550,12 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
         RecordKind.CONSULTATION: consultations,
     }
     counts = {kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in RecordKind.values}
-    existing_outcomes = dict(
-        Consultation.objects.filter(
+    existing = {
+        pk: (outcome, holder)
+        for pk, outcome, holder in Consultation.objects.filter(
             pk__in=[ref.record_id for ref in consultations.values()]
-        ).values_list("pk", "outcome")
-    )
+        ).values_list("pk", "outcome", "responsible_agency_id")
+    }
     seen_people, seen_households = set(), set()
     for row in plan.rows:
         if row.person_ref and row.person_ref not in seen_people:
@@ -563,7 +563,7 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
             ref = persons.get(row.person_ref)
             if ref is None:
                 counts[RecordKind.PERSON]["created"] += 1
-            elif changed := _changed(ref, person_values(row)):
+            elif changed := changed_fields(ref, person_values(row)):
                 counts[RecordKind.PERSON]["updated"] += 1
                 plan.changes.append(
                     {"row": row.number, "kind": RecordKind.PERSON,
@@ -581,8 +581,16 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
         if ref is None:
             counts[RecordKind.CONSULTATION]["created"] += 1
             continue
-        changed = _changed(ref, consultation_values(row))
-        before = existing_outcomes.get(ref.record_id, "")
+        changed = changed_fields(ref, consultation_values(row))
+        before, holder = existing.get(ref.record_id, ("", agency_id))
+        if changed and not access.may_import_for(actor, holder):
+            # R6: handed to another agency (a transfer, an escalation) since it was imported.
+            problems.add(
+                row.number,
+                "consultation_ref",
+                _("この相談はいまはほかの機関が担当しているため、取り込みでは変えられません。"),
+            )
+            row.ok = False
         if "outcome" in changed and before and before != row.consultation["outcome"]:
             problems.add(
                 row.number,

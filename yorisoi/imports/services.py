@@ -207,7 +207,7 @@ def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECK
             return current
     except _Refused as refused:
         failed = refused.job
-    except (ValidationError, RuleViolation) as exc:
+    except (_RowError, ValidationError, RuleViolation) as exc:
         if isinstance(exc, RuleViolation) and exc.code in ("forbidden", "not_checked"):
             raise
         failed = ImportJob.objects.get(pk=job.pk)
@@ -287,12 +287,13 @@ def _write_person(row, people_by_ref, refs, created, actor, job, request) -> Per
         created.append(person)
     else:
         person = Person.objects.get(pk=ref.record_id)
-        changed = {k: v for k, v in values.items() if k in checking._changed(ref, values)}
+        names = checking.changed_fields(ref, values)
+        changed = {k: v for k, v in values.items() if k in names}
         if changed:
             person = people.person_update(
                 actor=actor, person=person, version=person.version, request=request, **changed
             )
-    if ref is None or checking._changed(ref, values):
+    if ref is None or checking.changed_fields(ref, values):
         _ref_save(refs, actor=actor, job=job, kind=RecordKind.PERSON,
                   external_id=row.person_ref, record_id=person.pk, values=values)  # fmt: skip
     people_by_ref[row.person_ref] = person
@@ -354,7 +355,7 @@ def _write_consultation(row, person, household, refs, actor, job, request):
                 request=request,
             )  # fmt: skip
     else:
-        changed = checking._changed(ref, values)
+        changed = checking.changed_fields(ref, values)
         if not changed:
             return
         consultation = consultation_update_from_import(

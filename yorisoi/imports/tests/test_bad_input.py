@@ -152,3 +152,9 @@ def test_problems_never_quote_the_cell(hana, issues):
     text = str(job.problems)
     assert "秘密の誕生日" not in text
     assert "でんわ090" not in text
+
+
+def test_a_refused_formula_does_not_hide_the_rest_of_the_row(hana, issues):
+    bad = row(consultation_ref="C-1", summary="=1+1", receiving_agency="itaku-soudan-01")
+    problems = _refused(_check(hana, csv_bytes([bad])))
+    assert [(r, c) for r, c, _m in problems] == [(2, "受付機関コード"), (2, "相談内容")]

@@ -137,3 +137,13 @@ def test_a_job_is_committed_once(hana, issues):
     job, _done = _import(hana, csv_bytes([row()]))
     with pytest.raises(RuleViolation):
         import_commit(actor=hana, job=job)
+
+
+def test_a_consultation_escalated_since_is_not_changed_by_a_file(hana, issues):
+    from yorisoi.intake.services import consultation_escalate
+
+    _import(hana, csv_bytes([row()]))
+    consultation = Consultation.objects.get()
+    consultation_escalate(actor=hana, consultation=consultation, version=consultation.version)
+    job = import_check(actor=hana, file_name="a.csv", content=csv_bytes([row(summary="直した")]))
+    assert [(p["row"], p["column"]) for p in job.errors] == [(2, "相談の外部ID")]
