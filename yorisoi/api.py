@@ -169,6 +169,7 @@ from yorisoi.community.api import router as community_router  # noqa: E402
 from yorisoi.directory.api import router as directory_router  # noqa: E402
 from yorisoi.evaluation.api import router as evaluation_router  # noqa: E402
 from yorisoi.front.api import router as front_router  # noqa: E402
+from yorisoi.imports.api import router as imports_router  # noqa: E402
 from yorisoi.intake.api import router as intake_router  # noqa: E402
 from yorisoi.notifications.api import router as notifications_router  # noqa: E402
 from yorisoi.outreach.api import router as outreach_router  # noqa: E402
@@ -192,6 +193,7 @@ ROUTERS = [
     participation_router,
     evaluation_router,
     identity_router,
+    imports_router,
     accounts_router,
 ]
 for router in ROUTERS:

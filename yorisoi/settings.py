@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yorisoi.participation",
     "yorisoi.notifications",
     "yorisoi.evaluation",
+    "yorisoi.imports",
     "yorisoi.audit",
     "yorisoi.linkage",
     "yorisoi.front",

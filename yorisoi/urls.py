@@ -18,6 +18,7 @@ urlpatterns = [
     path("participation/", include("yorisoi.participation.urls")),
     path("notifications/", include("yorisoi.notifications.urls")),
     path("evaluation/", include("yorisoi.evaluation.urls")),
+    path("imports/", include("yorisoi.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -62,6 +62,7 @@ from .identity import (
     visible_identities,
     visible_match_candidates,
 )
+from .imports import can_import, may_import_for, visible_import_jobs
 from .outreach import OutreachAccess, outreach_access, outreach_bases, visible_outreach_targets
 from .participation import (
     can_steer_participation,
@@ -139,6 +140,7 @@ __all__ = [
     "can_create_people",
     "can_edit_household",
     "can_edit_person",
+    "can_import",
     "can_manage_master_data",
     "can_manage_resources",
     "can_open_case",
@@ -165,6 +167,7 @@ __all__ = [
     "is_volunteer",
     "match_bases",
     "match_review_people",
+    "may_import_for",
     "meeting_access",
     "meeting_invitees",
     "meeting_participation",
@@ -194,6 +197,7 @@ __all__ = [
     "visible_consultations",
     "visible_households",
     "visible_identities",
+    "visible_import_jobs",
     "visible_match_candidates",
     "visible_outreach_targets",
     "visible_participation_needs",

@@ -154,6 +154,17 @@ ROUTES: dict[str, frozenset | str] = {
     "participation:follow_up_done": CASEWORK,
     "participation:my_follow_ups": CASEWORK,
     "participation:gap_create": CASEWORK,
+    # 既存記録の取り込み (issue 15): caseworkers import for their own agency (access/imports.py)
+    # — ROUTES-IMPORTS
+    "imports:upload": CASEWORK,
+    "imports:template": CASEWORK,
+    "imports:job_detail": CASEWORK,
+    "imports:job_commit": CASEWORK,
+    "api:import_upload": CASEWORK,
+    "api:import_upload_base64": CASEWORK,
+    "api:import_detail": CASEWORK,
+    "api:import_errors": CASEWORK,
+    "api:import_commit": CASEWORK,
     # 名寄せ: the coordinator's duplicate review queue (access/identity.py) — ROUTES-IDENTITY
     "identity:match_list": COORDINATOR,
     "identity:match_detail": COORDINATOR,

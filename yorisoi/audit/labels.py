@@ -155,6 +155,10 @@ ACTION_LABELS = {
     "resource_organization.created": _("社会資源の運営団体の登録"),
     "resources.imported": _("社会資源の取り込み"),
     "resources.exported": _("社会資源の書き出し"),
+    # 既存記録の取り込み (imports): the file's hash, its rows and the agency, never a value
+    "import.checked": _("取り込むファイルの確認"),
+    "import.committed": _("ファイルからの取り込み"),
+    "consultation.imported_update": _("取り込みによる相談の変更"),
     "evaluation.exported": _("評価の表の書き出し"),
     "evaluation.report_requested": _("評価報告の作成"),
     "evaluation.target_set": _("評価の目標値の設定"),

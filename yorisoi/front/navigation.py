@@ -47,6 +47,7 @@ MAIN_MENU = [
     NavItem(pgettext_lazy("plural", "世帯"), "people:household_list", "people:household"),
     NavItem(_("名寄せの確認"), "identity:match_list", "identity:"),
     NavItem(_("監査ログ"), "audit:trail", "audit:"),
+    NavItem(_("取り込み"), "imports:upload", "imports:"),
     NavItem(pgettext_lazy("plural", "お知らせ"), "notifications:list", "notifications:"),
 ]
 

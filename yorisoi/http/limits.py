@@ -8,6 +8,8 @@ numbers (http/tests/test_limits.py checks that they do).
 - A consent scan (同意書の写し, R4) is up to 5MB: on the screen a file, in the API Base64 in
   JSON (4/3 larger, so 5MB of scan is about 6.7MB of body).
 - An HSDS file (社会資源の一括読み込み) is up to 10MB, on the screen and in the API alike.
+- An import file (既存記録の取り込み, CSV or Excel) is up to 7MB: on the screen and in the API
+  a file, or Base64 in JSON (7MB is about 9.3MB of body, within the 10MB).
 - So a request body is up to 10MB; a screen's upload may add the form's other fields and the
   multipart framing (MULTIPART_SLACK) on top of its file.
 - JSON read from a file or a body the app walks itself (HSDS) nests at most MAX_JSON_DEPTH deep.
@@ -19,6 +21,7 @@ MB = 1024 * 1024
 
 MAX_SCAN_BYTES = 5 * MB
 MAX_HSDS_BYTES = 10 * MB
+MAX_IMPORT_BYTES = 7 * MB
 MAX_BODY_BYTES = 10 * MB
 MULTIPART_SLACK = 256 * 1024
 # The largest request of all: a screen's 10MB upload with its form around it.

@@ -36,6 +36,7 @@ from yorisoi.community.models import ActivityKind, CommunityProgram, Site
 from yorisoi.directory.models import Agency, District, MeetingKind
 from yorisoi.evaluation import periods
 from yorisoi.evaluation.models import ReportRun
+from yorisoi.imports.services import import_check
 from yorisoi.intake import services as intake
 from yorisoi.intake import tasks as intake_tasks
 from yorisoi.intake.models import Referral
@@ -749,4 +750,10 @@ def build(p: dict) -> LeakWorld:
             finished_at=timezone.now(),
         )
         w.keep("report_run", run)
+    # 既存記録の取り込み: a file hana's centre checked (its pages name rows and columns only).
+    w.keep(
+        "import_job",
+        import_check(actor=hana, file_name="台帳.csv", content="相談の外部ID\r\nC-1\r\n".encode()),
+    )
+
     return w

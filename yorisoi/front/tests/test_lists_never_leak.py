@@ -66,6 +66,7 @@ ACTIONS = frozenset(
     people:household_member_add resources:service_deactivate
     evaluation:report_new evaluation:target_set
     identity:match_confirm identity:match_reject identity:identity_unlink
+    imports:job_commit
     """.split()
 )
 
@@ -128,6 +129,7 @@ PARAMS = {
     "fmt": "format",
     "match_id": "match",
     "identity_id": "identity",
+    "job_id": "import_job",
 }
 
 # Django admin pages of one object (users, master data): AdminSite registers no model with
@@ -371,6 +373,7 @@ def candidates(world, user, kind) -> list:
         "report_run": access.visible_report_runs,
         "match": access.visible_match_candidates,
         "identity": access.visible_identities,
+        "import_job": access.visible_import_jobs,
     }
     if kind in visible:
         return _ids(world, kind, visible[kind](user))

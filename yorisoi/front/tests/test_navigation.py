@@ -20,6 +20,7 @@ CASEWORK_MENU = [
     "地域づくり",
     "本人",
     "世帯",
+    "取り込み",
     "お知らせ",
 ]
 # The coordinator and managers see the evaluation (PDCA) too, after 地域づくり.
