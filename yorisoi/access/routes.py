@@ -64,6 +64,10 @@ ROUTES: dict[str, frozenset | str] = {
     "intake:referral_answer": CASEWORK,
     "intake:referral_withdraw": CASEWORK,
     "intake:referral_acknowledge": CASEWORK,
+    "intake:consultation_reassign": CASEWORK,
+    "intake:consultation_close": CASEWORK,
+    "intake:consultation_reopen": CASEWORK,
+    "intake:referral_assign": CASEWORK,
     "intake:volunteer_report": VOLUNTEER,
     "intake:volunteer_reports": VOLUNTEER,
     # cases (多機関協働): screens. Records are filtered by visible_cases / case_access.
@@ -85,6 +89,7 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:support_decision": CASEWORK,
     "cases:timeline": CASEWORK,
     "cases:record_add": CASEWORK,
+    "cases:consultation_record_add": CASEWORK,
     "cases:record_edit": CASEWORK,
     "cases:case_close": CASEWORK,
     "cases:case_suspend": CASEWORK,

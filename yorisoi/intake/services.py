@@ -468,7 +468,7 @@ def volunteer_report_create(
 # Each change below writes a ConsultationEvent (the page's timeline) and an audit event in its
 # transaction. Code that keeps anything in step with a consultation's state (a work list) hooks
 # on these functions: consultation_contact_recorded, consultation_reassign, consultation_close,
-# consultation_reopen, referral_assign.
+# consultation_reopen, consultation_became_case, referral_assign.
 
 
 def _holder_or(consultation: Consultation, actor):
@@ -663,6 +663,26 @@ def consultation_reopen(
         "consultation.reopened", actor=actor, target=current, basis="own_agency", request=request
     )
     return current
+
+
+def consultation_became_case(*, actor, consultation, case=None) -> Consultation:
+    """The escalated consultation lives on as a collaborative case (R1: it got its outcome; R3:
+    the case now holds it): closed as 他の支援・制度につながった, leaving the queues. Called by
+    cases.services.case_open on the consultation it has locked, in its transaction."""
+    consultation.closed_at = timezone.now()
+    consultation.closure_reason = ClosureReason.CONNECTED
+    consultation.last_activity_at = consultation.closed_at
+    consultation.version += 1
+    consultation.save(update_fields=["closed_at", "closure_reason", "last_activity_at", "version"])
+    _event(
+        consultation,
+        actor,
+        ConsultationEventKind.CLOSED,
+        closure_reason=ClosureReason.CONNECTED,
+        # No case number: who reads the consultation may not be allowed to know of the case
+        # (R6, access.cases_from_consultation decides who sees it).
+    )
+    return consultation
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from yorisoi import access
 from yorisoi.access.bases import BASIS_COORDINATOR
 from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
+from yorisoi.intake import services as intake
 from yorisoi.intake.models import Outcome
 
 from ..models import (
@@ -151,10 +152,7 @@ def case_open(
     if origin is not None:
         # The escalated consultation lives on as this case (R1: it got its outcome; R3: the
         # case now holds it, so it leaves the escalation queue).
-        origin.closed_at = timezone.now()
-        origin.last_activity_at = origin.closed_at
-        origin.version += 1
-        origin.save(update_fields=["closed_at", "last_activity_at", "version"])
+        intake.consultation_became_case(actor=actor, consultation=origin, case=case)
     record("case.opened", actor=actor, target=case, basis=BASIS_COORDINATOR, request=request)
     return case
 
