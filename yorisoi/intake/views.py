@@ -6,7 +6,7 @@ render. Rules live in services.py (R1, R2), queues.py (R3) and access.py (R6).
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -339,6 +339,10 @@ def referral_acknowledge(request, referral_id):
 
 def _life_step(request, consultation_id, form_class, form_name, step, success_message, **kw):
     consultation = _visible_consultation(request.user, consultation_id)
+    # The forms offer the holding agency's staff only to that agency (access.assignable_staff):
+    # anyone else is refused before the form, as the service and the API refuse them (403).
+    if not access.acts_for(request.user, consultation.responsible_agency_id):
+        raise PermissionDenied
     form = (
         form_class(request.POST, **kw, consultation=consultation)
         if kw
@@ -437,6 +441,8 @@ def referral_assign(request, referral_id):
     """受け入れ側の担当者: the receiving agency names who handles the referral it accepted."""
     referral = _visible_referral(request.user, referral_id)
     consultation = _visible_consultation(request.user, referral.consultation_id)
+    if not access.acts_for(request.user, referral.to_agency_id):
+        raise PermissionDenied
     form = AssigneeForm(request.POST, user=request.user, referral=referral)
     form.referral = referral
     if form.is_valid():
