@@ -203,8 +203,6 @@ ROUTES: dict[str, frozenset | str] = {
     "api:consultation_reassign": CASEWORK,
     "api:consultation_close": CASEWORK,
     "api:consultation_reopen": CASEWORK,
-    "api:consultation_record_list": CASEWORK,
-    "api:consultation_record_add": CASEWORK,
     "api:referral_assign": CASEWORK,
     "api:referral_send": CASEWORK,
     "api:referral_accept": CASEWORK,
@@ -300,6 +298,9 @@ ROUTES: dict[str, frozenset | str] = {
     "api:timeline": CASEWORK,
     "api:record_add": CASEWORK,
     "api:record_correct": CASEWORK,
+    # 支援経過記録 on a consultation: the same ProgressRecord, in the cases router.
+    "api:consultation_record_list": CASEWORK,
+    "api:consultation_record_add": CASEWORK,
     "api:involvement_staff": CASEWORK,
     "api:case_close": CASEWORK,
     "api:case_suspend": CASEWORK,
