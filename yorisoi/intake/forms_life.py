@@ -36,7 +36,10 @@ class ContactRecordForm(JapaneseMessagesMixin, forms.Form):
     """経過を記録: what happened at a contact and what comes next (R3: a date, not in the past)."""
 
     kind = forms.ChoiceField(
-        label=_("種類"), choices=RecordKind.choices, widget=forms.RadioSelect, initial="call"
+        label=_("記録の種類"),
+        choices=RecordKind.choices,
+        widget=forms.RadioSelect,
+        initial="call",
     )
     occurred_at = forms.DateTimeField(
         label=_("日時"),

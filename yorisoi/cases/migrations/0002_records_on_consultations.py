@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalprogressrecord',
             name='next_action',
-            field=models.CharField(blank=True, help_text='例: 「ケアマネと同行訪問」', max_length=200, verbose_name='次の対応'),
+            field=models.CharField(blank=True, help_text='例: 「ケアマネジャーと同行訪問」', max_length=200, verbose_name='次の対応'),
         ),
         migrations.AddField(
             model_name='historicalprogressrecord',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='progressrecord',
             name='next_action',
-            field=models.CharField(blank=True, help_text='例: 「ケアマネと同行訪問」', max_length=200, verbose_name='次の対応'),
+            field=models.CharField(blank=True, help_text='例: 「ケアマネジャーと同行訪問」', max_length=200, verbose_name='次の対応'),
         ),
         migrations.AddField(
             model_name='progressrecord',

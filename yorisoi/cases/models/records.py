@@ -34,7 +34,7 @@ class ProgressRecord(models.Model):
     author = reference(settings.AUTH_USER_MODEL, _("記録者"))
     text = long_text(_("内容"), max_length=8000)
     next_action = models.CharField(
-        _("次の対応"), max_length=200, blank=True, help_text=_("例: 「ケアマネと同行訪問」")
+        _("次の対応"), max_length=200, blank=True, help_text=_("例: 「ケアマネジャーと同行訪問」")
     )
     next_action_on = models.DateField(_("次の対応予定日"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
