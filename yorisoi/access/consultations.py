@@ -9,6 +9,7 @@ from .bases import (
     BASIS_OWN_AGENCY,
     BASIS_REFERRAL,
 )
+from .cases import visible_cases
 from .roles import acts_for, is_coordinator, is_volunteer, reads_people
 
 # --- consultations (包括的相談支援) ------------------------------------------------------------
@@ -45,6 +46,27 @@ def visible_referrals(user) -> QuerySet:
     from yorisoi.intake.models import Referral
 
     return Referral.objects.filter(consultation__in=visible_consultations(user).values("pk"))
+
+
+def visible_consultation_records(user) -> QuerySet:
+    """The progress records (支援経過記録) written on consultations `user` may read: a
+    consultation's records are read with it, on the same basis (consultation_bases)."""
+    from yorisoi.cases.models import ProgressRecord
+
+    return ProgressRecord.objects.filter(consultation__in=visible_consultations(user).values("pk"))
+
+
+def cases_from_consultation(user, consultation) -> QuerySet:
+    """The collaborative cases opened from `consultation` (Case.origin) that `user` may open;
+    one they may not open is not mentioned at all (R6)."""
+    return visible_cases(user).filter(origin_id=consultation.pk)
+
+
+def consultation_origin(user, case):
+    """The consultation `case` was opened from, if `user` may read it; else None (R6)."""
+    if case.origin_id is None:
+        return None
+    return visible_consultations(user).filter(pk=case.origin_id).first()
 
 
 def held_consultations(user) -> QuerySet:

@@ -44,3 +44,22 @@ def coordinators():
     from yorisoi.accounts.models import User
 
     return User.objects.filter(role=Role.COORDINATOR, is_active=True, agency__isnull=False)
+
+
+def assignable_staff(user, agency_id):
+    """Who `user` may name as 担当者 for work held by `agency_id` (a consultation's holder, a
+    referral's assignee at the receiving agency, an involvement's staff member): the agency's
+    active caseworkers, offered only to someone acting for that agency. Form choices are
+    policy: the screens and the API choose from this list, and the services check against it."""
+    from yorisoi.accounts.models import User
+
+    if not acts_for(user, agency_id):
+        return User.objects.none()
+    return caseworkers_of(agency_id).order_by("last_name", "first_name", "username")
+
+
+def default_holder(agency_id):
+    """The 担当者 of a consultation that arrives at an agency without one (a 民生委員's report,
+    an escalation to the coordinating division): its first active caseworker, who passes it
+    on to a colleague (services.consultation_reassign). None if the agency has no caseworker."""
+    return caseworkers_of(agency_id).order_by("pk").first()

@@ -27,6 +27,12 @@ urlpatterns = [
     path("<uuid:case_id>/timeline", views.timeline, name="timeline"),
     path("<uuid:case_id>/records/new", views.record_add, name="record_add"),
     path("records/<uuid:record_id>/edit", views.record_edit, name="record_edit"),
+    # 経過を記録 on a consultation: the progress record lives here, with the case's.
+    path(
+        "consultation-records/<uuid:consultation_id>",
+        views.consultation_record_add,
+        name="consultation_record_add",
+    ),
     # 会議・アセスメント・プラン・終結
     path("meetings/", views.my_meetings, name="my_meetings"),
     path("<uuid:case_id>/meetings/new", views.meeting_create, name="meeting_create"),

@@ -24,6 +24,7 @@ from pydantic import ConfigDict
 
 from yorisoi import access
 from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
+from yorisoi.accounts.models import User
 from yorisoi.audit.log import record, record_reads
 from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
@@ -62,6 +63,7 @@ class ReferralOut(Schema):
     sent_at: datetime
     answered_at: datetime | None
     decline_reason: str = Field(description="受け入れできない理由（declined のとき）")
+    assignee_id: int | None = Field(description="受け入れ側の担当者の利用者ID（accepted のとき）")
     sender_acknowledged_at: datetime | None
     coordinator_acknowledged_at: datetime | None
     answer_due_on: date = Field(
@@ -101,8 +103,19 @@ class ConsultationSummaryOut(Schema):
     person_id: UUID | None
     household_id: UUID | None
     next_action_on: date
+    holder_id: int | None = Field(description="担当者の利用者ID（担当機関の職員）")
+    holder_name: str | None = Field(description="担当者の表示名")
     closed_at: datetime | None
+    closure_reason: str = Field(
+        description="終結の理由: solved / connected / persons_wish / lost_contact / moved_away / "
+        "died / other、終結していなければ空"
+    )
+    closure_note: str
     version: int = Field(description="結果を記録するときに送り返す版番号（楽観的排他制御）")
+
+    @staticmethod
+    def resolve_holder_name(obj):
+        return str(obj.holder) if obj.holder_id else None
 
     @staticmethod
     def resolve_receiving_agency(obj):
@@ -251,7 +264,7 @@ class VolunteerReportPageOut(Schema):
 
 def _visible(user):
     return access.visible_consultations(user).select_related(
-        "receiving_agency", "responsible_agency"
+        "receiving_agency", "responsible_agency", "holder"
     )
 
 
@@ -440,6 +453,127 @@ def consultation_escalate(request, consultation_id: UUID, payload: EscalateIn):
     return _decide(request, consultation_id, payload, services.consultation_escalate)
 
 
+# --- the consultation's life: holder, closure, reopening ----------------------------------
+
+
+class StaffOut(Schema):
+    id: int = Field(description="利用者ID")
+    name: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return str(obj)
+
+
+class ReassignIn(_In):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+    holder: int = Field(description="新しい担当者の利用者ID（/consultations/{id}/staff の id）")
+    note: str | None = Field(None, description="変更の理由")
+
+
+class CloseIn(_In):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+    closure_reason: str | None = Field(
+        None,
+        description="終結の理由（必須）: solved / connected / persons_wish / lost_contact / "
+        "moved_away / died / other",
+    )
+    closure_note: str | None = Field(None, description="終結の補足（other のときは必須）")
+
+
+class ReopenIn(_In):
+    version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
+    reopen_reason: str | None = Field(None, description="再開する理由（必須）")
+    next_action_on: date | None = Field(None, description="次の対応予定日（必須、今日以降）")
+    holder: int | None = Field(None, description="担当者の利用者ID（省略時は自分）")
+
+
+class AssigneeIn(_In):
+    assignee: int = Field(description="受け入れ側の担当者の利用者ID（送り先の機関の職員）")
+
+
+def _user(pk):
+    return User.objects.filter(pk=pk).first() if pk is not None else None
+
+
+@router.get(
+    "/consultations/{consultation_id}/staff",
+    response={200: list[StaffOut], 404: ErrorOut},
+    url_name="consultation_staff",
+    summary="担当者に選べる職員",
+)
+def consultation_staff(request, consultation_id: UUID):
+    """担当機関の利用中の職員（担当者に選べる人）。担当機関の職員でなければ空の一覧です。"""
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    return list(access.assignable_staff(user, consultation.responsible_agency_id))
+
+
+@router.post(
+    "/consultations/{consultation_id}/holder",
+    response={200: ConsultationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_reassign",
+    summary="担当者を変更する",
+)
+def consultation_reassign(request, consultation_id: UUID, payload: ReassignIn):
+    """同じ機関の職員に担当者を変更します（担当機関のみ、監査ログに前後の担当者）。
+    職員でない人は 422、終結した相談は 409 `closed`、version が古ければ 409 `concurrent_edit`。"""
+    user = request.auth
+    services.consultation_reassign(
+        actor=user,
+        consultation=_visible_consultation(user, consultation_id),
+        version=payload.version,
+        holder=_user(payload.holder),
+        note=payload.note or "",
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
+@router.post(
+    "/consultations/{consultation_id}/close",
+    response={200: ConsultationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_close",
+    summary="相談を終結する",
+)
+def consultation_close(request, consultation_id: UUID, payload: CloseIn):
+    """理由を選んで終結します（担当機関のみ）。受付の結果がまだなら 409 `no_outcome`、回答待ちの
+    つなぎがあれば 409 `referral_pending`、すでに終結なら 409 `closed`。理由がない・other で
+    補足がないなら 422。"""
+    user = request.auth
+    services.consultation_close(
+        actor=user,
+        consultation=_visible_consultation(user, consultation_id),
+        version=payload.version,
+        reason=payload.closure_reason or "",
+        note=payload.closure_note or "",
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
+@router.post(
+    "/consultations/{consultation_id}/reopen",
+    response={200: ConsultationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="consultation_reopen",
+    summary="相談を再開する",
+)
+def consultation_reopen(request, consultation_id: UUID, payload: ReopenIn):
+    """終結した相談を再開します（担当機関のみ）。理由と次の対応予定日（今日以降）が必要、
+    担当者は省略すると自分。終結していなければ 409 `open`。"""
+    user = request.auth
+    services.consultation_reopen(
+        actor=user,
+        consultation=_visible_consultation(user, consultation_id),
+        version=payload.version,
+        reason=payload.reopen_reason or "",
+        next_action_on=payload.next_action_on,
+        holder=_user(payload.holder),
+        request=request,
+    )
+    return _visible_consultation(user, consultation_id)
+
+
 # --- referrals -----------------------------------------------------------------------------
 
 
@@ -589,3 +723,17 @@ def volunteer_report_list(request, paging: Query[PageQuery]):
         basis=BASIS_VOLUNTEER_REPORT,
     )
     return result
+
+
+@router.post(
+    "/referrals/{referral_id}/assignee",
+    response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="referral_assign",
+    summary="受け入れ側の担当者を決める",
+)
+def referral_assign(request, referral_id: UUID, payload: AssigneeIn):
+    """受け入れたつなぎの担当者（送り先の機関の職員）を決め・変えます。送り先の機関でなければ
+    403、まだ受け入れていなければ 409 `illegal_transition`、職員でない人は 422。"""
+    return _referral_step(
+        request, referral_id, services.referral_assign, assignee=_user(payload.assignee)
+    )

@@ -4,7 +4,10 @@ R1 No refusal: Outcome has no "refused"; a database check allows only its four v
 R2 Closed-loop referral: Referral.status moves only along REFERRAL_TRANSITIONS; a declined
    referral needs its reason (database check) and stays in the sender's and the coordinator's
    queues until each has acknowledged it.
-R3 Someone always holds it: responsible_agency and next_action_on are never empty.
+R3 Someone always holds it: responsible_agency and next_action_on are never empty; the
+   services give every open consultation a holder (担当者), a staff member of that agency.
+Consultation lifecycle (DOMAIN.md): outcome → contacts (支援経過記録, cases.ProgressRecord)
+   → reassignment → closure (終結, ClosureReason) → reopening; ConsultationEvent keeps it.
 """
 
 import uuid
@@ -63,6 +66,30 @@ class Outcome(models.TextChoices):
     ESCALATED = "escalated", _("多機関協働へ（福祉総務課）")
 
 
+class RecordKind(models.TextChoices):
+    """What kind of contact a progress record (支援経過記録, cases.ProgressRecord) is. Here, below
+    cases, because a consultation's page offers the same kinds as a case's."""
+
+    VISIT = "visit", _("訪問")
+    CALL = "call", _("電話")
+    INTERVIEW = "interview", _("面談")
+    MEETING = "meeting", _("会議・打合せ")
+    LIAISON = "liaison", _("関係機関との連絡")
+    NOTE = "note", _("メモ")
+
+
+class ClosureReason(models.TextChoices):
+    """終結の理由 of a consultation (services.consultation_close). "その他" needs a note."""
+
+    SOLVED = "solved", _("課題が解決した")
+    CONNECTED = "connected", _("他の支援・制度につながった")
+    PERSONS_WISH = "persons_wish", _("本人の希望で終了")
+    LOST_CONTACT = "lost_contact", _("連絡がとれなくなった")
+    MOVED_AWAY = "moved_away", _("転居")
+    DIED = "died", _("死亡")
+    OTHER = "other", _("その他")
+
+
 class Consultation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     received_at = models.DateTimeField(_("受付日時"), default=timezone.now)
@@ -104,6 +131,20 @@ class Consultation(models.Model):
         _("結果の補足"), max_length=2000, blank=True, validators=[validate_multiline_text]
     )
     closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    # 担当者: a staff member of the responsible agency (access.assignable_staff); every open
+    # consultation has one through the services (R3). Empty only on closed historic rows.
+    holder = reference(
+        settings.AUTH_USER_MODEL,
+        _("担当者"),
+        optional=True,
+        related_name="held_consultations",
+    )
+    closure_reason = models.CharField(
+        _("終結の理由"), max_length=16, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(
+        _("終結の補足"), max_length=2000, blank=True, validators=[validate_multiline_text]
+    )
     next_action_on = models.DateField(_("次の対応予定日"))
     last_activity_at = models.DateTimeField(_("最終対応日時"), default=timezone.now)
     reported_by = reference(
@@ -144,6 +185,14 @@ class Consultation(models.Model):
                 condition=Q(closed_at__isnull=True) | ~Q(outcome=""),
                 name="consultation_closed_only_with_outcome",
             ),
+            models.CheckConstraint(
+                condition=Q(closure_reason__in=["", *ClosureReason.values]),
+                name="consultation_closure_reason_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(closure_reason=ClosureReason.OTHER) | ~Q(closure_note=""),
+                name="consultation_other_closure_needs_note",
+            ),
         ]
         # The queue sections: one agency's open consultations in each section's order.
         indexes = [
@@ -153,6 +202,8 @@ class Consultation(models.Model):
             # The yearly evaluation counts by period (evaluation.indicators).
             models.Index(fields=["received_at", "domain_count"], name="consultation_received_at"),
             models.Index(fields=["outcome", "outcome_at"], name="consultation_outcome_at"),
+            # 担当者の一覧: one staff member's open consultations.
+            models.Index(fields=["holder", "closed_at"], name="consultation_holder"),
         ]
 
     def __str__(self):
@@ -240,6 +291,13 @@ class Referral(models.Model):
         blank=True,
         validators=[validate_multiline_text],
     )
+    # 受け入れ担当者: who at the receiving agency handles it; set on acceptance, changeable.
+    assignee = reference(
+        settings.AUTH_USER_MODEL,
+        _("受け入れ側の担当者"),
+        optional=True,
+        related_name="assigned_referrals",
+    )
     sender_acknowledged_at = models.DateTimeField(null=True, blank=True)
     coordinator_acknowledged_at = models.DateTimeField(null=True, blank=True)
 
@@ -271,3 +329,36 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.from_agency} → {self.to_agency} ({self.get_status_display()})"
+
+
+class ConsultationEventKind(models.TextChoices):
+    RECORD = "record", _("経過の記録")
+    REASSIGNED = "reassigned", _("担当者の変更")
+    CLOSED = "closed", _("終結")
+    REOPENED = "reopened", _("再開")
+
+
+class ConsultationEvent(models.Model):
+    """What happened to a consultation after its intake, in order: the lifecycle's history shown
+    as its timeline. Written by services only, in the same transaction as the change; never
+    edited (R7)."""
+
+    consultation = reference(Consultation, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=12, choices=ConsultationEventKind.choices)
+    actor = reference(settings.AUTH_USER_MODEL)
+    agency = reference("directory.Agency", null=True)
+    from_holder = reference(settings.AUTH_USER_MODEL, optional=True)
+    to_holder = reference(settings.AUTH_USER_MODEL, optional=True)
+    closure_reason = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True)
+    text = models.TextField(max_length=2000, blank=True)
+    next_action_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("相談の出来事")
+        verbose_name_plural = pgettext_lazy("plural", "相談の出来事")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["consultation", "at"])]
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -23,7 +23,10 @@ from yorisoi.people.services import normalised_value
 
 from .models import (
     REFERRAL_TRANSITIONS,
+    ClosureReason,
     Consultation,
+    ConsultationEvent,
+    ConsultationEventKind,
     ConsultationIssue,
     Outcome,
     Referral,
@@ -215,6 +218,7 @@ def consultation_create(
         receiving_agency_id=actor.agency_id,
         responsible_agency_id=actor.agency_id,
         created_by=actor,
+        holder=actor,
         next_action_on=next_action_on or default_next_action_on(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
@@ -284,6 +288,7 @@ def consultation_continue(
         outcome=Outcome.CONTINUED,
         note=note,
         next_action_on=next_action_on or current.next_action_on,
+        holder=_holder_or(current, actor),
     )
     record(
         "consultation.continued", actor=actor, target=current, basis="own_agency", request=request
@@ -302,6 +307,7 @@ def consultation_escalate(*, actor, consultation, version, note="", request=None
         note=note,
         responsible_agency=coordinating_agency(),
         next_action_on=timezone.localdate(),
+        holder=access.default_holder(coordinating_agency().pk),
     )
     notify.consultation_escalated(current)
     record(
@@ -382,6 +388,7 @@ def referral_accept(*, actor, referral, request=None) -> Referral:
     )
     _move(current, ReferralStatus.ACCEPTED)
     current.answered_at, current.answered_by = timezone.now(), actor
+    current.assignee = actor  # 受け入れ担当者: whoever accepts, until referral_assign
     current.save()
     consultation = _locked(current.consultation)
     changes = {}
@@ -391,7 +398,9 @@ def referral_accept(*, actor, referral, request=None) -> Referral:
         )
     if current.kind == ReferralKind.TRANSFER:
         changes.update(
-            responsible_agency_id=current.to_agency_id, next_action_on=timezone.localdate()
+            responsible_agency_id=current.to_agency_id,
+            next_action_on=timezone.localdate(),
+            holder=actor,
         )
     _touch(consultation, **changes)
     record("referral.accepted", actor=actor, target=current, basis=BASIS_REFERRAL, request=request)
@@ -471,6 +480,7 @@ def volunteer_report_create(
         urgency=urgency,
         reported_by=actor,
         created_by=actor,
+        holder=access.default_holder(agency.pk),
         next_action_on=timezone.localdate(),
     )
     consultation.full_clean()
@@ -483,3 +493,253 @@ def volunteer_report_create(
         request=request,
     )
     return consultation
+
+
+# --- the consultation's life after its outcome (DOMAIN.md "Consultation lifecycle") ---------
+# Each change below writes a ConsultationEvent (the page's timeline) and an audit event in its
+# transaction. Code that keeps anything in step with a consultation's state (a work list) hooks
+# on these functions: consultation_contact_recorded, consultation_reassign, consultation_close,
+# consultation_reopen, consultation_became_case, referral_assign.
+
+
+def _holder_or(consultation: Consultation, actor):
+    """The consultation's holder if they still work for its agency, else `actor` (who is
+    acting for it): someone always holds it (R3)."""
+    holder = consultation.holder
+    if (
+        holder is not None
+        and access.caseworkers_of(consultation.responsible_agency_id).filter(pk=holder.pk).exists()
+    ):
+        return holder
+    return actor
+
+
+def _check_holder(actor, agency_id, holder, field="holder"):
+    """Only an active caseworker of the agency may hold its work (access.assignable_staff)."""
+    if (
+        holder is None
+        or not access.assignable_staff(actor, agency_id).filter(pk=holder.pk).exists()
+    ):
+        raise ValidationError(
+            {field: _("担当者には、この機関の職員（利用中のアカウント）を選んでください。")}
+        )
+
+
+def _check_next_action_on(next_action_on, field="next_action_on"):
+    """R3: what is open has a next action, and it is not already overdue when it is set."""
+    if next_action_on is None:
+        raise ValidationError({field: _("次の対応予定日を入力してください。")})
+    if next_action_on < timezone.localdate():
+        raise ValidationError(
+            {field: _("次の対応予定日に過去の日付は入れられません。今日以降の日付にしてください。")}
+        )
+
+
+def _event(consultation, actor, kind, **fields) -> ConsultationEvent:
+    return ConsultationEvent.objects.create(
+        consultation=consultation, actor=actor, agency_id=actor.agency_id, kind=kind, **fields
+    )
+
+
+def _holding(actor, consultation, message):
+    _require(access.acts_for(actor, consultation.responsible_agency_id), message)
+
+
+@transaction.atomic
+def consultation_contact_recorded(
+    *, actor, consultation, version=None, next_action_on, next_action="", request=None
+) -> Consultation:
+    """A contact (支援経過記録) was written on an open consultation: its next action is the one
+    that record gives, never in the past (R3), and it counts as activity. Called by
+    cases.services.records.record_add in the same transaction as the record itself."""
+    current = _locked(consultation, version)
+    _holding(actor, current, _("経過を記録できるのは担当機関だけです。"))
+    _require(
+        current.is_open,
+        _("終結した相談には記録できません。続けるときは再開してください。"),
+        "closed",
+    )
+    _check_next_action_on(next_action_on)
+    _touch(current, next_action_on=next_action_on, holder=_holder_or(current, actor))
+    _event(
+        current,
+        actor,
+        ConsultationEventKind.RECORD,
+        text=next_action,
+        next_action_on=next_action_on,
+    )
+    record(
+        "consultation.record_added",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+    )
+    return current
+
+
+@transaction.atomic
+def consultation_reassign(
+    *, actor, consultation, version, holder, note="", request=None
+) -> Consultation:
+    """担当者を変更: to another staff member of the agency holding it (R3); audited with who
+    held it before and after."""
+    current = _locked(consultation, version)
+    _holding(actor, current, _("担当者を変更できるのは担当機関だけです。"))
+    _require(current.is_open, _("終結した相談の担当者は変更できません。"), "closed")
+    _check_holder(actor, current.responsible_agency_id, holder)
+    _require(current.holder_id != holder.pk, _("すでにこの職員が担当者です。"), "unchanged")
+    before = current.holder
+    _touch(current, holder=holder)
+    _event(
+        current,
+        actor,
+        ConsultationEventKind.REASSIGNED,
+        from_holder=before,
+        to_holder=holder,
+        text=(note or "").strip(),
+    )
+    record(
+        "consultation.reassigned",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+        data={"from": before.pk if before else None, "to": holder.pk},
+    )
+    return current
+
+
+@transaction.atomic
+def consultation_close(*, actor, consultation, version, reason, note="", request=None):
+    """終結: the agency holding it ends it with a reason, and it leaves the queues. Only after its
+    one outcome (R1; "resolved at intake" closes at once), and not while a referral awaits its
+    answer (R2)."""
+    current = _locked(consultation, version)
+    _holding(actor, current, _("終結できるのは担当機関だけです。"))
+    _require(current.is_open, _("この相談はすでに終結しています。"), "closed")
+    _require(
+        current.outcome != "",
+        _("受付の結果（解決・継続・つなぎ・多機関協働）を先に記録してください。"),
+        "no_outcome",
+    )
+    _require(
+        not current.referrals.filter(status=ReferralStatus.PENDING).exists(),
+        _("回答待ちのつなぎがあります。回答を待つか、取り下げてから終結してください。"),
+        "referral_pending",
+    )
+    note = (note or "").strip()
+    if reason not in ClosureReason.values:
+        raise ValidationError({"closure_reason": _("終結の理由を選んでください。")})
+    if reason == ClosureReason.OTHER and not note:
+        raise ValidationError(
+            {"closure_note": _("「その他」のときは、終結の理由を補足に書いてください。")}
+        )
+    _touch(current, closed_at=timezone.now(), closure_reason=reason, closure_note=note)
+    _event(current, actor, ConsultationEventKind.CLOSED, closure_reason=reason, text=note)
+    record(
+        "consultation.closed",
+        actor=actor,
+        target=current,
+        basis="own_agency",
+        request=request,
+        data={"reason": reason},
+    )
+    return current
+
+
+@transaction.atomic
+def consultation_reopen(
+    *, actor, consultation, version, reason, next_action_on, holder=None, request=None
+):
+    """再開: a closed consultation opens again at the agency that held it, with why, a next
+    action (R3) and a holder (the actor unless another colleague is named). The closure stays in
+    the timeline (R7)."""
+    current = _locked(consultation, version)
+    _holding(actor, current, _("再開できるのは担当機関だけです。"))
+    _require(not current.is_open, _("この相談は終結していません。"), "open")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reopen_reason"] = [
+            ValidationError(_("再開する理由を入力してください。"), code="required")
+        ]
+    holder = holder or actor
+    for check in (
+        lambda: _check_next_action_on(next_action_on),
+        lambda: _check_holder(actor, current.responsible_agency_id, holder),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    _touch(
+        current,
+        closed_at=None,
+        closure_reason="",
+        closure_note="",
+        next_action_on=next_action_on,
+        holder=holder,
+    )
+    _event(
+        current,
+        actor,
+        ConsultationEventKind.REOPENED,
+        to_holder=holder,
+        text=reason.strip(),
+        next_action_on=next_action_on,
+    )
+    record(
+        "consultation.reopened", actor=actor, target=current, basis="own_agency", request=request
+    )
+    return current
+
+
+def consultation_became_case(*, actor, consultation, case=None) -> Consultation:
+    """The escalated consultation lives on as a collaborative case (R1: it got its outcome; R3:
+    the case now holds it): closed as 他の支援・制度につながった, leaving the queues. Called by
+    cases.services.case_open on the consultation it has locked, in its transaction."""
+    consultation.closed_at = timezone.now()
+    consultation.closure_reason = ClosureReason.CONNECTED
+    consultation.last_activity_at = consultation.closed_at
+    consultation.version += 1
+    consultation.save(update_fields=["closed_at", "closure_reason", "last_activity_at", "version"])
+    _event(
+        consultation,
+        actor,
+        ConsultationEventKind.CLOSED,
+        closure_reason=ClosureReason.CONNECTED,
+        # No case number: who reads the consultation may not be allowed to know of the case
+        # (R6, access.cases_from_consultation decides who sees it).
+    )
+    return consultation
+
+
+@transaction.atomic
+def referral_assign(*, actor, referral, assignee, request=None) -> Referral:
+    """受け入れ側の担当者: who at the receiving agency handles an accepted referral; the
+    receiving agency names and changes them (access.assignable_staff)."""
+    current = _locked_referral(referral)
+    _require(
+        access.acts_for(actor, current.to_agency_id),
+        _("担当者を決められるのは送り先の機関だけです。"),
+    )
+    _require(
+        current.status == ReferralStatus.ACCEPTED,
+        _("担当者は受け入れたつなぎに決めます。"),
+        "illegal_transition",
+    )
+    _check_holder(actor, current.to_agency_id, assignee, field="assignee")
+    before = current.assignee_id
+    current.assignee = assignee
+    current.save(update_fields=["assignee"])
+    record(
+        "referral.assigned",
+        actor=actor,
+        target=current,
+        basis=BASIS_REFERRAL,
+        request=request,
+        data={"from": before, "to": assignee.pk},
+    )
+    return current

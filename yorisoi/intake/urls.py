@@ -16,6 +16,12 @@ urlpatterns = [
         name="consultation_outcome",
     ),
     path("<uuid:consultation_id>/referrals", views.referral_create, name="referral_create"),
+    path(
+        "<uuid:consultation_id>/holder", views.consultation_reassign, name="consultation_reassign"
+    ),
+    path("<uuid:consultation_id>/close", views.consultation_close, name="consultation_close"),
+    path("<uuid:consultation_id>/reopen", views.consultation_reopen, name="consultation_reopen"),
+    path("referrals/<uuid:referral_id>/assignee", views.referral_assign, name="referral_assign"),
     path("referrals/<uuid:referral_id>/answer", views.referral_answer, name="referral_answer"),
     path(
         "referrals/<uuid:referral_id>/withdraw", views.referral_withdraw, name="referral_withdraw"

@@ -6,7 +6,7 @@ render. Rules live in services.py (R1, R2), queues.py (R3) and access.py (R6).
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,12 +29,13 @@ from .forms import (
     ReferralForm,
     VolunteerReportForm,
 )
+from .forms_life import AssigneeForm, CloseForm, ContactRecordForm, ReassignForm, ReopenForm
 from .models import ConsultationIssue, Referral, ReferralStatus
 
 
 def _visible_consultation(user, consultation_id):
     consultations = access.visible_consultations(user).select_related(
-        "person", "household", "receiving_agency", "responsible_agency"
+        "person", "household", "receiving_agency", "responsible_agency", "holder"
     )
     return one_or_404(consultations, pk=consultation_id)
 
@@ -138,16 +139,45 @@ def _detail(request, consultation, *, status=200, **forms):
         .select_related("issue")
         .order_by("-is_main", "issue__order")
     )
+    records = list(selectors.consultation_records(user, consultation))
     record(
         "consultation.viewed",
         actor=user,
         target=consultation,
         basis=access.consultation_basis(user, consultation),
         request=request,
-        ids=[r.pk for r in chain],
+        ids=[r.pk for r in chain] + [r.pk for r in records],
     )
     can_decide = holds_it and consultation.outcome == "" and pending is None
     can_refer = holds_it and consultation.is_open and pending is None
+    # The consultation's life (DOMAIN.md "Consultation lifecycle"): the agency holding it
+    # records contacts, passes it to a colleague, closes it once it has its outcome (R1) and
+    # no referral awaits an answer (R2), and reopens it. The services say no the same way.
+    is_open = consultation.is_open
+    can_close = holds_it and is_open and consultation.outcome != "" and pending is None
+    for referral in chain:
+        referral.can_assign = referral.status == ReferralStatus.ACCEPTED and access.acts_for(
+            user, referral.to_agency_id
+        )
+        if referral.can_assign:
+            referral.assignee_form = (
+                forms.get("assignee_form")
+                if getattr(forms.get("assignee_form"), "referral", None) == referral
+                else AssigneeForm(user=user, referral=referral)
+            )
+    life = {
+        "records": records,
+        "timeline": selectors.consultation_timeline(consultation, records),
+        "cases": list(access.cases_from_consultation(user, consultation)),
+        "record_form": forms.get("record_form")
+        or (ContactRecordForm() if holds_it and is_open else None),
+        "reassign_form": forms.get("reassign_form")
+        or (ReassignForm(user=user, consultation=consultation) if holds_it and is_open else None),
+        "close_form": forms.get("close_form") or (CloseForm() if can_close else None),
+        "close_blocked": holds_it and is_open and not can_close,
+        "reopen_form": forms.get("reopen_form")
+        or (ReopenForm(user=user, consultation=consultation) if holds_it and not is_open else None),
+    }
     context = {
         "consultation": consultation,
         "issues": issues,
@@ -163,8 +193,15 @@ def _detail(request, consultation, *, status=200, **forms):
         "referral_form": forms.get("referral_form")
         or (ReferralForm(user=user) if can_refer else None),
         "answer_form": forms.get("answer_form") or ReferralAnswerForm(),
+        **life,
     }
     return render(request, "intake/consultation_detail.html", context, status=status)
+
+
+def consultation_page(request, consultation, *, status=200, **forms):
+    """The consultation's page with `forms` shown as posted: for a form on this page that
+    another app's view handles (cases: 経過を記録)."""
+    return _detail(request, consultation, status=status, **forms)
 
 
 def consultation_detail(request, consultation_id):
@@ -300,6 +337,138 @@ def referral_acknowledge(request, referral_id):
     return _referral_step(
         request, referral_id, services.referral_acknowledge, gettext("確認済みにしました。")
     )
+
+
+# --- the consultation's life: holder, closure, reopening -----------------------------------
+# (A contact, 経過を記録, is written by cases.views.records.consultation_record_add: the
+# progress record is one model for cases and consultations, and lives in cases.)
+
+
+def _life_step(request, consultation_id, form_class, form_name, step, success_message, **kw):
+    consultation = _visible_consultation(request.user, consultation_id)
+    # The forms offer the holding agency's staff only to that agency (access.assignable_staff):
+    # anyone else is refused before the form, as the service and the API refuse them (403).
+    if not access.acts_for(request.user, consultation.responsible_agency_id):
+        raise PermissionDenied
+    form = (
+        form_class(request.POST, **kw, consultation=consultation)
+        if kw
+        else form_class(request.POST)
+    )
+    if form.is_valid():
+        done = _step_on_page(
+            request,
+            consultation,
+            form,
+            partial(step, consultation=consultation, form=form),
+            success_message,
+        )
+        if done is not None:
+            return done
+    return _detail(request, consultation, status=422, **{form_name: form})
+
+
+@require_POST
+def consultation_reassign(request, consultation_id):
+    """担当者を変更: to a colleague at the agency holding it (R3)."""
+
+    def step(*, consultation, form):
+        services.consultation_reassign(
+            actor=request.user,
+            consultation=consultation,
+            version=seen_version(request),
+            holder=form.cleaned_data["holder"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+
+    return _life_step(
+        request,
+        consultation_id,
+        ReassignForm,
+        "reassign_form",
+        step,
+        gettext("担当者を変更しました。"),
+        user=request.user,
+    )
+
+
+@require_POST
+def consultation_close(request, consultation_id):
+    """終結: with a reason from the list; the consultation leaves the queues."""
+
+    def step(*, consultation, form):
+        services.consultation_close(
+            actor=request.user,
+            consultation=consultation,
+            version=seen_version(request),
+            reason=form.cleaned_data["closure_reason"],
+            note=form.cleaned_data["closure_note"],
+            request=request,
+        )
+
+    return _life_step(
+        request,
+        consultation_id,
+        CloseForm,
+        "close_form",
+        step,
+        gettext("相談を終結しました。"),
+    )
+
+
+@require_POST
+def consultation_reopen(request, consultation_id):
+    """再開: why, the next action (R3) and who holds it; the closure stays in the timeline."""
+
+    def step(*, consultation, form):
+        services.consultation_reopen(
+            actor=request.user,
+            consultation=consultation,
+            version=seen_version(request),
+            reason=form.cleaned_data["reopen_reason"],
+            next_action_on=form.cleaned_data["next_action_on"],
+            holder=form.cleaned_data["holder"],
+            request=request,
+        )
+
+    return _life_step(
+        request,
+        consultation_id,
+        ReopenForm,
+        "reopen_form",
+        step,
+        gettext("相談を再開しました。"),
+        user=request.user,
+    )
+
+
+@require_POST
+def referral_assign(request, referral_id):
+    """受け入れ側の担当者: the receiving agency names who handles the referral it accepted."""
+    referral = _visible_referral(request.user, referral_id)
+    consultation = _visible_consultation(request.user, referral.consultation_id)
+    if not access.acts_for(request.user, referral.to_agency_id):
+        raise PermissionDenied
+    form = AssigneeForm(request.POST, user=request.user, referral=referral)
+    form.referral = referral
+    if form.is_valid():
+        done = _step_on_page(
+            request,
+            consultation,
+            form,
+            partial(
+                services.referral_assign,
+                actor=request.user,
+                referral=referral,
+                assignee=form.cleaned_data["assignee"],
+                request=request,
+            ),
+            gettext("受け入れ側の担当者を決めました。"),
+        )
+        if done is not None:
+            return done
+    return _detail(request, consultation, status=422, assignee_form=form)
 
 
 # --- 民生委員 ------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ def involvement_out(row) -> dict:
     return {
         **_fields(row, "role contact_name contact_phone is_lead started_on ended_on version"),
         "id": row.pk,
+        "staff_id": row.staff_id,
+        "staff_name": str(row.staff) if row.staff_id else None,
         "agency": row.agency.code,
         "agency_name": row.agency.name,
     }
@@ -78,7 +80,11 @@ def consent_out(row) -> dict:
 
 def record_out(row) -> dict:
     return {
-        **_fields(row, "case_id kind occurred_at text created_at version"),
+        **_fields(
+            row,
+            "case_id consultation_id kind occurred_at text next_action next_action_on "
+            "created_at version",
+        ),
         "id": row.pk,
         "kind_label": row.get_kind_display(),
         "agency": row.agency.code,

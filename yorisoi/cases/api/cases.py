@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import Query, Status
 
 from yorisoi import access
+from yorisoi.accounts.models import User
 from yorisoi.audit.log import (
     record_reads,
 )
@@ -47,6 +48,7 @@ from .schemas import (
     EndIn,
     InvolvementAddIn,
     InvolvementOut,
+    InvolvementStaffIn,
     InvolvementUpdateIn,
     ReopenIn,
     SupportDecisionIn,
@@ -267,6 +269,24 @@ def involvement_update(request, involvement_id: int, payload: InvolvementUpdateI
         actor=user, involvement=row, version=payload.version, request=request, **fields
     )
     return involvement_out(Involvement.objects.select_related("agency").get(pk=row.pk))
+
+
+@router.post(
+    "/cases/agencies/{int:involvement_id}/staff",
+    response={200: InvolvementOut, **_ERRORS},
+    url_name="involvement_staff",
+    summary="関係機関の担当職員を決める",
+)
+def involvement_staff(request, involvement_id: int, payload: InvolvementStaffIn):
+    """関係機関が自機関の担当職員（利用中の職員の利用者ID）を決めます。その機関の職員で
+    なければ 403、職員でない人を選ぶと 422、version が古ければ 409 `concurrent_edit`。"""
+    user = request.auth
+    row = _on_visible_case(Involvement.objects.select_related("case"), user, involvement_id)
+    staff = User.objects.filter(pk=payload.staff).first()
+    row = services.involvement_assign_staff(
+        actor=user, involvement=row, version=payload.version, staff=staff, request=request
+    )
+    return involvement_out(Involvement.objects.select_related("agency", "staff").get(pk=row.pk))
 
 
 @router.post(

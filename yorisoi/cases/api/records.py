@@ -5,7 +5,8 @@ from uuid import UUID
 from ninja import Query, Status
 
 from yorisoi import access
-from yorisoi.http.errors import ErrorOut
+from yorisoi.audit.log import record
+from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 
 from .. import selectors, services
@@ -14,7 +15,17 @@ from ..models import (
 )
 from .base import _ERRORS, CASE, _on_visible_case, _record_viewed, _text, _visible_case, router
 from .builders import record_out, timeline_entry_out
-from .schemas import RecordCorrectIn, RecordIn, RecordOut, TimelinePageOut, TimelineQuery
+from .schemas import (
+    ConsultationRecordIn,
+    RecordCorrectIn,
+    RecordIn,
+    RecordOut,
+    RecordPageOut,
+    TimelinePageOut,
+    TimelineQuery,
+)
+
+CONSULTATION = "/consultations/{uuid:consultation_id}"
 
 
 @router.get(
@@ -84,3 +95,68 @@ def record_correct(request, record_id: UUID, payload: RecordCorrectIn):
         actor=user, entry=entry, version=payload.version, request=request, **fields
     )
     return record_out(ProgressRecord.objects.select_related("agency").get(pk=entry.pk))
+
+
+# --- 支援経過記録 on a consultation (the same ProgressRecord and service as a case's) --------
+
+
+def _visible_consultation(user, consultation_id):
+    return one_or_404(access.visible_consultations(user), pk=consultation_id)
+
+
+@router.get(
+    f"{CONSULTATION}/records",
+    response={200: RecordPageOut, 404: ErrorOut},
+    url_name="consultation_record_list",
+    summary="相談の支援経過記録",
+    tags=["包括的相談支援"],
+)
+def consultation_record_list(request, consultation_id: UUID, paging: Query[PageQuery]):
+    """相談の支援経過記録（新しい順）。相談を見られる人だけが読めます。見られない相談は 404。
+    閲覧は監査ログ（consultation.records_viewed、閲覧の根拠つき）に記録されます。"""
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    rows = (
+        access.visible_consultation_records(user)
+        .filter(consultation_id=consultation.pk)
+        .select_related("agency", "author")
+        .order_by("-occurred_at", "-created_at")
+    )
+    result = page_of(rows, paging)
+    record(
+        "consultation.records_viewed",
+        actor=user,
+        target=consultation,
+        basis=access.consultation_basis(user, consultation),
+        request=request,
+        ids=[r.pk for r in result["items"]],
+    )
+    result["items"] = [record_out(r) for r in result["items"]]
+    return result
+
+
+@router.post(
+    f"{CONSULTATION}/records",
+    response={201: RecordOut, **_ERRORS},
+    url_name="consultation_record_add",
+    summary="相談の経過を記録する",
+    tags=["包括的相談支援"],
+)
+def consultation_record_add(request, consultation_id: UUID, payload: ConsultationRecordIn):
+    """担当機関が連絡・訪問などの経過を記録し、次の対応と予定日を決めます（R3）。予定日は
+    相談の次の対応予定日になります。予定日がない・過去なら 422、終結した相談は 409 `closed`、
+    担当機関でなければ 403、version が古ければ 409 `concurrent_edit`。"""
+    user = request.auth
+    consultation = _visible_consultation(user, consultation_id)
+    entry = services.record_add(
+        actor=user,
+        consultation=consultation,
+        version=payload.version,
+        kind=payload.kind,
+        text=_text(payload.text),
+        occurred_at=payload.occurred_at,
+        next_action=_text(payload.next_action),
+        next_action_on=payload.next_action_on,
+        request=request,
+    )
+    return Status(201, record_out(ProgressRecord.objects.select_related("agency").get(pk=entry.pk)))

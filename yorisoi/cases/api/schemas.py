@@ -54,6 +54,8 @@ class InvolvementOut(Schema):
     role: str = Field(description="役割分担")
     contact_name: str
     contact_phone: str
+    staff_id: int | None = Field(description="担当職員の利用者ID（その機関の職員）")
+    staff_name: str | None = Field(description="担当職員の表示名")
     is_lead: bool
     started_on: date
     ended_on: date | None
@@ -157,13 +159,16 @@ class TimelinePageOut(Schema):
 
 class RecordOut(Schema):
     id: UUID
-    case_id: UUID
+    case_id: UUID | None = Field(description="ケースの記録ならそのID")
+    consultation_id: UUID | None = Field(description="相談の記録ならそのID")
     kind: str
     kind_label: str
     occurred_at: datetime
     agency: str
     author: str
     text: str
+    next_action: str = Field(description="次の対応")
+    next_action_on: date | None = Field(description="次の対応予定日")
     created_at: datetime
     version: int
 
@@ -437,6 +442,27 @@ class RecordIn(_In):
     kind: str = Field(description="visit / call / interview / meeting / liaison / note")
     text: str | None = Field(None, description="内容（必須）")
     occurred_at: datetime | None = Field(None, description="日時（省略時は現在）")
+
+
+class ConsultationRecordIn(_VersionIn):
+    kind: str = Field(description="visit / call / interview / meeting / liaison / note")
+    text: str | None = Field(None, description="内容（必須）")
+    occurred_at: datetime | None = Field(None, description="日時（省略時は現在）")
+    next_action: str | None = Field(None, description="次の対応（例: ケアマネと同行訪問）")
+    next_action_on: date | None = Field(
+        None, description="次の対応予定日（必須、今日以降）。相談の次の対応予定日になります"
+    )
+
+
+class RecordPageOut(Schema):
+    items: list[RecordOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class InvolvementStaffIn(_VersionIn):
+    staff: int = Field(description="担当職員の利用者ID（その機関の利用中の職員）")
 
 
 class RecordCorrectIn(_VersionIn):

@@ -136,6 +136,11 @@ class Involvement(models.Model):
     )
     contact_name = one_line(_("担当者"), max_length=100, blank=True)
     contact_phone = one_line(_("担当者の連絡先"), max_length=50, blank=True)
+    # 担当者 as a staff member of the agency (access.assignable_staff), when it uses yorisoi;
+    # contact_name stays for agencies whose staff are not users.
+    staff = reference(
+        settings.AUTH_USER_MODEL, _("担当職員"), optional=True, related_name="involvements"
+    )
     is_lead = models.BooleanField(_("主担当"), default=False)
     started_on = models.DateField(_("関わり始めた日"), default=timezone.localdate)
     ended_on = models.DateField(_("関わりを終えた日"), null=True, blank=True)

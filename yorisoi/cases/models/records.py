@@ -4,11 +4,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from yorisoi.intake.models import RecordKind
 from yorisoi.references import reference
 
 from .cases import Case
@@ -16,25 +18,25 @@ from .fields import long_text
 from .meetings import Meeting
 
 
-class RecordKind(models.TextChoices):
-    VISIT = "visit", _("訪問")
-    CALL = "call", _("電話")
-    INTERVIEW = "interview", _("面談")
-    MEETING = "meeting", _("会議・打合せ")
-    LIAISON = "liaison", _("関係機関との連絡")
-    NOTE = "note", _("メモ")
-
-
 class ProgressRecord(models.Model):
-    """One entry of the 支援経過記録; corrections keep their history (R7)."""
+    """One entry of the 支援経過記録, of a case or of a consultation (exactly one: a database
+    check); corrections keep their history (R7). On a consultation it also says the next action
+    (次の対応), which R3 asks of everything open (services.records.record_add)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = reference(Case, related_name="records")
+    case = reference(Case, optional=True, related_name="records")
+    consultation = reference(
+        "intake.Consultation", _("相談"), optional=True, related_name="progress_records"
+    )
     kind = models.CharField(_("種類"), max_length=10, choices=RecordKind.choices)
     occurred_at = models.DateTimeField(_("日時"), default=timezone.now)
     agency = reference("directory.Agency", _("記録した機関"))
     author = reference(settings.AUTH_USER_MODEL, _("記録者"))
     text = long_text(_("内容"), max_length=8000)
+    next_action = models.CharField(
+        _("次の対応"), max_length=200, blank=True, help_text=_("例: 「ケアマネジャーと同行訪問」")
+    )
+    next_action_on = models.DateField(_("次の対応予定日"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -44,7 +46,17 @@ class ProgressRecord(models.Model):
         verbose_name = _("支援経過記録")
         verbose_name_plural = pgettext_lazy("plural", "支援経過記録")
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["case", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "occurred_at"]),
+            models.Index(fields=["consultation", "occurred_at"], name="record_consultation"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, consultation__isnull=True)
+                | Q(case__isnull=True, consultation__isnull=False),
+                name="record_of_a_case_or_a_consultation",
+            )
+        ]
 
     def __str__(self):
         return f"{timezone.localtime(self.occurred_at):%Y-%m-%d} {self.get_kind_display()}"

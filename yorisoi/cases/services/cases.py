@@ -16,6 +16,7 @@ from yorisoi import access
 from yorisoi.access.bases import BASIS_COORDINATOR
 from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
+from yorisoi.intake import services as intake
 from yorisoi.intake.models import Outcome
 
 from ..models import (
@@ -151,10 +152,7 @@ def case_open(
     if origin is not None:
         # The escalated consultation lives on as this case (R1: it got its outcome; R3: the
         # case now holds it, so it leaves the escalation queue).
-        origin.closed_at = timezone.now()
-        origin.last_activity_at = origin.closed_at
-        origin.version += 1
-        origin.save(update_fields=["closed_at", "last_activity_at", "version"])
+        intake.consultation_became_case(actor=actor, consultation=origin, case=case)
     record("case.opened", actor=actor, target=case, basis=BASIS_COORDINATOR, request=request)
     return case
 
@@ -412,3 +410,56 @@ def case_reopen(*, actor, case: Case, version: int, reason: str, next_action_on=
     _touch(current)
     _audit("case.reopened", actor=actor, target=current, rights=rights, request=request)
     return current
+
+
+@transaction.atomic
+def involvement_assign_staff(
+    *, actor, involvement: Involvement, version: int, staff, request=None
+) -> Involvement:
+    """担当職員: the involved agency names who of its own staff works on the case (an active
+    caseworker of that agency, access.assignable_staff); changeable, with history (R7)."""
+    rights = _access(actor, involvement.case, "read")
+    _require(
+        access.acts_for(actor, involvement.agency_id),
+        _("担当職員を決められるのはその機関の職員だけです。"),
+    )
+    current = lock_version(
+        Involvement.objects,
+        involvement.pk,
+        version=version,
+        message=_("ほかの人が先に役割分担を更新しました。最新の内容を確認してください。"),
+        fields={"staff"},
+        given=involvement,
+    )
+    _require(current.is_active, _("関わりを終えた機関の担当職員は変更できません。"), "ended")
+    if (
+        staff is None
+        or not access.assignable_staff(actor, current.agency_id).filter(pk=staff.pk).exists()
+    ):
+        raise ValidationError(
+            {"staff": _("担当職員には、その機関の職員（利用中のアカウント）を選んでください。")}
+        )
+    before = current.staff_id
+    current.staff = staff
+    current.version += 1
+    current.save()
+    _event(
+        current.case,
+        actor,
+        CaseEventKind.INVOLVEMENT,
+        _("%(agency)s の担当職員: %(staff)s") % {"agency": current.agency, "staff": _name(staff)},
+    )
+    _touch(_locked(current.case))
+    _audit(
+        "case.involvement_staff",
+        actor=actor,
+        target=current.case,
+        rights=rights,
+        request=request,
+        data={"from": before, "to": staff.pk},
+    )
+    return current
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()

@@ -47,7 +47,13 @@ from .plans import (
     plan_create,
     plan_detail,
 )
-from .records import TIMELINE_PAGE_SIZE, record_add, record_edit, timeline
+from .records import (
+    TIMELINE_PAGE_SIZE,
+    consultation_record_add,
+    record_add,
+    record_edit,
+    timeline,
+)
 
 __all__ = [
     "DETAIL_TIMELINE",
@@ -75,6 +81,7 @@ __all__ = [
     "consent_add",
     "consent_scan",
     "consent_withdraw",
+    "consultation_record_add",
     "goals_review",
     "involvement_add",
     "involvement_edit",

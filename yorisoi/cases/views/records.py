@@ -3,16 +3,20 @@ correcting one's own agency's record (R7).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
 from yorisoi.directory.models import Agency
-from yorisoi.http.forms import seen_version
+from yorisoi.errors import RuleViolation, refuse_on_screen
+from yorisoi.http.errors import one_or_404
+from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.intake import views as intake_views
+from yorisoi.intake.forms_life import ContactRecordForm
 
 from .. import selectors, services
 from ..forms import (
@@ -117,3 +121,39 @@ def record_edit(request, record_id):
         {"case": case, "form": form, "editing": True, "entry": entry, "version": version, **extra},
         status=_status(request),
     )
+
+
+@require_POST
+def consultation_record_add(request, consultation_id):
+    """経過を記録 on a consultation's page: the same ProgressRecord and service as a case's, with
+    the next action (R3). Done or refused by a rule: back to the page; a field error: the page
+    again with the form (422)."""
+    user = request.user
+    consultation = one_or_404(
+        access.visible_consultations(user).select_related(
+            "person", "household", "receiving_agency", "responsible_agency", "holder"
+        ),
+        pk=consultation_id,
+    )
+    form = ContactRecordForm(request.POST)
+    if form.is_valid():
+        refused = False
+        try:
+            services.record_add(
+                actor=user,
+                consultation=consultation,
+                version=seen_version(request),
+                request=request,
+                **form.cleaned_data,
+            )
+        except RuleViolation as exc:
+            refuse_on_screen(exc)
+            messages.error(request, exc.message)
+            refused = True
+        except ValidationError as exc:
+            add_errors(form, exc)
+        if not form.errors:
+            if not refused:
+                messages.success(request, gettext("経過を記録しました。"))
+            return redirect("intake:consultation_detail", consultation_id=consultation.pk)
+    return intake_views.consultation_page(request, consultation, status=422, record_form=form)

@@ -58,6 +58,8 @@ ACTIONS = frozenset(
     admin:logout
     intake:consultation_outcome intake:referral_create intake:referral_answer
     intake:referral_withdraw intake:referral_acknowledge
+    intake:consultation_reassign intake:consultation_close intake:consultation_reopen
+    intake:referral_assign cases:consultation_record_add
     cases:case_move cases:support_decision cases:involvement_end cases:track_end
     cases:meeting_participant_add cases:meeting_end_sharing cases:action_item_add
     cases:action_item_done

@@ -20,6 +20,8 @@ Records, by the name the matrices use:
                     about m1 and the household is referred to S ("pending"): S reads the
                     household and m1, never m2
   consultations (R1, R2)
+    closed          received by A, continued, then closed (終結); "accepted" also has a contact
+                    (支援経過記録) A recorded, with its next action
     open            received and held by A, nothing else
     pending         A → S referral, unanswered
     accepted        A → S referral, accepted (A still holds it)
@@ -110,6 +112,7 @@ class World:
     households: dict = field(default_factory=dict)
     consultations: dict = field(default_factory=dict)
     referrals: dict = field(default_factory=dict)
+    consultation_records: dict = field(default_factory=dict)
     cases: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
     needs: dict = field(default_factory=dict)
@@ -235,6 +238,22 @@ def _people_and_consultations(w: World):
     w.consultations["moved"] = moved
     w.referrals["moved"] = _refer(w, w.users["ichiro"], moved, "T", kind="transfer")
     intake.referral_accept(actor=tomoko, referral=w.referrals["moved"])
+
+    # The consultation's life: a contact recorded on "accepted" (A holds it), and one that A
+    # continued and then closed (終結).
+    w.consultation_records["contact"] = cases.record_add(
+        actor=hana,
+        consultation=fresh(accepted),
+        kind="call",
+        text=w.t("経過の内容"),
+        next_action=w.t("次の対応"),
+        next_action_on=timezone.localdate() + timedelta(days=7),
+    )
+    closed = _consultation(w, hana)
+    closed = intake.consultation_continue(actor=hana, consultation=closed, version=closed.version)
+    w.consultations["closed"] = intake.consultation_close(
+        actor=hana, consultation=closed, version=closed.version, reason="persons_wish"
+    )
 
 
 # --- cases -----------------------------------------------------------------------------------
