@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yorisoi.evaluation",
     "yorisoi.audit",
     "yorisoi.linkage",
+    "yorisoi.work",
     "yorisoi.front",
     "yorisoi.demo",
 ]

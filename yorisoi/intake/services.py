@@ -19,6 +19,7 @@ from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation
 from yorisoi.notifications import services as notify
 from yorisoi.people.services import normalised_value
+from yorisoi.work import refresh as work
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -52,6 +53,7 @@ def _touch(consultation: Consultation, **changes):
     consultation.version += 1
     consultation.full_clean()
     consultation.save()
+    work.refresh_consultation(consultation)
 
 
 def coordinating_agency() -> Agency:
@@ -193,6 +195,7 @@ def consultation_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
         for c in codes
     )
+    work.refresh_consultation(consultation)
     record(
         "consultation.created",
         actor=actor,
@@ -416,6 +419,7 @@ def referral_acknowledge(*, actor, referral, request=None) -> Referral:
         raise RuleViolation(_("このつなぎを確認済みにする権限がありません。"), code="forbidden")
     setattr(current, f"{side}_acknowledged_at", timezone.now())
     current.save()
+    work.refresh_consultation(current.consultation)
     record(
         "referral.acknowledged", actor=actor, target=current, basis=BASIS_REFERRAL, request=request
     )
@@ -444,6 +448,7 @@ def volunteer_report_create(
     )
     consultation.full_clean()
     consultation.save()
+    work.refresh_consultation(consultation)
     record(
         "consultation.reported",
         actor=actor,

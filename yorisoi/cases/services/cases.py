@@ -17,6 +17,7 @@ from yorisoi.access.bases import BASIS_COORDINATOR
 from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.intake.models import Outcome
+from yorisoi.work import refresh as work
 
 from ..models import (
     CASE_TRANSITIONS,
@@ -155,6 +156,8 @@ def case_open(
         origin.last_activity_at = origin.closed_at
         origin.version += 1
         origin.save(update_fields=["closed_at", "last_activity_at", "version"])
+        work.refresh_consultation(origin)
+    work.refresh_case(case)
     record("case.opened", actor=actor, target=case, basis=BASIS_COORDINATOR, request=request)
     return case
 
