@@ -35,8 +35,8 @@ PRESSING = [
     Kind.NEW,
     Kind.HELD,
     Kind.AWAITING_ANSWER,
-    Kind.DECLINE_TO_ACKNOWLEDGE,
     Kind.PASS_AROUND,
+    Kind.DECLINE_TO_ACKNOWLEDGE,
     Kind.OVERDUE_REFERRAL,
     Kind.PLEDGE,
     Kind.MEETING,
@@ -150,7 +150,10 @@ def case_rows(case, action_items, participants) -> list[Row]:
     if case.status not in ACTIVE_CASE:
         return []
     common = {"last_activity_at": case.last_activity_at, "case_id": case.pk}
-    rows = [Row(Kind.CASE_ACTION, case.lead_agency_id, case.next_action_on, **common)]
+    rows = [
+        Row(Kind.CASE_ACTION, case.lead_agency_id, case.next_action_on,
+            shows_from=case.next_action_on, **common)
+    ]  # fmt: skip
     for item in action_items:
         if item.done_at is None:
             rows.append(

@@ -28,6 +28,7 @@ from yorisoi.intake.selectors import pending_limit
 from .models import Kind, WorkItem
 
 PAGE_SIZE = 25
+SUMMARY_LENGTH = 40
 
 # Tab → (label, which rows). Every user's tabs first, then the coordinating division's.
 TABS = {
@@ -84,8 +85,11 @@ def work_items(user, *, scope: str = "agency", today: date | None = None):
     if not has_work_list(user):
         return WorkItem.objects.none()
     today = today or timezone.localdate()
+    # A case whose next action is still ahead shows once it is due, or once it stalls (R3).
     rows = WorkItem.objects.filter(agency_id=user.agency_id).filter(
-        Q(shows_from__isnull=True) | Q(shows_from__lte=today)
+        Q(shows_from__isnull=True)
+        | Q(shows_from__lte=today)
+        | Q(kind=Kind.CASE_ACTION, last_activity_at__lt=queues.stalled_before())
     )
     if not access.is_coordinator(user):
         rows = rows.filter(coordinator_only=False)
@@ -124,6 +128,7 @@ class TodayItem:
     need_id: object = None
     meeting_id: object = None
     outline: bool = False  # the user may not open the record: only the outline is shown
+    summary: str = ""  # the first words of the consultation, where the user may open it
 
 
 @dataclass
@@ -176,6 +181,7 @@ def today_list(
             "action_item",
             "meeting__kind",
             "placement__need__person",
+            "placement__service",
             "follow_up",
             "staff",
         )
@@ -273,8 +279,11 @@ def _item(user, row, today, consultations, cases, needs, people) -> TodayItem | 
             item.who = c.person.full_name if c.person_id else c.subject_note[:30]
             item.url = reverse("intake:consultation_detail", args=[c.pk])
             item.consultation_id, item.referral_id = c.pk, row.referral_id
+            item.summary = c.summary[:SUMMARY_LENGTH]
             if r is not None:
                 item.what += f"（{r.from_agency} → {r.to_agency}）"
+                if r.status == "declined":
+                    item.what += _("　理由: %(reason)s") % {"reason": r.decline_reason[:40]}
             return item
         outline = access.referral_outline(user, r) if r is not None else None
         if outline is None:
@@ -309,5 +318,6 @@ def _item(user, row, today, consultations, cases, needs, people) -> TodayItem | 
         item.need_id = need.pk
         item.who = need.person.full_name if need.person_id in people else _("参加支援のニーズ")
         item.url = reverse("participation:need_detail", args=[need.pk])
+        item.what += f"（{row.placement.service.name}）"
         return item
     return None

@@ -49,6 +49,7 @@ from yorisoi.people.identity.models import MatchCandidate
 from yorisoi.people.services import NewMember, household_create
 from yorisoi.resources.models import TaxonomyTerm
 from yorisoi.testing import AGENCIES, PersonFactory, make_user, resource
+from yorisoi.work.refresh import rebuild_all
 
 _KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 MARKER_RE = re.compile(rf"漏\d{{3}}|モレ[{_KANA}]{{2}}")
@@ -749,4 +750,6 @@ def build(p: dict) -> LeakWorld:
             finished_at=timezone.now(),
         )
         w.keep("report_run", run)
+    # Dates were moved behind the services' back (_overdue): the work list follows them.
+    rebuild_all()
     return w
