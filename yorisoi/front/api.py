@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -265,7 +266,7 @@ def today(request, query: Query[TodayQuery]):
             user, tab=query.tab, scope=query.scope, page=query.page, page_size=query.page_size
         )
     except ValueError:
-        return 404, {"detail": "unknown tab"}
+        raise Http404 from None  # a tab this user does not have, like a missing page
     bases = listing.bases
     record_reads(
         "consultation.queue_viewed", actor=user, request=request, bases=bases["consultation"]
