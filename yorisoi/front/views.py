@@ -52,7 +52,7 @@ def queue(request):
     section = request.GET.get("section")
     if section is not None and section not in SECTION_TABS:
         raise Http404
-    return _today(request, default_tab=SECTION_TABS.get(section, "all"))
+    return _today(request, default_tab=SECTION_TABS.get(section, "all"), title=_("受付・つなぎ"))
 
 
 def _positive(value, default=1) -> int:
@@ -62,7 +62,10 @@ def _positive(value, default=1) -> int:
         return default
 
 
-def _today(request, *, default_tab):
+TODAY_TITLE = _("今日やること")
+
+
+def _today(request, *, default_tab, title=TODAY_TITLE):
     """R3: one list of what waits for the user, each thing once, most pressing first; the
     page's reads audited by basis (R6). A constant number of queries per page."""
     user = request.user
@@ -78,7 +81,12 @@ def _today(request, *, default_tab):
     return render(
         request,
         "front/today.html",
-        {"listing": listing, "today": timezone.localdate(), "scopes": SCOPE_LABELS},
+        {
+            "listing": listing,
+            "today": timezone.localdate(),
+            "scopes": SCOPE_LABELS,
+            "title": title,
+        },
     )
 
 

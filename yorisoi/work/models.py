@@ -21,11 +21,11 @@ class Kind(models.TextChoices):
     # an agency's own work
     NEW = "new", _("新しい相談")
     HELD = "held", _("担当している相談")
-    TO_ANSWER = "to_answer", _("回答するつなぎ")
+    TO_ANSWER = "to_answer", _("回答を求められているつなぎ")
     DECLINED_RETURNED = "declined_returned", _("受け入れられなかったつなぎ（戻り）")
     AWAITING_ANSWER = "awaiting_answer", _("回答待ちのつなぎ")
     CASE_ACTION = "case_action", _("ケースの次の対応")
-    ACTION_ITEM = "action_item", _("会議で決めた対応")
+    ACTION_ITEM = "action_item", _("会議で決めた自機関の対応")
     FOLLOW_UP = "follow_up", _("参加支援のフォローアップ")
     MEETING = "meeting", _("参加する会議")
     PLEDGE = "pledge", _("誓約書の署名")

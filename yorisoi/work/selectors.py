@@ -307,7 +307,7 @@ def _item(user, row, today, consultations, cases, needs, people) -> TodayItem | 
         else:  # e.g. a 支援会議 before the pledge: the meeting, not the case (R5, R6)
             item.outline = True
             item.who = row.meeting.kind.name if row.meeting_id else ""
-        if row.meeting_id and (row.kind == Kind.PLEDGE or row.case_id not in cases):
+        if row.meeting_id and (row.kind != Kind.MEETING or row.case_id not in cases):
             item.meeting_id = row.meeting_id
             item.url = reverse("cases:meeting_detail", args=[row.meeting_id])
         return item
