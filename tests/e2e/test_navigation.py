@@ -172,7 +172,7 @@ def test_without_script_both_menus_show_open(browser, live_server, hana):
         page.get_by_label("利用者ID").fill("hana")
         page.get_by_label("パスワード").fill("correct-horse-battery-staple")
         page.get_by_role("button", name="ログイン").click()
-        expect(page.get_by_role("heading", level=1, name="ホーム")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name="今日やること")).to_be_visible()
         expect(page.get_by_role("button", name="メニュー", exact=True)).to_be_hidden()
         expect(
             page.get_by_role("navigation", name="メインメニュー").get_by_role("link")
