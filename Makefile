@@ -24,6 +24,7 @@ demo: migrate
 	$(BIN)/python manage.py load_community
 	$(BIN)/python manage.py load_resource_taxonomy
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py rebuild_work_items  # the demo's history is bulk-loaded, not through the services
 
 # The background worker (reports, reminders) runs next to the server and stops with it.
 run: demo

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yorisoi.imports",
     "yorisoi.audit",
     "yorisoi.linkage",
+    "yorisoi.work",
     "yorisoi.front",
     "yorisoi.demo",
 ]

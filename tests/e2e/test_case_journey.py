@@ -58,7 +58,10 @@ def group(scope, name):
 
 
 def section(page, label):
-    return page.get_by_role("region", name=re.compile(rf"^{re.escape(label)} \d+ 件$"))
+    """The lines of 今日やること of one kind (what each says it is starts with `label`)."""
+    return page.locator(".today-item").filter(
+        has=page.locator(".today-what", has_text=re.compile(rf"^{re.escape(label)}"))
+    )
 
 
 def menu(page):

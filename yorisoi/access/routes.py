@@ -221,6 +221,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:referral_withdraw": CASEWORK,
     "api:referral_acknowledge": CASEWORK,
     "api:queue": CASEWORK,
+    "api:today": CASEWORK,  # 今日やること (work.selectors)
     "api:volunteer_report_create": VOLUNTEER,
     "api:volunteer_report_list": VOLUNTEER,
     "api:notification_list": CASEWORK,  # own only

@@ -2,15 +2,19 @@
 policy as the 受付・つなぎ screen (front.views.queue, front.work)."""
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
+from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from yorisoi import access
 from yorisoi.audit.log import record_reads
+from yorisoi.http.errors import ErrorOut
 from yorisoi.intake import queues
 from yorisoi.intake.models import Consultation, Referral
+from yorisoi.work import selectors as work_selectors
 
 from .work import work_list
 
@@ -198,3 +202,90 @@ def queue(request):
         record_reads("case.queue_viewed", actor=user, request=request, bases=cases)
     record_reads("consultation.queue_viewed", actor=user, request=request, bases=bases)
     return body
+
+
+# --- 今日やること (work.selectors): the home page's list over HTTP ----------------------------
+
+
+class TodayItemOut(Schema):
+    id: int = Field(description="やることの番号（一覧の中でだけ使う）")
+    kind: str = Field(description="種類（new, held, to_answer, declined_returned, …）")
+    what: str = Field(description="何をするか")
+    who: str = Field(
+        description="誰のことか。開ける記録なら本人の氏名、開けない記録なら機関・会議名だけ"
+    )
+    why: str = Field(description="なぜ今か（今日が期限、N日超過、回答期限まであとN開庁日 …）")
+    due_on: date
+    overdue_days: int = Field(description="期限を過ぎた日数（過ぎていなければ 0）")
+    urgency: str = Field(description="緊急度（通常なら空）")
+    stalled: bool = Field(description="動きが止まっている（停滞）なら true")
+    staff: str = Field(description="担当者（未定なら空）")
+    outline: bool = Field(description="記録を開けず、概要だけを返すとき true")
+    summary: str = Field(description="相談内容の先頭40文字（開ける相談のときだけ。ほかは空）")
+    consultation_id: UUID | None = None
+    referral_id: UUID | None = None
+    case_id: UUID | None = None
+    need_id: UUID | None = None
+    meeting_id: UUID | None = None
+
+
+class TodayOut(Schema):
+    tab: str
+    scope: str
+    counts: dict[str, int] = Field(description="タブごとの件数")
+    items: list[TodayItemOut]
+    count: int = Field(description="選んだタブの全件数")
+    page: int
+    page_size: int
+
+
+class TodayQuery(Schema):
+    tab: Literal[
+        "all", "overdue", "new", "referrals", "cases", "follow_ups", "meetings", "stalled",
+        "escalations", "declines", "pass_around",
+    ] = Field("all", description="絞り込み。escalations, declines, pass_around は福祉総務課だけ（ほかは404）")  # fmt: skip
+    scope: Literal["agency", "mine"] = Field(
+        work_selectors.DEFAULT_SCOPE,
+        description="mine（既定）: 自分が担当者のものと担当者のまだいないもの、agency: 機関全体",
+    )
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(work_selectors.PAGE_SIZE, ge=1, le=100)
+
+
+@router.get(
+    "/today",
+    response={200: TodayOut, 404: ErrorOut},
+    url_name="today",
+    summary="今日やること",
+)
+def today(request, query: Query[TodayQuery]):
+    """自分（または自機関）が今日やることの一覧。画面のホームと同じ並び（期限の近い順・
+    緊急度の高い順）、同じタブと件数です。一つの記録は一度だけ、いちばん急ぐ理由で載ります。
+
+    開ける記録だけ本人の氏名を返し、開けない記録（福祉総務課が期限を追うほかの機関どうしの
+    つなぎなど）は機関・日付・状態だけを返します。返した記録は読んだ根拠ごとに監査ログに
+    記録されます。"""
+    user = request.auth
+    try:
+        listing = work_selectors.today_list(
+            user, tab=query.tab, scope=query.scope, page=query.page, page_size=query.page_size
+        )
+    except ValueError:
+        raise Http404 from None  # a tab this user does not have, like a missing page
+    bases = listing.bases
+    record_reads(
+        "consultation.queue_viewed", actor=user, request=request, bases=bases["consultation"]
+    )
+    if bases["case"]:
+        record_reads("case.queue_viewed", actor=user, request=request, bases=bases["case"])
+    if bases["need"]:
+        record_reads("participation.queue_viewed", actor=user, request=request, bases=bases["need"])
+    return {
+        "tab": listing.tab,
+        "scope": listing.scope,
+        "counts": {key: count for key, _label, count in listing.tabs},
+        "items": [vars(item) for item in listing.items],
+        "count": listing.count,
+        "page": listing.page,
+        "page_size": listing.page_size,
+    }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yorisoi import access
+from yorisoi.work.selectors import due_count
 
 
 class NavItem(NamedTuple):
@@ -77,8 +78,12 @@ def _links(items, current_view_name):
 
 
 def items_for(user, current_view_name=""):
-    """The main menu: the screens this user's role works in."""
+    """The main menu: the screens this user's role works in. ホーム (今日やること) carries the
+    number of things due today or overdue: one indexed query, none for users without a work
+    list (administrators, analysts, 民生委員)."""
     items = _links(_shown(user, MAIN_MENU), current_view_name)
+    if items and items[0]["url"] == reverse("front:home"):
+        items[0]["badge"] = due_count(user)
     if access.can_manage_master_data(user):
         items.append({"label": _("管理画面"), "url": reverse("admin:index"), "current": False})
     return items

@@ -194,7 +194,7 @@ class ConsultationCreateIn(_In):
     )
     next_action_on: date | None = Field(
         None,
-        description="次の対応予定日（省略時は YORISOI_INTAKE_NEXT_ACTION_DAYS 日後、既定 7 日後。過去の日付は 422）",
+        description="次の対応予定日（省略時は今日: 結果を決める日。過去の日付は 422）",
     )
     resolved: bool = Field(
         False,

@@ -1,6 +1,9 @@
 """Forms for the intake screens: built to be filled in with the keyboard alone."""
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -87,7 +90,8 @@ class ConsultationForm(PeopleInputMixin, JapaneseMessagesMixin, forms.Form):
                 "channel": selectors.last_channel(user),
                 "urgency": Urgency.NORMAL,
                 "sharing_consent": SharingConsent.UNCONFIRMED,
-                "next_action_on": services.default_next_action_on(),
+                "next_action_on": timezone.localdate()
+                + timedelta(days=settings.YORISOI_INTAKE_NEXT_ACTION_DAYS),
                 "outcome": "",
             },
         )

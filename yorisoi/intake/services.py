@@ -6,7 +6,6 @@ bad input raises ValidationError (→ field errors / 422).
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation
 from yorisoi.notifications import services as notify
 from yorisoi.people.services import normalised_value
+from yorisoi.work import refresh as work
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -56,12 +56,7 @@ def _touch(consultation: Consultation, **changes):
     consultation.version += 1
     consultation.full_clean()
     consultation.save()
-
-
-def default_next_action_on():
-    """The next-action date an intake gets when none is given, on the form and in the API
-    alike: YORISOI_INTAKE_NEXT_ACTION_DAYS (7) days ahead."""
-    return timezone.localdate() + timedelta(days=settings.YORISOI_INTAKE_NEXT_ACTION_DAYS)
+    work.refresh_consultation(consultation)
 
 
 def coordinating_agency() -> Agency:
@@ -219,7 +214,8 @@ def consultation_create(
         responsible_agency_id=actor.agency_id,
         created_by=actor,
         holder=actor,
-        next_action_on=next_action_on or default_next_action_on(),
+        # Not decided yet: due today, for the decision (the form offers +7 days for continuing).
+        next_action_on=next_action_on or timezone.localdate(),
         domain_count=len({issue.domain_id for issue in found.values()}),
     )
     _full_clean_with_a_subject(consultation, errors)
@@ -228,6 +224,7 @@ def consultation_create(
         ConsultationIssue(consultation=consultation, issue=found[c], is_main=c == main_issue)
         for c in codes
     )
+    work.refresh_consultation(consultation)
     record(
         "consultation.created",
         actor=actor,
@@ -456,6 +453,7 @@ def referral_acknowledge(*, actor, referral, request=None) -> Referral:
         raise RuleViolation(_("このつなぎを確認済みにする権限がありません。"), code="forbidden")
     setattr(current, f"{side}_acknowledged_at", timezone.now())
     current.save()
+    work.refresh_consultation(current.consultation)
     record(
         "referral.acknowledged", actor=actor, target=current, basis=BASIS_REFERRAL, request=request
     )
@@ -485,6 +483,7 @@ def volunteer_report_create(
     )
     consultation.full_clean()
     consultation.save()
+    work.refresh_consultation(consultation)
     record(
         "consultation.reported",
         actor=actor,
@@ -705,6 +704,7 @@ def consultation_became_case(*, actor, consultation, case=None) -> Consultation:
     consultation.last_activity_at = consultation.closed_at
     consultation.version += 1
     consultation.save(update_fields=["closed_at", "closure_reason", "last_activity_at", "version"])
+    work.refresh_consultation(consultation)
     _event(
         consultation,
         actor,

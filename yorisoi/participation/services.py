@@ -20,6 +20,7 @@ from yorisoi.cases.models import Program
 from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import Agency
 from yorisoi.errors import RuleViolation
+from yorisoi.work import refresh as work
 
 from .models import (
     OPEN_PLACEMENT,
@@ -168,6 +169,7 @@ def need_update(*, actor, need, version: int, request=None, **fields) -> Partici
     current.save()
     if interests is not None:
         current.interests.set(interests)
+    work.refresh_need(current)
     record("participation.need_updated", actor=actor, target=current, basis=basis, request=request)
     return current
 
@@ -288,6 +290,7 @@ def placement_start(*, actor, placement, version=None, on=None, note="", request
         FollowUp(placement=current, due_on=current.started_on + timedelta(days=d))
         for d in follow_up_days()
     )
+    work.refresh_placement(current)
     return current
 
 
@@ -305,6 +308,7 @@ def placement_settle(*, actor, placement, version=None, on=None, note="", reques
         actor, placement, version, PlacementStatus.SETTLED, on=on, note=note, request=request
     )
     _cancel_open_follow_ups(current)
+    work.refresh_placement(current)
     return current
 
 
@@ -353,6 +357,7 @@ def follow_up_done(*, actor, follow_up, outcome: str, note: str = "", request=No
     current.done_by = actor
     current.full_clean()
     current.save()
+    work.refresh_placement(current.placement)
     record(
         "participation.follow_up_done",
         actor=actor,

@@ -9,6 +9,7 @@ from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.errors import RuleViolation
+from yorisoi.work import refresh as work
 
 from ..models import (
     Case,
@@ -62,6 +63,7 @@ def _touch(case: Case):
     case.last_activity_at = timezone.now()
     case.version += 1
     case.save()
+    work.refresh_case(case)
 
 
 def _event(case, actor, kind, text="", **fields) -> CaseEvent:

@@ -18,6 +18,7 @@ from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.intake import services as intake
 from yorisoi.intake.models import Outcome
+from yorisoi.work import refresh as work
 
 from ..models import (
     CASE_TRANSITIONS,
@@ -153,6 +154,7 @@ def case_open(
         # The escalated consultation lives on as this case (R1: it got its outcome; R3: the
         # case now holds it, so it leaves the escalation queue).
         intake.consultation_became_case(actor=actor, consultation=origin, case=case)
+    work.refresh_case(case)
     record("case.opened", actor=actor, target=case, basis=BASIS_COORDINATOR, request=request)
     return case
 

@@ -16,6 +16,7 @@ from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
 from yorisoi.directory.models import LegalMeetingType
 from yorisoi.notifications import services as notify
+from yorisoi.work import refresh as work
 
 from ..models import (
     ActionItem,
@@ -144,6 +145,7 @@ def meeting_participant_add(
             "already_participant",
         )
     participant = _participant_add(meeting, user=user, name=name, organisation=organisation)
+    work.refresh_case(meeting.case)
     if user is not None:
         notify.meeting_invited(meeting, [user])
     _audit("meeting.participant_added", actor=actor, target=meeting, rights=rights, request=request)
@@ -173,6 +175,7 @@ def meeting_pledge(*, actor, participant: MeetingParticipant, request=None) -> M
     current.pledged_at = timezone.now()
     current.pledge_recorded_by = actor
     current.save(update_fields=["pledged_at", "pledge_recorded_by"])
+    work.refresh_case(current.meeting.case)
     record(
         "meeting.pledged",
         actor=actor,
@@ -217,6 +220,7 @@ def meeting_end_sharing(*, actor, meeting: Meeting, request=None) -> Meeting:
     current.sharing_ended_at = timezone.now()
     current.version += 1
     current.save(update_fields=["sharing_ended_at", "version"])
+    work.refresh_case(current.case)
     _event(current.case, actor, CaseEventKind.MEETING, _("%(meeting)s の情報共有を終了") % {
         "meeting": current}, meeting=current)  # fmt: skip
     _audit("meeting.sharing_ended", actor=actor, target=current, rights=rights, request=request)
@@ -240,6 +244,7 @@ def action_item_add(
     )
     item.full_clean()
     item.save()
+    work.refresh_case(meeting.case)
     notify.action_item_assigned(item)
     _audit("action_item.added", actor=actor, target=meeting, rights=rights, request=request)
     return item

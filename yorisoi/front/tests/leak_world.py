@@ -50,6 +50,7 @@ from yorisoi.people.identity.models import MatchCandidate
 from yorisoi.people.services import NewMember, household_create
 from yorisoi.resources.models import TaxonomyTerm
 from yorisoi.testing import AGENCIES, PersonFactory, make_user, resource
+from yorisoi.work.refresh import rebuild_all
 
 _KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 MARKER_RE = re.compile(rf"漏\d{{3}}|モレ[{_KANA}]{{2}}")
@@ -756,4 +757,6 @@ def build(p: dict) -> LeakWorld:
         import_check(actor=hana, file_name="台帳.csv", content="相談の外部ID\r\nC-1\r\n".encode()),
     )
 
+    # Dates were moved behind the services' back (_overdue): the work list follows them.
+    rebuild_all()
     return w

@@ -107,7 +107,16 @@ def _queue_sections(user):
     return [{"section": key} for key in [*work.consultations.sections(), *work.cases]]
 
 
-QUERIES = {"front:queue": _queue_sections}
+# 今日やること (the home page): every tab the persona has, for the agency and for themselves.
+def _today_tabs(user):
+    from yorisoi.work.selectors import SCOPES, has_work_list, tabs_for
+
+    if not has_work_list(user):
+        return []
+    return [{"tab": tab, "scope": scope} for tab in tabs_for(user) for scope in SCOPES]
+
+
+QUERIES = {"front:queue": _queue_sections, "front:home": _today_tabs}
 
 # What an id in a route stands for: the walk opens the route once for every record of that kind
 # the persona may read (the policy's own visible_… sets), or for the values named here.

@@ -1,7 +1,5 @@
 """R1 No refusal: one outcome of four, decided by the agency holding the consultation."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -39,8 +37,7 @@ def test_any_caseworker_may_take_any_consultation(saki):
     consultation = consult(saki, summary="高齢の父の介護と息子の障害のこと")
     assert consultation.responsible_agency == saki.agency
     assert consultation.outcome == ""
-    # The same default as the intake form offers (services.default_next_action_on).
-    assert consultation.next_action_on == timezone.localdate() + timedelta(days=7)
+    assert consultation.next_action_on == timezone.localdate()
 
 
 @pytest.mark.parametrize("persona", ["kazuko", "ken", "osamu"])

@@ -122,13 +122,12 @@ def test_the_worked_example_goes_round_the_loop_through_the_screens(hana, saki, 
     assert referral.status == ReferralStatus.DECLINED
     assert saki_client.get(_detail(consultation)).status_code == 404  # no longer involved
 
-    # R2: back with the sender and in the coordinator's queue at once.
-    hana_queue = _body(hana_client.get(reverse("front:queue")))
-    returned = hana_queue.split("受け入れられなかったつなぎ（戻り）", 1)[1].split("</section>")[0]
+    # R2: back with the sender and in the coordinator's list at once (今日やること's tabs).
+    returned = _body(hana_client.get(reverse("front:home"), {"tab": "referrals"}))
+    assert "受け入れられなかったつなぎ（戻り）" in returned
     assert _detail(consultation) in returned and "対象外の地区" in returned
-    ichiro_queue = _body(ichiro_client.get(reverse("front:queue")))
-    declines = ichiro_queue.split("すべての「受け入れできない」", 1)[1].split("</section>")[0]
-    assert _detail(consultation) in declines
+    declines = _body(ichiro_client.get(reverse("front:home"), {"tab": "declines"}))
+    assert "受け入れできなかったつなぎ" in declines and _detail(consultation) in declines
     assert ichiro_client.get(_detail(consultation)).status_code == 200
 
     page = _body(hana_client.get(_detail(consultation)))
@@ -147,11 +146,8 @@ def test_the_worked_example_goes_round_the_loop_through_the_screens(hana, saki, 
     consultation.refresh_from_db()
     assert consultation.outcome == Outcome.ESCALATED
     assert consultation.responsible_agency.is_coordinating
-    escalations = _body(ichiro_client.get(reverse("front:queue")))
-    assert (
-        _detail(consultation)
-        in escalations.split("多機関協働への相談", 1)[1].split("</section>")[0]
-    )
+    escalations = _body(ichiro_client.get(reverse("front:home"), {"tab": "escalations"}))
+    assert "多機関協働への相談" in escalations and _detail(consultation) in escalations
 
     response = ichiro_client.post(
         reverse("intake:referral_create", args=[consultation.pk]),
@@ -354,22 +350,25 @@ def test_queue_costs_the_same_for_one_item_or_ten(
     client.get(reverse("front:queue"))
     with django_assert_max_num_queries(one["ichiro"]):
         page = _body(client.get(reverse("front:queue")))
-    assert "たらいまわしの恐れ" in page and "10 件" in page
+    assert 'たらいまわしの恐れ <span class="count">10</span>' in page
 
 
-def test_queue_shows_the_first_items_and_the_total_and_lists_a_section_in_full(hana):
-    from yorisoi.front import views as front_views
+def test_the_old_queue_address_lists_a_section_as_a_tab_page_by_page(hana):
+    from yorisoi.work.selectors import PAGE_SIZE
 
-    for _ in range(front_views.QUEUE_SECTION_LIMIT + 3):
+    for _ in range(PAGE_SIZE + 3):
         consult(hana)
     client = client_for(hana)
     overview = client.get(reverse("front:queue")).content.decode()
-    assert f"{front_views.QUEUE_SECTION_LIMIT + 3} 件" in overview
-    assert "?section=new" in overview
+    assert f'新規 <span class="count">{PAGE_SIZE + 3}</span>' in overview
+    assert overview.count('class="today-item') == PAGE_SIZE
     full = client.get(reverse("front:queue") + "?section=new")
     assert full.status_code == 200
-    assert full.content.decode().count('class="queue-list"') == 1
+    assert 'tab=new" aria-current="page"' in full.content.decode()
+    second = client.get(reverse("front:home"), {"tab": "new", "page": 2}).content.decode()
+    assert second.count('class="today-item') == 3
     assert client.get(reverse("front:queue") + "?section=nope").status_code == 404
+    assert client.get(reverse("front:home"), {"tab": "nope"}).status_code == 404
 
 
 def test_person_picker_offers_only_visible_people_and_is_audited(hana, saki):

@@ -120,7 +120,7 @@ def test_a_need_names_its_person_and_case_only_to_who_may_open_them(world, db):
         assert {"本人", "ケース"}.isdisjoint(seen.shown), door
 
 
-@pytest.mark.parametrize("page", ["participation:my_follow_ups", "front:queue"])
+@pytest.mark.parametrize("page", ["participation:my_follow_ups", "front:queue", "front:home"])
 def test_follow_ups_due_name_the_person_only_if_the_record_opens(world, db, page):
     """The screens' lists of follow-ups (the API's list names no person at all): the agency
     holding the need sees the follow-up, never the name of a person it may not open."""
