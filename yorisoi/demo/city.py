@@ -45,6 +45,7 @@ from yorisoi.directory.models import (
 )
 from yorisoi.intake.models import (
     Channel,
+    ClosureReason,
     Consultation,
     ConsultationIssue,
     ConsulterType,
@@ -67,6 +68,8 @@ from yorisoi.participation.models import (
 )
 from yorisoi.people import demo as people_demo
 from yorisoi.people.models import HouseholdMember, Person
+from yorisoi.work.models import WorkItem
+from yorisoi.work.refresh import rebuild_all
 
 from . import city_programs, city_writer
 from .city_proportions import (
@@ -169,6 +172,7 @@ def generate_city(
         people_seconds = time.perf_counter() - started
         city.work()
         city.flush()
+        rebuild_all()  # 今日やること: the work-item table from what was written (no services ran)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
     result = CityResult(
@@ -189,7 +193,7 @@ COUNTED = (
     cm.MeetingParticipant, cm.Assessment, cm.AssessmentIssue, cm.SupportPlan, cm.PlanGoal,
     cm.PlanAction, cm.GoalReview, cm.ProgressRecord, cm.CaseEvent, OutreachTarget,
     ContactAttempt, StageChange, ParticipationNeed, Placement, FollowUp, Activity, Training,
-    User,
+    User, WorkItem,
 )  # fmt: skip
 
 
@@ -490,6 +494,7 @@ class _City:
                 if channel == Channel.FROM_VOLUNTEER and self.volunteers
                 else None,
                 created_by=user,
+                holder=user,  # 担当者 (R3): the agency's city-<code> account
                 created_at=received,
             )
         )
@@ -519,7 +524,8 @@ class _City:
         c.next_action_on = max(c.next_action_on, timezone.localdate(at))
 
     def close(self, c: Consultation, at: datetime):
-        # The closure reason (終結の理由), once Consultation has one, is set here.
+        # 終結の理由: resolved at intake needs none; support that ran its course is "solved".
+        c.closure_reason = "" if c.outcome == Outcome.RESOLVED else ClosureReason.SOLVED
         c.closed_at = at
         c.last_activity_at = at
         c.next_action_on = timezone.localdate(at)
@@ -568,6 +574,7 @@ class _City:
         self.decide(c, Outcome.REFERRED, ref.answered_at, by=ref.sent_by)
         if ref.kind == ReferralKind.TRANSFER:
             c.responsible_agency = ref.to_agency
+            c.holder = self.users[ref.to_agency_id]
         self.carry_on(c, ref.answered_at)
 
     def other(self, exclude: set) -> Agency:
@@ -607,12 +614,14 @@ class _City:
         a case, which closes the consultation (cases.services.case_open)."""
         self.decide(c, Outcome.ESCALATED, at)
         c.responsible_agency = self.coordinating
+        c.holder = self.users[self.coordinating.pk]
         c.next_action_on = timezone.localdate(at)
         opened = at + timedelta(days=self.rng.uniform(1, 7))
         if opened >= self.now or c.person_id is None:
             c.next_action_on = max(c.next_action_on, self.today - timedelta(days=3))
             return
         c.closed_at = opened
+        c.closure_reason = ClosureReason.CONNECTED  # it lives on as the case
         c.last_activity_at = opened
         self.case(c, opened)
 

@@ -20,6 +20,8 @@ from yorisoi.outreach.models import OutreachTarget
 from yorisoi.participation.models import FollowUp, Placement
 from yorisoi.people.models import Person
 from yorisoi.testing import client_for
+from yorisoi.work.models import WorkItem
+from yorisoi.work.refresh import derive_all, table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,11 @@ def test_outcomes_follow_r1_and_open_ones_are_held_r3(small_city):
     assert not open_ones.filter(
         Q(next_action_on__isnull=True) | Q(responsible_agency__isnull=True)
     ).exists()
+    # Each open one has a 担当者 of the agency holding it, and is on that agency's work list.
+    assert not open_ones.exclude(holder__agency=F("responsible_agency")).exists()
+    assert table_rows() == set(derive_all())
+    listed = WorkItem.objects.filter(consultation__isnull=False).values("consultation")
+    assert not open_ones.exclude(pk__in=listed).exists()
     assert not Consultation.objects.filter(closed_at__isnull=False, outcome="").exists()
     # Every consultation has its issues with exactly one ◎, and its domain count.
     mains = ConsultationIssue.objects.filter(is_main=True).values("consultation").distinct()
