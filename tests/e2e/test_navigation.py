@@ -58,8 +58,14 @@ EXPECTED_MENU = {
     "ken": ANALYST_MENU,  # analyst: aggregates only
     "osamu": ["ホーム", "管理画面"],  # administrator: users and master data
 }
-# Every role's account: under the user's name, not in the main menu.
+# Every role's account: under the user's name, not in the main menu; caseworkers also bring
+# their agency's ledgers in (取り込み) from there.
 USER_MENU = ["APIトークン", "ログインの設定"]
+CASEWORK_USER_MENU = ["取り込み", *USER_MENU]
+
+
+def user_menu_of(username):
+    return USER_MENU if username in ("kazuko", "ken", "osamu") else CASEWORK_USER_MENU
 
 
 def user_menu(page):
@@ -83,7 +89,7 @@ def test_menu_shows_exactly_what_the_role_may_open(request, page, login, usernam
     # The user menu is closed until its button (the user's name) opens it.
     expect(user_menu(page)).to_be_hidden()
     page.get_by_role("button", name="利用者メニュー").click()
-    expect(user_menu(page).get_by_role("link")).to_have_text(USER_MENU)
+    expect(user_menu(page).get_by_role("link")).to_have_text(user_menu_of(username))
     expect(user_menu(page).get_by_role("button", name="ログアウト")).to_be_visible()
     user_menu(page).get_by_role("link", name="APIトークン").click()
     expect(page.get_by_role("heading", level=1, name="APIトークン")).to_be_visible()
@@ -127,7 +133,7 @@ def test_on_a_phone_the_menu_waits_behind_a_button_and_opens_from_the_keyboard(
     user_button.focus()
     page.keyboard.press("Space")
     expect(user_button).to_have_attribute("aria-expanded", "true")
-    expect(user_menu(page).get_by_role("link")).to_have_text(USER_MENU)
+    expect(user_menu(page).get_by_role("link")).to_have_text(CASEWORK_USER_MENU)
     screen("home_phone_user_menu")
     user_menu(page).get_by_role("link", name="ログインの設定").click()
     expect(page.get_by_role("heading", level=1, name="ログインの設定")).to_be_visible()
@@ -177,7 +183,7 @@ def test_without_script_both_menus_show_open(browser, live_server, hana):
         expect(
             page.get_by_role("navigation", name="メインメニュー").get_by_role("link")
         ).to_have_text(CASEWORK_MENU)
-        expect(user_menu(page).get_by_role("link")).to_have_text(USER_MENU)
+        expect(user_menu(page).get_by_role("link")).to_have_text(CASEWORK_USER_MENU)
         user_menu(page).get_by_role("button", name="ログアウト").click()
         expect(page.get_by_role("heading", level=1, name="ログイン")).to_be_visible()
     finally:

@@ -65,7 +65,7 @@ def test_enrol_sign_in_with_a_code_and_a_recovery_code_then_replace_a_one_time_p
     assert len(codes) == 10
     screen("mfa_recovery_codes")
     page.get_by_role("link", name="控えました。続ける").click()
-    expect(page.get_by_role("heading", level=1, name="ホーム")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="今日やること")).to_be_visible()
     sign_out(page)
 
     # Again: password, then the code the app shows now.
@@ -74,14 +74,14 @@ def test_enrol_sign_in_with_a_code_and_a_recovery_code_then_replace_a_one_time_p
     screen("mfa_verify")
     page.get_by_label("確認コード").fill(code(device))
     page.get_by_role("button", name="確認する").click()
-    expect(page.get_by_role("heading", level=1, name="ホーム")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="今日やること")).to_be_visible()
     sign_out(page)
 
     # The phone is at home: a recovery code, once.
     sign_in(page)
     page.get_by_label("確認コード").fill(codes[0])
     page.get_by_role("button", name="確認する").click()
-    expect(page.get_by_role("heading", level=1, name="ホーム")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="今日やること")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("回復コードを使いました（残り 9 個）")
     sign_out(page)
 

@@ -37,7 +37,6 @@ from test_support_meeting_journey import (
     menu,
     open_queue,
     pledge_from_my_meetings,
-    section,
     status,
 )
 
@@ -395,9 +394,10 @@ def test_worked_example_2_from_the_neighbours_call_to_a_placement_with_follow_up
         expect(row).to_contain_text(CENTER)
         expect(row).to_contain_text("森 静香")
     screen("we2_my_follow_ups", phone=True)
-    # The queue holds follow-ups once they fall due: none today.
+    # The work list holds follow-ups once they fall due: none today.
     open_queue(page)
-    expect(section(page, "参加支援のフォローアップ（期日を迎えたもの）")).to_contain_text("0 件")
+    tabs = page.get_by_role("navigation", name="絞り込み")
+    expect(tabs.get_by_role("link", name="フォローアップ 0", exact=True)).to_be_visible()
     logout(page)
 
     # The coordinator records the participation track on the case.

@@ -20,7 +20,6 @@ CASEWORK_MENU = [
     "地域づくり",
     "本人",
     "世帯",
-    "取り込み",
     "お知らせ",
 ]
 # The coordinator and managers see the evaluation (PDCA) too, after 地域づくり.
@@ -48,6 +47,13 @@ EXPECTED = {
     "osamu": ["ホーム", "管理画面"],
 }
 USER_MENU_LABELS = ["APIトークン", "ログインの設定"]
+# Caseworkers also bring their agency's ledgers in (取り込み), occasional work kept out of the
+# main menu so that it stays on one line.
+CASEWORK_USER_MENU = ["取り込み", *USER_MENU_LABELS]
+
+
+def user_menu_labels(persona):
+    return USER_MENU_LABELS if persona in ("kazuko", "ken", "osamu") else CASEWORK_USER_MENU
 
 
 def main_menu(body):
@@ -86,18 +92,18 @@ def test_rendered_menu_matches(personas, persona):
     nav = main_menu(body)
     for label in ["受付・つなぎ", "民生委員の報告", "ケース", "本人", "世帯", "管理画面"]:
         assert (f">{label}</a>" in nav) is (label in EXPECTED[persona])
-    for label in USER_MENU_LABELS:
+    for label in CASEWORK_USER_MENU:
         assert f">{label}</a>" not in nav
 
 
 @pytest.mark.parametrize("persona", EXPECTED)
 def test_user_menu_holds_tokens_settings_and_sign_out_for_every_role(personas, persona):
     user = personas[persona]
-    assert [item["label"] for item in user_items_for(user)] == USER_MENU_LABELS
+    assert [item["label"] for item in user_items_for(user)] == user_menu_labels(persona)
 
     body = client_for(user).get(reverse("front:home")).content.decode()
     menu = user_menu(body)
-    for label in USER_MENU_LABELS:
+    for label in user_menu_labels(persona):
         assert f">{label}</a>" in menu
     assert f'action="{reverse("accounts:logout")}"' in menu
     assert ">ログアウト</button>" in menu

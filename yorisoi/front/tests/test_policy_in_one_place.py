@@ -14,7 +14,7 @@ import yorisoi
 
 ROOT = Path(yorisoi.__file__).parent
 # Where roles are defined and decided, and where fictional users are made (demo data).
-OUTSIDE = ("access/", "accounts/", "testing.py", "settings.py")
+OUTSIDE = ("access/", "accounts/", "demo/", "testing.py", "settings.py")
 USERS = {"user", "actor", "auth", "recipient", "u", "participant"}
 
 
