@@ -29,9 +29,12 @@ STEPS = {
 }
 
 
-def mark_signed_in(request):
-    """Called at sign-in: the absolute lifetime counts from here."""
-    request.session[SIGNED_IN_AT] = int(time.time())
+def mark_signed_in(request, **_signal):
+    """At every sign-in (the user_logged_in signal, accounts.apps): the absolute lifetime counts
+    from here, and the session just saved needs no refresh for a minute."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[REFRESHED_AT] = now
 
 
 class IdleSessionMiddleware:

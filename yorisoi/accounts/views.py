@@ -20,7 +20,6 @@ from yorisoi.audit.log import record
 from yorisoi.http.forms import JapaneseMessagesMixin
 
 from . import mfa, services
-from .middleware import mark_signed_in
 from .models import ApiToken
 
 PENDING_DEVICE = "yorisoi_mfa_pending_device"
@@ -29,11 +28,6 @@ PENDING_DEVICE = "yorisoi_mfa_pending_device"
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_signed_in(self.request)
-        return response
 
     def get_context_data(self, **kwargs):
         # The demo (make run) says that the second factor is optional there.
