@@ -8,7 +8,7 @@ One row per source and agency: when a record waits for an agency for several rea
 most pressing one is kept (PRESSING), so the today list shows each thing once.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -70,9 +70,15 @@ def _day(moment) -> date:
 
 
 def answer_due(sent_at, pending_limit: int) -> date:
-    """R2: the last day a referral may still wait for its answer. It is overdue from the day
-    more than `pending_limit` office days have passed since it was sent (queues.overdue_cutoff)."""
-    return add_business_days(_day(sent_at), pending_limit + 1) - timedelta(days=1)
+    """R2: the answer deadline, the last office day of the limit: the date the screens and the
+    API show as 回答期限 (intake.selectors.referral_deadline computes it the same way)."""
+    return add_business_days(_day(sent_at), pending_limit)
+
+
+def overdue_from(sent_at, pending_limit: int) -> date:
+    """The first day a pending referral counts as overdue: more than `pending_limit` office days
+    have passed since it was sent (queues.overdue_cutoff)."""
+    return add_business_days(_day(sent_at), pending_limit + 1)
 
 
 def _most_pressing(rows: list[Row]) -> list[Row]:
@@ -138,10 +144,11 @@ def consultation_rows(
             Row(Kind.PASS_AROUND, coordinating_agency_id, c.next_action_on, True, **common)
         )
     if pending is not None:
-        due = answer_due(pending.sent_at, pending_limit)
         coordinator.append(
-            Row(Kind.OVERDUE_REFERRAL, coordinating_agency_id, due, True,
-                shows_from=due + timedelta(days=1), referral_id=pending.pk, **common)
+            Row(Kind.OVERDUE_REFERRAL, coordinating_agency_id,
+                answer_due(pending.sent_at, pending_limit), True,
+                shows_from=overdue_from(pending.sent_at, pending_limit),
+                referral_id=pending.pk, **common)
         )  # fmt: skip
     return rows + _most_pressing(coordinator)
 

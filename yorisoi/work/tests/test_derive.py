@@ -1,9 +1,15 @@
 """One pure function per source kind: what a record asks of whom, from its state alone."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from types import SimpleNamespace as Obj
 
-from yorisoi.work.derive import answer_due, case_rows, consultation_rows, placement_rows
+from yorisoi.work.derive import (
+    answer_due,
+    case_rows,
+    consultation_rows,
+    overdue_from,
+    placement_rows,
+)
 from yorisoi.work.models import Kind
 
 HOME, OTHER, COORD = 1, 2, 9
@@ -56,12 +62,13 @@ def test_a_pending_referral_waits_for_an_answer_and_is_awaited_by_the_sender():
         if r.kind == Kind.OVERDUE_REFERRAL
     ]  # fmt: skip
     assert late.agency_id == COORD and late.coordinator_only
-    assert late.shows_from == late.due_on + timedelta(days=1)
+    assert (late.due_on, late.shows_from) == (date(2026, 12, 4), date(2026, 12, 7))  # Fri, Mon
 
 
 def test_answer_due_counts_office_days():
     # Sent on Tuesday 1 Dec: three office days pass on Friday 4 Dec; overdue from Monday 7 Dec.
-    assert answer_due(NOON, 3) == date(2026, 12, 6)
+    assert answer_due(NOON, 3) == date(2026, 12, 4)
+    assert overdue_from(NOON, 3) == date(2026, 12, 7)
 
 
 def test_a_declined_referral_goes_back_to_the_sender_and_to_the_coordinator():
