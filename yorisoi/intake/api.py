@@ -481,7 +481,7 @@ class CloseIn(_In):
     closure_note: str | None = Field(None, description="終結の補足（other のときは必須）")
 
 
-class ReopenIn(_In):
+class ConsultationReopenIn(_In):
     version: int = Field(description="取得したときの version。ほかの人が先に更新していれば 409")
     reopen_reason: str | None = Field(None, description="再開する理由（必須）")
     next_action_on: date | None = Field(None, description="次の対応予定日（必須、今日以降）")
@@ -558,7 +558,7 @@ def consultation_close(request, consultation_id: UUID, payload: CloseIn):
     url_name="consultation_reopen",
     summary="相談を再開する",
 )
-def consultation_reopen(request, consultation_id: UUID, payload: ReopenIn):
+def consultation_reopen(request, consultation_id: UUID, payload: ConsultationReopenIn):
     """終結した相談を再開します（担当機関のみ）。理由と次の対応予定日（今日以降）が必要、
     担当者は省略すると自分。終結していなければ 409 `open`。"""
     user = request.auth

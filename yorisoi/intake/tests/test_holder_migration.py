@@ -51,6 +51,11 @@ def test_existing_consultations_get_a_holder(hana, masaki, saki):
     apps = executor.loader.project_state(AFTER).apps
     Consultation = apps.get_model("intake", "Consultation")
     holders = dict(Consultation.objects.values_list("pk", "holder_id"))
+    # Back to the latest state: going back to 0006 also unapplied what depends on 0007 (the
+    # work-item table's fill), which later tests (the backup round trip) expect applied.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
     assert holders[own.pk] == masaki.pk
     assert holders[moved.pk] == min(hana.pk, masaki.pk)  # the agency's first caseworker
     assert holders[closed.pk] is None
