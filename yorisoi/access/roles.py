@@ -39,6 +39,13 @@ def caseworkers_of(agency_id):
     return User.objects.filter(agency_id=agency_id, is_active=True, role__in=CASEWORK_ROLES)
 
 
+def caseworkers_of_any():
+    """Every active caseworker with an agency (who may hold a consultation, R3)."""
+    from yorisoi.accounts.models import User
+
+    return User.objects.filter(is_active=True, role__in=CASEWORK_ROLES, agency__isnull=False)
+
+
 def coordinators():
     """Who hears of what waits for the coordinating division (福祉総務課)."""
     from yorisoi.accounts.models import User

@@ -695,6 +695,28 @@ def consultation_reopen(
     return current
 
 
+def hold_unheld() -> int:
+    """R3 for consultations written outside the services (demo history, bulk loads): each one
+    without a 担当者 gets whoever recorded its intake or outcome, if they work for the agency
+    holding it, else (open ones only) that agency's first active caseworker. The same rule as
+    migration intake 0007. Returns how many got one."""
+    staff: dict = {}
+    for pk, agency_id in access.caseworkers_of_any().order_by("pk").values_list("pk", "agency_id"):
+        staff.setdefault(agency_id, []).append(pk)
+    given = 0
+    rows = Consultation.objects.filter(holder__isnull=True).values_list(
+        "pk", "responsible_agency_id", "created_by_id", "outcome_by_id", "closed_at"
+    )
+    for pk, agency_id, created_by, outcome_by, closed_at in rows.iterator():
+        colleagues = staff.get(agency_id, [])
+        holder = next((u for u in (created_by, outcome_by) if u in colleagues), None)
+        if holder is None and closed_at is None and colleagues:
+            holder = colleagues[0]
+        if holder is not None:
+            given += Consultation.objects.filter(pk=pk).update(holder_id=holder)
+    return given
+
+
 def consultation_became_case(*, actor, consultation, case=None) -> Consultation:
     """The escalated consultation lives on as a collaborative case (R1: it got its outcome; R3:
     the case now holds it): closed as 他の支援・制度につながった, leaving the queues. Called by

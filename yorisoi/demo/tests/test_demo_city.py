@@ -7,8 +7,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
+from yorisoi import access
 from yorisoi.accounts.models import User
 from yorisoi.cases import demo as cases_demo
 from yorisoi.cases import selectors as case_selectors
@@ -140,3 +142,15 @@ def test_every_theme_names_issues_and_agency_kinds_of_the_master_data(master):
         assert {kind for kind, _reason in theme.referrals} <= kinds, theme.key
         for situation in theme.situations:
             assert re.fullmatch(r"[^{}]*\{when\}[^{}]*", situation), situation
+
+
+def test_every_open_demo_consultation_has_a_holder_at_its_agency(city):
+    # R3: bulk-loaded history gets its 担当者 as the services would give it (hold_unheld).
+    # (Agencies without a demo account have nobody to hold theirs: the page says 未割当.)
+    staffed = access.caseworkers_of_any().values("agency")
+    open_ones = Consultation.objects.filter(closed_at__isnull=True, responsible_agency__in=staffed)
+    assert open_ones.exists()
+    assert not open_ones.filter(holder__isnull=True).exists()
+    assert not open_ones.exclude(holder__agency=F("responsible_agency")).exists()
+    homecare = User.objects.get(username="homecare")
+    assert open_ones.filter(holder=homecare).exists()

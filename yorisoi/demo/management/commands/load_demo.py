@@ -7,6 +7,7 @@ from yorisoi.cases import demo as cases_demo
 from yorisoi.community import demo as community_demo
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.evaluation import demo as evaluation_demo
+from yorisoi.intake import services as intake_services
 from yorisoi.outreach import demo as outreach_demo
 from yorisoi.participation import demo as participation_demo
 from yorisoi.people import demo
@@ -99,3 +100,6 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
             made = history.get("consultations", 0)
             self.stdout.write(f"評価用の過去3年度の記録: 相談 {made} 件作成")
+        # R3: the bulk-loaded consultations get their 担当者 as the services would have given.
+        held = intake_services.hold_unheld()
+        self.stdout.write(f"担当者の割り当て: 相談 {held} 件")
