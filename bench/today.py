@@ -32,12 +32,16 @@ def main() -> int:
     parser.add_argument("--noise", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=100, help="timed requests per door")
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--profile", action="store_true", help="print each query of one request per door, timed"
+    )
     add_database_options(parser)
     args = parser.parse_args()
     if args.leg:
         return one_database(args)
     options = ["--items", str(args.items), "--noise", str(args.noise)]
     options += ["--requests", str(args.requests), "--warmup", str(args.warmup)]
+    options += ["--profile"] if args.profile else []
     legs = each_database(args, PG_DB, lambda name, url: run_leg(__file__, name, url, options))
     for leg in legs:
         print(f"\n== {leg['database']} ({leg['items']} items of the centre; table "
@@ -125,6 +129,8 @@ def one_database(args) -> int:
     execute(connection, "ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
     full = queries()
     log(f"[{args.leg}] {work_items} work items; queries {full}")
+    if args.profile:
+        profile(doors)
 
     walls: dict[str, list] = {name: [] for name in [*doors, "bare"]}
     with override_settings(ROOT_URLCONF="today_view"):
@@ -149,6 +155,25 @@ def one_database(args) -> int:
         "rebuild_s": rebuild_s, "queries_small": small, "queries": full, "timings": timings,
     }))  # fmt: skip
     return 0
+
+
+def profile(doors) -> None:
+    """Each query of one request per door, slowest first, to stderr (`--profile`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    with override_settings(ROOT_URLCONF="today_view"):
+        for name, (client, url) in doors.items():
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            log(f"-- {name}")
+            slowest = sorted(captured, key=lambda q: -float(q["time"]))
+            for q in slowest[:6]:
+                log(f"   {float(q['time']) * 1000:7.1f} ms  {q['sql'][:400]}")
+            if connection.vendor == "postgresql" and slowest[0]["sql"].startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN ANALYZE {slowest[0]['sql']}")
+                    log("\n".join(f"   | {line}" for (line,) in cursor.fetchall()))
 
 
 if __name__ == "__main__":

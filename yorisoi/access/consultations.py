@@ -56,6 +56,40 @@ def visible_consultation_records(user) -> QuerySet:
     return ProgressRecord.objects.filter(consultation__in=visible_consultations(user).values("pk"))
 
 
+def correctable_record(user, record_id):
+    """The progress record `record_id` if `user` may correct it, through either door (R6, R7):
+    a consultation's record when they may read the consultation, a case's when they may write
+    the case's records; only the agency that wrote it corrects it (the service checks that
+    again). None when they may not read it (404); RuleViolation "forbidden" when they read it
+    but their agency did not write it or may not write on the case (403 on both doors)."""
+    from django.utils.translation import gettext as _
+
+    from yorisoi.cases.models import ProgressRecord
+    from yorisoi.errors import RuleViolation
+
+    from .cases import case_access
+
+    entry = (
+        ProgressRecord.objects.select_related("case", "consultation", "agency")
+        .filter(pk=record_id)
+        .first()
+    )
+    if entry is None:
+        return None
+    if entry.consultation_id is not None:
+        if not visible_consultation_records(user).filter(pk=entry.pk).exists():
+            return None
+    else:
+        rights = case_access(user, entry.case)
+        if not rights.read:
+            return None
+        if not rights.record:
+            raise RuleViolation(_("このケースには記録できません。"), code="forbidden")
+    if not acts_for(user, entry.agency_id):
+        raise RuleViolation(_("記録を訂正できるのは記録した機関だけです。"), code="forbidden")
+    return entry
+
+
 def cases_from_consultation(user, consultation) -> QuerySet:
     """The collaborative cases opened from `consultation` (Case.origin) that `user` may open;
     one they may not open is not mentioned at all (R6)."""

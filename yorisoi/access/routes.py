@@ -81,6 +81,7 @@ ROUTES: dict[str, frozenset | str] = {
     "cases:involvement_add": CASEWORK,
     "cases:involvement_edit": CASEWORK,
     "cases:involvement_end": CASEWORK,
+    "cases:involvement_staff": CASEWORK,
     "cases:track_start": CASEWORK,
     "cases:track_end": CASEWORK,
     "cases:consent_add": CASEWORK,

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
 from yorisoi.directory.models import Agency
-from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
+from yorisoi.http.forms import (
+    GroupedModelChoiceField,
+    JapaneseMessagesMixin,
+    staff_field,
+    text_field,
+)
 from yorisoi.intake.forms import DATETIME_INPUT
 from yorisoi.intake.models import Consultation
 from yorisoi.people.models import Household, Person
@@ -165,6 +170,17 @@ class InvolvementForm(JapaneseMessagesMixin, forms.Form):
             del self.fields["agency"]
         else:
             self.fields["agency"].queryset = _agencies(exclude)
+
+
+class InvolvementStaffForm(JapaneseMessagesMixin, forms.Form):
+    """担当職員: who of the involved agency's own staff works on the case (access.assignable_staff)."""
+
+    staff = staff_field(_("担当職員"), help_text=_("この機関の職員から選びます。"))
+
+    def __init__(self, *args, user, involvement, **kwargs):
+        kwargs.setdefault("initial", {"staff": involvement.staff_id})
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = access.assignable_staff(user, involvement.agency_id)
 
 
 class TrackForm(JapaneseMessagesMixin, forms.Form):

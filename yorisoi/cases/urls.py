@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:case_id>/agencies/new", views.involvement_add, name="involvement_add"),
     path("agencies/<int:involvement_id>/edit", views.involvement_edit, name="involvement_edit"),
     path("agencies/<int:involvement_id>/end", views.involvement_end, name="involvement_end"),
+    path("agencies/<int:involvement_id>/staff", views.involvement_staff, name="involvement_staff"),
     path("<uuid:case_id>/tracks/new", views.track_start, name="track_start"),
     path("tracks/<int:track_id>/end", views.track_end, name="track_end"),
     path("<uuid:case_id>/consents/new", views.consent_add, name="consent_add"),

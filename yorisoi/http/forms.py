@@ -96,3 +96,17 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
                 yield ("", self.field.empty_label)
             for group, objects in groupby(self.queryset, key=self.field.group_by):
                 yield (str(group), [self.choice(obj) for obj in objects])
+
+
+def staff_field(label, **options) -> forms.ModelChoiceField:
+    """A 担当者 chosen from an agency's staff: the form sets the queryset to the policy's list
+    (access.assignable_staff), so nobody else can be named."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=None,
+        empty_label=_("（選択してください）"),
+        error_messages={
+            "invalid_choice": _("この機関の職員（利用中のアカウント）から選んでください。")
+        },
+        **options,
+    )

@@ -7,29 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi import access
-from yorisoi.http.forms import JapaneseMessagesMixin, text_field
+from yorisoi.http.forms import JapaneseMessagesMixin, staff_field, text_field
 
 from .models import ClosureReason, RecordKind
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
-def _staff_field(label, **options):
-    return StaffChoiceField(
-        label=label,
-        queryset=None,
-        empty_label=_("（選択してください）"),
-        error_messages={
-            "invalid_choice": _("この機関の職員（利用中のアカウント）から選んでください。")
-        },
-        **options,
-    )
 
 
 class ContactRecordForm(JapaneseMessagesMixin, forms.Form):
@@ -74,7 +57,7 @@ class ContactRecordForm(JapaneseMessagesMixin, forms.Form):
 
 
 class ReassignForm(JapaneseMessagesMixin, forms.Form):
-    holder = _staff_field(_("新しい担当者"), help_text=_("同じ機関の職員から選びます。"))
+    holder = staff_field(_("新しい担当者"), help_text=_("同じ機関の職員から選びます。"))
     note = forms.CharField(label=_("変更の理由（任意）"), max_length=2000, required=False)
 
     def __init__(self, *args, user, consultation, **kwargs):
@@ -106,7 +89,7 @@ class ReopenForm(JapaneseMessagesMixin, forms.Form):
     next_action_on = forms.DateField(
         label=_("次の対応予定日"), widget=DATE_WIDGET, help_text=_("今日以降の日付。")
     )
-    holder = _staff_field(_("担当者"))
+    holder = staff_field(_("担当者"))
 
     def __init__(self, *args, user, consultation, **kwargs):
         kwargs.setdefault("initial", {"holder": user.pk, "next_action_on": timezone.localdate()})
@@ -118,7 +101,7 @@ class ReopenForm(JapaneseMessagesMixin, forms.Form):
 
 
 class AssigneeForm(JapaneseMessagesMixin, forms.Form):
-    assignee = _staff_field(_("受け入れ側の担当者"))
+    assignee = staff_field(_("受け入れ側の担当者"))
 
     def __init__(self, *args, user, referral, **kwargs):
         kwargs.setdefault("initial", {"assignee": referral.assignee_id})

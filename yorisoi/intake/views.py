@@ -168,6 +168,8 @@ def _detail(request, consultation, *, status=200, **forms):
     life = {
         "records": records,
         "timeline": selectors.consultation_timeline(consultation, records),
+        # The agency that wrote a record corrects it (R7; cases.services.record_correct).
+        "correctable": {r.pk for r in records if access.acts_for(user, r.agency_id)},
         "cases": list(access.cases_from_consultation(user, consultation)),
         "record_form": forms.get("record_form")
         or (ContactRecordForm() if holds_it and is_open else None),

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from yorisoi import access
 from yorisoi.intake import queues
@@ -247,13 +247,18 @@ def _why(row, today) -> tuple[str, int]:
     if row.kind == Kind.PASS_AROUND:
         return _("受け入れできないが2回以上"), 0
     if overdue:
-        return _("%(days)s日超過") % {"days": overdue}, overdue
+        return ngettext("%(days)s日超過", "%(days)s日超過", overdue) % {"days": overdue}, overdue
     if row.due_on == today:
         return _("今日が期限"), 0
     if row.kind == Kind.TO_ANSWER and row.referral_id:
         sent_on = timezone.localtime(row.referral.sent_at).date()
         left = max(0, pending_limit() - business_days_after(sent_on, today))
-        return _("新しいつなぎ・回答期限まであと%(days)s開庁日") % {"days": left}, 0
+        text = ngettext(
+            "新しいつなぎ・回答期限まであと%(days)s開庁日",
+            "新しいつなぎ・回答期限まであと%(days)s開庁日",
+            left,
+        )
+        return text % {"days": left}, 0
     if row.kind == Kind.AWAITING_ANSWER:
         return _("回答待ち"), 0
     if row.kind == Kind.NEW:

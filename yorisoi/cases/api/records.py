@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.http import Http404
 from ninja import Query, Status
 
 from yorisoi import access
@@ -13,7 +14,7 @@ from .. import selectors, services
 from ..models import (
     ProgressRecord,
 )
-from .base import _ERRORS, CASE, _on_visible_case, _record_viewed, _text, _visible_case, router
+from .base import _ERRORS, CASE, _record_viewed, _text, _visible_case, router
 from .builders import record_out, timeline_entry_out
 from .schemas import (
     ConsultationRecordIn,
@@ -84,10 +85,13 @@ def record_add(request, case_id: UUID, payload: RecordIn):
     summary="支援経過記録を訂正する",
 )
 def record_correct(request, record_id: UUID, payload: RecordCorrectIn):
-    """記録した機関が訂正します。前の文面は履歴に残ります（R7）。version が古ければ 409
+    """記録した機関が訂正します。ケースの記録も相談の記録も同じです。前の文面は履歴に残ります
+    （R7）。見られない記録は 404、記録した機関でなければ 403、version が古ければ 409
     `concurrent_edit`（changes つき）。"""
     user = request.auth
-    entry = _on_visible_case(ProgressRecord.objects.select_related("case"), user, record_id)
+    entry = access.correctable_record(user, record_id)
+    if entry is None:
+        raise Http404
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "text" in fields:
         fields["text"] = _text(fields["text"])

@@ -2,7 +2,7 @@
 the lead and involved agencies and their roles, the program tracks, the support decision."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
@@ -27,6 +27,7 @@ from ..forms import (
     CaseOpenForm,
     CaseSearchForm,
     InvolvementForm,
+    InvolvementStaffForm,
     TrackForm,
 )
 from ..models import (
@@ -427,6 +428,35 @@ def involvement_edit(request, involvement_id):
             "version": version,
             **extra,
         },
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def involvement_staff(request, involvement_id):
+    """担当職員: the involved agency names who of its staff works on the case. Only someone
+    acting for that agency may (403 for the others, who can see the case)."""
+    user = request.user
+    involvement = _visible(Involvement, user, involvement_id, "agency")
+    case = involvement.case
+    if not access.acts_for(user, involvement.agency_id):
+        raise PermissionDenied
+    form = InvolvementStaffForm(request.POST or None, user=user, involvement=involvement)
+    version, extra = involvement.version, {}
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, services.involvement_assign_staff, conflict=extra, actor=user,
+            involvement=involvement, version=seen_version(request), request=request,
+            staff=form.cleaned_data["staff"],
+        )  # fmt: skip
+        if saved is not None:
+            messages.success(request, gettext("担当職員を決めました。"))
+            return _to_case(case.pk)
+    context = {"case": case, "form": form, "involvement": involvement, "version": version}
+    return render(
+        request,
+        "cases/involvement_staff.html",
+        {**context, **extra},
         status=_status(request),
     )
 

@@ -3,14 +3,16 @@ correcting one's own agency's record (R7).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
+from yorisoi.audit.log import record
 from yorisoi.directory.models import Agency
 from yorisoi.errors import RuleViolation, refuse_on_screen
 from yorisoi.http.errors import one_or_404
@@ -23,8 +25,7 @@ from ..forms import (
     RecordForm,
     TimelineFilterForm,
 )
-from ..models import ProgressRecord
-from .base import _rights, _save, _status, _viewed, _visible, _visible_case
+from .base import _rights, _save, _status, _viewed, _visible_case
 
 TIMELINE_PAGE_SIZE = 30
 
@@ -91,13 +92,17 @@ def record_add(request, case_id):
 
 @require_http_methods(["GET", "POST"])
 def record_edit(request, record_id):
-    """A correction by the writing agency; the earlier wording stays in the history (R7)."""
+    """A correction by the writing agency; the earlier wording stays in the history (R7). The
+    same screen corrects a record on a case and one on a consultation (access.correctable_record)."""
     user = request.user
-    entry = _visible(ProgressRecord, user, record_id, "agency")
-    case = entry.case
-    rights = _rights(user, case, "record")
-    if not access.acts_for(user, entry.agency_id):
-        raise PermissionDenied
+    try:
+        entry = access.correctable_record(user, record_id)
+    except RuleViolation as exc:
+        refuse_on_screen(exc)
+        raise
+    if entry is None:
+        raise Http404
+    case, consultation = entry.case, entry.consultation
     initial = {
         "kind": entry.kind,
         "occurred_at": timezone.localtime(entry.occurred_at).replace(second=0, microsecond=0),
@@ -112,13 +117,26 @@ def record_edit(request, record_id):
         )  # fmt: skip
         if saved is not None:
             messages.success(request, gettext("記録を訂正しました。以前の内容は履歴に残ります。"))
+            if consultation is not None:
+                return redirect("intake:consultation_detail", consultation_id=consultation.pk)
             return redirect("cases:timeline", case_id=case.pk)
     if request.method == "GET":
-        _viewed(request, case, rights)
+        if consultation is not None:
+            record(
+                "consultation.records_viewed",
+                actor=user,
+                target=consultation,
+                basis=access.consultation_basis(user, consultation),
+                request=request,
+                ids=[entry.pk],
+            )
+        else:
+            _viewed(request, case, access.case_access(user, case))
+    context = {"case": case, "consultation": consultation, "form": form, "editing": True}
     return render(
         request,
         "cases/record_form.html",
-        {"case": case, "form": form, "editing": True, "entry": entry, "version": version, **extra},
+        {**context, "entry": entry, "version": version, **extra},
         status=_status(request),
     )
 

@@ -151,3 +151,32 @@ def test_the_case_opened_from_it_shows_only_to_who_may_open_the_case(hana, ichir
     # without her agency, she may not open: not a word of it (R6).
     body = client_for(hana).get(page(origin)).content.decode()
     assert case.number not in body and "この相談から開始したケース" not in body
+
+
+def test_the_writing_agency_corrects_a_contact_from_the_page_and_the_first_wording_stays(
+    hana, saki
+):
+    from yorisoi.intake import services
+
+    c = continued(hana)
+    client_for(hana).post(record_url(c), contact_data(c))
+    entry = ProgressRecord.objects.get(consultation=c)
+    edit = reverse("cases:record_edit", args=[entry.pk])
+    assert edit in client_for(hana).get(page(c)).content.decode()
+    form = {
+        "version": entry.version,
+        "kind": "call",
+        "occurred_at": timezone.localtime(entry.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "text": "電話で娘さんと話した（訪問ではなかった）",
+    }
+    response = client_for(hana).post(edit, form)
+    assert response.status_code == 302 and response.url == page(c)
+    corrected = ProgressRecord.objects.get(pk=entry.pk)
+    assert corrected.text == "電話で娘さんと話した（訪問ではなかった）"
+    assert corrected.history.filter(text="自宅を訪問し、娘さんと話した").exists()  # R7
+    # Another agency that reads the consultation sees the record, not the way to correct it.
+    services.referral_send(
+        actor=hana, consultation=c, to_agency=saki.agency, kind="referral", reason="就労"
+    )
+    assert edit not in client_for(saki).get(page(c)).content.decode()
+    assert client_for(saki).post(edit, {**form, "version": corrected.version}).status_code == 403

@@ -252,3 +252,46 @@ def test_a_pledged_volunteer_reads_the_outline_without_the_consents(world, db):
         assert seen.outcome == "allowed"
         assert {"ケース名", "本人1"} <= seen.shown, door
         assert not [field for field in seen.shown if field.endswith("の同意日")], door
+
+
+# --- the involved agency's own staff member (担当職員) -------------------------------------
+# Only someone acting for the involved agency names who of its staff works on the case: the
+# lead agency and the coordinator, who can see the case, are refused (403); who cannot see the
+# case gets 404 (R6).
+STAFF_CELLS = table(
+    """
+                                     inv_staff
+    own_agency                       403
+    coordinator                      403
+    involved_with_consent            ok
+    involved_without_consent         404
+    involved_after_withdrawal        404
+    outsider                         404
+    volunteer_pledged                role
+    analyst                          role
+    administrator                    role
+    """
+)
+
+
+def _staff_body(t):
+    return {"version": fresh(t.rec.involvement).version, "staff": t.w.users["saki"].pk}
+
+
+def _staff_state(t):
+    involvement = fresh(t.rec.involvement)
+    return involvement.version, involvement.staff_id
+
+
+INV_STAFF = Action(
+    key=lambda w, f: f.involvement.pk,
+    screen=Screen("cases:involvement_staff", post=_staff_body),
+    api=Api("post", "/cases/agencies/{}/staff", _staff_body),
+    state=_staff_state,
+    missing=lambda: 2_000_000_000,
+)
+
+
+@pytest.mark.parametrize("row, action, expected", cells_of(STAFF_CELLS))
+def test_involvement_staff(world, db, row, action, expected):
+    check(world, CASE_ROWS[row], INV_STAFF, expected)

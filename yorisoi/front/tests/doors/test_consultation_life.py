@@ -186,3 +186,57 @@ ASSIGN = Action(
 @pytest.mark.parametrize("row, action, expected", cells_of(ASSIGNEE_CELLS))
 def test_referral_assignee(world, db, row, action, expected):
     check(world, ASSIGNEE_ROWS[row], ASSIGN, expected)
+
+
+# --- correcting a progress record written on a consultation (R7) -----------------------------
+# The same screen and endpoint as a case's record (access.correctable_record): the agency that
+# wrote it corrects it; another agency that reads the consultation is refused (403); who may
+# not read it gets 404, as for a record that exists nowhere.
+
+CORRECT_ROWS = {
+    "writer": Row("hana", lambda w: w.consultation_records["contact"]),
+    "colleague_of_the_writer": Row("masaki", lambda w: w.consultation_records["contact"]),
+    "referred_agency_accepted": Row("saki", lambda w: w.consultation_records["contact"]),
+    "outsider": Row("tomoko", lambda w: w.consultation_records["contact"]),
+    "volunteer": Row("kazuko", lambda w: w.consultation_records["contact"]),
+    "analyst": Row("ken", lambda w: w.consultation_records["contact"]),
+}
+
+CORRECT_CELLS = table(
+    """
+                                        correct
+    writer                              ok
+    colleague_of_the_writer             ok
+    referred_agency_accepted            403
+    outsider                            404
+    volunteer                           role
+    analyst                             role
+    """
+)
+
+
+def _correction_state(t):
+    entry = fresh(t.rec)
+    return entry.version, entry.text
+
+
+def _correction(t):
+    return {"version": fresh(t.rec).version, "kind": "call", "text": "扉997 電話の内容を訂正"}
+
+
+def _correction_form(t):
+    when = timezone.localtime(fresh(t.rec).occurred_at).strftime("%Y-%m-%dT%H:%M")
+    return {**_correction(t), "occurred_at": when}
+
+
+CORRECT = Action(
+    key=own_id,
+    screen=Screen("cases:record_edit", post=_correction_form),
+    api=Api("patch", "/cases/records/{}", _correction),
+    state=_correction_state,
+)
+
+
+@pytest.mark.parametrize("row, action, expected", cells_of(CORRECT_CELLS))
+def test_consultation_record_correction(world, db, row, action, expected):
+    check(world, CORRECT_ROWS[row], CORRECT, expected)
