@@ -170,10 +170,28 @@ def profile(doors) -> None:
             slowest = sorted(captured, key=lambda q: -float(q["time"]))
             for q in slowest[:6]:
                 log(f"   {float(q['time']) * 1000:7.1f} ms  {q['sql'][:400]}")
+            python_profile(client, url)
             if connection.vendor == "postgresql" and slowest[0]["sql"].startswith("SELECT"):
                 with connection.cursor() as cursor:
                     cursor.execute(f"EXPLAIN ANALYZE {slowest[0]['sql']}")
                     log("\n".join(f"   | {line}" for (line,) in cursor.fetchall()))
+
+
+def python_profile(client, url, requests=10) -> None:
+    """Where the Python time of `requests` requests goes: the 20 costliest functions by their
+    cumulative time, to stderr."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    log(out.getvalue())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""The agency's work list over HTTP: `GET /api/v1/queue`, the same sections and the same
-policy as the 受付・つなぎ screen (front.views.queue, front.work)."""
+"""The agency's work list over HTTP. `GET /api/v1/today` is the home page's list (今日やること,
+yorisoi.work); `GET /api/v1/queue`, the sections of the earlier queue screen (front.work,
+intake.queues), stays for integrations moving over and is marked deprecated in the OpenAPI."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -158,10 +159,15 @@ def _queue_referral(item: queues.QueueItem) -> dict:
     "/queue",
     response={200: QueueOut},
     url_name="queue",
-    summary="自機関の対応待ち",
+    summary="自機関の対応待ち（廃止予定: GET /api/v1/today を使ってください）",
+    deprecated=True,
 )
 def queue(request):
-    """自機関が対応するもの（新しい相談、回答するつなぎ、戻ってきたつなぎ、回答待ち、
+    """廃止予定です。画面のホーム（今日やること）と同じ一覧は GET /api/v1/today が返します
+    （区分はタブ、1件は1回だけ、期限と緊急度の順）。このエンドポイントは連携先の移行のために
+    残しています。
+
+    自機関が対応するもの（新しい相談、回答するつなぎ、戻ってきたつなぎ、回答待ち、
     予定日超過、停滞）。福祉総務課にはさらに多機関協働・受け入れできなかったつなぎ・
     回答期限切れ・たらいまわしの恐れの一覧が加わります。
 

@@ -153,23 +153,27 @@ def consultation_rows(
     return rows + _most_pressing(coordinator)
 
 
-def case_rows(case, action_items, participants) -> list[Row]:
+def case_rows(case, action_items, participants, staff_by_agency=None) -> list[Row]:
     """R3 for a collaborative case: the lead agency's next action while the case is active; the
     open action items its meetings gave to agencies; for each participant with an account, the
     meeting to attend, or first the confidentiality pledge to sign (R5, 社会福祉法106条の6).
-    `participants` come with their meeting and user loaded."""
+    `participants` come with their meeting and user loaded. `staff_by_agency` names, per
+    involved agency, the 担当職員 its active involvement has: the lead's next action and an
+    agency's action items are theirs."""
     if case.status not in ACTIVE_CASE:
         return []
+    staff = staff_by_agency or {}
     common = {"last_activity_at": case.last_activity_at, "case_id": case.pk}
     rows = [
         Row(Kind.CASE_ACTION, case.lead_agency_id, case.next_action_on,
-            shows_from=case.next_action_on, **common)
+            shows_from=case.next_action_on, staff_id=staff.get(case.lead_agency_id), **common)
     ]  # fmt: skip
     for item in action_items:
         if item.done_at is None:
             rows.append(
                 Row(Kind.ACTION_ITEM, item.owner_agency_id, item.due_on,
-                    action_item_id=item.pk, meeting_id=item.meeting_id, **common)
+                    staff_id=staff.get(item.owner_agency_id), action_item_id=item.pk,
+                    meeting_id=item.meeting_id, **common)
             )  # fmt: skip
     for p in participants:
         meeting = p.meeting

@@ -43,13 +43,26 @@ def _consultation_rows(consultation, get_model=django_apps.get_model, coordinati
     )
 
 
+def _staff_by_agency(get_model, **filters) -> dict:
+    """{case id: {agency id: 担当職員 id}} of the active involvements that name one."""
+    Involvement = get_model("cases", "Involvement")
+    staff: dict = {}
+    rows = Involvement.objects.filter(ended_on__isnull=True, staff__isnull=False, **filters)
+    for case_id, agency_id, staff_id in rows.values_list("case_id", "agency_id", "staff_id"):
+        staff.setdefault(case_id, {})[agency_id] = staff_id
+    return staff
+
+
 def _case_rows(case, get_model=django_apps.get_model):
     ActionItem = get_model("cases", "ActionItem")
     Participant = get_model("cases", "MeetingParticipant")
     items = ActionItem.objects.filter(case_id=case.pk)
     participants = Participant.objects.filter(meeting__case_id=case.pk, user__isnull=False)
     return derive.case_rows(
-        case, list(items), list(participants.select_related("meeting__kind", "user"))
+        case,
+        list(items),
+        list(participants.select_related("meeting__kind", "user")),
+        _staff_by_agency(get_model, case_id=case.pk).get(case.pk),
     )
 
 
@@ -117,8 +130,11 @@ def derive_all(get_model=django_apps.get_model) -> list:
     participants: dict = {}
     for p in Participant.objects.filter(user__isnull=False).select_related("meeting__kind", "user"):
         participants.setdefault(p.meeting.case_id, []).append(p)
+    staff = _staff_by_agency(get_model)
     for case in Case.objects.all().iterator():
-        rows += derive.case_rows(case, items.get(case.pk, []), participants.get(case.pk, []))
+        rows += derive.case_rows(
+            case, items.get(case.pk, []), participants.get(case.pk, []), staff.get(case.pk)
+        )
     follow_ups: dict = {}
     for f in FollowUp.objects.all().iterator():
         follow_ups.setdefault(f.placement_id, []).append(f)

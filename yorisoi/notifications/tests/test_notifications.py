@@ -14,6 +14,7 @@ from yorisoi.intake.tasks import flag_overdue_referrals
 from yorisoi.intake.tests.test_outcomes import consult
 from yorisoi.intake.tests.test_referrals import send
 from yorisoi.notifications.models import Digest, Kind, Notification
+from yorisoi.work.selectors import today_list
 
 
 def _kinds(user):
@@ -50,13 +51,18 @@ def test_overdue_referrals_are_announced_once(hana, saki, ichiro, settings):
     assert Kind.REFERRAL_OVERDUE in _kinds(ichiro)
 
 
-def test_daily_digest_counts_the_queue(hana, saki):
+def test_daily_digest_counts_the_today_list(hana, saki):
     send(hana, consult(hana), saki.agency)
-    build_daily_digests.call(day="2026-11-30")
-    digest = Digest.objects.get(recipient=saki, day=dt.date(2026, 11, 30))
-    assert digest.counts["to_answer"] == 1
+    day = timezone.localdate()
+    build_daily_digests.call(day=day.isoformat())
+    digest = Digest.objects.get(recipient=saki, day=day)
+    # The same counts as the tabs of saki's home page (今日やること): one referral to answer.
+    assert digest.counts["referrals"] == 1 and digest.counts["all"] == 1
     assert digest.counts["unread"] == 1
-    build_daily_digests.call(day="2026-11-30")  # idempotent
+    assert {k: n for k, _label, n in today_list(saki).tabs} == {
+        k: n for k, n in digest.counts.items() if k != "unread"
+    }
+    build_daily_digests.call(day=day.isoformat())  # idempotent
     assert Digest.objects.filter(recipient=saki).count() == 1
 
 

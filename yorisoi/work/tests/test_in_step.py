@@ -156,6 +156,10 @@ def test_services_keep_the_table_as_a_rebuild_would(driven, hana, masaki, saki, 
     case_services.involvement_assign_staff(
         actor=ichiro, involvement=involvement, version=involvement.version, staff=ichiro
     )
+    # The lead agency's 担当職員 holds the case's next action on their own list.
+    lead = case.involvements.get(is_lead=True, ended_on__isnull=True)
+    assert lead.agency_id == ichiro.agency_id
+    assert WorkItem.objects.get(case=case, kind=Kind.CASE_ACTION).staff == ichiro
     case_services.action_item_done(actor=hana, item=item)
     case_services.meeting_end_sharing(actor=ichiro, meeting=meeting)
     assert WorkItem.objects.filter(case=case, kind=Kind.CASE_ACTION).exists()

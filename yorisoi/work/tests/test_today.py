@@ -158,3 +158,14 @@ def test_the_migration_fills_the_table_for_existing_records(hana, saki):
     migration = executor.loader.get_migration("work", "0002_fill_from_records")
     migration.operations[0].code(state.apps, None)
     assert table_rows() == expected == set(derive_all())
+
+
+def test_the_earlier_queue_endpoint_is_marked_deprecated_and_names_its_successor(client):
+    """Integrations read the OpenAPI: the old sections endpoint says where the list went."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/queue"]["get"]
+    assert operation["deprecated"] is True
+    assert "/api/v1/today" in operation["summary"]
+    assert (
+        "deprecated"
+        not in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/today"]["get"]
+    )
