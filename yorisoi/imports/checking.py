@@ -103,10 +103,14 @@ class Plan:
         return [p for p in self.problems if p["level"] == "warning"]
 
 
+# json.dumps(value, ensure_ascii=False, sort_keys=True, default=str), made once: the same text
+# (and so the same fingerprints as the refs already stored) without a new encoder each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def fingerprint(value) -> str:
     """A field's value as last imported, hashed: enough to tell it changed, not what it was."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(_ENCODE(value).encode()).hexdigest()[:16]
 
 
 def fingerprints(values: dict) -> dict:
