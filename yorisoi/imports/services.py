@@ -12,8 +12,10 @@ for (checking refuses rows naming another). Every check and commit is audited wi
 hash, its rows and the agency, never a value of the file.
 """
 
+import hashlib
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,7 +178,16 @@ def import_commit(
 
 
 def _checked(job, *, status=ImportStatus.CHECKED) -> ImportJob:
-    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    """The job, if it is still in `status`; one commit of a job at a time (a second one waits,
+    then finds it committed). On PostgreSQL the lock is an advisory one for the transaction,
+    not the row's: a long commit saves its progress on that row meanwhile (_commit_progress).
+    SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(job.pk)])
+        current = ImportJob.objects.get(pk=job.pk)
+    else:
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
     if current.status != status:
         raise RuleViolation(
             _("この取り込みは「%(status)s」です。もう一度ファイルを確認してください。")
@@ -186,8 +197,41 @@ def _checked(job, *, status=ImportStatus.CHECKED) -> ImportJob:
     return current
 
 
+def _lock_key(pk) -> int:
+    """A bigint for pg_advisory_xact_lock, from the job's UUID, apart from other users' keys."""
+    return int.from_bytes(
+        hashlib.sha256(b"imports.commit:" + pk.bytes).digest()[:8], "big", signed=True
+    )
+
+
+def _commit_progress(job):
+    """R7 keeps the whole write in one transaction, which nobody sees until it ends: the rows
+    written so far are saved on the job through a connection of its own, so that the job's page
+    (and GET /imports/{id}) sees a long commit move. PostgreSQL only: SQLite lets one
+    transaction write at a time, the commit's, and its page shows the count when it is done.
+    Returns (progress(n), close())."""
+    if connection.vendor != "postgresql" or job.rows <= writing.CHUNK:
+        return None, lambda: None
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(ImportJob._meta.db_table)
+
+    def saved(n):
+        with own.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [n, job.pk])  # noqa: S608
+
+    return saved, own.close
+
+
 def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECKED):
     """Write the job (in the request, or in the task for a large file, from COMMITTING)."""
+    progress, done = _commit_progress(job)
+    try:
+        return _commit(job, actor=actor, request=request, status=status, progress=progress)
+    finally:
+        done()
+
+
+def _commit(job, *, actor, request, status, progress):
     try:
         with transaction.atomic():
             current = _checked(job, status=status)
@@ -197,7 +241,7 @@ def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECK
             _keep(current, plan)
             if plan.errors:
                 raise _Refused(current)
-            _write(plan, actor=actor, job=current, request=request)
+            _write(plan, actor=actor, job=current, request=request, progress=progress)
             current.status = ImportStatus.COMMITTED
             current.content = b""
             current.progress = current.rows
