@@ -97,11 +97,11 @@ class _Refs:
         self.new, self.changed = [], []
 
     def save_one(self, kind, external_id, record_id, values):
-        known = self.plan.refs[kind]
-        ref = known.get(external_id)
+        ref = self.plan.refs[kind].get(external_id)
         if ref is None:
+            # Not kept in the plan once written (100,000 of them would be most of the memory
+            # of an import): later rows find the record through _Written.
             ref = ExternalRef(agency_id=self.actor.agency_id, kind=kind, external_id=external_id)
-            known[external_id] = ref
             self.new.append(ref)
         else:
             self.changed.append(ref)

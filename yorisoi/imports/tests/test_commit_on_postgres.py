@@ -18,7 +18,7 @@ from .conftest import csv_bytes, row
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="SQLite serialises writers: the progress shows when the commit is done",
+        reason="two writing connections at once: SQLite serialises writers",
     ),
     pytest.mark.django_db(transaction=True),
 ]
