@@ -5,9 +5,9 @@
 
 import_check reads and checks the whole file (checking.check) and keeps the result on an
 ImportJob, writing no record. import_commit checks the kept file again (the city's records may
-have changed meanwhile) and writes it in one transaction, through the people and intake
-services (so each record is normalised, validated and audited as on the screens), or writes
-nothing and keeps the problems. R6: records are written in the name of the agency the user acts
+have changed meanwhile) and writes it in one transaction, in bulk by chunks with the people and
+intake services' rules (writing.py: each record normalised, held and audited as on the
+screens), or writes nothing and keeps the problems. R6: records are written in the name of the agency the user acts
 for (checking refuses rows naming another). Every check and commit is audited with the file's
 hash, its rows and the agency, never a value of the file.
 """

@@ -57,7 +57,7 @@ class RowError(Exception):
 class _Written:
     """What the chunks so far wrote, by external id: enough to join later rows to it."""
 
-    people: dict = field(default_factory=dict)  # person_ref → Person | pk
+    people: dict = field(default_factory=dict)  # person_ref → person pk
     households: dict = field(default_factory=dict)  # household_ref → household pk
     members: dict = field(default_factory=dict)  # household pk → {person pk: relationship}
     created_people: list = field(default_factory=list)  # (row, Person): the first MATCH_LIMIT
@@ -217,7 +217,7 @@ def _households(rows, plan, done, refs, actor, job, request, now):
     for row in rows:
         if not row.household_ref:
             continue
-        person_id = _pk(done.people[row.person_ref])
+        person_id = done.people[row.person_ref]
         household_id = done.households.get(row.household_ref)
         if household_id is None:
             ref = known.get(row.household_ref)
@@ -286,10 +286,6 @@ def _grow_households(grown, actor, now):
     )
 
 
-def _pk(person):
-    return person.pk if isinstance(person, Person) else person
-
-
 # --- consultations ----------------------------------------------------------------------------
 
 
@@ -301,7 +297,7 @@ def _consultations(rows, plan, done, refs, issues, actor, job, request, now, upd
     for row in rows:
         c = row.consultation
         values = checking.consultation_values(row)
-        person_id = _pk(done.people[row.person_ref])
+        person_id = done.people[row.person_ref]
         household_id = (
             done.households[row.household_ref] if row.household_ref else single.get(person_id)
         )
@@ -388,7 +384,7 @@ def _new_consultation(c, person_id, household_id, issues, *, actor, now, today) 
 def _single_households(rows, done, actor) -> dict:
     """consultation_create: a subject who belongs to exactly one household the actor may see
     brings that household along. One query for the chunk's people named without a household."""
-    people = {_pk(done.people[r.person_ref]) for r in rows if not r.household_ref}
+    people = {done.people[r.person_ref] for r in rows if not r.household_ref}
     if not people:
         return {}
     found: dict = {}
