@@ -6,10 +6,10 @@ Run by hand (not part of the test suite): `.venv/bin/python bench/import_100k.py
 Each database gets a throwaway copy (see common.py), migrated and loaded with the master data.
 The rows are fictional (Faker ja_JP, fixed seed): one consultation a row, a person on every
 row (about 1.3 rows a person) and households of two. The file is built in memory as UTF-8 CSV
-and read with the import's own reader; 100,000 rows are about 25MB, over the 7MB an upload may
+and read with the import's own reader; 100,000 rows are about 37MB, over the 7MB an upload may
 be, so the bench reads it past that limit (reading._read_csv) — a city imports such a ledger in
-several files. Then the dry run (checking.check) and the commit (services' writing through the
-people and intake services, one transaction) are timed apart. Peak RSS is the process's.
+several files. Then the dry run (checking.check) and the commit (services._write: writing.py,
+in bulk by chunks of 2,000 rows, one transaction) are timed apart. Peak RSS is the process's.
 """
 
 from __future__ import annotations

@@ -80,6 +80,26 @@ def record_reads(action: str, *, actor, bases: dict, request=None, data: dict | 
     )
 
 
+def record_ids(
+    action: str, *, actor, ids: list, target=None, basis: str = "", request=None, data=None
+) -> list[AuditEvent]:
+    """Audit one step that wrote many records at once (an import, issue 15): one event per
+    MAX_IDS of `ids`, so that every record written is named in the trail (a disclosure request
+    finds it by its id), appended with one lock and one insert. `data` (ids and counts only)
+    goes on each event; `target` is what the step belongs to (the import job)."""
+    ids = [str(i) for i in ids]
+    target_type, target_id = (
+        ("", "") if target is None else (target._meta.model_name, str(target.pk))
+    )
+    return _append(
+        [
+            _event(action, actor=actor, target_type=target_type, target_id=target_id,
+                   basis=basis, request=request, ids=ids[start : start + MAX_IDS], data=data)
+            for start in range(0, len(ids), MAX_IDS)
+        ]
+    ) if ids else []  # fmt: skip
+
+
 def _event(action, *, actor, target_type="", target_id="", basis, request, ids, data):
     payload = dict(data or {})
     if ids is not None:

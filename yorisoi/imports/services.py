@@ -5,15 +5,17 @@
 
 import_check reads and checks the whole file (checking.check) and keeps the result on an
 ImportJob, writing no record. import_commit checks the kept file again (the city's records may
-have changed meanwhile) and writes it in one transaction, through the people and intake
-services (so each record is normalised, validated and audited as on the screens), or writes
-nothing and keeps the problems. R6: records are written in the name of the agency the user acts
+have changed meanwhile) and writes it in one transaction, in bulk by chunks with the people and
+intake services' rules (writing.py: each record normalised, held and audited as on the
+screens), or writes nothing and keeps the problems. R6: records are written in the name of the agency the user acts
 for (checking refuses rows naming another). Every check and commit is audited with the file's
 hash, its rows and the agency, never a value of the file.
 """
 
+import hashlib
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +29,10 @@ from yorisoi.intake import services as intake
 from yorisoi.intake.models import Consultation, ConsultationIssue, Outcome
 from yorisoi.people import selectors as people_selectors
 from yorisoi.people import services as people
-from yorisoi.people.models import Household, Person
+from yorisoi.work import refresh as work
 
-from . import checking, reading
-from .models import ExternalRef, ImportJob, ImportStatus, RecordKind
+from . import checking, reading, writing
+from .models import ImportJob, ImportStatus
 
 BASIS = "own_agency"
 
@@ -176,7 +178,16 @@ def import_commit(
 
 
 def _checked(job, *, status=ImportStatus.CHECKED) -> ImportJob:
-    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    """The job, if it is still in `status`; one commit of a job at a time (a second one waits,
+    then finds it committed). On PostgreSQL the lock is an advisory one for the transaction,
+    not the row's: a long commit saves its progress on that row meanwhile (_commit_progress).
+    SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(job.pk)])
+        current = ImportJob.objects.get(pk=job.pk)
+    else:
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
     if current.status != status:
         raise RuleViolation(
             _("この取り込みは「%(status)s」です。もう一度ファイルを確認してください。")
@@ -186,8 +197,41 @@ def _checked(job, *, status=ImportStatus.CHECKED) -> ImportJob:
     return current
 
 
+def _lock_key(pk) -> int:
+    """A bigint for pg_advisory_xact_lock, from the job's UUID, apart from other users' keys."""
+    return int.from_bytes(
+        hashlib.sha256(b"imports.commit:" + pk.bytes).digest()[:8], "big", signed=True
+    )
+
+
+def _commit_progress(job):
+    """R7 keeps the whole write in one transaction, which nobody sees until it ends: the rows
+    written so far are saved on the job through a connection of its own, so that the job's page
+    (and GET /imports/{id}) sees a long commit move. PostgreSQL only: SQLite lets one
+    transaction write at a time, the commit's, and its page shows the count when it is done.
+    Returns (progress(n), close())."""
+    if connection.vendor != "postgresql" or job.rows <= writing.CHUNK:
+        return None, lambda: None
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(ImportJob._meta.db_table)
+
+    def saved(n):
+        with own.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [n, job.pk])  # noqa: S608
+
+    return saved, own.close
+
+
 def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECKED):
     """Write the job (in the request, or in the task for a large file, from COMMITTING)."""
+    progress, done = _commit_progress(job)
+    try:
+        return _commit(job, actor=actor, request=request, status=status, progress=progress)
+    finally:
+        done()
+
+
+def _commit(job, *, actor, request, status, progress):
     try:
         with transaction.atomic():
             current = _checked(job, status=status)
@@ -197,7 +241,7 @@ def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECK
             _keep(current, plan)
             if plan.errors:
                 raise _Refused(current)
-            _write(plan, actor=actor, job=current, request=request)
+            _write(plan, actor=actor, job=current, request=request, progress=progress)
             current.status = ImportStatus.COMMITTED
             current.content = b""
             current.progress = current.rows
@@ -207,7 +251,7 @@ def run_commit(job: ImportJob, *, actor, request=None, status=ImportStatus.CHECK
             return current
     except _Refused as refused:
         failed = refused.job
-    except (_RowError, ValidationError, RuleViolation) as exc:
+    except (writing.RowError, ValidationError, RuleViolation) as exc:
         if isinstance(exc, RuleViolation) and exc.code in ("forbidden", "not_checked"):
             raise
         failed = ImportJob.objects.get(pk=job.pk)
@@ -227,13 +271,8 @@ class _Refused(Exception):
         self.job = job
 
 
-class _RowError(Exception):
-    def __init__(self, row, exc):
-        self.row, self.exc = row, exc
-
-
 def _write_problems(exc) -> list[dict]:
-    row, inner = (exc.row, exc.exc) if isinstance(exc, _RowError) else (0, exc)
+    row, inner = (exc.row, exc.exc) if isinstance(exc, writing.RowError) else (0, exc)
     if isinstance(inner, ValidationError) and hasattr(inner, "message_dict"):
         messages = [m for ms in inner.message_dict.values() for m in ms]
     else:
@@ -248,122 +287,30 @@ def _write_problems(exc) -> list[dict]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _ref_save(refs, *, actor, job, kind, external_id, record_id, values):
-    ref = refs.get(external_id)
-    if ref is None:
-        ref = ExternalRef(agency_id=actor.agency_id, kind=kind, external_id=external_id)
-        refs[external_id] = ref
-    ref.record_id = record_id
-    ref.fingerprints = checking.fingerprints(values)
-    ref.job = job
-    ref.updated_at = timezone.now()
-    ref.save()
+def _write(plan: checking.Plan, *, actor, job, request, progress=None):
+    """Write a clean plan in the caller's transaction (writing.write: in bulk, by chunks, with
+    the services' rules), then search before create for the new people."""
 
-
-def _write(plan: checking.Plan, *, actor, job, request):
-    person_refs = plan.refs[RecordKind.PERSON]
-    household_refs = plan.refs[RecordKind.HOUSEHOLD]
-    consultation_refs = plan.refs[RecordKind.CONSULTATION]
-    people_by_ref, households_by_ref, created = {}, {}, []
-    for row in plan.rows:
-        try:
-            person = _write_person(row, people_by_ref, person_refs, created, actor, job, request)
-            household = _write_household(
-                row, person, households_by_ref, household_refs, actor, job, request
-            )
-            _write_consultation(row, person, household, consultation_refs, actor, job, request)
-        except (ValidationError, RuleViolation) as exc:
-            raise _RowError(row.number, exc) from exc
-    _flag_hidden_matches(created, actor=actor, request=request)
-
-
-def _write_person(row, people_by_ref, refs, created, actor, job, request) -> Person:
-    if row.person_ref in people_by_ref:
-        return people_by_ref[row.person_ref]
-    values = checking.person_values(row)
-    ref = refs.get(row.person_ref)
-    if ref is None:
-        person = people.person_create(actor=actor, request=request, **values)
-        created.append(person)
-    else:
-        person = Person.objects.get(pk=ref.record_id)
-        names = checking.changed_fields(ref, values)
-        changed = {k: v for k, v in values.items() if k in names}
-        if changed:
-            person = people.person_update(
-                actor=actor, person=person, version=person.version, request=request, **changed
-            )
-    if ref is None or checking.changed_fields(ref, values):
-        _ref_save(refs, actor=actor, job=job, kind=RecordKind.PERSON,
-                  external_id=row.person_ref, record_id=person.pk, values=values)  # fmt: skip
-    people_by_ref[row.person_ref] = person
-    return person
-
-
-def _write_household(row, person, households_by_ref, refs, actor, job, request):
-    if not row.household_ref:
-        return None
-    household = households_by_ref.get(row.household_ref)
-    if household is None:
-        ref = refs.get(row.household_ref)
-        if ref is None:
-            household = people.household_create(
-                actor=actor,
-                request=request,
-                members=[people.NewMember(relationship=row.relationship, person=person)],
-            )
-            _ref_save(refs, actor=actor, job=job, kind=RecordKind.HOUSEHOLD,
-                      external_id=row.household_ref, record_id=household.pk, values={})  # fmt: skip
-            households_by_ref[row.household_ref] = household
-            return household
-        household = Household.objects.get(pk=ref.record_id)
-        households_by_ref[row.household_ref] = household
-    if not household.memberships.filter(person=person).exists():
-        people.household_member_add(
-            actor=actor,
-            household=household,
-            member=people.NewMember(relationship=row.relationship, person=person),
-            request=request,
-        )
-    return household
-
-
-def _write_consultation(row, person, household, refs, actor, job, request):
-    values = checking.consultation_values(row)
-    c = row.consultation
-    ref = refs.get(row.consultation_ref)
-    if ref is None:
-        consultation = intake.consultation_create(
-            actor=actor,
-            request=request,
-            at_the_door=True,
-            issues=c["issues"],
-            main_issue=c["main_issue"] or None,
-            next_action_on=c["next_action_on"],
-            resolved=c["outcome"] == Outcome.RESOLVED,
-            person=person,
-            household=household,
-            received_at=c["received_at"],
-            channel=c["channel"],
-            consulter_type=c["consulter_type"],
-            summary=c["summary"],
-            urgency=c["urgency"],
-        )
-        if c["outcome"] == Outcome.CONTINUED:
-            intake.consultation_continue(
-                actor=actor, consultation=consultation, version=consultation.version,
-                request=request,
-            )  # fmt: skip
-    else:
-        changed = checking.changed_fields(ref, values)
-        if not changed:
-            return
-        consultation = consultation_update_from_import(
-            actor=actor, pk=ref.record_id, row=row, person=person, household=household,
-            changed=changed, request=request,
+    def update_consultation(row, pk, person_id, household_id, changed):
+        consultation_update_from_import(
+            actor=actor, pk=pk, row=row, person_id=person_id,
+            household_id=household_id, changed=changed, request=request,
         )  # fmt: skip
-    _ref_save(refs, actor=actor, job=job, kind=RecordKind.CONSULTATION,
-              external_id=row.consultation_ref, record_id=consultation.pk, values=values)  # fmt: skip
+
+    created = writing.write(
+        plan,
+        actor=actor,
+        job=job,
+        request=request,
+        progress=progress,
+        update_consultation=update_consultation,
+    )
+    # checking.check searched the same people, as the same user, in this transaction: only
+    # a row it found likely matches the user may not see can have any.
+    hidden = {m["row"] for m in plan.matches if m.get("hidden")}
+    _flag_hidden_matches(
+        [person for number, person in created if number in hidden], actor=actor, request=request
+    )
 
 
 # intake.services has no "edit a consultation" service yet; this is the small one an import
@@ -374,7 +321,7 @@ CONSULTATION_EDITABLE = ("received_at", "channel", "consulter_type", "summary", 
                          "next_action_on")  # fmt: skip
 
 
-def consultation_update_from_import(*, actor, pk, row, person, household, changed, request):
+def consultation_update_from_import(*, actor, pk, row, person_id, household_id, changed, request):
     c = row.consultation
     current = lock_version(Consultation.objects, pk, version=None, message="")
     if not access.may_import_for(actor, current.responsible_agency_id):
@@ -385,10 +332,10 @@ def consultation_update_from_import(*, actor, pk, row, person, household, change
             continue
         setattr(current, key, c[key])
     if "person_ref" in changed:
-        current.person = person
+        current.person_id = person_id
         fields.append("person")
     if "household_ref" in changed:
-        current.household = household
+        current.household_id = household_id
         fields.append("household")
     if {"issues", "main_issue"} & set(changed):
         found = {i.code: i for i in IssueCategory.objects.filter(code__in=c["issues"])}
@@ -404,6 +351,7 @@ def consultation_update_from_import(*, actor, pk, row, person, household, change
     current.last_activity_at = timezone.now()
     current.full_clean()
     current.save()
+    work.refresh_consultation(current)  # R3: its next action and urgency in the work list
     record(
         "consultation.imported_update",
         actor=actor,

@@ -5,6 +5,7 @@ The services that change a source call its refresh in their own transaction, one
     work.refresh_consultation(consultation)   # intake: outcomes, referrals, acknowledgements
     work.refresh_case(case)                   # cases: next action, action items, meetings, pledges
     work.refresh_placement(placement)         # participation: follow-ups (R8)
+    work.insert_for_new_consultations(cs)     # imports: consultations written in bulk
 
 Each deletes the rows of that source and inserts the ones derive.py gives for its current state.
 `rebuild_all` recomputes the whole table with the same functions (`manage.py rebuild_work_items`,
@@ -81,6 +82,23 @@ def refresh_consultation(consultation) -> None:
 
     WorkItem.objects.filter(consultation_id=consultation.pk).delete()
     _insert(_consultation_rows(consultation))
+
+
+def insert_for_new_consultations(consultations) -> int:
+    """After consultations were written in bulk (imports.writing, issue 15): their rows as
+    refresh_consultation would give them, inserted at once. A consultation just written has no
+    referral and no row yet, so nothing is read or deleted per consultation. Returns the rows."""
+    coordinating = _coordinating_agency_id(django_apps.get_model)
+    limit = pending_limit()
+    rows = [
+        row
+        for c in consultations
+        for row in derive.consultation_rows(
+            c, [], coordinating_agency_id=coordinating, pending_limit=limit
+        )
+    ]
+    _insert(rows)
+    return len(rows)
 
 
 def refresh_case(case) -> None:

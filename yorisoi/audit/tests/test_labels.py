@@ -11,7 +11,7 @@ from yorisoi.participation.models import PlacementStatus
 
 SOURCE = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
-WRITERS = {"record", "record_reads"}
+WRITERS = {"record", "record_reads", "record_ids"}
 # Codes built from a value: the prefix and every value it may take.
 BUILT = {"participation.placement_": PlacementStatus.values}
 
