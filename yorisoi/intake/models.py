@@ -207,14 +207,11 @@ class Consultation(models.Model):
             # Whom an agency's consultations are about, read from the index alone: the people
             # and households an agency sees through them (access.consultations_about, issue 16).
             models.Index(
-                fields=["receiving_agency"],
-                include=["person", "household"],
+                fields=["receiving_agency", "person", "household"],
                 name="consultation_received_about",
             ),
             models.Index(
-                fields=["responsible_agency"],
-                include=["person", "household"],
-                name="consultation_held_about",
+                fields=["responsible_agency", "person", "household"], name="consultation_held_about"
             ),
         ]
 
