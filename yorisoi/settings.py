@@ -157,6 +157,15 @@ if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgres
             "max_size": _DB_POOL_MAX,
             "timeout": 10,  # seconds a request waits for a free connection before failing
         }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Planner settings for every connection (issue 16), unless YORISOI_PG_OPTIONS says otherwise.
+    # jit=off: a person search is estimated dear (one EXISTS per way to see a person, costed
+    # as if run for every row) and JIT compiling it took 200 ms–2 s for a query that runs in
+    # 10 ms. random_page_cost=1.1: data on SSD or in memory; at the default 4 the planner reads
+    # every consultation rather than look up 2,000 by key (access.consultations_about).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "YORISOI_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and background work share the file.
     DATABASES["default"]["OPTIONS"] = {

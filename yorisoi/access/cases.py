@@ -29,15 +29,22 @@ from .roles import active_user, is_coordinator, reads_people
 
 def consented_cases(agency_id) -> QuerySet:
     """Cases whose every subject has an active consent that covers `agency_id` (R4)."""
-    from yorisoi.cases.models import Case, CaseSubject, Consent, ConsentScope
+    from yorisoi.cases.models import Case
+
+    return Case.objects.filter(consent_covers(agency_id))
+
+
+def consent_covers(agency_id) -> Q:
+    """R4 as a condition on a case row: it has subjects, and none of them lacks an active
+    consent that covers `agency_id`. Asked of each case it is applied to (by its subjects'
+    index), not answered for every case first (issue 16: that grew with the cases of the city)."""
+    from yorisoi.cases.models import CaseSubject, Consent, ConsentScope
 
     covering = Consent.objects.filter(
         case_id=OuterRef("case_id"), person_id=OuterRef("person_id"), withdrawn_at__isnull=True
     ).filter(Q(scope=ConsentScope.ALL_INVOLVED) | Q(agencies=agency_id))
-    uncovered = CaseSubject.objects.filter(~Exists(covering)).values("case_id")
-    return Case.objects.filter(pk__in=CaseSubject.objects.values("case_id")).exclude(
-        pk__in=uncovered
-    )
+    subjects = CaseSubject.objects.filter(case_id=OuterRef("pk"))
+    return Q(Exists(subjects)) & ~Q(Exists(subjects.filter(~Exists(covering))))
 
 
 def _involved_case_ids(agency_id) -> QuerySet:
@@ -74,7 +81,7 @@ def visible_cases(user) -> QuerySet:
     agency = user.agency_id
     rule = (
         Q(lead_agency_id=agency)
-        | (Q(pk__in=_involved_case_ids(agency)) & Q(pk__in=consented_cases(agency).values("pk")))
+        | (Q(pk__in=_involved_case_ids(agency)) & consent_covers(agency))
         | Q(pk__in=_pledged_case_ids(user))
     )
     return Case.objects.filter(rule)
@@ -113,7 +120,7 @@ def case_bases(user, case_ids) -> dict:
         .filter(pk__in=ids)
         .annotate(
             by_consent=ExpressionWrapper(
-                Q(Exists(involved)) & Q(pk__in=consented_cases(agency).values("pk")),
+                Q(Exists(involved)) & consent_covers(agency),
                 output_field=BooleanField(),
             )
         )

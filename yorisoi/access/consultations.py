@@ -1,6 +1,8 @@
 """R6 for consultations (包括的相談支援) and referrals."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -22,21 +24,46 @@ def visible_consultations(user) -> QuerySet:
     (an accepted one); a referral's sender stays involved unless responsibility was transferred
     away. The coordinator also sees every consultation with a declined referral (R2 queue).
     """
-    from yorisoi.intake.models import Consultation, Referral, ReferralKind, ReferralStatus
+    from yorisoi.intake.models import Consultation
 
     if not reads_people(user):
         return Consultation.objects.none()
+    return Consultation.objects.filter(reduce(operator.or_, _ways_to_see(user)))
+
+
+def _ways_to_see(user) -> list[Q]:
+    """The ways a consultation is visible to `user` (R6), each a condition a database answers
+    from an index (issue 16): visible_consultations is their OR; visible_people and
+    visible_households ask each of them about one person or household (consultations_about)."""
+    from yorisoi.intake.models import Referral, ReferralKind, ReferralStatus
+
     agency = user.agency_id
     involved = Referral.objects.filter(
         Q(to_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
         | Q(from_agency_id=agency, kind=ReferralKind.REFERRAL)
         | Q(from_agency_id=agency, status__in=[ReferralStatus.PENDING, ReferralStatus.DECLINED])
     ).values("consultation_id")
-    rule = Q(receiving_agency_id=agency) | Q(responsible_agency_id=agency) | Q(pk__in=involved)
+    ways = [Q(receiving_agency_id=agency), Q(responsible_agency_id=agency), Q(pk__in=involved)]
     if is_coordinator(user):
         declined = Referral.objects.filter(status=ReferralStatus.DECLINED)
-        rule |= Q(pk__in=declined.values("consultation_id"))
-    return Consultation.objects.filter(rule)
+        ways.append(Q(pk__in=declined.values("consultation_id")))
+    return ways
+
+
+def consultations_about(user, field: str) -> Q:
+    """Whether `user` may read a consultation whose `field` ("person_id", "household_id") is
+    the outer row's pk: the same rule as visible_consultations, for a filter on people or
+    households. One EXISTS per way to see a consultation, not one EXISTS with the OR inside,
+    so that PostgreSQL can answer each either per row (consultation.person_id, then the way's
+    condition: a search's few candidates) or once from the way's own index (the agency's
+    consultations, its referrals, the declined ones: a list page) — with the OR inside, the
+    once-for-all answer is a scan of every consultation (issue 16, ~600 ms at 1M people)."""
+    from yorisoi.intake.models import Consultation
+
+    if not reads_people(user):
+        return Q(pk__in=[])
+    about = Consultation.objects.filter(**{field: OuterRef("pk")})
+    return reduce(operator.or_, (Q(Exists(about.filter(way))) for way in _ways_to_see(user)))
 
 
 def visible_referrals(user) -> QuerySet:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .bases import (
@@ -14,7 +14,7 @@ from .bases import (
     BASIS_SUPPORT_MEETING,
 )
 from .cases import case_bases, visible_case_people, visible_cases
-from .consultations import consultation_bases, visible_consultations
+from .consultations import consultation_bases, consultations_about, visible_consultations
 from .roles import reads_people
 
 
@@ -26,9 +26,12 @@ def visible_people(user) -> QuerySet:
 
     if not reads_people(user):
         return Person.objects.none()
-    through = visible_consultations(user).filter(person__isnull=False).values("person_id")
+    # Each way as an EXISTS on the person (consultations_about says why): a search's few
+    # candidates are checked by index one by one, a list page from the agency's own history;
+    # `OR id IN (every visible consultation)` read them all for each query (issue 16).
+    cases = visible_case_people(user).filter(person_id=OuterRef("pk"))
     return Person.objects.filter(
-        Q(agency_id=user.agency_id) | Q(pk__in=through) | Q(pk__in=visible_case_people(user))
+        Q(agency_id=user.agency_id) | consultations_about(user, "person_id") | Q(Exists(cases))
     )
 
 
@@ -37,10 +40,9 @@ def visible_households(user) -> QuerySet:
 
     if not reads_people(user):
         return Household.objects.none()
-    through = visible_consultations(user).filter(household__isnull=False).values("household_id")
-    cases = visible_cases(user).filter(household__isnull=False).values("household_id")
+    cases = visible_cases(user).filter(household_id=OuterRef("pk"))
     return Household.objects.filter(
-        Q(agency_id=user.agency_id) | Q(pk__in=through) | Q(pk__in=cases)
+        Q(agency_id=user.agency_id) | consultations_about(user, "household_id") | Q(Exists(cases))
     )
 
 

@@ -204,6 +204,15 @@ class Consultation(models.Model):
             models.Index(fields=["outcome", "outcome_at"], name="consultation_outcome_at"),
             # 担当者の一覧: one staff member's open consultations.
             models.Index(fields=["holder", "closed_at"], name="consultation_holder"),
+            # Whom an agency's consultations are about, read from the index alone: the people
+            # and households an agency sees through them (access.consultations_about, issue 16).
+            models.Index(
+                fields=["receiving_agency", "person", "household"],
+                name="consultation_received_about",
+            ),
+            models.Index(
+                fields=["responsible_agency", "person", "household"], name="consultation_held_about"
+            ),
         ]
 
     def __str__(self):
@@ -325,6 +334,12 @@ class Referral(models.Model):
             # The yearly evaluation counts by period (evaluation.indicators).
             models.Index(fields=["sent_at"], name="referral_sent_at"),
             models.Index(fields=["answered_at"], name="referral_answered_at"),
+            # The coordinator follows every declined referral (R2, access.visible_consultations).
+            models.Index(
+                fields=["consultation"],
+                condition=Q(status=ReferralStatus.DECLINED),
+                name="referral_declined",
+            ),
         ]
 
     def __str__(self):

@@ -11,6 +11,10 @@ read of personal data is written to the audit trail exactly as the screens write
 - Lists are paginated by page number: `?page=1&page_size=25` (page_size 1–100, default 25);
   the body is `{"items": [...], "count": total, "page": n, "page_size": n}`, and the ids
   written to the audit trail are exactly the ids returned (yorisoi/http/paging.py says how).
+  The person list and search are not counted (issue 16: a count reads every row the user may
+  see): their body adds `has_next` and `count_exact`, and `count` is the total only on the
+  last page; before it, a lower bound (this page's end + 1), so a client that pages until
+  page × page_size ≥ count still reaches the end.
 - Input types are loose (`str | None`) where the rule lives in the model or the service, so a
   bad value comes back as 422 with the same Japanese message as on the screen."""
 
@@ -25,7 +29,7 @@ from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut, one_or_404
-from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.paging import PageQuery, page_of, window_page_of
 from yorisoi.http.validation import raise_field_errors
 
 from . import selectors, services
@@ -166,7 +170,7 @@ def person_list(request, paging: Query[PageQuery]):
     返した本人のIDは監査ログ（person.listed）に記録されます。
     """
     user = request.auth
-    result = page_of(selectors.person_search(user=user), paging)
+    result = window_page_of(selectors.person_search(user=user), paging)
     bases = access.person_bases(user, [p.pk for p in result["items"]])
     record_reads("person.listed", actor=user, request=request, bases=bases)
     return result
@@ -192,7 +196,7 @@ def person_search(request, payload: PersonSearchIn, paging: Query[PageQuery]):
     raise_field_errors(errors)
     query = payload.query or ""
     people = selectors.person_search(user=request.auth, query=query, birth_date=birth_date)
-    result = page_of(people, paging)
+    result = window_page_of(people, paging)
     record_reads(
         "person.searched" if (query or birth_date) else "person.listed",
         actor=request.auth,

@@ -127,7 +127,9 @@ class PersonSearchForm(JapaneseMessagesMixin, forms.Form):
         ),
     )
     birth_date = WarekiDateField(label=_("生年月日"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
+    )
 
 
 class HouseholdForm(PeopleInputMixin, JapaneseMessagesMixin, forms.ModelForm):

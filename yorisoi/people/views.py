@@ -18,6 +18,7 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors, seen_version
+from yorisoi.http.paging import window_of
 
 from . import selectors, services
 from .forms import (
@@ -94,7 +95,8 @@ def person_list(request):
         birth_date = form.cleaned_data["birth_date"]
         page_number = form.cleaned_data["page"] or 1
     people = selectors.person_search(user=request.user, query=query, birth_date=birth_date)
-    page = _page(request, people, page_number)
+    # Not counted (issue 16): the total is known on the last page only (http.paging.window_of).
+    page = window_of(people, number=page_number, size=PAGE_SIZE)
     record_reads(
         "person.searched" if (query or birth_date) else "person.listed",
         actor=request.user,

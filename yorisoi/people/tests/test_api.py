@@ -138,6 +138,20 @@ def test_list_is_paginated_in_kana_order(as_hana, hana, saki):
     assert second["page"] == 2
 
 
+def test_list_says_the_total_only_on_its_last_page(as_hana, hana):
+    """Issue 16: the person list is not counted. Before the last page `count` is a lower bound
+    (this page's end + 1, so `page × page_size ≥ count` still means "done" to a client); on
+    the last page it is the total."""
+    PersonFactory.create_batch(5, agency=hana.agency)
+
+    first = as_hana.get(f"{API}/people", {"page_size": 2}).json()
+    assert (first["count"], first["count_exact"], first["has_next"]) == (3, False, True)
+    last = as_hana.get(f"{API}/people", {"page_size": 2, "page": 3}).json()
+    assert (last["count"], last["count_exact"], last["has_next"]) == (5, True, False)
+    beyond = post(as_hana, "/people/search?page=9&page_size=2", {"query": ""}).json()
+    assert (beyond["items"], beyond["count"], beyond["count_exact"]) == ([], 5, True)
+
+
 # --- search --------------------------------------------------------------------------------
 
 

@@ -116,3 +116,19 @@ def test_household_list_runs_a_constant_number_of_queries(hana, django_assert_ma
     add_households(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("people:household_list"))
+
+
+def test_list_is_not_counted_until_its_last_page(hana, django_assert_max_num_queries):
+    """Issue 16: counting the people a user may see reads every one of them; the list fetches a
+    page and one row more instead, and says the total only on the last page."""
+    PersonFactory.create_batch(26, agency=hana.agency)
+    client = client_for(hana)
+    with django_assert_max_num_queries(20) as first:
+        body = client.get(reverse("people:person_list")).content.decode()
+    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if "people_person" in sql]
+    assert "登録されている本人: 1〜25 人目（続きがあります）" in body
+    assert "1 ページ" in body
+    last = client.post(reverse("people:person_list"), {"q": "", "page": 2}).content.decode()
+    assert "登録されている本人: 26 人" in last
+    assert "2 ページ" in last
