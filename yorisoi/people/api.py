@@ -29,7 +29,7 @@ from yorisoi import access
 from yorisoi.audit.log import record, record_reads
 from yorisoi.directory.models import District
 from yorisoi.http.errors import ErrorOut, one_or_404
-from yorisoi.http.paging import PageQuery, page_of, window_page_of
+from yorisoi.http.paging import PageQuery, window_page_of
 from yorisoi.http.validation import raise_field_errors
 
 from . import selectors, services
@@ -431,12 +431,13 @@ def person_update(request, person_id: UUID, payload: PersonUpdateIn):
     summary="世帯の一覧",
 )
 def household_list(request, paging: Query[PageQuery]):
-    """見ることのできる世帯の一覧（新しい順）と世帯員。
+    """見ることのできる世帯の一覧（新しい順）と世帯員。本人の一覧と同じく数えずに返します:
+    count は最後のページでは全件数、それより前では下限（count_exact が false）。
 
     返した世帯のIDは監査ログ（household.listed）に記録されます。
     """
     user = request.auth
-    result = page_of(selectors.household_list(user=user), paging)
+    result = window_page_of(selectors.household_list(user=user), paging)
     members = selectors.attach_members(user=user, households=result["items"])
     bases = access.household_bases(user, [h.pk for h in result["items"]])
     record_reads("household.listed", actor=user, request=request, bases=bases)

@@ -292,8 +292,14 @@ class HouseholdCreatedOut(HouseholdOut, OtherAgencyMatchOut):
 
 
 class HouseholdPageOut(Schema):
+    """数えずに返す一覧（issue 16）: 全件数は最後のページでだけ分かります。"""
+
     items: list[HouseholdSummaryOut]
-    count: int = Field(description="全件数")
+    count: int = Field(
+        description="全件数（count_exact が false のときは下限: このページまでの件数に1を足した数）"
+    )
+    count_exact: bool = Field(description="count が全件数なら true（最後のページ）")
+    has_next: bool = Field(description="次のページがあれば true")
     page: int
     page_size: int
 

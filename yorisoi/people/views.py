@@ -6,7 +6,6 @@ searches are POSTed, and people and households are addressed by UUID only.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -33,11 +32,7 @@ from .models import Household, Person
 from .picker import MAX_MATCHES, picker_matches
 
 PAGE_SIZE = 25
-
-
-def _page(request, queryset, number):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(number or 1)
+MAX_PAGE = 100_000  # as the person search form's page
 
 
 def _visible_person(user, person_id):
@@ -273,7 +268,10 @@ def person_edit(request, person_id):
 
 def household_list(request):
     user = request.user
-    page = _page(request, selectors.household_list(user=user), request.GET.get("page"))
+    # Not counted (issue 16), as the person list: the total on the last page only.
+    number = request.GET.get("page", "")
+    number = min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+    page = window_of(selectors.household_list(user=user), number=number, size=PAGE_SIZE)
     members = selectors.attach_members(user=user, households=page.object_list)
     bases = access.household_bases(user, [h.pk for h in page.object_list])
     record_reads("household.listed", actor=user, request=request, bases=bases)

@@ -659,3 +659,13 @@ def test_malformed_json_is_a_japanese_400(as_hana):
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
     assert "JSON" in response.json()["message"]
+
+
+def test_household_list_says_the_total_only_on_its_last_page(as_hana, hana):
+    from yorisoi.people.models import Household
+
+    Household.objects.bulk_create(Household(agency=hana.agency) for _ in range(5))
+    first = as_hana.get(f"{API}/households", {"page_size": 2}).json()
+    assert (first["count"], first["count_exact"], first["has_next"]) == (3, False, True)
+    last = as_hana.get(f"{API}/households", {"page_size": 2, "page": 3}).json()
+    assert (last["count"], last["count_exact"], last["has_next"]) == (5, True, False)

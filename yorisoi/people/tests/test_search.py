@@ -132,3 +132,24 @@ def test_list_is_not_counted_until_its_last_page(hana, django_assert_max_num_que
     last = client.post(reverse("people:person_list"), {"q": "", "page": 2}).content.decode()
     assert "登録されている本人: 26 人" in last
     assert "2 ページ" in last
+
+
+def test_household_list_is_not_counted_until_its_last_page(hana, django_assert_max_num_queries):
+    """Issue 16, as for people: the household list fetches a page and one row more, and says
+    the total only on its last page; a page number that is not one opens the first page."""
+    from yorisoi.people.models import Household
+
+    Household.objects.bulk_create(Household(agency=hana.agency) for _ in range(26))
+    client = client_for(hana)
+    with django_assert_max_num_queries(20) as first:
+        body = client.get(reverse("people:household_list")).content.decode()
+    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if "people_household" in sql]
+    assert "1〜25 世帯目（続きがあります）" in body and "1 ページ" in body
+    last = client.get(reverse("people:household_list"), {"page": 2}).content.decode()
+    assert "26 世帯" in last and "2 ページ" in last
+    for bad in ("x", "0", "-1"):
+        assert (
+            "1〜25 世帯目"
+            in client.get(reverse("people:household_list"), {"page": bad}).content.decode()
+        )
