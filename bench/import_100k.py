@@ -15,10 +15,13 @@ in bulk by chunks of 2,000 rows, one transaction) are timed apart. Peak RSS is t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import csv
 import io
 import json
 import os
+import pstats
 import random
 import resource
 import sys
@@ -35,11 +38,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the check's and the write's time goes"
+    )
     add_database_options(parser)
     args = parser.parse_args()
     if args.leg:
         return one_database(args)
     options = ["--rows", str(args.rows), "--seed", str(args.seed)]
+    if args.profile:
+        options.append("--profile")
     legs = each_database(args, PG_DB, lambda name, url: run_leg(__file__, name, url, options))
     report(legs)
     return 0
@@ -120,9 +128,11 @@ def one_database(args) -> int:
     content = build_csv(args.rows, args.seed, agency.code, codes)
     log(f"[{args.leg}] {args.rows:,} rows, {len(content) / 1024 / 1024:.1f}MB of CSV")
 
+    profiler = Profile(args.profile)
     started = time.perf_counter()
-    sheet = reading._read_csv(content)
-    plan = checking.check(sheet, actor=user)
+    with profiler("check"):
+        sheet = reading._read_csv(content)
+        plan = checking.check(sheet, actor=user)
     check_s = time.perf_counter() - started
     log(f"[{args.leg}] checked in {check_s:.1f} s, {len(plan.errors)} errors")
     if plan.errors:
@@ -133,7 +143,7 @@ def one_database(args) -> int:
         file_format="csv", rows=len(plan.rows),
     )  # fmt: skip
     started = time.perf_counter()
-    with transaction.atomic():
+    with profiler("write"), transaction.atomic():
         services._write(plan, actor=user, job=job, request=None)
     write_s = time.perf_counter() - started
     log(f"[{args.leg}] written in {write_s:.1f} s")
@@ -155,6 +165,28 @@ def one_database(args) -> int:
         )
     )
     return 0
+
+
+class Profile:
+    """cProfile of a step, its 25 costliest functions (cumulative) printed to stderr."""
+
+    def __init__(self, on: bool):
+        self.on = on
+
+    @contextlib.contextmanager
+    def __call__(self, step: str):
+        if not self.on:
+            yield
+            return
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            yield
+        finally:
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            log(f"--- profile of the {step} ---\n{out.getvalue()}")
 
 
 def report(legs) -> None:

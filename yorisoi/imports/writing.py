@@ -23,13 +23,14 @@ A consultation that changed goes through services.consultation_update_from_impor
 """
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from yorisoi import access
+from yorisoi import access, bulk
 from yorisoi.audit.log import record_ids
 from yorisoi.directory.models import IssueCategory
 from yorisoi.errors import RuleViolation
@@ -100,18 +101,21 @@ class _Refs:
         ref = self.plan.refs[kind].get(external_id)
         if ref is None:
             # Not kept in the plan once written (100,000 of them would be most of the memory
-            # of an import): later rows find the record through _Written.
-            ref = ExternalRef(agency_id=self.actor.agency_id, kind=kind, external_id=external_id)
+            # of an import): later rows find the record through _Written. Only its row's
+            # values, for bulk.insert: a model instance each would cost more than the insert.
+            ref = SimpleNamespace(
+                agency_id=self.actor.agency_id, kind=kind, external_id=external_id
+            )
             self.new.append(ref)
         else:
             self.changed.append(ref)
         ref.record_id = record_id
         ref.fingerprints = checking.fingerprints(values)
-        ref.job = self.job
+        ref.job_id = self.job.pk
         ref.updated_at = self.now
 
     def save(self):
-        ExternalRef.objects.bulk_create(self.new, batch_size=CHUNK)
+        bulk.insert(self.new, model=ExternalRef)
         ExternalRef.objects.bulk_update(
             self.changed, ["record_id", "fingerprints", "job", "updated_at"], batch_size=CHUNK
         )
@@ -158,7 +162,7 @@ def _people(rows, plan, done, refs, actor, job, request, now):
             changed[ref.record_id] = (row, {k: values[k] for k in names})
             refs.save_one(RecordKind.PERSON, row.person_ref, ref.record_id, values)
     if new:
-        bulk_create_with_history(new, Person, batch_size=CHUNK, default_user=actor)
+        bulk.insert_with_history(new, user=actor)
         room = checking.MATCH_LIMIT - len(done.created_people)
         done.created_people += list(zip(numbers, new, strict=True))[: max(room, 0)]
         _audit("person.imported", [p.pk for p in new], actor=actor, job=job, request=request)
@@ -251,12 +255,10 @@ def _households(rows, plan, done, refs, actor, job, request, now):
         elif len(current) > 1:
             new_households[household_id].version += 1
     if new_households:
-        bulk_create_with_history(
-            list(new_households.values()), Household, batch_size=CHUNK, default_user=actor
-        )
+        bulk.insert_with_history(new_households.values(), user=actor)
         _audit("household.imported", list(new_households), actor=actor, job=job, request=request)
     if members:
-        bulk_create_with_history(members, HouseholdMember, batch_size=CHUNK, default_user=actor)
+        bulk.insert_with_history(members, user=actor)
         added = [m.person_id for m in members if m.household_id not in new_households]
         _audit(
             "household.members_imported",
@@ -324,8 +326,8 @@ def _consultations(rows, plan, done, refs, issues, actor, job, request, now, upd
         refs.save_one(RecordKind.CONSULTATION, row.consultation_ref, consultation.pk, values)
     if not new:
         return
-    Consultation.objects.bulk_create(new, batch_size=CHUNK)
-    ConsultationIssue.objects.bulk_create(links, batch_size=CHUNK)
+    bulk.insert(new)
+    bulk.insert(links, model=ConsultationIssue)
     work.insert_for_new_consultations(new)
     _audit(
         "consultation.imported",

@@ -14,6 +14,7 @@ and the migration that filled the table); a test proves the two agree.
 
 from django.apps import apps as django_apps
 
+from yorisoi import bulk
 from yorisoi.intake.selectors import pending_limit
 
 from . import derive
@@ -30,7 +31,7 @@ def _coordinating_agency_id(get_model):
 
 def _insert(rows, get_model=django_apps.get_model):
     WorkItem = get_model("work", "WorkItem")
-    WorkItem.objects.bulk_create(WorkItem(**row._asdict()) for row in rows)
+    bulk.insert((WorkItem(**row._asdict()) for row in rows), model=WorkItem)
 
 
 def _consultation_rows(consultation, get_model=django_apps.get_model, coordinating=None):
