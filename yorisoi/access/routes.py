@@ -140,6 +140,7 @@ ROUTES: dict[str, frozenset | str] = {
     "resources:service_deactivate": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "resources:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "resources:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "resources:hsds_datapackage": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # community building (地域づくり): screens — ROUTES-COMMUNITY-PAGES
     # Counts only (no personal data): casework records, analysts read; records in the
     # "community building" block at the end of this file.
@@ -251,6 +252,7 @@ ROUTES: dict[str, frozenset | str] = {
     "api:resource_taxonomy": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     "api:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "api:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_datapackage": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # API: community building — ROUTES-COMMUNITY-API
     "api:community_program_list": CASEWORK | {Role.ANALYST},
     "api:community_site_list": CASEWORK | {Role.ANALYST},

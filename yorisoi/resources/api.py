@@ -22,7 +22,7 @@ from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -34,7 +34,7 @@ from yorisoi.http.errors import ErrorOut, error_body
 from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import raise_field_errors
 
-from . import hsds, selectors, services
+from . import hsds, hsds_shapes, selectors, services
 from .models import WEEKDAYS, Organization, TaxonomyTerm
 
 router = Router(tags=["社会資源"])
@@ -276,6 +276,9 @@ class HsdsImportOut(Schema):
     created: dict[str, int] = Field(description="表ごとの追加件数")
     updated: dict[str, int] = Field(description="表ごとの更新件数")
     unchanged: int = Field(description="変更のなかった行の数")
+    warnings: list[str] = Field(
+        description="読み込まなかった表、HSDSにない項目（そのまま保存）など、知らせること"
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -428,6 +431,28 @@ def hsds_export(request):
     return services.hsds_export(actor=request.auth, request=request)
 
 
+@router.get(
+    "/resources/hsds/datapackage",
+    url_name="hsds_datapackage",
+    summary="HSDS形式（CSVのデータパッケージ）で書き出す",
+    description="GET /resources/hsds と同じ表を、HSDS の CSV データパッケージ"
+    "（datapackage.json と表ごとのCSVのZIP）で返します。",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "ZIP",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def hsds_datapackage(request):
+    data = services.hsds_export(actor=request.auth, request=request)
+    response = HttpResponse(hsds.datapackage(data), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="hsds.zip"'
+    return response
+
+
 @router.post(
     "/resources/hsds",
     response={200: HsdsImportOut, 400: ErrorOut, 409: ErrorOut, 422: HsdsErrorOut},
@@ -435,8 +460,13 @@ def hsds_export(request):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "description": "HSDS 3.x の表のまとまり（GET /resources/hsds と同じ形式）",
+            "content": {
+                "application/json": {"schema": {"type": ["object", "array"]}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "HSDS 3.x の表のJSON（GET /resources/hsds と同じ形式。キーは "
+            "organizations.csv / organizations / organization のどれでも）、入れ子の full "
+            "レコード（service_full など）、または CSV データパッケージ（application/zip）",
         }
     },
     summary="HSDSファイルを読み込む",
@@ -448,8 +478,11 @@ def hsds_export(request):
 )
 def hsds_import(request):
     # The whole body is the HSDS document (any shape: hsds.check reports what is wrong).
+    body = request.body or b"null"
     try:
-        payload = limits.loads(request.body or b"null")
+        payload = (
+            hsds_shapes.read_datapackage(body) if body.startswith(b"PK") else limits.loads(body)
+        )
     except limits.TooDeep:
         return Status(422, error_body("too_deep", limits.TooDeep.message))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -10,6 +10,7 @@ from yorisoi.directory.models import District
 from yorisoi.http import limits
 from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
+from . import hsds_shapes
 from .models import WEEKDAY_LABELS, WEEKDAYS, Organization, ServiceStatus, TaxonomyTerm
 
 DAY_CHOICES = [(d, WEEKDAY_LABELS[d]) for d in WEEKDAYS]
@@ -169,16 +170,22 @@ class ServiceForm(JapaneseMessagesMixin, forms.Form):
 
 class HsdsImportForm(JapaneseMessagesMixin, forms.Form):
     file = forms.FileField(
-        label=_("HSDSファイル（JSON）"),
-        help_text=_("HSDS 3.x の表をまとめたJSON（この画面の「書き出し」と同じ形式）。"),
+        label=_("HSDSファイル（JSON または CSVのZIP）"),
+        help_text=_(
+            "HSDS 3.x の表のJSON（tabular）、CSVのデータパッケージ（ZIP）、"
+            "またはサービスごとの入れ子のJSON（full）。"
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > limits.MAX_HSDS_BYTES:
             raise forms.ValidationError(_("ファイルが大きすぎます（10MBまで）。"))
+        content = upload.read()
+        if content.startswith(b"PK"):
+            return hsds_shapes.read_datapackage(content)
         try:
-            return limits.loads(upload.read().decode("utf-8"))
+            return limits.loads(content.decode("utf-8"))
         except limits.TooDeep as exc:
             raise forms.ValidationError(
                 gettext("JSONの入れ子が深すぎます（%(depth)s段まで）。")

@@ -383,3 +383,29 @@ class DirectoryVersion(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class HsdsRecord(models.Model):
+    """One row of an HSDS table as it was received, so that what yorisoi does not use
+    (phones, contacts, programs, cost options, external taxonomies, a second address, a
+    field HSDS has and yorisoi has no column for …) is exported again unchanged (hsds.py).
+
+    `mapped`: yorisoi holds this row in its own tables (a service, a location's address …);
+    the row here then only keeps how it was received, and the export lays yorisoi's current
+    values over it. Unmapped rows are exported as they are."""
+
+    table = models.CharField(_("HSDSの表"), max_length=40)
+    record_id = models.CharField(_("HSDSのid"), max_length=100)
+    data = models.JSONField(_("受け取った内容"))
+    mapped = models.BooleanField(_("よりそいの表に取り込み済み"), default=False)
+    received_at = models.DateTimeField(_("受け取った日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("HSDSの行")
+        verbose_name_plural = pgettext_lazy("plural", "HSDSの行")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "record_id"], name="resources_hsds_row_once")
+        ]
+
+    def __str__(self):
+        return f"{self.table} {self.record_id}"

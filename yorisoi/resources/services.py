@@ -228,11 +228,12 @@ class ImportOutcome:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     unchanged: int = 0
+    warnings: list = field(default_factory=list)
 
 
 @transaction.atomic
 def hsds_import(*, actor, data, request=None) -> ImportOutcome:
-    """Import an HSDS table bundle (format: hsds.py). All or nothing: raises
+    """Import an HSDS document (any shape hsds_shapes.py reads). All or nothing: raises
     hsds.HsdsProblems with every problem per record, and writes nothing, unless the whole
     document is clean. Importing the same document twice changes nothing."""
     _require_manager(actor)
@@ -245,11 +246,16 @@ def hsds_import(*, actor, data, request=None) -> ImportOutcome:
         request=request,
         data={"created": result.created, "updated": result.updated},
     )
-    return ImportOutcome(created=result.created, updated=result.updated, unchanged=result.unchanged)
+    return ImportOutcome(
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        warnings=result.warnings,
+    )
 
 
 def hsds_export(*, actor, request=None) -> dict:
-    """The whole directory as an HSDS table bundle (public information; the export is logged)."""
+    """The whole directory in HSDS's tabular form (public information; the export is logged)."""
     if not access.reads_resources(actor):
         raise RuleViolation(_("社会資源を閲覧する権限がありません。"), code="forbidden")
     data = hsds.export()
@@ -258,6 +264,6 @@ def hsds_export(*, actor, request=None) -> dict:
         actor=actor,
         target_type="service",
         request=request,
-        data={"count": len(data["services"])},
+        data={"count": len(data["services.csv"])},
     )
     return data

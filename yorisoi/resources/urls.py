@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.service_create, name="service_create"),
     path("import/", views.hsds_import, name="hsds_import"),
     path("export/", views.hsds_export, name="hsds_export"),
+    path("export/datapackage/", views.hsds_datapackage, name="hsds_datapackage"),
     path("<uuid:service_id>/", views.service_detail, name="service_detail"),
     path("<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path("<uuid:service_id>/deactivate/", views.service_deactivate, name="service_deactivate"),

@@ -203,3 +203,11 @@ def hsds_export(request):
     name = f"hsds-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def hsds_datapackage(request):
+    data = services.hsds_export(actor=request.user, request=request)
+    response = HttpResponse(hsds.datapackage(data), content_type="application/zip")
+    name = f"hsds-{timezone.localdate():%Y-%m-%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

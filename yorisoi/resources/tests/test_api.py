@@ -67,16 +67,16 @@ def test_bad_input_is_422(terms, masaki):
 def test_hsds_export_and_import(directory, ichiro):
     client = client_for(ichiro)
     doc = client.get("/api/v1/resources/hsds").json()
-    assert doc["hsds_version"] == "3.0" and len(doc["services"]) == 3
+    assert doc["hsds_version"] == "3.0" and len(doc["services.csv"]) == 3
     response = client.post("/api/v1/resources/hsds", doc, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["created"] == {} and response.json()["updated"] == {}
-    doc["services"][0]["status"] = "sleeping"
+    doc["services.csv"][0]["status"] = "sleeping"
     response = client.post("/api/v1/resources/hsds", doc, content_type="application/json")
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "hsds_invalid" and body["errors"][0]["field"] == "services[0]"
-    assert hsds.export()["services"][0]["status"] != "sleeping"
+    assert body["code"] == "hsds_invalid" and body["errors"][0]["field"] == "services.csv[0]"
+    assert hsds.export()["services.csv"][0]["status"] != "sleeping"
 
 
 def test_every_operation_is_documented(client):

@@ -69,18 +69,23 @@ def test_missing_required_fields_are_named_per_record_and_nothing_is_written(ter
     assert not AuditEvent.objects.filter(action="resources.imported").exists()
 
 
-def test_unknown_taxonomy_terms_are_refused(terms, ichiro):
+def test_terms_of_another_taxonomy_are_kept_but_a_missing_term_is_refused(terms, ichiro):
     doc = _doc(terms)
     doc["taxonomy_terms"].append(
-        {"id": "66666666-6666-4666-8666-666666666666", "code": "casino", "name": "カジノ"}
+        {
+            "id": "66666666-6666-4666-8666-666666666666",
+            "code": "casino",
+            "name": "カジノ",
+            "taxonomy": "another",
+        }
     )
     doc["attributes"].append(
         {"id": "77777777-7777-4777-8777-777777777777", "link_id": SVC2,
          "taxonomy_term_id": "88888888-8888-4888-8888-888888888888"}
     )  # fmt: skip
     problems = _problems(doc, ichiro)
-    assert any(p.startswith("taxonomy_terms[1]") and "不明な分類" in p for p in problems)
-    assert any(p.startswith("attributes[1]") and "分類が見つかりません" in p for p in problems)
+    assert not any(p.startswith("taxonomy_terms[1]") for p in problems)
+    assert any(p.startswith("attributes[1]") and "taxonomy_term_id の参照先" in p for p in problems)
     assert not Service.objects.exists()
 
 
@@ -88,7 +93,7 @@ def test_duplicate_ids_are_refused(terms, ichiro):
     doc = _doc(terms)
     doc["services"][1]["id"] = SVC
     problems = _problems(doc, ichiro)
-    assert f"services[1] (id {SVC}): id が重複しています。" in problems
+    assert f"services[1] (id {SVC}): id が重複しています（name が違います）。" in problems
     assert not Service.objects.exists()
 
 
@@ -98,9 +103,9 @@ def test_duplicate_ids_are_refused(terms, ichiro):
         ({"opens_at": "15:00", "closes_at": "10:00"}, "終了時刻は開始時刻より後"),
         ({"byday": "WEDNESDAY"}, "byday"),
         ({"byday": "2WE"}, "毎月（MONTHLY）"),
-        ({"opens_at": "25:99"}, "HH:MM"),
+        ({"opens_at": "25:99"}, "時刻"),
         ({"freq": "HOURLY"}, "freq"),
-        ({"service_id": None}, "service_id か service_at_location_id"),
+        ({"service_id": "99999999-9999-4999-8999-999999999999"}, "service_id の参照先"),
         ({"valid_from": "2027-01-01", "valid_to": "2026-01-01"}, "有効期間"),
     ],
 )

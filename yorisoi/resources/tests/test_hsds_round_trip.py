@@ -75,9 +75,9 @@ def test_importing_the_same_file_twice_changes_nothing(directory, ichiro):
 
 def test_reimport_updates_changed_records_and_replaces_their_schedules(directory, ichiro):
     document = hsds.export()
-    row = next(s for s in document["services"] if s["id"] == str(directory["ibasho"].pk))
+    row = next(s for s in document["services.csv"] if s["id"] == str(directory["ibasho"].pk))
     row["name"] = "北の居場所（改称）"
-    sched = next(s for s in document["schedules"] if s["service_id"] == row["id"])
+    sched = next(s for s in document["schedules.csv"] if s["service_id"] == row["id"])
     sched["byday"] = "WE,FR"
 
     outcome = services.hsds_import(actor=ichiro, data=document)

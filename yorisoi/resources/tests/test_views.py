@@ -98,7 +98,7 @@ def test_export_downloads_and_imports_back(directory, ichiro):
     response = client.get(reverse("resources:hsds_export"))
     assert response["Content-Disposition"].startswith('attachment; filename="hsds-')
     doc = json.loads(response.content)
-    assert len(doc["services"]) == 3
+    assert len(doc["services.csv"]) == 3
     assert AuditEvent.objects.filter(action="resources.exported").exists()
     upload = SimpleUploadedFile("hsds.json", response.content, "application/json")
     page = client.post(reverse("resources:hsds_import"), {"file": upload})
