@@ -4,8 +4,8 @@ rows a line of the file, a million for a ledger of 100,000 consultations (issue 
 `bulk_create` prepares every value of every row through the query compiler (expressions,
 pre_save, get_db_prep_save, one placeholder each): about 225 µs a consultation on SQLite, most
 of an import's time. `insert` compiles the statement once per model and hands the rows to the
-driver as tuples (`executemany`: one statement run many times on SQLite, a pipeline on
-PostgreSQL), converting a value only where this database needs it (a UUID on SQLite, a date, a
+driver as tuples (`executemany` of one statement on SQLite, `COPY … FROM STDIN` on PostgreSQL),
+converting a value only where this database needs it (a UUID on SQLite, a date, a
 JSON field, a choice's enum member); a str, int or bool bound for a plain text, number or flag
 column goes as it is.
 
@@ -101,16 +101,20 @@ def insert(objs, *, model=None, using=None) -> int:
     for obj in objs:
         for f in stamped:
             f.pre_save(obj, add=True)
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
     columns = [(f.attname, _converter(f, connection)) for f in fields]
-    params = [tuple(convert(getattr(obj, name)) for name, convert in columns) for obj in objs]
+    rows = (tuple(convert(getattr(obj, name)) for name, convert in columns) for obj in objs)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY: the rows stream in one command, with no statement per row
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
     return len(objs)
 
 
