@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yorisoi.directory.models import Agency
 from yorisoi.http import limits
 from yorisoi.http.forms import JapaneseMessagesMixin
 
@@ -29,7 +30,9 @@ class ExportForm(JapaneseMessagesMixin, forms.Form):
     """書き出し: the agency (those the user acts for, access.exportable_agencies), an optional
     range of 受付日, the file's format and, for CSV, its character set."""
 
-    agency = forms.ModelChoiceField(label=_("機関"), queryset=None, empty_label=None)
+    agency = forms.ModelChoiceField(
+        label=_("機関"), queryset=Agency.objects.none(), empty_label=None
+    )
     received_from = forms.DateField(
         label=_("受付日（から）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
