@@ -5,7 +5,6 @@ boundary dates, several issues with their ◎, a household with 続柄, a resolv
 consultation and a continued one, and a summary a spreadsheet would take for a formula."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.db import transaction
@@ -257,4 +256,3 @@ def test_memory_and_queries_do_not_grow_with_the_rows(
     # a lock, a head and an insert); once: the policy check, agencies, issues, the summary.
     with django_assert_max_num_queries(60):
         export_bytes(hana, "csv")
-    io.BytesIO()  # the file is a temporary file, never the whole in memory (bench: README)
