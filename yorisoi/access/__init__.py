@@ -66,7 +66,13 @@ from .identity import (
     visible_identities,
     visible_match_candidates,
 )
-from .imports import can_import, may_import_for, visible_import_jobs
+from .imports import (
+    can_import,
+    exportable_agencies,
+    exportable_consultations,
+    may_import_for,
+    visible_import_jobs,
+)
 from .outreach import OutreachAccess, outreach_access, outreach_bases, visible_outreach_targets
 from .participation import (
     can_steer_participation,
@@ -172,6 +178,8 @@ __all__ = [
     "correctable_record",
     "default_holder",
     "evaluation_view",
+    "exportable_agencies",
+    "exportable_consultations",
     "held_consultations",
     "household_bases",
     "household_basis",

@@ -7,6 +7,8 @@ agency's own staff import it). A job's page and its problems (row, column, messa
 value) are for the caseworkers of the agency it was run for.
 """
 
+from django.db.models import Q
+
 from .roles import acts_for, reads_people
 
 
@@ -25,3 +27,31 @@ def visible_import_jobs(user):
     if not reads_people(user):
         return ImportJob.objects.none()
     return ImportJob.objects.filter(agency_id=user.agency_id)
+
+
+# --- the export in the import's template (issue 15) ------------------------------------------
+
+
+def exportable_agencies(user):
+    """The agencies `user` may export the records of: the ones they act for (today one, their
+    own). The screen's form offers these, and the API accepts only these codes."""
+    from yorisoi.directory.models import Agency
+
+    if not reads_people(user):
+        return Agency.objects.none()
+    return Agency.objects.filter(pk=user.agency_id)
+
+
+def exportable_consultations(user, agency_id):
+    """R6: the consultations an export for `agency_id` carries — those `user` may read
+    (visible_consultations) that the agency received or holds, and only if `user` acts for
+    it. A consultation the user reads on another basis (the coordinator following a declined
+    referral, a referral's other side) is that agency's record, not this one's: it is in its
+    own agency's export, where it can be imported again. Every row's basis is own_agency."""
+    from .consultations import visible_consultations
+
+    if not acts_for(user, agency_id):
+        return visible_consultations(None)
+    return visible_consultations(user).filter(
+        Q(receiving_agency_id=agency_id) | Q(responsible_agency_id=agency_id)
+    )

@@ -167,11 +167,13 @@ ROUTES: dict[str, frozenset | str] = {
     "imports:template": CASEWORK,
     "imports:job_detail": CASEWORK,
     "imports:job_commit": CASEWORK,
+    "imports:export": CASEWORK,
     "api:import_upload": CASEWORK,
     "api:import_upload_base64": CASEWORK,
     "api:import_detail": CASEWORK,
     "api:import_errors": CASEWORK,
     "api:import_commit": CASEWORK,
+    "api:import_export": CASEWORK,
     # 名寄せ: the coordinator's duplicate review queue (access/identity.py) — ROUTES-IDENTITY
     "identity:match_list": COORDINATOR,
     "identity:match_detail": COORDINATOR,

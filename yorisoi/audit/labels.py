@@ -165,6 +165,9 @@ ACTION_LABELS = {
     # 既存記録の取り込み (imports): the file's hash, its rows and the agency, never a value
     "import.checked": _("取り込むファイルの確認"),
     "import.committed": _("ファイルからの取り込み"),
+    "import.exported": _("取り込みの様式での書き出し"),
+    "consultation.exported": _("相談の書き出し"),
+    "person.exported": _("本人の書き出し"),
     "consultation.imported_update": _("取り込みによる相談の変更"),
     "person.imported": _("取り込みによる本人の登録"),
     "household.imported": _("取り込みによる世帯の登録"),

@@ -7,23 +7,29 @@
   /imports/{id}/errors` every problem as {row, column, message, level}.
 - `POST /imports/{id}/commit` writes a checked job all or nothing: 200 with the job, or 422
   `import_invalid` with every problem (the records changed since the check) and nothing written.
+- `GET /imports/export?agency=&received_from=&received_to=&format=xlsx|csv&encoding=utf-8|cp932`
+  the agency's records in the same template (exporting.py: what the caller may read, of the
+  agency they act for; audited). The same function as the screen.
 - A large file is checked and committed in the background: the job answers `checking` or
   `committing` with `progress` (rows); ask GET /imports/{id} until it is done.
 """
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yorisoi import access
+from yorisoi.errors import RuleViolation
 from yorisoi.http import limits
 from yorisoi.http.errors import ErrorOut
 
-from . import selectors, services
+from . import exporting, selectors, services
 from .models import ImportStatus
 
 router = Router(tags=["取り込み"])
@@ -117,6 +123,46 @@ def import_upload_base64(request, payload: Base64In):
         actor=request.auth, file_name=payload.file_name, content=content, request=request
     )
     return Status(201, job_out(job))
+
+
+@router.get(
+    "/imports/export",
+    response={200: None, 403: ErrorOut, 422: ErrorOut},
+    url_name="import_export",
+    summary="取り込みの様式で書き出す（Excel・CSV）",
+    description="機関の本人・世帯・相談を、取り込みと同じ列のファイルで返します（添付）。"
+    "書き出すのは、その機関が受け付けたか担当している相談のうち、呼び出した人が見られるもの"
+    "だけです。agency は機関コード（省略すると自分の機関）。受付日で絞れます。CSV は UTF-8"
+    "（BOM付き）、encoding=cp932 なら全部の文字が Shift_JIS（CP932）で表せるときだけ CP932"
+    "（表せないときは UTF-8 にして X-Export-Not-CP932 に行と列を返します）。"
+    "書き出したことは監査記録に残ります。",
+)
+def import_export(
+    request,
+    agency: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    format: Literal["xlsx", "csv"] = "xlsx",
+    encoding: Literal["utf-8", "cp932"] = "utf-8",
+):
+    agencies = access.exportable_agencies(request.auth)
+    chosen = agencies.filter(code=agency).first() if agency else agencies.first()
+    if chosen is None:
+        raise RuleViolation("この機関の記録は書き出せません。", code="forbidden")
+    if received_from and received_to and received_from > received_to:
+        raise ValidationError(
+            {"received_to": ValidationError("終わりの日は始まりの日より後にしてください。")}
+        )
+    result = exporting.records_export(
+        actor=request.auth,
+        agency=chosen,
+        file_format=format,
+        encoding=encoding,
+        received_from=received_from,
+        received_to=received_to,
+        request=request,
+    )
+    return exporting.file_response(result)  # the same response as the screen's
 
 
 @router.get(

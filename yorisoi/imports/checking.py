@@ -17,8 +17,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -32,6 +33,7 @@ from yorisoi.people import wareki
 from yorisoi.people.models import Person, Relationship, Sex
 from yorisoi.people.names import normalize_for_search
 from yorisoi.people.services import normalised_value
+from yorisoi.reports.sheets import FORMULA_STARTS as QUOTED
 
 from .models import ExternalRef, RecordKind
 from .reading import Sheet
@@ -197,7 +199,11 @@ def _choice_in(value: str, choices, language) -> str | None:
     # the labels are read in it).
     folded = unicodedata.normalize("NFKC", value).strip()
     for code, label in choices.choices:
-        if folded in (code, unicodedata.normalize("NFKC", str(label))):
+        # The label as the screen says it, or as the template (and an export) writes it.
+        with translation.override(settings.LANGUAGE_CODE):
+            template_label = str(label)
+        labels = {str(label), template_label}
+        if folded == code or folded in {unicodedata.normalize("NFKC", x) for x in labels}:
             return code
     return None
 
@@ -304,11 +310,23 @@ def _check_row(number, cells, columns, width, problems, actor, agencies, issues)
                 _("「=」「+」「-」「@」で始まる値は数式として扱われるため取り込めません。"),
             )
             raw[key] = None  # refused: the rest of the row is checked without it
+    for key, value in raw.items():
+        # A cell an export quoted so that Excel shows it as text (reports.sheets.neutralise):
+        # the quote is not part of the value.
+        if isinstance(value, str) and value.startswith("'") and value[1:].startswith(QUOTED):
+            raw[key] = value[1:]
     text = {key: text_of(value) for key, value in raw.items()}
     _person(row, raw, text, problems)
     _consultation(row, raw, text, problems, actor, agencies, issues)
     row.ok = len([p for p in problems.items[before:] if p["level"] == "error"]) == 0
     return row
+
+
+def row_as_checked(cells, *, actor, agencies, issues) -> Row:
+    """One row in the template's column order, read as check reads it: what importing it
+    would say (the export's fingerprints, exporting.py)."""
+    columns = {index: column.key for index, column in enumerate(COLUMNS)}
+    return _check_row(0, cells, columns, len(COLUMNS), _Problems(), actor, agencies, issues)
 
 
 def _date(row, raw, key, problems):

@@ -105,7 +105,8 @@ class ExternalRef(models.Model):
     external_id = models.CharField(_("外部ID"), max_length=64)
     record_id = models.UUIDField(_("記録のID"))
     fingerprints = models.JSONField(default=dict, blank=True)
-    job = reference(ImportJob, _("最後に取り込んだ取り込み"))
+    # None: registered by an export (exporting.py), which names a record by its UUID.
+    job = reference(ImportJob, _("最後に取り込んだ取り込み"), optional=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -115,6 +116,10 @@ class ExternalRef(models.Model):
             models.UniqueConstraint(
                 fields=["agency", "kind", "external_id"], name="external_ref_once_per_agency"
             )
+        ]
+        # An export looks its records' external ids up by record (exporting.py).
+        indexes = [
+            models.Index(fields=["agency", "kind", "record_id"], name="external_ref_by_record")
         ]
 
     def __str__(self):

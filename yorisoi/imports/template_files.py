@@ -42,6 +42,41 @@ def code_lists(agency=None) -> list[tuple[str, list[tuple[str, str]]]]:
     ]  # fmt: skip
 
 
+HELP_HEADER_ROW = 8  # the explanation's table of columns starts below its seven lines
+
+
+def help_rows() -> list[list]:
+    """The explanation sheet: how to fill the data sheet, then every column (the template and
+    the export write the same one)."""
+    lines = [
+        [_("取り込みの様式（本人・世帯・相談）")],
+        [_("「%(sheet)s」のシートの2行目から、1行に1件の相談を入力します。") % {"sheet": DATA_SHEET}],
+        [_("ファイル全体を確認し、問題が一つでもあれば何も登録しません。問題は行・項目ごとに表示します。")],
+        [_("同じ外部IDの行をもう一度取り込むと、変わった項目だけを更新します。同じファイルなら何も変わりません。")],
+        [_("次の文字で始まる値は数式として扱われるため取り込めません: %(chars)s")
+         % {"chars": " ".join(FORMULA_START)}],
+        [_("セルの結合はしないでください。データのシートは1つだけにしてください。")],
+        [""],
+        [_("項目"), _("必須"), _("説明")],
+    ]  # fmt: skip
+    lines += [
+        [column.header, _("必須") if column.required else "", str(column.help)]
+        for column in COLUMNS
+    ]
+    return lines
+
+
+def code_rows(agency=None) -> list[list]:
+    """The code lists sheet: a title row, a header row and the codes, for each coded column."""
+    lines = []
+    for title, items in code_lists(agency):
+        lines.append([title])
+        lines.append([_("コード"), _("名称（名称でも入力できます）")])
+        lines += [[code, name] for code, name in items]
+        lines.append([])
+    return lines
+
+
 def template_xlsx(agency=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -59,38 +94,19 @@ def template_xlsx(agency=None) -> bytes:
         )
 
     help_sheet = book.create_sheet(HELP_SHEET)
-    help_sheet.append([_("取り込みの様式（本人・世帯・相談）")])
-    help_sheet["A1"].font = Font(bold=True)
-    for line in (
-        _("「%(sheet)s」のシートの2行目から、1行に1件の相談を入力します。") % {"sheet": DATA_SHEET},
-        _(
-            "ファイル全体を確認し、問題が一つでもあれば何も登録しません。問題は行・項目ごとに表示します。"
-        ),
-        _(
-            "同じ外部IDの行をもう一度取り込むと、変わった項目だけを更新します。同じファイルなら何も変わりません。"
-        ),
-        _("次の文字で始まる値は数式として扱われるため取り込めません: %(chars)s")
-        % {"chars": " ".join(FORMULA_START)},
-        _("セルの結合はしないでください。データのシートは1つだけにしてください。"),
-        "",
-    ):
-        help_sheet.append([line])
-    help_sheet.append([_("項目"), _("必須"), _("説明")])
-    for cell in help_sheet[help_sheet.max_row]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        help_sheet.append([column.header, _("必須") if column.required else "", str(column.help)])
+    for line in help_rows():
+        help_sheet.append(line)
+    for n in (1, HELP_HEADER_ROW):
+        for cell in help_sheet[n]:
+            cell.font = Font(bold=True)
     help_sheet.column_dimensions["A"].width = 22
     help_sheet.column_dimensions["C"].width = 90
 
     codes = book.create_sheet(CODES_SHEET)
-    for title, items in code_lists(agency):
-        codes.append([title])
-        codes[codes.max_row][0].font = Font(bold=True)
-        codes.append([_("コード"), _("名称（名称でも入力できます）")])
-        for code, name in items:
-            codes.append([code, name])
-        codes.append([])
+    for line in code_rows(agency):
+        codes.append(line)
+        if len(line) == 1:
+            codes[codes.max_row][0].font = Font(bold=True)
     codes.column_dimensions["A"].width = 28
     codes.column_dimensions["B"].width = 40
     out = io.BytesIO()

@@ -1,5 +1,5 @@
 """The 取り込み screens: upload a file (the dry run), look at its problems row by row, commit a
-clean one, download the template. Thin: the services decide, the policy (access) says who."""
+clean one, download the template, export the agency's records in it. Thin: the services decide, the policy (access) says who."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -11,8 +11,8 @@ from yorisoi import access
 from yorisoi.errors import RuleViolation, refuse_on_screen
 from yorisoi.http.forms import form_status
 
-from . import selectors, services, template_files
-from .forms import ImportUploadForm
+from . import exporting, selectors, services, template_files
+from .forms import ExportForm, ImportUploadForm
 from .models import ImportStatus, RecordKind
 
 # The screen shows this many problems; all of them are in the JSON (API) and the job.
@@ -104,3 +104,29 @@ def template_download(request, fmt):
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="yorisoi-import-template.{fmt}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def export(request):
+    """書き出し: the form, and on POST the file (a temporary file streamed to the response)."""
+    form = ExportForm(request.POST or None, agencies=access.exportable_agencies(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = exporting.records_export(
+                actor=request.user,
+                agency=data["agency"],
+                file_format=data["file_format"],
+                encoding=data["encoding"] or "utf-8",
+                received_from=data["received_from"],
+                received_to=data["received_to"],
+                request=request,
+            )
+        except RuleViolation as exc:
+            refuse_on_screen(exc)
+            form.add_error(None, exc.message)
+        else:
+            if result.note:
+                messages.warning(request, result.note)
+            return exporting.file_response(result)
+    return render(request, "imports/export.html", {"form": form}, status=form_status(request))
