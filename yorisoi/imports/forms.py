@@ -41,7 +41,7 @@ class ExportForm(JapaneseMessagesMixin, forms.Form):
     )
     file_format = forms.ChoiceField(
         label=_("形式"),
-        choices=[("xlsx", _("Excel（.xlsx、説明とコード一覧つき）")), ("csv", _("CSV"))],
+        choices=[("xlsx", _("Excel（.xlsx、説明とコード一覧つき）")), ("csv", "CSV")],
         initial="xlsx",
     )
     encoding = forms.ChoiceField(
