@@ -6,7 +6,6 @@ from django.http import Http404
 from ninja import Query, Status
 
 from yorisoi import access
-from yorisoi.audit.log import record
 from yorisoi.http.errors import ErrorOut, one_or_404
 from yorisoi.http.paging import PageQuery, page_of
 
@@ -127,13 +126,8 @@ def consultation_record_list(request, consultation_id: UUID, paging: Query[PageQ
         .order_by("-occurred_at", "-created_at")
     )
     result = page_of(rows, paging)
-    record(
-        "consultation.records_viewed",
-        actor=user,
-        target=consultation,
-        basis=access.consultation_basis(user, consultation),
-        request=request,
-        ids=[r.pk for r in result["items"]],
+    services.consultation_records_read(
+        actor=user, consultation=consultation, ids=[r.pk for r in result["items"]], request=request
     )
     result["items"] = [record_out(r) for r in result["items"]]
     return result

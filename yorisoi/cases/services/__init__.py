@@ -52,7 +52,7 @@ from .plans import (
     latest_plan,
     plan_create,
 )
-from .records import record_add, record_correct
+from .records import consultation_records_read, record_add, record_correct
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -73,6 +73,7 @@ __all__ = [
     "case_update",
     "consent_record",
     "consent_withdraw",
+    "consultation_records_read",
     "goals_review",
     "has_active_consent",
     "involvement_add",

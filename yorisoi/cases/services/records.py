@@ -149,3 +149,16 @@ def record_correct(*, actor, entry: ProgressRecord, version: int, request=None, 
     else:
         _audit("record.corrected", actor=actor, target=current.case, rights=rights, request=request)
     return current
+
+
+def consultation_records_read(*, actor, consultation, ids, request=None) -> None:
+    """Audit a read of a consultation's progress records (the correction page on the screen,
+    GET /consultations/{id}/records in the API): which records, on which basis."""
+    record(
+        "consultation.records_viewed",
+        actor=actor,
+        target=consultation,
+        basis=access.consultation_basis(actor, consultation),
+        request=request,
+        ids=list(ids),
+    )

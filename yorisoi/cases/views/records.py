@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yorisoi import access
-from yorisoi.audit.log import record
 from yorisoi.directory.models import Agency
 from yorisoi.errors import RuleViolation, refuse_on_screen
 from yorisoi.http.errors import one_or_404
@@ -122,13 +121,8 @@ def record_edit(request, record_id):
             return redirect("cases:timeline", case_id=case.pk)
     if request.method == "GET":
         if consultation is not None:
-            record(
-                "consultation.records_viewed",
-                actor=user,
-                target=consultation,
-                basis=access.consultation_basis(user, consultation),
-                request=request,
-                ids=[entry.pk],
+            services.consultation_records_read(
+                actor=user, consultation=consultation, ids=[entry.pk], request=request
             )
         else:
             _viewed(request, case, access.case_access(user, case))
