@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from yorisoi import access
 from yorisoi.access.bases import BASIS_COORDINATOR, BASIS_LABELS
 from yorisoi.http.errors import ErrorOut, one_or_404
-from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.paging import PageQuery, WindowOut, page_of, window_page_of
 
 from .log import record
 from .selectors import case_trail, readable, trail_lines
@@ -89,11 +89,10 @@ class TrailLineOut(Schema):
     basis_label: str
 
 
-class TrailLinesOut(Schema):
+class TrailLinesOut(WindowOut):
+    """数えずに返す一覧（issue 16: 監査ログは毎日増えます）。全件数は最後のページでだけ分かります。"""
+
     items: list[TrailLineOut]
-    count: int
-    page: int
-    page_size: int
 
 
 @router.get(
@@ -112,7 +111,7 @@ def audit_trail(request, filters: Query[TrailFilterQuery], paging: Query[PageQue
         person = one_or_404(access.visible_people(user), pk=filters.person)
     lines = trail_lines(person=person, actor_id=filters.user, since=filters.since,
                         until=filters.until)  # fmt: skip
-    page = page_of(lines, paging)
+    page = window_page_of(lines, paging)
     page["items"] = [vars(line) for line in readable(page["items"], person=person)]
     record(
         "audit.trail_viewed",

@@ -21,10 +21,11 @@ from ninja.pagination import PaginationBase
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100_000, description="ページ番号（1から）")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="ページ番号（1から）")
     page_size: int = Field(
         PAGE_SIZE, ge=1, description=f"1ページの件数（最大{MAX_PAGE_SIZE}、既定{PAGE_SIZE}）"
     )
@@ -103,6 +104,12 @@ class Window:
         return (self.number - 1) * self.size + len(self.object_list)
 
 
+def page_number(request, key: str = "page") -> int:
+    """`?page=` of a screen's list as a page number: 1 when it is not one, at most MAX_PAGE."""
+    number = request.GET.get(key, "")
+    return min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+
+
 def window_of(rows, *, number: int, size: int) -> Window:
     """Page `number` of `rows` (a queryset), `size` rows, without counting them: one query,
     for page_size + 1 rows. A page past the end counts (one more query), to say where the end
@@ -118,6 +125,19 @@ def window_of(rows, *, number: int, size: int) -> Window:
     else:
         count = rows.count()
     return Window(items, number, size, has_next, count, count_exact=not has_next)
+
+
+class WindowOut(Schema):
+    """The paging fields of a list the API does not count (window_page_of); a list's schema
+    adds its `items`."""
+
+    count: int = Field(
+        description="全件数（count_exact が false のときは下限: このページまでの件数に1を足した数）"
+    )
+    count_exact: bool = Field(description="count が全件数なら true（最後のページ）")
+    has_next: bool = Field(description="次のページがあれば true")
+    page: int
+    page_size: int
 
 
 def window_page_of(rows, paging: PageQuery) -> dict:

@@ -27,7 +27,7 @@ from yorisoi.access.bases import BASIS_VOLUNTEER_REPORT
 from yorisoi.accounts.models import User
 from yorisoi.audit.log import record, record_reads
 from yorisoi.http.errors import ErrorOut, one_or_404
-from yorisoi.http.paging import PageQuery, page_of
+from yorisoi.http.paging import PageQuery, WindowOut, page_of, window_page_of
 from yorisoi.http.validation import agency_by_code, raise_field_errors
 
 from . import selectors, services
@@ -163,11 +163,10 @@ class ConsultationOut(ConsultationSummaryOut):
         return selectors.at_risk_of_pass_around(obj)
 
 
-class ConsultationPageOut(Schema):
+class ConsultationPageOut(WindowOut):
+    """数えずに返す一覧（issue 16: 相談は年々増えます）。全件数は最後のページでだけ分かります。"""
+
     items: list[ConsultationSummaryOut]
-    count: int = Field(description="全件数")
-    page: int
-    page_size: int
 
 
 class ConsultationCreateIn(_In):
@@ -305,7 +304,7 @@ def consultation_list(request, paging: Query[PageQuery]):
     返した相談のIDは監査ログ（consultation.listed）に記録されます。
     """
     user = request.auth
-    result = page_of(_visible(user).order_by("-received_at", "pk"), paging)
+    result = window_page_of(_visible(user).order_by("-received_at", "pk"), paging)
     bases = access.consultation_bases(user, [c.pk for c in result["items"]])
     record_reads("consultation.listed", actor=user, request=request, bases=bases)
     return result

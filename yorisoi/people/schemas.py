@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from yorisoi.http.errors import ErrorOut
+from yorisoi.http.paging import WindowOut
 
 # The household form's limits (forms.NewMemberFormSet: min_num=1, max_num=20).
 MIN_MEMBERS, MAX_MEMBERS = 1, 20
@@ -80,17 +81,10 @@ class PersonDetailOut(PersonOut):
         return obj.visible_households
 
 
-class PersonPageOut(Schema):
+class PersonPageOut(WindowOut):
     """数えずに返す一覧（issue 16）: 全件数は最後のページでだけ分かります。"""
 
     items: list[PersonSummaryOut]
-    count: int = Field(
-        description="全件数（count_exact が false のときは下限: このページまでの件数に1を足した数）"
-    )
-    count_exact: bool = Field(description="count が全件数なら true（最後のページ）")
-    has_next: bool = Field(description="次のページがあれば true")
-    page: int
-    page_size: int
 
 
 class PersonMatchOut(Schema):
@@ -291,17 +285,10 @@ class HouseholdCreatedOut(HouseholdOut, OtherAgencyMatchOut):
     """The household, and whether the coordinator will check a likely match of a new member."""
 
 
-class HouseholdPageOut(Schema):
+class HouseholdPageOut(WindowOut):
     """数えずに返す一覧（issue 16）: 全件数は最後のページでだけ分かります。"""
 
     items: list[HouseholdSummaryOut]
-    count: int = Field(
-        description="全件数（count_exact が false のときは下限: このページまでの件数に1を足した数）"
-    )
-    count_exact: bool = Field(description="count が全件数なら true（最後のページ）")
-    has_next: bool = Field(description="次のページがあれば true")
-    page: int
-    page_size: int
 
 
 _BIRTH_DATE_HELP = "和暦でも西暦でも入力できます。例: S45.3.2、昭和45年3月2日、R5/4/1、1970-03-02"

@@ -17,7 +17,7 @@ from yorisoi.audit.log import record, record_reads
 from yorisoi.errors import RuleViolation
 from yorisoi.http.errors import one_or_404
 from yorisoi.http.forms import add_errors, seen_version
-from yorisoi.http.paging import window_of
+from yorisoi.http.paging import page_number, window_of
 
 from . import selectors, services
 from .forms import (
@@ -32,7 +32,6 @@ from .models import Household, Person
 from .picker import MAX_MATCHES, picker_matches
 
 PAGE_SIZE = 25
-MAX_PAGE = 100_000  # as the person search form's page
 
 
 def _visible_person(user, person_id):
@@ -269,8 +268,7 @@ def person_edit(request, person_id):
 def household_list(request):
     user = request.user
     # Not counted (issue 16), as the person list: the total on the last page only.
-    number = request.GET.get("page", "")
-    number = min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+    number = page_number(request)
     page = window_of(selectors.household_list(user=user), number=number, size=PAGE_SIZE)
     members = selectors.attach_members(user=user, households=page.object_list)
     bases = access.household_bases(user, [h.pk for h in page.object_list])
