@@ -255,6 +255,18 @@ ROUTES: dict[str, frozenset | str] = {
     "api:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "api:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     "api:hsds_datapackage": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    # API: the HSDS 3 read API (/api/v1/hsds/…), read as the directory is read
+    "api:hsds_root": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_services": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_service": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_organizations": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_organization": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_service_at_locations": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_service_at_location": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_taxonomies": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_taxonomy": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_taxonomy_terms": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
+    "api:hsds_taxonomy_term": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # API: community building — ROUTES-COMMUNITY-API
     "api:community_program_list": CASEWORK | {Role.ANALYST},
     "api:community_site_list": CASEWORK | {Role.ANALYST},
