@@ -177,6 +177,7 @@ from yorisoi.participation.api import router as participation_router  # noqa: E4
 from yorisoi.people.api import router as people_router  # noqa: E402
 from yorisoi.people.identity.api import router as identity_router  # noqa: E402
 from yorisoi.resources.api import router as resources_router  # noqa: E402
+from yorisoi.resources.hsds_api import router as hsds_router  # noqa: E402
 
 ROUTERS = [
     directory_router,
@@ -189,6 +190,7 @@ ROUTERS = [
     notifications_router,
     outreach_router,
     resources_router,
+    hsds_router,
     community_router,
     participation_router,
     evaluation_router,

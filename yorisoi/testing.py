@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.test import Client
+from django.utils import timezone
 
 from yorisoi.accounts.models import Role, User
 from yorisoi.directory import loader
@@ -165,13 +166,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 def resource(name, *, category, where, byday, opens=time(10), closes=time(15), fee=0,
-             capacity=10, accessibility="", status=resources.ServiceStatus.ACTIVE):  # fmt: skip
+             capacity=10, available=None, accessibility="",
+             status=resources.ServiceStatus.ACTIVE):  # fmt: skip
     """A social resource of NPO法人テスト (public information): one service at one place in the
-    district `where`, open on `byday` from `opens` to `closes`, filed under the term `category`."""
+    district `where`, open on `byday` from `opens` to `closes`, filed under the term `category`,
+    with `available` places free (all of them unless said) of `capacity` people."""
     org, _ = resources.Organization.objects.get_or_create(name="NPO法人テスト")
     service = resources.Service.objects.create(
-        organization=org, name=name, fee_amount=fee, capacity=capacity, status=status
+        organization=org, name=name, fee_amount=fee, status=status
     )
+    if capacity is not None:
+        resources.ServiceCapacity.objects.create(
+            service=service, unit=resources.CapacityUnit.person(), maximum=capacity,
+            available=capacity if available is None else available, updated=timezone.now(),
+        )  # fmt: skip
     location = resources.Location.objects.create(
         name=f"{name}の場所", district=District.objects.get(code=where), accessibility=accessibility
     )

@@ -297,7 +297,6 @@ def test_the_coordinator_registers_finds_and_shares_a_resource(page, login, ichi
     group(page, "分類").get_by_label("地域活動支援センター").check()
     field(page, "内容").fill("創作活動、軽作業、昼食づくり。見学だけでも歓迎します。")
     field(page, "対象・利用条件").fill("障害のある方、生きづらさを感じている方")
-    field(page, "定員").fill("15")
     field(page, "費用").fill("無料（昼食代300円）")
     field(page, "場所の名称").fill("ひだまりハウス")
     field(page, "地区").select_option(label="富洲原")
@@ -318,6 +317,15 @@ def test_the_coordinator_registers_finds_and_shares_a_resource(page, login, ichi
     expect(main).to_contain_text("水曜")
     expect(main).to_contain_text("10:00")
     expect(main).to_contain_text("富洲原")
+    # The vacancies (HSDS 3.1 service_capacity), reported by those who keep the resource.
+    expect(main).to_contain_text("空き状況の登録なし")
+    page.get_by_role("link", name="空き状況を更新する").click()
+    field(page, "空き").fill("3")
+    field(page, "定員").fill("15")
+    page.get_by_role("button", name="空き状況を更新する").click()
+    expect(page.get_by_role("status")).to_contain_text("空き状況を更新しました。")
+    expect(main).to_contain_text("空き 3／15人")
+    expect(main).to_contain_text("最終更新日")
     screen("resources_detail", phone=True)
     detail_url = page.url
 

@@ -46,11 +46,13 @@ from yorisoi.directory.models import Agency, District
 from yorisoi.outreach.models import ContactAttempt, OutreachTarget, Stage
 from yorisoi.participation.models import ParticipationNeed, Placement, PlacementStatus
 from yorisoi.resources.models import (
+    CapacityUnit,
     Location,
     Organization,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceTaxonomy,
     TaxonomyTerm,
 )
@@ -77,8 +79,14 @@ def resource(name, *, categories, district, byday, opens, closes, capacity, acce
         description="創作活動、軽作業、お茶の時間。見学だけでも歓迎します。",
         status="active",
         fee_amount=0,
-        capacity=capacity,
         contact_name=CONTACT if "センター" in name else "",
+    )
+    ServiceCapacity.objects.create(
+        service=service,
+        unit=CapacityUnit.person(),
+        available=capacity,
+        maximum=capacity,
+        updated=timezone.now(),
     )
     location = Location.objects.create(
         organization=org,

@@ -1,8 +1,8 @@
 """Reads of participation support: always from access.visible_participation_needs (R6), and
 the matching (rank_resources) — deterministic, explainable, constant in queries.
 
-Matching reads the directory as plain rows (values_list: services, categories, places,
-schedules, districts — one query each, whatever the number of resources), scores every
+Matching reads the directory as plain rows (values_list: services, capacities, categories,
+places, schedules, districts — one query each, whatever the number of resources), scores every
 candidate in Python and loads the details of the best `limit` only (one more query plus the
 prefetches). 5,000 resources: see bench/matching.py.
 """
@@ -24,11 +24,13 @@ from yorisoi.directory.models import District
 from yorisoi.resources import signals as directory_version
 from yorisoi.resources.models import (
     BYDAY_TOKEN,
+    PERSON_UNIT_ID,
     WEEKDAY_LABELS,
     Location,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceStatus,
     ServiceTaxonomy,
     TaxonomyTerm,
@@ -100,6 +102,8 @@ REASONS = {
     "barrier_unknown": _lazy("バリアフリーかわからない"),
     "small": _lazy("少人数"),
     "large": _lazy("大人数（定員%(n)s人）"),
+    "full": _lazy("満員（空き 0人）"),
+    "available": _lazy("空き %(n)s人"),
     "quiet": _lazy("静かな部屋がある"),
     "free": _lazy("費用 0円"),
     "fee": _lazy("費用 %(yen)s円／回"),
@@ -128,7 +132,8 @@ class _Row:
     name: str
     status: str
     fee: int | None
-    capacity: int | None
+    capacity: int | None = None  # 定員 in people (service_capacity maximum)
+    available: int | None = None  # 空き in people (service_capacity available)
     terms: list = field(default_factory=list)
     places: list = field(default_factory=list)  # (district_id, accessibility)
     schedules: list = field(default_factory=list)  # (days, opens, closes)
@@ -240,6 +245,12 @@ def _score(ctx: _Context, row: _Row) -> tuple[int, list] | None:
         if any(w in access_text for w in QUIET_WORDS):
             score += SCORE["quiet"]
             codes.append(("quiet", None))
+    # Vacancies in people, as the resource's keepers last reported them: a full one says so
+    # (and rank_resources lists it after every resource with a place free).
+    if row.available == 0:
+        codes.append(("full", None))
+    elif row.available is not None:
+        codes.append(("available", {"n": row.available}))
     if row.fee == 0:
         score += SCORE["free"]
         codes.append(("free", None))
@@ -298,11 +309,24 @@ def _rows(services: QuerySet) -> dict:
     (no joins: a scan of each table and a join by id here is several times faster on 5,000
     resources than index lookups per row). Keys are ids as text."""
     rows = {
-        pk: _Row(pk, name, status, fee, cap)
-        for pk, name, status, fee, cap in _raw(
-            _ids(services, "pk", "name", "status", "fee_amount", "capacity")
-        )
+        pk: _Row(pk, name, status, fee)
+        for pk, name, status, fee in _raw(_ids(services, "pk", "name", "status", "fee_amount"))
     }
+    # Capacities in people (HSDS 3.1 service_capacity, unit 人), summed per service.
+    for service_id, available, maximum in _raw(
+        _ids(
+            ServiceCapacity.objects.filter(unit_id=PERSON_UNIT_ID),
+            "service_id",
+            "available",
+            "maximum",
+        )
+    ):
+        row = rows.get(service_id)
+        if row is None:
+            continue
+        row.available = (row.available or 0) + available
+        if maximum is not None:
+            row.capacity = (row.capacity or 0) + maximum
     for service_id, term_id in _raw(
         _ids(ServiceTaxonomy.objects, "service_id", "taxonomy_term_id")
     ):
@@ -371,6 +395,7 @@ def rank_resources(need: ParticipationNeed, limit: int = 10) -> list[Ranked]:
 
     Hard filters: inactive, over the monthly budget, outside the area when the person can go
     only nearby, no wished day open when the days are required. Soft scores: SCORE above.
+    A full resource (空き 0 in people, service_capacity) comes after every other, marked 満員.
     Ties break by name then id: the same need gives the same list every time.
     """
     ctx = _Context(need)
@@ -381,9 +406,9 @@ def rank_resources(need: ParticipationNeed, limit: int = 10) -> list[Ranked]:
                 continue
             scored = _score(ctx, row)
             if scored is not None:
-                ranked.append((-scored[0], row.name, row.id, scored[1]))
-        ranked.sort(key=lambda item: item[:3])
-        best = [_finish(row_id, -neg, codes) for neg, _name, row_id, codes in ranked[:limit]]
+                ranked.append((row.available == 0, -scored[0], row.name, row.id, scored[1]))
+        ranked.sort(key=lambda item: item[:4])
+        best = [_finish(row_id, -neg, codes) for _f, neg, _n, row_id, codes in ranked[:limit]]
         del ranked
     ids = [_uuid(r.service_id) for r in best]
     details = {s.pk: s for s in with_details(Service.objects.filter(pk__in=ids))}

@@ -35,7 +35,7 @@ from yorisoi.http.paging import PageQuery, page_of
 from yorisoi.http.validation import raise_field_errors
 
 from . import hsds, hsds_shapes, selectors, services
-from .models import WEEKDAYS, Organization, TaxonomyTerm
+from .models import WEEKDAYS, CapacityUnit, Organization, TaxonomyTerm
 
 router = Router(tags=["社会資源"])
 
@@ -113,6 +113,21 @@ class LocationOut(Schema):
         return obj.district.code if obj.district_id else None
 
 
+class CapacityOut(Schema):
+    id: UUID
+    unit: str = Field(description="単位（人 など）")
+    unit_id: UUID
+    available: int = Field(description="空き。0 は満員")
+    maximum: int | None = Field(description="定員")
+    description: str
+    updated: datetime = Field(description="最終更新日時")
+    version: int = Field(description="更新のときに送り返す版番号")
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+
 class ResourceSummaryOut(Schema):
     id: UUID
     name: str
@@ -122,7 +137,7 @@ class ResourceSummaryOut(Schema):
     districts: list[str] = Field(description="実施場所の地区コード")
     schedules: list[str] = Field(description="開催日時（日本語の表示）")
     fees_description: str
-    capacity: int | None
+    capacities: list[CapacityOut] = Field(description="空き状況（HSDS 3.1 service_capacity）")
     version: int
 
     @staticmethod
@@ -160,7 +175,7 @@ class ResourceOut(Schema):
     application_process: str
     fees_description: str
     fee_amount: int | None = Field(description="費用（円／回）。0 は無料")
-    capacity: int | None = Field(description="定員")
+    capacities: list[CapacityOut] = Field(description="空き状況（HSDS 3.1 service_capacity）")
     contact_name: str
     phone: str
     email: str
@@ -240,7 +255,6 @@ class ResourceFieldsIn(_In):
     application_process: str | None = None
     fees_description: str | None = None
     fee_amount: int | None = None
-    capacity: int | None = None
     contact_name: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -258,6 +272,17 @@ class ResourceUpdateIn(ResourceFieldsIn):
 
 class VersionIn(_In):
     version: int
+
+
+class CapacityIn(_In):
+    available: int = Field(ge=0, description="いま受け入れられる数。満員なら 0")
+    maximum: int | None = Field(None, ge=0, description="定員")
+    description: str = Field("", max_length=200, description="空きの補足")
+    unit_id: UUID | None = Field(None, description="単位のID。省略すると「人」")
+    version: int = Field(
+        description="取得したときのその単位の空き状況の version（まだなければ 0）。"
+        "ほかの人が先に更新していれば 409"
+    )
 
 
 class HsdsProblemOut(Schema):
@@ -317,8 +342,8 @@ def _visible(user, service_id):
 
 _SERVICE_KEYS = ["name", "alternate_name", "description", "eligibility_description",
                  "minimum_age", "maximum_age", "application_process", "fees_description",
-                 "fee_amount", "capacity", "contact_name", "phone", "email", "url"]  # fmt: skip
-_NULLABLE = {"minimum_age", "maximum_age", "fee_amount", "capacity"}
+                 "fee_amount", "contact_name", "phone", "email", "url"]  # fmt: skip
+_NULLABLE = {"minimum_age", "maximum_age", "fee_amount"}
 
 
 def _inputs(payload: ResourceFieldsIn, *, partial: bool):
@@ -576,5 +601,37 @@ def resource_deactivate(request, service_id: UUID, payload: VersionIn):
     service = _visible(user, service_id)
     services.service_deactivate(
         actor=user, service=service, version=payload.version, request=request
+    )
+    return _visible(user, service_id)
+
+
+@router.put(
+    "/resources/{uuid:service_id}/capacity",
+    response={200: ResourceOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="resource_capacity_update",
+    summary="空き状況を更新する",
+    description="社会資源の空き（HSDS 3.1 service_capacity）を、いまの数として報告します。"
+    "最終更新日時はこの報告の時刻になります。`version` は必須で、ほかの人が先に更新していれば "
+    "409 `concurrent_edit`。",
+)
+def resource_capacity_update(request, service_id: UUID, payload: CapacityIn):
+    user = request.auth
+    service = _visible(user, service_id)
+    unit = None
+    if payload.unit_id is not None:
+        unit = CapacityUnit.objects.filter(pk=payload.unit_id).first()
+        if unit is None:
+            raise_field_errors(
+                {"unit_id": [ValidationError("単位が見つかりません。", code="invalid")]}
+            )
+    services.capacity_update(
+        actor=user,
+        service=service,
+        version=payload.version,
+        available=payload.available,
+        maximum=payload.maximum,
+        description=payload.description,
+        unit=unit,
+        request=request,
     )
     return _visible(user, service_id)

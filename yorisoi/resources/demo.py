@@ -9,19 +9,22 @@ adds nothing (it is idempotent, like load_demo).
 
 import random
 import uuid
-from datetime import time
+from datetime import time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from yorisoi.directory.models import District
 from yorisoi.people.names import normalize_for_search
 
 from .models import (
+    CapacityUnit,
     Location,
     Organization,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceTaxonomy,
     TaxonomyTerm,
 )
@@ -100,7 +103,6 @@ def generate_resources(n: int = 30, seed: int = DEFAULT_SEED) -> int:
             description=f"{kind[2]}{DEMO_MARK}",
             fees_description=kind[3],
             fee_amount=kind[4],
-            capacity=capacity,
             contact_name="担当（架空）",
             phone=f"059-000-{1000 + i:04d}",
         )
@@ -115,6 +117,13 @@ def generate_resources(n: int = 30, seed: int = DEFAULT_SEED) -> int:
             accessibility=access,
         )
         ServiceAtLocation.objects.create(id=_id(seed, i, "sal"), service=service, location=location)
+        # Vacancies without another draw (the same seed keeps giving the same directory):
+        # every seventh resource full, the others some places free, reported days ago.
+        ServiceCapacity.objects.create(
+            id=_id(seed, i, "capacity"), service=service, unit=CapacityUnit.person(),
+            available=0 if i % 7 == 3 else capacity - i % capacity, maximum=capacity,
+            updated=timezone.now() - timedelta(days=i % 30),
+        )  # fmt: skip
         Schedule.objects.create(
             id=_id(seed, i, "schedule"),
             service=service,

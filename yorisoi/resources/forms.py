@@ -11,7 +11,13 @@ from yorisoi.http import limits
 from yorisoi.http.forms import GroupedModelChoiceField, JapaneseMessagesMixin, text_field
 
 from . import hsds_shapes
-from .models import WEEKDAY_LABELS, WEEKDAYS, Organization, ServiceStatus, TaxonomyTerm
+from .models import (
+    WEEKDAY_LABELS,
+    WEEKDAYS,
+    Organization,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 
 DAY_CHOICES = [(d, WEEKDAY_LABELS[d]) for d in WEEKDAYS]
 
@@ -63,6 +69,29 @@ class ResourceTextForm(JapaneseMessagesMixin, forms.Form):
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 
+class CapacityForm(JapaneseMessagesMixin, forms.Form):
+    """The vacancies (空き) a resource reports now, in people (HSDS 3.1 service_capacity in
+    the unit 人). Capacities in other units come with an HSDS import or through the API."""
+
+    available = forms.IntegerField(
+        label=_("空き"), min_value=0, help_text=_("いま受け入れられる数。満員なら 0")
+    )
+    maximum = forms.IntegerField(
+        label=_("定員"), min_value=0, required=False, help_text=_("受け入れられる数の上限")
+    )
+    description = forms.CharField(
+        label=_("空きの補足"), max_length=200, required=False,
+        help_text=_("例: 4月から2人受け入れ予定、見学のみ可"),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        available, maximum = data.get("available"), data.get("maximum")
+        if available is not None and maximum is not None and available > maximum:
+            self.add_error("available", _("空きは定員以下の数にしてください。"))
+        return data
+
+
 class ServiceForm(JapaneseMessagesMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label=_("運営団体"), queryset=Organization.objects.order_by("name"), required=False,
@@ -81,7 +110,6 @@ class ServiceForm(JapaneseMessagesMixin, forms.Form):
     eligibility_description = text_field(_("対象・利用条件"), rows=3, required=False)
     minimum_age = forms.IntegerField(label=_("対象年齢（下限）"), min_value=0, required=False)
     maximum_age = forms.IntegerField(label=_("対象年齢（上限）"), min_value=0, required=False)
-    capacity = forms.IntegerField(label=_("定員"), min_value=0, required=False)
     fees_description = forms.CharField(label=_("費用"), max_length=200, required=False,
                                        help_text=_("例: 無料、1回100円（お茶代）"))  # fmt: skip
     fee_amount = forms.IntegerField(label=_("費用（円／回）"), min_value=0, required=False,
@@ -107,7 +135,7 @@ class ServiceForm(JapaneseMessagesMixin, forms.Form):
                                     help_text=_("例: 祝日は休み"))  # fmt: skip
 
     SERVICE_FIELDS = ["name", "status", "description", "eligibility_description", "minimum_age",
-                      "maximum_age", "capacity", "fees_description", "fee_amount",
+                      "maximum_age", "fees_description", "fee_amount",
                       "contact_name", "phone", "email", "url"]  # fmt: skip
 
     def __init__(self, *args, edit_schedule=True, **kwargs):

@@ -9,14 +9,17 @@ official schemas (tests/hsds_spec): a value that is empty is left out, never nul
 numbers are numbers.
 
 yorisoi's extensions (`x_…`, declared by the profile): organizations and services
-`x_phone`, services `x_fee_amount` (yen per visit), `x_capacity` (head count),
-`x_contact_name`; locations `x_district` (a district code of the city's master data).
+`x_phone`, services `x_fee_amount` (yen per visit), `x_contact_name`; locations `x_district`
+(a district code of the city's master data). A service's vacancies are HSDS 3.1's own
+service_capacity and unit tables (the tables of a 3.1 document; a 3.0 reader does not know
+them and leaves them). yorisoi's x_capacity of before (a head count) is still read: as a
+capacity in people, when the file has none for that service.
 
 **Import** reads every shape producers publish (hsds_shapes.py: tabular JSON with plural,
 singular or .csv keys, the CSV datapackage, nested "full" records). Rows yorisoi can hold go
 into its tables (organization, service, location with its first address and accessibility,
-service_at_location, schedule, and a service's attributes whose term is one of the city's
-categories). Every row, of every table of the spec, is also kept as received (HsdsRecord), so
+service_at_location, schedule, service_capacity with its unit, and a service's attributes whose
+term is one of the city's categories). Every row, of every table of the spec, is also kept as received (HsdsRecord), so
 that what yorisoi does not use is exported again unchanged and what it does use comes back
 as it came (country "US", address_type "postal", "10:00:00") unless someone changed it here.
 Taxonomy terms of another taxonomy are kept as such (external terms), not refused. Fields the
@@ -35,11 +38,12 @@ become exactly the file's. Importing the same file twice changes nothing.
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from yorisoi.directory.models import District
 from yorisoi.http.validation import NUL, null_character_paths
@@ -47,6 +51,7 @@ from yorisoi.http.validation import NUL, null_character_paths
 from . import hsds_shapes
 from . import services as resource_services  # the module: services imports this one too
 from .models import (
+    CapacityUnit,
     Freq,
     HsdsRecord,
     Location,
@@ -55,6 +60,7 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceStatus,
     ServiceTaxonomy,
     TaxonomyTerm,
@@ -66,9 +72,14 @@ HSDS_VERSION = "3.0"
 # profile without promising a page (HSDS 3 asks for a URI).
 PROFILE_URI = "urn:yorisoi:hsds-profile:ja-jp:1.0"
 EXTENSIONS = {"organization": {"x_phone"}, "location": {"x_district"},
-              "service": {"x_fee_amount", "x_capacity", "x_contact_name", "x_phone"}}  # fmt: skip
+              "service": {"x_fee_amount", "x_contact_name", "x_phone"}}  # fmt: skip
+# yorisoi's extension of before service_capacity: a head count, read as a capacity in people.
+LEGACY_CAPACITY = "x_capacity"
+MOVED_CAPACITY = "定員から移行（空きは未確認）"  # as migration 0006 says it
 
-TEXT, INT, DECIMAL, TIME, DATE, REF = "text", "int", "decimal", "time", "date", "ref"
+TEXT, INT, DECIMAL, TIME, DATE, DATETIME, REF = (
+    "text", "int", "decimal", "time", "date", "datetime", "ref"
+)  # fmt: skip
 # HSDS field → (model attribute, kind), per table yorisoi holds in its own models.
 FIELDS = {
     "organization": {
@@ -84,8 +95,7 @@ FIELDS = {
         "minimum_age": ("minimum_age", INT), "maximum_age": ("maximum_age", INT),
         "application_process": ("application_process", TEXT),
         "fees_description": ("fees_description", TEXT), "x_fee_amount": ("fee_amount", INT),
-        "x_capacity": ("capacity", INT), "x_contact_name": ("contact_name", TEXT),
-        "x_phone": ("phone", TEXT),
+        "x_contact_name": ("contact_name", TEXT), "x_phone": ("phone", TEXT),
     },
     "location": {
         "id": ("id", REF), "organization_id": ("organization_id", REF),
@@ -114,6 +124,16 @@ FIELDS = {
         "id": ("id", REF), "link_id": ("service_id", REF),
         "taxonomy_term_id": ("taxonomy_term_id", REF),
     },
+    # HSDS 3.1
+    "unit": {
+        "id": ("id", REF), "name": ("name", TEXT), "scheme": ("scheme", TEXT),
+        "identifier": ("identifier", TEXT), "uri": ("uri", TEXT),
+    },
+    "service_capacity": {
+        "id": ("id", REF), "service_id": ("service_id", REF), "unit_id": ("unit_id", REF),
+        "available": ("available", INT), "maximum": ("maximum", INT),
+        "description": ("description", TEXT), "updated": ("updated", DATETIME),
+    },
 }  # fmt: skip
 # A reference column → the table it points into (HSDS 3.1). attribute.link_id may point
 # into any table; metadata.resource_id is not checked (it names rows of any table, even gone).
@@ -126,11 +146,12 @@ REFERENCES = {
 }  # fmt: skip
 MODELS = {"organization": Organization, "service": Service, "location": Location,
           "service_at_location": ServiceAtLocation, "schedule": Schedule,
-          "attribute": ServiceTaxonomy, "taxonomy_term": TaxonomyTerm}  # fmt: skip
+          "attribute": ServiceTaxonomy, "taxonomy_term": TaxonomyTerm, "unit": CapacityUnit,
+          "service_capacity": ServiceCapacity}  # fmt: skip
 DEFAULTS = {("schedule", "freq"): Freq.WEEKLY, ("schedule", "interval"): 1,
             ("location", "location_type"): LocationType.PHYSICAL}  # fmt: skip
 # What yorisoi cannot do without (HSDS requires less of a service: see check()).
-REQUIRED = {"organization": ["name"], "service": ["name", "status"]}
+REQUIRED = {"organization": ["name"], "service": ["name", "status"], "unit": ["name"]}
 QUANTUM = Decimal("0.000001")  # the coordinates' 6 decimal places (Location)
 
 
@@ -204,6 +225,9 @@ def _parse(kind, value, default=None):
         return time.fromisoformat(str(value))
     if kind == DATE:
         return date.fromisoformat(str(value))
+    if kind == DATETIME:
+        moment = datetime.fromisoformat(str(value))
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
     return _ref(value)
 
 
@@ -223,7 +247,7 @@ def _json(kind, value):
         return float(value)
     if kind == TIME:
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
-    if kind == DATE:
+    if kind in (DATE, DATETIME):
         return value.isoformat()
     if kind == REF:
         return str(value)
@@ -252,9 +276,10 @@ def _row(table: str, obj, stored: dict | None, extra: dict | None = None) -> dic
         row[key] = _json(kind, current)
     for key, value in (extra or {}).items():
         row[key] = value
-    required = hsds_shapes.tables()[table]["required"]
-    for key in required:
-        if row.get(key) is None:
+    spec = hsds_shapes.tables()[table]
+    for key in spec["required"]:
+        # A required nested record (service_capacity.unit) is a reference in a table (unit_id).
+        if row.get(key) is None and key not in spec["nested"]:
             row[key] = ""
     return _clean(table, row)
 
@@ -312,6 +337,10 @@ def export() -> dict:
         held["taxonomy_term"].add(str(t.id))
     for a in ServiceTaxonomy.objects.order_by("id"):
         add("attribute", a, {"link_entity": "service"})
+    for u in CapacityUnit.objects.order_by("id"):
+        add("unit", u)
+    for cap in ServiceCapacity.objects.order_by("id"):
+        add("service_capacity", cap)
     # What yorisoi does not hold itself, exactly as it was received.
     for table, records in stored.items():
         for record_id, rec in records.items():
@@ -368,6 +397,8 @@ def _unknown_fields(rows: hsds_shapes.Rows) -> list[str]:
     for table, items in rows.rows.items():
         spec = hsds_shapes.tables()[table]
         known = set(spec["fields"]) | EXTENSIONS.get(table, set())
+        if table == "service":
+            known.add(LEGACY_CAPACITY)
         for _where, row in items:
             for key in row:
                 if key not in known:
@@ -603,6 +634,58 @@ def check(document) -> dict:
             pairs.add((link, term.pk))
             parsed["attribute"][_ref(row_id)] = {"service_id": _ref(link), "term": term}
         keep("attribute", row_id, row, mapped)
+    for where, row_id, row in items["unit"]:
+        v = values("unit", where, row_id, row)
+        if v is None:
+            continue
+        for p in _model_problems(CapacityUnit(**v), exclude=[]):
+            c.add(where, row_id, p)
+        parsed["unit"][v.pop("id")] = v
+        keep("unit", row_id, row, True)
+    units_here = {str(pk) for pk in CapacityUnit.objects.values_list("pk", flat=True)}
+    for where, row_id, row in items["service_capacity"]:
+        try:
+            v = _values("service_capacity", row)
+        except (ValueError, TypeError, InvalidOperation):
+            v = None
+        held = v is not None and (
+            (v["service_id"] in parsed["service"] or str(v["service_id"]) in services_here)
+            and (v["unit_id"] in parsed["unit"] or str(v["unit_id"]) in units_here)
+        )
+        counts = v is not None and v["available"] is not None and v["available"] >= 0
+        counts = counts and (v["maximum"] is None or v["maximum"] >= 0)
+        if held and counts and v["updated"] is not None:
+            parsed["service_capacity"][v.pop("id")] = v
+            keep("service_capacity", row_id, row, True)
+            continue
+        parsed["warnings"].append(
+            f"{where} (id {row_id}): 空き状況として読めないため（人数は0以上の整数、updated "
+            "が必要です）、受け取ったまま保存して書き出しにも含めます。"
+        )
+        keep("service_capacity", row_id, row, False)
+    # yorisoi's x_capacity of before: a capacity in people, unless the file gives one.
+    given = {v["service_id"] for v in parsed["service_capacity"].values()}
+    for where, row_id, row in items["service"]:
+        if LEGACY_CAPACITY not in row or _ref(row_id) not in parsed["service"]:
+            continue
+        value = row.pop(LEGACY_CAPACITY)
+        if _ref(row_id) in given or value in (None, ""):
+            continue
+        try:
+            n = _int(value)
+        except ValueError:
+            n = None
+        if n is None or n < 0:
+            c.add(where, row_id, f"{LEGACY_CAPACITY} は0以上の整数で指定してください。")
+            continue
+        capacity_id = uuid.uuid5(_ref(row_id), LEGACY_CAPACITY)
+        existing = ServiceCapacity.objects.filter(pk=capacity_id).first()
+        if existing is not None and existing.maximum == n:
+            continue  # read before: its vacancies may have been reported since
+        parsed["service_capacity"][capacity_id] = {
+            "service_id": _ref(row_id), "unit_id": None, "available": n, "maximum": n,
+            "description": MOVED_CAPACITY, "updated": timezone.now(),
+        }  # fmt: skip
     for table, entries in items.items():
         if table not in FIELDS and table != "taxonomy_term":
             for _where, row_id, row in entries:
@@ -662,6 +745,11 @@ def write(parsed, *, actor=None) -> tuple[ImportResult, set]:
     put(Service, "service", parsed["service"], versioned=True)
     put(Location, "location", parsed["location"])
     put(ServiceAtLocation, "service_at_location", parsed["service_at_location"])
+    put(CapacityUnit, "unit", parsed["unit"])
+    for values in parsed["service_capacity"].values():
+        if values["unit_id"] is None:  # read from x_capacity
+            values["unit_id"] = CapacityUnit.person().pk
+    put(ServiceCapacity, "service_capacity", parsed["service_capacity"], versioned=True)
     # A service's categories and schedules become exactly the file's.
     in_file = list(parsed["service"])
     schedules = parsed["schedule"]

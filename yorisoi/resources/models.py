@@ -2,8 +2,9 @@
 
 Tables and field names follow HSDS (organization, service, location, service_at_location,
 schedule, taxonomy_term; a service's categories are HSDS `attribute` rows) so that the HSDS
-import and export (hsds.py) is a direct mapping. What HSDS has no column for (capacity, the
-district, a contact name) is a yorisoi extension and travels as an `x_…` field.
+import and export (hsds.py) is a direct mapping. A service's capacity (空き) is HSDS 3.1's
+service_capacity with its unit. What HSDS has no column for (the district, a contact name) is a
+yorisoi extension and travels as an `x_…` field.
 
 The directory holds no personal data: it is public information about organisations and their
 programmes. Nothing is deleted (R7): a service is deactivated (status inactive), and edits are
@@ -129,8 +130,6 @@ class Service(models.Model):
     fees_description = models.CharField(_("費用"), max_length=200, blank=True)
     # HSDS cost_option.amount, per visit; 0 = free. Matching reads it (cost constraints).
     fee_amount = models.PositiveIntegerField(_("費用（円／回）"), null=True, blank=True)
-    # yorisoi extension: how many people it can take; participation support reads it.
-    capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     contact_name = models.CharField(_("担当者・窓口"), max_length=100, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     taxonomy_terms = models.ManyToManyField(
@@ -177,6 +176,68 @@ class Service(models.Model):
             and self.minimum_age > self.maximum_age
         ):
             raise ValidationError({"maximum_age": _("対象年齢の上限は下限以上にしてください。")})
+
+
+# The unit a head count is measured in (人), shipped by migration 0005; a city may add others
+# and an HSDS import brings its own (beds, meals …).
+PERSON_UNIT_ID = uuid.UUID("3c0f5a8e-2d1b-5e4a-9c7f-0a1b2c3d4e5f")
+
+
+class CapacityUnit(models.Model):
+    """HSDS 3.1 unit: what a capacity counts (人, 床, 食 …)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("単位"), max_length=100)
+    scheme = models.CharField(_("単位の体系"), max_length=100, blank=True)
+    identifier = models.CharField(_("単位の識別子"), max_length=100, blank=True)
+    uri = models.URLField(_("単位のURI"), blank=True)
+
+    class Meta:
+        verbose_name = _("定員の単位")
+        verbose_name_plural = pgettext_lazy("plural", "定員の単位")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def person(cls) -> "CapacityUnit":
+        """人, the unit of a head count (shipped by migration 0006; made again if gone)."""
+        unit, _created = cls.objects.get_or_create(
+            pk=PERSON_UNIT_ID, defaults={"name": "人", "identifier": "person"}
+        )
+        return unit
+
+
+class ServiceCapacity(models.Model):
+    """HSDS 3.1 service_capacity: how many places a service has free now (空き) out of how
+    many (定員), in a unit, and when someone last said so. The agency that keeps the resource
+    updates it (services.capacity_update); participation matching reads it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = reference(Service, _("社会資源"), related_name="capacities")
+    unit = reference(CapacityUnit, _("単位"))
+    available = models.PositiveIntegerField(_("空き"))
+    maximum = models.PositiveIntegerField(_("定員"), null=True, blank=True)
+    description = models.CharField(_("空きの補足"), max_length=200, blank=True)
+    updated = models.DateTimeField(_("最終更新日時"))
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("空き状況")
+        verbose_name_plural = pgettext_lazy("plural", "空き状況")
+        ordering = ["service", "id"]
+
+    def __str__(self):
+        if self.maximum is None:
+            return f"{self.available} {self.unit}"
+        return f"{self.available}／{self.maximum} {self.unit}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.available == 0
 
 
 class LocationType(models.TextChoices):

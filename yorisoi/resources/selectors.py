@@ -17,6 +17,7 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceStatus,
     TaxonomyTerm,
 )
@@ -42,6 +43,9 @@ def with_details(queryset: QuerySet) -> QuerySet:
             ).order_by("id"),
         ),
         Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "id")),
+        Prefetch(
+            "capacities", queryset=ServiceCapacity.objects.select_related("unit").order_by("id")
+        ),
     )
 
 

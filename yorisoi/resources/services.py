@@ -10,21 +10,24 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi import access
 from yorisoi.audit.log import record
 from yorisoi.concurrency import lock_version
-from yorisoi.errors import RuleViolation
+from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.people.names import normalize_for_search
 
 from . import hsds
 from .models import (
+    CapacityUnit,
     Location,
     Organization,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceStatus,
     ServiceTaxonomy,
 )
@@ -32,7 +35,7 @@ from .models import (
 SERVICE_FIELDS = {
     "name", "alternate_name", "description", "url", "email", "eligibility_description",
     "minimum_age", "maximum_age", "application_process", "fees_description", "fee_amount",
-    "capacity", "contact_name", "phone", "status",
+    "contact_name", "phone", "status",
 }  # fmt: skip
 LOCATION_FIELDS = {
     "name", "postal_code", "address_1", "city", "state_province", "district", "latitude",
@@ -220,6 +223,61 @@ def service_deactivate(*, actor, service: Service, version: int, request=None) -
     current.version += 1
     current.save()
     record("resource.deactivated", actor=actor, target=current, request=request)
+    return current
+
+
+CAPACITY_FIELDS = ("available", "maximum", "description")
+
+
+@transaction.atomic
+def capacity_update(
+    *,
+    actor,
+    service: Service,
+    version: int,
+    available: int,
+    maximum: int | None = None,
+    description: str = "",
+    unit: CapacityUnit | None = None,
+    request=None,
+) -> ServiceCapacity:
+    """Report a resource's vacancies (空き): its capacity in `unit` (人 unless said), HSDS 3.1
+    service_capacity, stamped with the time of this report (`updated`).
+
+    R7: `version` is the capacity's version the editor saw, 0 when the resource had none in
+    that unit; someone else's report in between is a ConcurrentEditError. A new report never
+    has more places free than it has places (an imported row may: the spec's own example says
+    12 free of 10, and imports keep what was published)."""
+    _require_manager(actor)
+    unit = unit or CapacityUnit.person()
+    conflict = _("ほかの人が先に空き状況を更新しました。最新の内容を確認してください。")
+    # The service row's lock makes two first reports in one unit one after the other.
+    Service.objects.select_for_update().get(pk=service.pk)
+    found = ServiceCapacity.objects.filter(service=service, unit=unit).order_by("id").first()
+    if found is None:
+        if version != 0:
+            raise ConcurrentEditError(conflict)
+        current = ServiceCapacity(service=service, unit=unit)
+    else:
+        current = lock_version(
+            ServiceCapacity.objects, found.pk, version=version, message=conflict,
+            fields=CAPACITY_FIELDS, given=found,
+        )  # fmt: skip
+        current.version += 1
+    current.available, current.maximum = available, maximum
+    current.description = description or ""
+    current.updated = timezone.now()
+    if maximum is not None and available is not None and available > maximum:
+        raise ValidationError({"available": _("空きは定員以下の数にしてください。")})
+    current.full_clean()
+    current.save()
+    record(
+        "resource.capacity_updated",
+        actor=actor,
+        target=service,
+        request=request,
+        data={"available": available, "maximum": maximum, "unit": str(unit.pk)},
+    )
     return current
 
 

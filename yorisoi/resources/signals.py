@@ -17,6 +17,7 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceTaxonomy,
     TaxonomyTerm,
 )
@@ -27,6 +28,7 @@ WATCHED = (
     Location,
     ServiceAtLocation,
     Schedule,
+    ServiceCapacity,
     ServiceTaxonomy,
     TaxonomyTerm,
 )

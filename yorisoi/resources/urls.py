@@ -11,5 +11,6 @@ urlpatterns = [
     path("export/datapackage/", views.hsds_datapackage, name="hsds_datapackage"),
     path("<uuid:service_id>/", views.service_detail, name="service_detail"),
     path("<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+    path("<uuid:service_id>/capacity/", views.capacity_update, name="capacity_update"),
     path("<uuid:service_id>/deactivate/", views.service_deactivate, name="service_deactivate"),
 ]

@@ -21,8 +21,14 @@ from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.http.forms import form_status, run_service, seen_version
 
 from . import hsds, selectors, services
-from .forms import HsdsImportForm, ResourceFilterForm, ResourceTextForm, ServiceForm
-from .models import ServiceStatus
+from .forms import (
+    CapacityForm,
+    HsdsImportForm,
+    ResourceFilterForm,
+    ResourceTextForm,
+    ServiceForm,
+)
+from .models import PERSON_UNIT_ID, ServiceStatus
 
 PAGE_SIZE = 25
 
@@ -155,6 +161,44 @@ def service_edit(request, service_id):
         "resources/service_form.html",
         {"form": form, "service": service, "version": version, "conflict": conflict},
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def capacity_update(request, service_id):
+    """The vacancies (空き) of a resource, in people, reported by those who keep it."""
+    service = _service(request.user, service_id)
+    current = next((c for c in service.capacities.all() if c.unit_id == PERSON_UNIT_ID), None)
+    version = current.version if current else 0
+    initial = (
+        {"available": current.available, "maximum": current.maximum,
+         "description": current.description}
+        if current else {}
+    )  # fmt: skip
+    form = CapacityForm(request.POST or None, initial=initial)
+    conflict = False
+    if request.method == "POST":
+        version = seen_version(request)
+        if form.is_valid():
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.capacity_update(
+                        actor=request.user, service=service, version=version,
+                        request=request, **form.cleaned_data,
+                    ),
+                )  # fmt: skip
+            except ConcurrentEditError as exc:
+                conflict, saved = True, None
+                form.add_error(None, exc.message)
+            if saved is not None:
+                messages.success(request, gettext("空き状況を更新しました。"))
+                return redirect("resources:service_detail", service_id=service.pk)
+    return render(
+        request,
+        "resources/capacity_form.html",
+        {"form": form, "service": service, "current": current, "version": version},
+        status=409 if conflict else form_status(request),
     )
 
 

@@ -36,6 +36,7 @@ def test_ranked_best_first_with_readable_reasons(world, hana):
         "本人の地区（富洲原）",
         "少人数",
         "静かな部屋がある",
+        "空き 6人",
         "費用 0円",
     ]
     assert best.score == 30 + 20 + 20 + 10 + 5 + 5
@@ -89,6 +90,27 @@ def test_interest_in_the_exact_category_beats_the_parent(world, hana):
     assert ranked[0].reasons[0] == "関心（地域活動支援センター）に合う"
 
 
+def test_a_full_resource_ranks_after_the_others_and_says_so(world, hana):
+    """Vacancies are the resource's HSDS 3.1 service_capacity in people (空き 0: 満員)."""
+    capacity = world["hidamari"].capacities.get()
+    capacity.available = 0
+    capacity.save()
+
+    ranked = rank_resources(need(hana))
+
+    full = next(r for r in ranked if r.service.name == "ひだまりの会")
+    assert "満員（空き 0人）" in full.reasons and "空き 6人" not in full.reasons
+    assert full.score == 30 + 20 + 20 + 10 + 5 + 5  # as good a fit as before, but full
+    assert _names(ranked)[-1] == "ひだまりの会"
+
+
+def test_a_resource_without_a_reported_capacity_is_neither_small_nor_full(hana):
+    resource("定員の知れない居場所", category="ibasho", where="tomisuhara", byday="WE",
+             capacity=None)  # fmt: skip
+    (only,) = rank_resources(need(hana))
+    assert not any("空き" in r or "少人数" in r or "満員" in r for r in only.reasons)
+
+
 def test_limit(world, hana):
     assert len(rank_resources(need(hana), limit=2)) == 2
 
@@ -108,7 +130,7 @@ def test_the_directory_kept_in_memory_follows_every_change(world, hana, ichiro):
     """rank_resources keeps the directory between rankings (bench/matching.py); a change made
     through the resource screens, or any save or delete, is seen by the next ranking."""
     from yorisoi.resources import services as resource_services
-    from yorisoi.resources.models import Schedule
+    from yorisoi.resources.models import Schedule, Service
 
     n = need(hana)
     assert _names(rank_resources(n))[0] == "ひだまりの会"
@@ -126,6 +148,12 @@ def test_the_directory_kept_in_memory_follows_every_change(world, hana, ichiro):
     resource("新しい居場所", category="ibasho-hikikomori", where="tomisuhara", byday="WE,FR")
     assert _names(rank_resources(n))[0] == "新しい居場所"
 
+    # Vacancies reported on their own (service_capacity): full now, listed last.
+    new = Service.objects.get(name="新しい居場所")
+    resource_services.capacity_update(actor=ichiro, service=new, version=1, available=0,
+                                      maximum=10)  # fmt: skip
+    assert _names(rank_resources(n))[-1] == "新しい居場所"
+
 
 def test_a_ranking_reads_the_directory_once_then_one_query_tells_it_is_current(world, hana):
     from yorisoi.participation import selectors
@@ -136,4 +164,5 @@ def test_a_ranking_reads_the_directory_once_then_one_query_tells_it_is_current(w
         rank_resources(n)
     with CaptureQueriesContext(connection) as again:
         rank_resources(n)
-    assert len(again) == len(first) - 5  # services, categories, locations, links, schedules
+    # services, capacities, categories, locations, links, schedules
+    assert len(again) == len(first) - 6

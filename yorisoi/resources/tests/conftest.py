@@ -8,15 +8,18 @@
 from datetime import time
 
 import pytest
+from django.utils import timezone
 
 from yorisoi.directory.models import District
 from yorisoi.resources import taxonomy
 from yorisoi.resources.models import (
+    CapacityUnit,
     Location,
     Organization,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceStatus,
     ServiceTaxonomy,
     TaxonomyTerm,
@@ -35,8 +38,10 @@ def make_resource(name, *, term, district_code, byday, opens, closes, status="ac
     org = org or Organization.objects.create(name=f"{name}の会", description="テスト用")
     service = Service.objects.create(
         organization=org, name=name, description=f"{name}の説明", status=status,
-        fees_description="無料", fee_amount=0, capacity=10,
+        fees_description="無料", fee_amount=0,
     )  # fmt: skip
+    ServiceCapacity.objects.create(service=service, unit=CapacityUnit.person(), available=10,
+                                   maximum=10, updated=timezone.now())  # fmt: skip
     location = Location.objects.create(
         organization=org, name=f"{name}会場", address_1="四日市市諏訪町1-5",
         district=District.objects.get(code=district_code), accessibility="段差なし",

@@ -6,7 +6,7 @@ from yorisoi.testing import client_for
 
 NEW = {
     "name": "よりそい農園", "organization_name": "NPO法人みどり", "categories": ["shuro-taiken"],
-    "capacity": 5, "fee_amount": 0, "fees_description": "無料",
+    "fee_amount": 0, "fees_description": "無料",
     "location": {"name": "北部農園", "district": "tomida", "accessibility": "段差あり"},
     "schedules": [{"byday": "TU,FR", "opens_at": "09:00", "closes_at": "11:00"}],
 }  # fmt: skip
@@ -42,10 +42,10 @@ def test_create_update_deactivate(terms, masaki):
     assert body["locations"][0]["district"] == "tomida"
     assert body["schedules"][0]["display"] == "毎週 火曜・金曜 09:00–11:00"
     url = f"/api/v1/resources/{body['id']}"
-    changed = client.patch(url, {"capacity": 8, "version": 1}, content_type="application/json")
-    assert changed.status_code == 200 and changed.json()["capacity"] == 8
+    changed = client.patch(url, {"fee_amount": 8, "version": 1}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["fee_amount"] == 8
     assert changed.json()["name"] == "よりそい農園"  # not sent, not changed
-    stale = client.patch(url, {"capacity": 9, "version": 1}, content_type="application/json")
+    stale = client.patch(url, {"fee_amount": 9, "version": 1}, content_type="application/json")
     assert stale.status_code == 409 and stale.json()["code"] == "concurrent_edit"
     gone = client.post(f"{url}/deactivate", {"version": 2}, content_type="application/json")
     assert gone.status_code == 200 and gone.json()["status"] == ServiceStatus.INACTIVE

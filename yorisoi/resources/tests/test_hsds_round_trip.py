@@ -6,15 +6,18 @@ from django.forms.models import model_to_dict
 
 from yorisoi.resources import hsds, services
 from yorisoi.resources.models import (
+    CapacityUnit,
     Location,
     Organization,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     ServiceTaxonomy,
 )
 
-MODELS = [Organization, Service, Location, ServiceAtLocation, Schedule, ServiceTaxonomy]
+MODELS = [Organization, Service, Location, ServiceAtLocation, Schedule, ServiceTaxonomy,
+          CapacityUnit, ServiceCapacity]  # fmt: skip
 SKIP = {"created_at", "updated_at", "created_by", "version", "taxonomy_terms"}
 
 
@@ -29,7 +32,8 @@ def _snapshot():
 
 
 def _empty_directory():
-    for model in [ServiceTaxonomy, Schedule, ServiceAtLocation, Location, Service, Organization]:
+    for model in [ServiceCapacity, CapacityUnit, ServiceTaxonomy, Schedule, ServiceAtLocation,
+                  Location, Service, Organization]:  # fmt: skip
         model.objects.all().delete()
 
 
@@ -53,6 +57,7 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_directory(dir
 
     assert outcome.created["services"] == 3
     assert outcome.created["schedules"] == 4
+    assert outcome.created["service_capacity"] == 3 and outcome.created["units"] == 1
     assert _snapshot() == before  # field by field, every table
     assert hsds.export() == document
     searched = Service.objects.get(pk=directory["ibasho"].pk)

@@ -7,9 +7,17 @@ import zipfile
 from datetime import date, time
 
 import pytest
+from django.utils import timezone
 
 from yorisoi.resources import demo, hsds
-from yorisoi.resources.models import Location, Organization, Schedule, Service
+from yorisoi.resources.models import (
+    CapacityUnit,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceCapacity,
+)
 from yorisoi.resources.tests import hsds_spec
 
 
@@ -29,8 +37,10 @@ def test_a_randomised_directory_with_empty_and_edge_values_passes_the_official_s
     bare = Service.objects.create(organization=org, name="空欄の多い資源")
     full = Service.objects.create(
         organization=org, name="全部ある資源", url="https://example.jp/a", email="a@example.jp",
-        minimum_age=0, maximum_age=120, fee_amount=0, capacity=0, phone="059-000-0000",
+        minimum_age=0, maximum_age=120, fee_amount=0, phone="059-000-0000",
     )  # fmt: skip
+    ServiceCapacity.objects.create(service=full, unit=CapacityUnit.person(), available=0,
+                                   updated=timezone.now())  # fmt: skip
     Location.objects.create(organization=None, name="住所だけ", postal_code="510-0001",
                             latitude="-34.100000", longitude="136.000001")  # fmt: skip
     Schedule.objects.create(service=bare, freq="MONTHLY", byday="-1FR", opens_at=time(9, 0, 30),
@@ -41,7 +51,9 @@ def test_a_randomised_directory_with_empty_and_edge_values_passes_the_official_s
     assert hsds_spec.tabular_errors("3.0", document) == {}, f"seed {seed}"
     assert hsds_spec.tabular_errors("3.1", document) == {}, f"seed {seed}"
     row = next(r for r in document["services.csv"] if r["id"] == str(full.pk))
-    assert row["minimum_age"] == 0 and row["x_capacity"] == 0  # numbers as numbers, 0 kept
+    assert row["minimum_age"] == 0  # numbers as numbers, 0 kept
+    capacity = next(r for r in document["service_capacity.csv"] if r["service_id"] == str(full.pk))
+    assert capacity["available"] == 0 and "maximum" not in capacity
     place = next(r for r in document["locations.csv"] if r["name"] == "住所だけ")
     assert place["latitude"] == -34.1 and place["longitude"] == 136.000001
 

@@ -15,7 +15,7 @@ from yorisoi.testing import client_for
 def _form(**changes):
     data = {
         "name": "よりそいカフェ", "new_organization": "NPO法人テスト", "status": "active",
-        "categories": [], "description": "誰でも来られるカフェ", "capacity": "12",
+        "categories": [], "description": "誰でも来られるカフェ",
         "fees_description": "無料", "fee_amount": "0", "location_name": "中部公民館",
         "address_1": "諏訪町2-2", "accessibility": "段差なし", "days": ["WE", "FR"],
         "opens_at": "10:00", "closes_at": "15:00", "contact_name": "山田",
@@ -33,7 +33,7 @@ def test_a_manager_registers_a_resource(terms, masaki):
     assert service.organization.name == "NPO法人テスト"
     page = client.get(reverse("resources:service_detail", args=[service.pk])).content.decode()
     assert "毎週 水曜・金曜 10:00–15:00" in page
-    assert "居場所" in page and "段差なし" in page and "12人" in page
+    assert "居場所" in page and "段差なし" in page and "空き状況の登録なし" in page
     assert AuditEvent.objects.filter(action="resource.created", target_id=str(service.pk)).exists()
 
 
