@@ -319,7 +319,7 @@ class _Rows:
             if kind == RecordKind.CONSULTATION:
                 values = checking.consultation_values(row)
             elif kind == RecordKind.PERSON:
-                values = checking.person_values(row)
+                values = checking.person_ref_values(row)
             else:
                 values = {}
             made.append(
