@@ -109,7 +109,7 @@ def insert(objs, *, model=None, using=None) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: the rows stream in one command, with no statement per row
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
