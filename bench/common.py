@@ -23,11 +23,16 @@ def add_database_options(parser) -> None:
     pg = parser.add_mutually_exclusive_group()
     pg.add_argument("--postgres", action="store_true", help="require the PostgreSQL leg")
     pg.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--pg-database",
+        help="the PostgreSQL database to create and drop (default: the bench's own name)",
+    )
     parser.add_argument("--leg", help=argparse.SUPPRESS)  # internal: run one database
 
 
 def each_database(args, pg_db: str, run: Callable[[str, str], object]) -> list:
     """run(name, DATABASE_URL) for SQLite, then PostgreSQL if it answers (or --postgres)."""
+    pg_db = getattr(args, "pg_database", None) or pg_db
     with tempfile.TemporaryDirectory(prefix=f"yorisoi-{pg_db}-") as tmp:
         legs = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
         if args.postgres or (not args.no_postgres and pg_answers()):

@@ -173,6 +173,7 @@ ACTION_LABELS = {
     "person.imported": _("取り込みによる本人の登録"),
     "household.imported": _("取り込みによる世帯の登録"),
     "household.members_imported": _("取り込みによる世帯員の登録"),
+    "household.relationships_imported": _("取り込みによる続柄の変更"),
     "consultation.imported": _("取り込みによる相談の受付"),
     "evaluation.exported": _("評価の表の書き出し"),
     "evaluation.report_requested": _("評価報告の作成"),

@@ -30,7 +30,7 @@ from yorisoi.intake.models import Channel, Consultation, ConsulterType, Outcome,
 from yorisoi.intake.services import intake_errors
 from yorisoi.people import selectors as people_selectors
 from yorisoi.people import wareki
-from yorisoi.people.models import Person, Relationship, Sex
+from yorisoi.people.models import Household, HouseholdMember, Person, Relationship, Sex
 from yorisoi.people.names import normalize_for_search
 from yorisoi.people.services import normalised_value
 from yorisoi.reports.sheets import FORMULA_STARTS as QUOTED
@@ -580,6 +580,29 @@ def changed_fields(ref, values: dict) -> list[str]:
     return [key for key, value in values.items() if old.get(key) != fingerprint(value)]
 
 
+# A person's ref also fingerprints their household and 続柄 as last imported, under a key of
+# its own: not a field of the person (person_values), but what makes a corrected 続柄 a change.
+MEMBERSHIP = "membership"
+
+
+def membership_value(row: Row) -> list:
+    return [row.household_ref, row.relationship]
+
+
+def membership_said_before(ref, row: Row) -> bool:
+    """Whether the file says the person's household and 続柄 as when their ref was last written.
+    False for a ref written before the key existed (or none): then what the database holds
+    decides, so an earlier import's file is not "changed" for lack of the key."""
+    return ref is not None and ref.fingerprints.get(MEMBERSHIP) == fingerprint(
+        membership_value(row)
+    )
+
+
+def person_ref_values(row: Row) -> dict:
+    """What a person's ref fingerprints: their fields and their membership."""
+    return {**person_values(row), MEMBERSHIP: membership_value(row)}
+
+
 def consultation_values(row: Row) -> dict:
     return {key: row.consultation.get(key) for key in CONSULTATION_KEYS}
 
@@ -607,6 +630,7 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
             pk__in=[ref.record_id for ref in consultations.values()]
         ).values_list("pk", "outcome", "responsible_agency_id")
     }
+    members = _member_changes(plan, problems, actor)
     seen_people, seen_households = set(), set()
     for row in plan.rows:
         if row.person_ref and row.person_ref not in seen_people:
@@ -622,9 +646,19 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
                 )  # fmt: skip
             else:
                 counts[RecordKind.PERSON]["unchanged"] += 1
+            if row.number in members.columns:
+                plan.changes.append(
+                    {"row": row.number, "kind": RecordKind.HOUSEHOLD,
+                     "columns": members.columns[row.number]}
+                )  # fmt: skip
         if row.household_ref and row.household_ref not in seen_households:
             seen_households.add(row.household_ref)
-            key = "unchanged" if row.household_ref in households else "created"
+            ref = households.get(row.household_ref)
+            key = (
+                "created" if ref is None
+                else "updated" if ref.record_id in members.households
+                else "unchanged"
+            )  # fmt: skip
             counts[RecordKind.HOUSEHOLD][key] += 1
         if not row.consultation_ref:
             continue
@@ -661,6 +695,70 @@ def _against_existing(plan: Plan, problems: _Problems, actor):
         else:
             counts[RecordKind.CONSULTATION]["unchanged"] += 1
     plan.counts = counts
+
+
+@dataclass
+class _MemberChanges:
+    columns: dict  # row number → the headers of what the row changes in its household
+    households: set  # the households (pk) that exist and change
+
+
+def _member_changes(plan: Plan, problems: _Problems, actor) -> _MemberChanges:
+    """What the file changes in households that exist, as household_member_add and a member's
+    edit would: a person new to the household is added; a member's 続柄 is changed when the
+    file says another one than the database holds and than the file said last time
+    (membership_said_before: an edit on the screen since is left alone while the file still
+    says what it said). Each person once (_across_rows: the same household and 続柄 on every
+    row). Refused per row, as the services refuse: another agency's household
+    (access.can_edit_household, R6/R7) and a second head (世帯主) in the household once the
+    whole file is applied. Two queries for the file, 500 households at a time."""
+    persons, households = plan.refs[RecordKind.PERSON], plan.refs[RecordKind.HOUSEHOLD]
+    found = _MemberChanges(columns={}, households=set())
+    known = sorted({ref.record_id for ref in households.values()}, key=str)
+    if not known:
+        return found
+    members, editable = {}, {}
+    for start in range(0, len(known), 500):
+        ids = known[start : start + 500]
+        for household_id, person_id, relationship in HouseholdMember.objects.filter(
+            household_id__in=ids
+        ).values_list("household_id", "person_id", "relationship"):
+            members.setdefault(household_id, {})[person_id] = relationship
+        for household in Household.objects.filter(pk__in=ids).only("pk", "agency_id"):
+            editable[household.pk] = access.can_edit_household(actor, household)
+    joined = [BY_KEY["household_ref"].header, BY_KEY["relationship"].header]
+    heads, seen = {}, set()
+    for row in plan.rows:
+        ref = households.get(row.household_ref)
+        if ref is None or not row.relationship or row.person_ref in seen:
+            continue
+        seen.add(row.person_ref)
+        person = persons.get(row.person_ref)
+        # A person the file creates is nobody's member yet: keyed by the file's id meanwhile.
+        person_key = person.record_id if person else ("new", row.person_ref)
+        current = members.setdefault(ref.record_id, {})
+        before = current.get(person_key)
+        if before is None:
+            columns = joined
+        elif before != row.relationship and not membership_said_before(person, row):
+            columns = [BY_KEY["relationship"].header]
+        else:
+            continue
+        if not editable.get(ref.record_id):
+            problems.add(row.number, "household_ref", _("この世帯の記録は変更できません。"))
+            row.ok = False
+            continue
+        current[person_key] = row.relationship
+        found.columns[row.number] = columns
+        found.households.add(ref.record_id)
+        if row.relationship == Relationship.HEAD:
+            heads.setdefault(ref.record_id, []).append(row)
+    for household_id, rows in heads.items():
+        if list(members[household_id].values()).count(Relationship.HEAD) > 1:
+            for row in rows:
+                problems.add(row.number, "relationship", _("世帯主は1人だけにしてください。"))
+                row.ok = False
+    return found
 
 
 # --- 名寄せ: likely duplicates, listed and never merged -----------------------------------------

@@ -16,9 +16,10 @@ nothing.
   UUID, which the export registers as its external id for the agency, with the fingerprints the
   import's own check reads from the row (checking.row_as_checked). So a second import of the
   file finds every record and changes nothing, and a corrected file updates the same records.
-- Memory: CHUNK consultations at a time (keyset pages on received_at and id, the order of the
-  file), a constant number of queries a chunk; the file is written to a temporary file
-  (openpyxl's write-only mode for Excel), never held whole.
+- Memory and time: CHUNK consultations at a time (keyset pages on received_at and id, the
+  order of the file), read as values, not model instances, in a constant number of queries a
+  chunk; the file is written to a temporary file (openpyxl's write-only mode for Excel), never
+  held whole. bench/export_10k.py measures it.
 - Cells a spreadsheet would run as a formula get a leading quote (reports.sheets.neutralise);
   the import takes it off again.
 """
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -40,8 +41,8 @@ from yorisoi import access
 from yorisoi.audit.log import record, record_ids
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.errors import RuleViolation
-from yorisoi.intake.models import ConsultationIssue
-from yorisoi.people.models import HouseholdMember
+from yorisoi.intake.models import Channel, ConsultationIssue, ConsulterType, Outcome, Urgency
+from yorisoi.people.models import HouseholdMember, Relationship, Sex
 from yorisoi.reports.sheets import neutralise
 
 from . import checking, template_files
@@ -110,8 +111,8 @@ def records_export(
     with translation.override(settings.LANGUAGE_CODE):
         writer = _Xlsx(agency) if file_format == "xlsx" else _Csv(check_cp932=encoding == "cp932")
         rows = _Rows(actor, agency, request)
-        for chunk in _chunks(consultations):
-            for cells in rows.of(chunk):
+        for chunk, links in _chunks(consultations):
+            for cells in rows.of(chunk, links):
                 writer.write(cells)
         export = writer.close()
     export.rows = rows.count
@@ -173,24 +174,35 @@ def _sha256(file) -> str:
     return digest.hexdigest()
 
 
+# What a row needs of a consultation and of its subject, read as values: a model instance a row
+# (and one per person, agency and issue link) was most of an export's time (bench/export_10k.py).
+_FIELDS = ("pk", "received_at", "channel", "consulter_type", "summary", "urgency", "outcome",
+           "next_action_on", "person_id", "receiving_agency_id", "responsible_agency_id",
+           "person__family_name", "person__given_name", "person__family_name_kana",
+           "person__given_name_kana", "person__birth_date", "person__sex", "person__address",
+           "person__phone")  # fmt: skip
+
+
 def _chunks(consultations):
     """CHUNK consultations at a time in the file's order (received, then id), each page a query
     of its own after the last row of the one before (no cursor held open while the chunk's ids
-    are registered and audited), with what a row needs in three more queries."""
-    base = consultations.select_related(
-        "person", "receiving_agency", "responsible_agency"
-    ).prefetch_related(
-        Prefetch("issue_links", queryset=ConsultationIssue.objects.select_related("issue"))
-    )
+    are registered and audited); with their issues (code, ◎) in one more query a chunk.
+    Yields (rows, {consultation pk: [(issue id, is main)]})."""
+    base = consultations.order_by("received_at", "pk").values_list(*_FIELDS, named=True)
     last = None
     while True:
         page = base
         if last is not None:
             page = page.filter(Q(received_at__gt=last[0]) | Q(received_at=last[0], pk__gt=last[1]))
-        chunk = list(page.order_by("received_at", "pk")[:CHUNK])
+        chunk = list(page[:CHUNK])
         if not chunk:
             return
-        yield chunk
+        links: dict = {}
+        for consultation_id, issue_id, is_main in ConsultationIssue.objects.filter(
+            consultation_id__in=[c.pk for c in chunk]
+        ).values_list("consultation_id", "issue_id", "is_main"):
+            links.setdefault(consultation_id, []).append((issue_id, is_main))
+        yield chunk, links
         last = (chunk[-1].received_at, chunk[-1].pk)
         if len(chunk) < CHUNK:
             return
@@ -208,12 +220,24 @@ class _Rows:
     people_seen: set = field(default_factory=set)
     agencies: dict = field(default_factory=dict)
     issues: dict = field(default_factory=dict)
+    # pk → code of every agency and issue category, retired ones too (an old row names them)
+    agency_codes: dict = field(default_factory=dict)
+    issue_codes: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # (choices, code) → the template's label
 
     def __post_init__(self):
         self.agencies = {a.code: a for a in Agency.objects.filter(active=True)}
         self.issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
+        self.agency_codes = dict(Agency.objects.values_list("pk", "code"))
+        self.issue_codes = dict(IssueCategory.objects.values_list("pk", "code"))
+        # The labels in the language the export is written in (records_export: the template's)
+        self.labels = {
+            (choices, code): str(label)
+            for choices in (Channel, ConsulterType, Outcome, Urgency, Relationship, Sex)
+            for code, label in choices.choices
+        }
 
-    def of(self, chunk: list) -> list[list]:
+    def of(self, chunk: list, links: dict) -> list[list]:
         people = {c.person_id for c in chunk if c.person_id}
         homes = self._households(people)
         household_ids = {h for h, _rel in homes.values()}
@@ -236,8 +260,9 @@ class _Rows:
         lines = []
         for c in chunk:
             household_id, relationship = homes.get(c.person_id, (None, ""))
-            cells = _cells(
+            cells = self._cells(
                 c,
+                links.get(c.pk, ()),
                 consultation_ref=ref_of(RecordKind.CONSULTATION, c.pk),
                 person_ref=ref_of(RecordKind.PERSON, c.person_id) if c.person_id else "",
                 household_ref=ref_of(RecordKind.HOUSEHOLD, household_id) if household_id else "",
@@ -271,12 +296,15 @@ class _Rows:
 
     def _households(self, people) -> dict:
         """person → (household, 続柄): the first household (oldest) the user may see that the
-        person belongs to. The template has one household a person, on each of their rows."""
+        person belongs to. The template has one household a person, on each of their rows.
+        The policy asked of each membership of the chunk's people (EXISTS on the household),
+        not `household IN (every household the user may see)`, which a database builds whole
+        for each chunk (seconds at 10,000 households on SQLite)."""
         found = {}
+        visible = access.visible_households(self.actor).filter(pk=OuterRef("household_id"))
         members = (
-            HouseholdMember.objects.filter(
-                person_id__in=people, household__in=access.visible_households(self.actor)
-            )
+            HouseholdMember.objects.filter(person_id__in=people)
+            .filter(Exists(visible))
             .order_by("household__created_at", "household_id")
             .values_list("person_id", "household_id", "relationship")
         )
@@ -319,7 +347,7 @@ class _Rows:
             if kind == RecordKind.CONSULTATION:
                 values = checking.consultation_values(row)
             elif kind == RecordKind.PERSON:
-                values = checking.person_values(row)
+                values = checking.person_ref_values(row)
             else:
                 values = {}
             made.append(
@@ -335,43 +363,42 @@ class _Rows:
             )
         ExternalRef.objects.bulk_create(made, batch_size=CHUNK, ignore_conflicts=True)
 
+    def _label(self, choices, code) -> str:
+        return self.labels[choices, code] if code else ""
 
-def _label(choices, code) -> str:
-    return str(choices(code).label) if code else ""
-
-
-def _cells(c, *, consultation_ref, person_ref, household_ref, relationship) -> list:
-    """One consultation as the template's cells, in COLUMNS' order; dates as dates."""
-    from yorisoi.intake.models import Channel, ConsulterType, Outcome, Urgency
-    from yorisoi.people.models import Relationship, Sex
-
-    p = c.person
-    links = sorted(c.issue_links.all(), key=lambda link: (not link.is_main, link.issue.code))
-    main = next((link.issue.code for link in links if link.is_main), "")
-    values = {
-        "consultation_ref": consultation_ref,
-        "person_ref": person_ref,
-        "name": " ".join(n for n in (p.family_name, p.given_name) if n) if p else "",
-        "kana": " ".join(n for n in (p.family_name_kana, p.given_name_kana) if n) if p else "",
-        "birth_date": p.birth_date if p else None,
-        "sex": _label(Sex, p.sex) if p else "",
-        "address": p.address if p else "",
-        "phone": p.phone if p else "",
-        "household_ref": household_ref,
-        "relationship": _label(Relationship, relationship),
-        "received_on": timezone.localtime(c.received_at).date(),
-        "receiving_agency": c.receiving_agency.code,
-        "responsible_agency": c.responsible_agency.code,
-        "channel": _label(Channel, c.channel),
-        "consulter_type": _label(ConsulterType, c.consulter_type),
-        "summary": c.summary,
-        "issues": ";".join(link.issue.code for link in links),
-        "main_issue": main,
-        "urgency": _label(Urgency, c.urgency),
-        "outcome": _label(Outcome, c.outcome),
-        "next_action_on": c.next_action_on,
-    }
-    return [neutralise(values[column.key]) for column in COLUMNS]
+    def _cells(self, c, links, *, consultation_ref, person_ref, household_ref, relationship):
+        """One consultation (a row of _chunks) as the template's cells, in COLUMNS' order;
+        dates as dates. Its issues: ◎ first, then by code."""
+        codes = sorted((not is_main, self.issue_codes[pk]) for pk, is_main in links)
+        main = next((code for not_main, code in codes if not not_main), "")
+        label = self._label
+        person = c.person_id is not None
+        values = {
+            "consultation_ref": consultation_ref,
+            "person_ref": person_ref,
+            "name": " ".join(n for n in (c.person__family_name, c.person__given_name) if n),
+            "kana": " ".join(
+                n for n in (c.person__family_name_kana, c.person__given_name_kana) if n
+            ),
+            "birth_date": c.person__birth_date,
+            "sex": label(Sex, c.person__sex) if person else "",
+            "address": c.person__address or "",
+            "phone": c.person__phone or "",
+            "household_ref": household_ref,
+            "relationship": label(Relationship, relationship),
+            "received_on": timezone.localtime(c.received_at).date(),
+            "receiving_agency": self.agency_codes[c.receiving_agency_id],
+            "responsible_agency": self.agency_codes[c.responsible_agency_id],
+            "channel": label(Channel, c.channel),
+            "consulter_type": label(ConsulterType, c.consulter_type),
+            "summary": c.summary,
+            "issues": ";".join(code for _not_main, code in codes),
+            "main_issue": main,
+            "urgency": label(Urgency, c.urgency),
+            "outcome": label(Outcome, c.outcome),
+            "next_action_on": c.next_action_on,
+        }
+        return [neutralise(values[column.key]) for column in COLUMNS]
 
 
 def _text_cells(cells) -> list:

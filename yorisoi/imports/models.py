@@ -98,7 +98,9 @@ class ExternalRef(models.Model):
     """A record's id in the source system, per source agency: what makes an import idempotent.
     `fingerprints` holds a hash of each field's value as last imported (never the value), so a
     corrected file changes only the fields whose value in the file changed, and an edit made
-    on the screen since is left alone when the file still says what it said."""
+    on the screen since is left alone when the file still says what it said. A person's ref
+    also holds their household and 続柄 (checking.MEMBERSHIP); a ref written before that key
+    existed leaves the database to decide whether a file changes them."""
 
     agency = reference("directory.Agency", _("機関"))
     kind = models.CharField(_("種類"), max_length=20, choices=RecordKind.choices)

@@ -7,7 +7,10 @@ the same rules:
   agency and who registered it, its history); a changed one as person_update (only the fields
   the file changed since it last said them, a new version, its history, R7);
 - a new household as household_create with its first member, the next members as
-  household_member_add (one head, a member once);
+  household_member_add (one head, a member once); a member whose 続柄 the file corrected
+  (checking._member_changes) edited in place, with the same rules: one head once the whole
+  file is written, a new version of the household and the member's history (R7), only by the
+  agency that registered the household;
 - a new consultation as consultation_create(at_the_door=True) and then its outcome step
   (R1): received and held by the importing agency, its 担当者 the importing user and its next
   action the file's date or today (R3), its issues with their ◎, its work items
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -61,6 +65,10 @@ class _Written:
     people: dict = field(default_factory=dict)  # person_ref → person pk
     households: dict = field(default_factory=dict)  # household_ref → household pk
     members: dict = field(default_factory=dict)  # household pk → {person pk: relationship}
+    heads: dict = field(default_factory=dict)  # household pk → the rows that made a head
+    # person_ref whose household and 続柄 the file says otherwise than their ref last did
+    # (checking.membership_said_before, asked before the ref is rewritten)
+    restated: set = field(default_factory=set)
     created_people: list = field(default_factory=list)  # (row, Person): the first MATCH_LIMIT
 
 
@@ -77,7 +85,19 @@ def write(plan, *, actor, job, request=None, progress=None, update_consultation=
         _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
         if progress:
             progress(start + len(rows))
+    _one_head(done)
     return done.created_people
+
+
+def _one_head(done):
+    """household_member_add's rule, once every chunk is written (a file may hand 世帯主 from
+    one member to another across chunks): one head a household. checking.check refuses such a
+    file first; this is the writer's own guard."""
+    for household_id, numbers in done.heads.items():
+        if list(done.members[household_id].values()).count(Relationship.HEAD) > 1:
+            raise RowError(
+                numbers[-1], ValidationError({"members": _("世帯主は1人だけにしてください。")})
+            )
 
 
 def _chunk(rows, plan, done, issues, actor, job, request, update_consultation):
@@ -95,7 +115,7 @@ class _Refs:
 
     def __init__(self, plan, actor, job, now):
         self.plan, self.actor, self.job, self.now = plan, actor, job, now
-        self.new, self.changed = [], []
+        self.new, self.changed = [], {}
 
     def save_one(self, kind, external_id, record_id, values):
         ref = self.plan.refs[kind].get(external_id)
@@ -108,7 +128,7 @@ class _Refs:
             )
             self.new.append(ref)
         else:
-            self.changed.append(ref)
+            self.changed[kind, external_id] = ref  # once, if a row changes it twice
         ref.record_id = record_id
         ref.fingerprints = checking.fingerprints(values)
         ref.job_id = self.job.pk
@@ -117,7 +137,9 @@ class _Refs:
     def save(self):
         bulk.insert(self.new, model=ExternalRef)
         ExternalRef.objects.bulk_update(
-            self.changed, ["record_id", "fingerprints", "job", "updated_at"], batch_size=CHUNK
+            list(self.changed.values()),
+            ["record_id", "fingerprints", "job", "updated_at"],
+            batch_size=CHUNK,
         )
 
 
@@ -154,13 +176,24 @@ def _people(rows, plan, done, refs, actor, job, request, now):
             new.append(person)
             numbers.append(row.number)
             done.people[row.person_ref] = person.pk
-            refs.save_one(RecordKind.PERSON, row.person_ref, person.pk, values)
+            refs.save_one(
+                RecordKind.PERSON, row.person_ref, person.pk, checking.person_ref_values(row)
+            )
             continue
         done.people[row.person_ref] = ref.record_id
         names = checking.changed_fields(ref, values)
         if names:
             changed[ref.record_id] = (row, {k: values[k] for k in names})
-            refs.save_one(RecordKind.PERSON, row.person_ref, ref.record_id, values)
+        # A household or 続柄 the file says anew is kept on the ref, whether or not the
+        # database already held it (_households changes the member); a ref without the key
+        # gets it when something of the person or their membership changes.
+        restated = not checking.membership_said_before(ref, row)
+        if restated:
+            done.restated.add(row.person_ref)
+        if names or (restated and checking.MEMBERSHIP in ref.fingerprints):
+            refs.save_one(
+                RecordKind.PERSON, row.person_ref, ref.record_id, checking.person_ref_values(row)
+            )
     if new:
         bulk.insert_with_history(new, user=actor)
         room = checking.MATCH_LIMIT - len(done.created_people)
@@ -217,7 +250,7 @@ def _households(rows, plan, done, refs, actor, job, request, now):
             household_id__in=existing
         ).values_list("household_id", "person_id", "relationship"):
             done.members.setdefault(household_id, {})[person_id] = relationship
-    new_households, members, grown = {}, [], {}
+    new_households, members, grown, regrouped = {}, [], {}, {}
     for row in rows:
         if not row.household_ref:
             continue
@@ -235,12 +268,20 @@ def _households(rows, plan, done, refs, actor, job, request, now):
             done.households[row.household_ref] = household_id
         current = done.members.setdefault(household_id, {})
         if person_id in current:
+            # A member's 続柄 the file changed (checking._member_changes): the member edited.
+            if current[person_id] != row.relationship and row.person_ref in done.restated:
+                current[person_id] = row.relationship
+                regrouped.setdefault(household_id, {})[person_id] = row
+                grown.setdefault(household_id, [0, row.number])[0] += 1
+                refs.save_one(
+                    RecordKind.PERSON, row.person_ref, person_id, checking.person_ref_values(row)
+                )
+                if row.relationship == Relationship.HEAD:
+                    done.heads.setdefault(household_id, []).append(row.number)
             continue  # household_member_add's "already a member": nothing to add
-        if row.relationship == Relationship.HEAD and Relationship.HEAD in current.values():
-            raise RowError(
-                row.number, ValidationError({"members": _("世帯主は1人だけにしてください。")})
-            )
         current[person_id] = row.relationship
+        if row.relationship == Relationship.HEAD:
+            done.heads.setdefault(household_id, []).append(row.number)
         members.append(
             HouseholdMember(
                 household_id=household_id,
@@ -251,7 +292,7 @@ def _households(rows, plan, done, refs, actor, job, request, now):
         )
         # household_member_add after household_create: a new version for each member added
         if household_id not in new_households:
-            grown[household_id] = grown.get(household_id, 0) + 1
+            grown.setdefault(household_id, [0, row.number])[0] += 1
         elif len(current) > 1:
             new_households[household_id].version += 1
     if new_households:
@@ -271,20 +312,48 @@ def _households(rows, plan, done, refs, actor, job, request, now):
         )
     if grown:
         _grow_households(grown, actor, now)
+    if regrouped:
+        _change_relationships(regrouped, actor, job, request)
 
 
 def _grow_households(grown, actor, now):
-    """household_member_add on a household that existed before: a new version, its history,
-    only by the agency that registered it."""
+    """household_member_add (and a member's edit) on a household that existed before: a new
+    version for each member added or changed, its history, only by the agency that registered
+    it. `grown`: household pk → [members added or changed, the first row doing it]."""
     households = Household.objects.select_for_update().in_bulk(list(grown))
-    for pk, added in grown.items():
+    for pk, (added, number) in grown.items():
         household = households[pk]
         if not access.can_edit_household(actor, household):
-            raise RowError(0, RuleViolation(_("この世帯の記録は変更できません。")))
+            raise RowError(number, RuleViolation(_("この世帯の記録は変更できません。")))
         household.version += added
         household.updated_at = now
     bulk_update_with_history(
         list(households.values()), Household, ["version", "updated_at"], default_user=actor
+    )
+
+
+def _change_relationships(regrouped, actor, job, request):
+    """The members whose 続柄 the file changed (household pk → {person pk: row}), saved at once
+    with their history (R7); the household's new version is _grow_households'."""
+    condition = Q(pk__in=[])
+    for household_id, rows in regrouped.items():
+        condition |= Q(household_id=household_id, person_id__in=list(rows))
+    changed = list(HouseholdMember.objects.select_for_update().filter(condition))
+    for member in changed:
+        member.relationship = regrouped[member.household_id][member.person_id].relationship
+    bulk_update_with_history(
+        changed, HouseholdMember, ["relationship"], batch_size=CHUNK, default_user=actor
+    )
+    # The households are the records changed (the services' member events target the
+    # household); how many members, and which field, beside them.
+    _audit(
+        "household.relationships_imported",
+        list(regrouped),
+        actor=actor,
+        job=job,
+        request=request,
+        members=len(changed),
+        fields=["relationship"],
     )
 
 

@@ -227,19 +227,32 @@ def test_the_audit_trail_names_the_import_its_counts_and_every_record(hana, issu
             assert personal not in text
 
 
-def test_a_row_refused_in_a_later_chunk_writes_nothing_at_all(hana, issues):
+def test_a_second_head_for_a_household_that_exists_is_refused_by_the_dry_run(hana, issues):
     _import(hana, _rows()[:1])  # H-1 with its head
-    counts = (Person.objects.count(), Consultation.objects.count(), ExternalRef.objects.count())
-    events = AuditEvent.objects.count()
-    # A second head for H-1, in the third chunk: household_member_add's rule refuses it.
+    # A second head for H-1, in the second chunk: household_member_add's rule refuses it.
     rows = [*_rows()[3:], row(consultation_ref="C-9", person_ref="P-9", name="山田 次郎",
                                kana="ヤマダ ジロウ", birth_date="1980-01-01",
                                household_ref="H-1", relationship="世帯主")]  # fmt: skip
     job = import_check(actor=hana, file_name="二人目の世帯主.csv", content=csv_bytes(rows))
+    assert job.status == ImportStatus.FAILED
+    assert [(p["row"], p["column"], p["message"]) for p in job.errors] == [
+        (6, "続柄", "世帯主は1人だけにしてください。")
+    ]
+
+
+def test_a_row_refused_in_a_later_chunk_writes_nothing_at_all(hana, saki, issues):
+    _import(hana, _rows()[:1])
+    counts = (Person.objects.count(), Consultation.objects.count(), ExternalRef.objects.count())
+    events = AuditEvent.objects.count()
+    # P-1's record now belongs to another agency: changing it is refused
+    # by the writer (person_update's rule) in the second chunk, after the first was written.
+    Person.objects.update(agency_id=saki.agency_id)
+    rows = [*_rows()[3:], {**_rows()[0], "phone": "059-999-0000"}]
+    job = import_check(actor=hana, file_name="a.csv", content=csv_bytes(rows))
     assert job.status == ImportStatus.CHECKED, job.problems
     job = import_commit(actor=hana, job=job)
     assert job.status == ImportStatus.FAILED
-    assert "世帯主は1人だけにしてください。" in job.errors[0]["message"]
+    assert "この本人の記録は変更できません。" in job.errors[0]["message"]
     assert job.errors[0]["row"] == 6
     assert (Person.objects.count(), Consultation.objects.count(),
             ExternalRef.objects.count()) == counts  # fmt: skip

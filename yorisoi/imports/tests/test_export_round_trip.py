@@ -253,6 +253,7 @@ def test_memory_and_queries_do_not_grow_with_the_rows(
     monkeypatch.setattr(exporting, "CHUNK", 2)
     build_world(hana)
     # Per chunk: the page, its issues, households, refs, ref inserts, two audit appends (each
-    # a lock, a head and an insert); once: the policy check, agencies, issues, the summary.
+    # a lock, a head and an insert); once: the policy check, agencies and issues (active, and
+    # all codes), the summary.
     with django_assert_max_num_queries(60):
         export_bytes(hana, "csv")
