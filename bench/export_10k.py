@@ -44,25 +44,15 @@ def one_database(args) -> int:
 
     django.setup()
     cores = pin_two_cores()
-    from django.core.management import call_command
     from django.db import connection, reset_queries, transaction
     from django.test.utils import CaptureQueriesContext
-    from import_100k import build_csv
+    from import_100k import prepared
 
-    from yorisoi.accounts.models import Role, User
-    from yorisoi.directory import loader
-    from yorisoi.directory.models import Agency, IssueCategory
     from yorisoi.imports import checking, exporting, reading, services
     from yorisoi.imports.models import ExternalRef, ImportJob
 
-    call_command("migrate", verbosity=0)
-    loader.load()
-    agency = Agency.objects.get(code="zaitaku-kaigo-01")
-    user = User(username="bench", role=Role.STAFF, agency=agency)
-    user.set_unusable_password()
-    user.save()
-    codes = list(IssueCategory.objects.filter(active=True).values_list("code", flat=True))
-    content = build_csv(args.rows, 1, agency.code, codes)
+    user, content = prepared(args.rows, 1)
+    agency = user.agency
     plan = checking.check(reading._read_csv(content), actor=user)
     job = ImportJob.objects.create(created_by=user, agency=agency, file_name="b.csv",
                                    sha256=reading.sha256(content), file_format="csv",

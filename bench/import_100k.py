@@ -100,23 +100,14 @@ def build_csv(rows: int, seed: int, agency_code: str, issue_codes: list[str]) ->
     return out.getvalue().encode("utf-8")
 
 
-def one_database(args) -> int:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    cores = pin_two_cores()
-
+def prepared(rows: int, seed: int):
+    """The leg's database migrated, with the master data and a staff member of the home-care
+    centre; and the CSV of `rows` rows for that centre. Returns (user, content)."""
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     from yorisoi.accounts.models import Role, User
     from yorisoi.directory import loader
     from yorisoi.directory.models import Agency, IssueCategory
-    from yorisoi.imports import checking, reading, services
-    from yorisoi.imports.models import ImportJob
-    from yorisoi.intake.models import Consultation
-    from yorisoi.people.models import Person
 
     call_command("migrate", verbosity=0)
     loader.load()
@@ -125,7 +116,25 @@ def one_database(args) -> int:
     user.set_unusable_password()
     user.save()
     codes = list(IssueCategory.objects.filter(active=True).values_list("code", flat=True))
-    content = build_csv(args.rows, args.seed, agency.code, codes)
+    return user, build_csv(rows, seed, agency.code, codes)
+
+
+def one_database(args) -> int:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    cores = pin_two_cores()
+
+    from django.db import connection, transaction
+
+    from yorisoi.imports import checking, reading, services
+    from yorisoi.imports.models import ImportJob
+    from yorisoi.intake.models import Consultation
+    from yorisoi.people.models import Person
+
+    user, content = prepared(args.rows, args.seed)
+    agency = user.agency
     log(f"[{args.leg}] {args.rows:,} rows, {len(content) / 1024 / 1024:.1f}MB of CSV")
 
     profiler = Profile(args.profile)
