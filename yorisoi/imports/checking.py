@@ -4,18 +4,15 @@ rules: the people services' normalisation (normalised_value), the models' valida
 access.may_import_for). Every problem is named by row (the file's own line or Excel row),
 column and a Japanese message, and never quotes the cell (a job keeps no personal data).
 
-The result is a Plan: what each row becomes, what already exists under its external ids
-(ExternalRef) and which fields a corrected file changes, and the likely duplicates (名寄せ),
-listed and never merged.
+The result is a Plan (plan.py): what each row becomes; existing.py adds what already exists
+under its external ids (ExternalRef), which fields a corrected file changes, and the likely
+duplicates (名寄せ), listed and never merged.
 """
 
 import datetime as dt
 import functools
-import hashlib
-import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,38 +25,20 @@ from yorisoi import access
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.intake.models import Channel, Consultation, ConsulterType, Outcome, Urgency
 from yorisoi.intake.services import intake_errors
-from yorisoi.people import selectors as people_selectors
 from yorisoi.people import wareki
-from yorisoi.people.models import Household, HouseholdMember, Person, Relationship, Sex
-from yorisoi.people.names import normalize_for_search
+from yorisoi.people.models import Person, Relationship, Sex
 from yorisoi.people.services import normalised_value
 from yorisoi.reports.sheets import FORMULA_STARTS as QUOTED
 
-from .models import ExternalRef, RecordKind
+from . import existing
+from .plan import FIELD_COLUMN, PERSON_KEYS, Plan, Problems, Row
 from .reading import Sheet
-from .template import ALIASES, BY_KEY, COLUMNS, HEADERS
+from .template import ALIASES, COLUMNS, HEADERS
 
 # A cell that a spreadsheet would run as a formula (CSV injection, OWASP): refused, not quoted.
 FORMULA_START = ("=", "+", "-", "@")
-# Search before create runs for this many new people of a file; the rest are said unchecked.
-MATCH_LIMIT = 300
 # The outcomes an import may set: the others need a referral or the coordinator (screens).
 IMPORTABLE_OUTCOMES = ("", Outcome.RESOLVED, Outcome.CONTINUED)
-
-PERSON_KEYS = ("family_name", "given_name", "family_name_kana", "given_name_kana",
-               "birth_date", "sex", "address", "phone")  # fmt: skip
-CONSULTATION_KEYS = ("received_at", "channel", "consulter_type", "summary", "urgency",
-                     "issues", "main_issue", "outcome", "next_action_on", "person_ref",
-                     "household_ref")  # fmt: skip
-# The model field a problem is about → the column it came from.
-FIELD_COLUMN = {
-    "family_name": "name", "given_name": "name", "family_name_kana": "kana",
-    "given_name_kana": "kana", "birth_date": "birth_date", "sex": "sex", "address": "address",
-    "phone": "phone", "received_at": "received_on", "channel": "channel",
-    "consulter_type": "consulter_type", "summary": "summary", "urgency": "urgency",
-    "issues": "issues", "main_issue": "main_issue", "outcome": "outcome",
-    "next_action_on": "next_action_on", "subject_note": "name",
-}  # fmt: skip
 DATE_FORMAT_ERROR = _lazy(
     "日付は「2024-04-01」「令和6年4月1日」「R6.4.1」のように入力してください。"
 )
@@ -84,76 +63,6 @@ def _all_but(model, names) -> list[str]:
 
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _ISSUE_SPLIT = re.compile(r"[;；、,，\s]+")
-
-
-@dataclass(slots=True)  # 100,000 of them in a large file's plan
-class Row:
-    number: int
-    consultation_ref: str = ""
-    person_ref: str = ""
-    household_ref: str = ""
-    relationship: str = ""
-    person: dict = field(default_factory=dict)
-    consultation: dict = field(default_factory=dict)
-    ok: bool = True
-
-
-@dataclass
-class Plan:
-    rows: list
-    problems: list = field(default_factory=list)
-    matches: list = field(default_factory=list)
-    changes: list = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
-    # ExternalRef by (kind, external id), of the agency, for the refs in the file.
-    refs: dict = field(default_factory=dict)
-    unchecked_matches: int = 0
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p["level"] == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p["level"] == "warning"]
-
-
-# json.dumps(value, ensure_ascii=False, sort_keys=True, default=str), made once: the same text
-# (and so the same fingerprints as the refs already stored) without a new encoder each call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-
-
-def fingerprint(value) -> str:
-    """A field's value as last imported, hashed: enough to tell it changed, not what it was."""
-    return hashlib.sha256(_ENCODE(value).encode()).hexdigest()[:16]
-
-
-def fingerprints(values: dict) -> dict:
-    return {key: fingerprint(value) for key, value in values.items()}
-
-
-class _Problems:
-    """One clear error a cell: the first said of a cell is the one kept (a formula refused is
-    not also "missing")."""
-
-    def __init__(self):
-        self.items = []
-        self._cells = set()
-
-    def add(self, row, column_key, message, level="error"):
-        column = BY_KEY[column_key].header if column_key in BY_KEY else column_key
-        if level == "error":
-            if (row, column) in self._cells:
-                return
-            self._cells.add((row, column))
-        self.items.append({"row": row, "column": column, "message": str(message), "level": level})
-
-    def validation(self, row, exc: ValidationError):
-        """The model's own errors, for cells the import has not already said something of."""
-        for name, messages in exc.message_dict.items():
-            key = FIELD_COLUMN.get(name, name if name in BY_KEY else "")
-            for message in messages:
-                self.add(row, key, message)
 
 
 # --- cells --------------------------------------------------------------------------------
@@ -222,7 +131,7 @@ def _split_name(text: str) -> tuple[str, str]:
 # --- the header -------------------------------------------------------------------------------
 
 
-def header_columns(sheet: Sheet, problems: _Problems) -> dict[int, str]:
+def header_columns(sheet: Sheet, problems: Problems) -> dict[int, str]:
     """Cell index → column key. Unknown, repeated and missing headers are problems of row 1."""
     found = {}
     seen = set()
@@ -249,7 +158,7 @@ def header_columns(sheet: Sheet, problems: _Problems) -> dict[int, str]:
 
 
 def check(sheet: Sheet, *, actor, progress=None) -> Plan:
-    problems = _Problems()
+    problems = Problems()
     for row, column, ref in sheet.notes:
         problems.add(
             row,
@@ -274,8 +183,8 @@ def check(sheet: Sheet, *, actor, progress=None) -> Plan:
             progress(n + 1)
     plan = Plan(rows=rows)
     _across_rows(plan, problems)
-    _against_existing(plan, problems, actor)
-    _likely_duplicates(plan, actor)
+    existing.against_existing(plan, problems, actor)
+    existing.likely_duplicates(plan, actor)
     plan.problems = sorted(problems.items, key=_in_reading_order)
     return plan
 
@@ -326,7 +235,7 @@ def row_as_checked(cells, *, actor, agencies, issues) -> Row:
     """One row in the template's column order, read as check reads it: what importing it
     would say (the export's fingerprints, exporting.py)."""
     columns = {index: column.key for index, column in enumerate(COLUMNS)}
-    return _check_row(0, cells, columns, len(COLUMNS), _Problems(), actor, agencies, issues)
+    return _check_row(0, cells, columns, len(COLUMNS), Problems(), actor, agencies, issues)
 
 
 def _date(row, raw, key, problems):
@@ -505,7 +414,7 @@ def _consultation(row, raw, text, problems, actor, agencies, issues):
 # --- across rows --------------------------------------------------------------------------
 
 
-def _across_rows(plan: Plan, problems: _Problems):
+def _across_rows(plan: Plan, problems: Problems):
     """Each external id once per consultation; one person the same on every row; one head
     per household; a person in a household once."""
     consultations, people, households = {}, {}, {}
@@ -559,250 +468,3 @@ def _across_rows(plan: Plan, problems: _Problems):
                 "relationship",
                 _("世帯主は1世帯に1人です（%(row)s行目も世帯主です）。") % {"row": heads[0].number},
             )
-
-
-# --- against what exists ------------------------------------------------------------------
-
-
-def _load_refs(agency_id, kind, ids) -> dict:
-    ids = list(ids)
-    found = {}
-    for start in range(0, len(ids), 500):
-        for ref in ExternalRef.objects.filter(
-            agency_id=agency_id, kind=kind, external_id__in=ids[start : start + 500]
-        ):
-            found[ref.external_id] = ref
-    return found
-
-
-def changed_fields(ref, values: dict) -> list[str]:
-    old = ref.fingerprints
-    return [key for key, value in values.items() if old.get(key) != fingerprint(value)]
-
-
-# A person's ref also fingerprints their household and 続柄 as last imported, under a key of
-# its own: not a field of the person (person_values), but what makes a corrected 続柄 a change.
-MEMBERSHIP = "membership"
-
-
-def membership_value(row: Row) -> list:
-    return [row.household_ref, row.relationship]
-
-
-def membership_said_before(ref, row: Row) -> bool:
-    """Whether the file says the person's household and 続柄 as when their ref was last written.
-    False for a ref written before the key existed (or none): then what the database holds
-    decides, so an earlier import's file is not "changed" for lack of the key."""
-    return ref is not None and ref.fingerprints.get(MEMBERSHIP) == fingerprint(
-        membership_value(row)
-    )
-
-
-def person_ref_values(row: Row) -> dict:
-    """What a person's ref fingerprints: their fields and their membership."""
-    return {**person_values(row), MEMBERSHIP: membership_value(row)}
-
-
-def consultation_values(row: Row) -> dict:
-    return {key: row.consultation.get(key) for key in CONSULTATION_KEYS}
-
-
-def person_values(row: Row) -> dict:
-    return {key: row.person.get(key) for key in PERSON_KEYS}
-
-
-def _against_existing(plan: Plan, problems: _Problems, actor):
-    """Idempotency: rows whose external ids exist are updates of only the fields that changed
-    since the last import of that id; an outcome once recorded is not changed (R1)."""
-    agency_id = actor.agency_id
-    persons = _load_refs(agency_id, RecordKind.PERSON, {r.person_ref for r in plan.rows if r.person_ref})  # fmt: skip
-    households = _load_refs(agency_id, RecordKind.HOUSEHOLD, {r.household_ref for r in plan.rows if r.household_ref})  # fmt: skip
-    consultations = _load_refs(agency_id, RecordKind.CONSULTATION, {r.consultation_ref for r in plan.rows if r.consultation_ref})  # fmt: skip
-    plan.refs = {
-        RecordKind.PERSON: persons,
-        RecordKind.HOUSEHOLD: households,
-        RecordKind.CONSULTATION: consultations,
-    }
-    counts = {kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in RecordKind.values}
-    existing = {
-        pk: (outcome, holder)
-        for pk, outcome, holder in Consultation.objects.filter(
-            pk__in=[ref.record_id for ref in consultations.values()]
-        ).values_list("pk", "outcome", "responsible_agency_id")
-    }
-    members = _member_changes(plan, problems, actor)
-    seen_people, seen_households = set(), set()
-    for row in plan.rows:
-        if row.person_ref and row.person_ref not in seen_people:
-            seen_people.add(row.person_ref)
-            ref = persons.get(row.person_ref)
-            if ref is None:
-                counts[RecordKind.PERSON]["created"] += 1
-            elif changed := changed_fields(ref, person_values(row)):
-                counts[RecordKind.PERSON]["updated"] += 1
-                plan.changes.append(
-                    {"row": row.number, "kind": RecordKind.PERSON,
-                     "columns": sorted({BY_KEY[FIELD_COLUMN[k]].header for k in changed})}
-                )  # fmt: skip
-            else:
-                counts[RecordKind.PERSON]["unchanged"] += 1
-            if row.number in members.columns:
-                plan.changes.append(
-                    {"row": row.number, "kind": RecordKind.HOUSEHOLD,
-                     "columns": members.columns[row.number]}
-                )  # fmt: skip
-        if row.household_ref and row.household_ref not in seen_households:
-            seen_households.add(row.household_ref)
-            ref = households.get(row.household_ref)
-            key = (
-                "created" if ref is None
-                else "updated" if ref.record_id in members.households
-                else "unchanged"
-            )  # fmt: skip
-            counts[RecordKind.HOUSEHOLD][key] += 1
-        if not row.consultation_ref:
-            continue
-        ref = consultations.get(row.consultation_ref)
-        if ref is None:
-            counts[RecordKind.CONSULTATION]["created"] += 1
-            continue
-        changed = changed_fields(ref, consultation_values(row))
-        before, holder = existing.get(ref.record_id, ("", agency_id))
-        if changed and not access.may_import_for(actor, holder):
-            # R6: handed to another agency (a transfer, an escalation) since it was imported.
-            problems.add(
-                row.number,
-                "consultation_ref",
-                _("この相談はいまはほかの機関が担当しているため、取り込みでは変えられません。"),
-            )
-            row.ok = False
-        if "outcome" in changed and before and before != row.consultation["outcome"]:
-            problems.add(
-                row.number,
-                "outcome",
-                _(
-                    "この相談の受付の結果はすでに「%(outcome)s」と記録されています。取り込みでは変えられません。"
-                )
-                % {"outcome": Outcome(before).label},
-            )
-            row.ok = False
-        if changed:
-            counts[RecordKind.CONSULTATION]["updated"] += 1
-            plan.changes.append(
-                {"row": row.number, "kind": RecordKind.CONSULTATION,
-                 "columns": sorted({BY_KEY[FIELD_COLUMN.get(k, k)].header for k in changed})}
-            )  # fmt: skip
-        else:
-            counts[RecordKind.CONSULTATION]["unchanged"] += 1
-    plan.counts = counts
-
-
-@dataclass
-class _MemberChanges:
-    columns: dict  # row number → the headers of what the row changes in its household
-    households: set  # the households (pk) that exist and change
-
-
-def _member_changes(plan: Plan, problems: _Problems, actor) -> _MemberChanges:
-    """What the file changes in households that exist, as household_member_add and a member's
-    edit would: a person new to the household is added; a member's 続柄 is changed when the
-    file says another one than the database holds and than the file said last time
-    (membership_said_before: an edit on the screen since is left alone while the file still
-    says what it said). Each person once (_across_rows: the same household and 続柄 on every
-    row). Refused per row, as the services refuse: another agency's household
-    (access.can_edit_household, R6/R7) and a second head (世帯主) in the household once the
-    whole file is applied. Two queries for the file, 500 households at a time."""
-    persons, households = plan.refs[RecordKind.PERSON], plan.refs[RecordKind.HOUSEHOLD]
-    found = _MemberChanges(columns={}, households=set())
-    known = sorted({ref.record_id for ref in households.values()}, key=str)
-    if not known:
-        return found
-    members, editable = {}, {}
-    for start in range(0, len(known), 500):
-        ids = known[start : start + 500]
-        for household_id, person_id, relationship in HouseholdMember.objects.filter(
-            household_id__in=ids
-        ).values_list("household_id", "person_id", "relationship"):
-            members.setdefault(household_id, {})[person_id] = relationship
-        for household in Household.objects.filter(pk__in=ids).only("pk", "agency_id"):
-            editable[household.pk] = access.can_edit_household(actor, household)
-    joined = [BY_KEY["household_ref"].header, BY_KEY["relationship"].header]
-    heads, seen = {}, set()
-    for row in plan.rows:
-        ref = households.get(row.household_ref)
-        if ref is None or not row.relationship or row.person_ref in seen:
-            continue
-        seen.add(row.person_ref)
-        person = persons.get(row.person_ref)
-        # A person the file creates is nobody's member yet: keyed by the file's id meanwhile.
-        person_key = person.record_id if person else ("new", row.person_ref)
-        current = members.setdefault(ref.record_id, {})
-        before = current.get(person_key)
-        if before is None:
-            columns = joined
-        elif before != row.relationship and not membership_said_before(person, row):
-            columns = [BY_KEY["relationship"].header]
-        else:
-            continue
-        if not editable.get(ref.record_id):
-            problems.add(row.number, "household_ref", _("この世帯の記録は変更できません。"))
-            row.ok = False
-            continue
-        current[person_key] = row.relationship
-        found.columns[row.number] = columns
-        found.households.add(ref.record_id)
-        if row.relationship == Relationship.HEAD:
-            heads.setdefault(ref.record_id, []).append(row)
-    for household_id, rows in heads.items():
-        if list(members[household_id].values()).count(Relationship.HEAD) > 1:
-            for row in rows:
-                problems.add(row.number, "relationship", _("世帯主は1人だけにしてください。"))
-                row.ok = False
-    return found
-
-
-# --- 名寄せ: likely duplicates, listed and never merged -----------------------------------------
-
-
-def _likely_duplicates(plan: Plan, actor):
-    persons = plan.refs.get(RecordKind.PERSON, {})
-    new_people = {}
-    for row in plan.rows:
-        if row.ok and row.person_ref and row.person_ref not in persons:
-            new_people.setdefault(row.person_ref, row)
-    # Within the file: the same name (or reading) and birth date under two external ids.
-    keys = {}
-    for row in new_people.values():
-        p = row.person
-        if p.get("birth_date") is None:
-            continue
-        for key in (
-            ("name", normalize_for_search(p["family_name"] + p["given_name"])),
-            ("kana", normalize_for_search(p["family_name_kana"] + p["given_name_kana"])),
-        ):
-            if not key[1]:
-                continue
-            other = keys.setdefault((*key, p["birth_date"]), row)
-            if other is not row:
-                plan.matches.append({"row": row.number, "other_row": other.number})
-                break
-    # Against the people already registered: search before create, as the screens do.
-    rows = list(new_people.values())
-    plan.unchecked_matches = max(0, len(rows) - MATCH_LIMIT)
-    for row in rows[:MATCH_LIMIT]:
-        p = row.person
-        found = people_selectors.person_likely_matches(
-            user=actor,
-            family_name=p["family_name"],
-            given_name=p["given_name"],
-            family_name_kana=p["family_name_kana"],
-            given_name_kana=p["given_name_kana"],
-            birth_date=p["birth_date"],
-            address=p["address"],
-            phone=p["phone"],
-            limit=3,
-        )
-        for person in found.visible:
-            plan.matches.append({"row": row.number, "person_id": str(person.pk)})
-        if found.others_exist:
-            plan.matches.append({"row": row.number, "hidden": True})

@@ -45,8 +45,9 @@ from yorisoi.intake.models import Channel, ConsultationIssue, ConsulterType, Out
 from yorisoi.people.models import HouseholdMember, Relationship, Sex
 from yorisoi.reports.sheets import neutralise
 
-from . import checking, template_files
+from . import checking, existing, template_files
 from .models import ExternalRef, RecordKind
+from .plan import fingerprints
 from .template import CODES_SHEET, COLUMNS, DATA_SHEET, HELP_SHEET
 
 CHUNK = 2000
@@ -345,9 +346,9 @@ class _Rows:
                 )
             row = read[key]
             if kind == RecordKind.CONSULTATION:
-                values = checking.consultation_values(row)
+                values = existing.consultation_values(row)
             elif kind == RecordKind.PERSON:
-                values = checking.person_ref_values(row)
+                values = existing.person_ref_values(row)
             else:
                 values = {}
             made.append(
@@ -356,7 +357,7 @@ class _Rows:
                     kind=kind,
                     external_id=str(pk),
                     record_id=pk,
-                    fingerprints=checking.fingerprints(values),
+                    fingerprints=fingerprints(values),
                     job=None,
                     updated_at=now,
                 )

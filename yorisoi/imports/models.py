@@ -99,7 +99,7 @@ class ExternalRef(models.Model):
     `fingerprints` holds a hash of each field's value as last imported (never the value), so a
     corrected file changes only the fields whose value in the file changed, and an edit made
     on the screen since is left alone when the file still says what it said. A person's ref
-    also holds their household and 続柄 (checking.MEMBERSHIP); a ref written before that key
+    also holds their household and 続柄 (existing.MEMBERSHIP); a ref written before that key
     existed leaves the database to decide whether a file changes them."""
 
     agency = reference("directory.Agency", _("機関"))

@@ -33,6 +33,7 @@ from yorisoi.work import refresh as work
 
 from . import checking, reading, writing
 from .models import ImportJob, ImportStatus
+from .plan import MATCH_LIMIT, Plan
 
 BASIS = "own_agency"
 
@@ -42,7 +43,7 @@ def _require_importer(actor):
         raise RuleViolation(_("この役割ではファイルを取り込めません。"), code="forbidden")
 
 
-def _keep(job: ImportJob, plan: checking.Plan):
+def _keep(job: ImportJob, plan: Plan):
     job.problems = plan.problems
     job.error_count = len(plan.errors)
     job.warning_count = len(plan.warnings)
@@ -287,7 +288,7 @@ def _write_problems(exc) -> list[dict]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _write(plan: checking.Plan, *, actor, job, request, progress=None):
+def _write(plan: Plan, *, actor, job, request, progress=None):
     """Write a clean plan in the caller's transaction (writing.write: in bulk, by chunks, with
     the services' rules), then search before create for the new people."""
 
@@ -374,7 +375,7 @@ def _flag_hidden_matches(created, *, actor, request):
     """Search before create, once the new people are saved: a likely match the importer may
     not see becomes the coordinator's review item (people.services.flag_hidden_matches)."""
     found = []
-    for person in created[: checking.MATCH_LIMIT]:
+    for person in created[:MATCH_LIMIT]:
         matches = people_selectors.person_likely_matches(
             user=actor,
             family_name=person.family_name,

@@ -8,7 +8,7 @@ the same rules:
   the file changed since it last said them, a new version, its history, R7);
 - a new household as household_create with its first member, the next members as
   household_member_add (one head, a member once); a member whose 続柄 the file corrected
-  (checking._member_changes) edited in place, with the same rules: one head once the whole
+  (existing._member_changes) edited in place, with the same rules: one head once the whole
   file is written, a new version of the household and the member's history (R7), only by the
   agency that registered the household;
 - a new consultation as consultation_create(at_the_door=True) and then its outcome step
@@ -43,8 +43,9 @@ from yorisoi.people.models import Household, HouseholdMember, Person, Relationsh
 from yorisoi.people.services import normalised_value
 from yorisoi.work import refresh as work
 
-from . import checking
+from . import existing
 from .models import ExternalRef, RecordKind
+from .plan import MATCH_LIMIT, fingerprints
 
 CHUNK = 2000
 BASIS = "own_agency"
@@ -67,7 +68,7 @@ class _Written:
     members: dict = field(default_factory=dict)  # household pk → {person pk: relationship}
     heads: dict = field(default_factory=dict)  # household pk → the rows that made a head
     # person_ref whose household and 続柄 the file says otherwise than their ref last did
-    # (checking.membership_said_before, asked before the ref is rewritten)
+    # (existing.membership_said_before, asked before the ref is rewritten)
     restated: set = field(default_factory=set)
     created_people: list = field(default_factory=list)  # (row, Person): the first MATCH_LIMIT
 
@@ -77,7 +78,7 @@ def write(plan, *, actor, job, request=None, progress=None, update_consultation=
     rows written after each chunk; `update_consultation(row, pk, person_id, household_id,
     changed)`
     writes a consultation whose fields the file changed. Returns the people created (the first
-    checking.MATCH_LIMIT), for search before create. Raises RowError."""
+    MATCH_LIMIT), for search before create. Raises RowError."""
     done = _Written()
     issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
     for start in range(0, len(plan.rows), CHUNK):
@@ -130,7 +131,7 @@ class _Refs:
         else:
             self.changed[kind, external_id] = ref  # once, if a row changes it twice
         ref.record_id = record_id
-        ref.fingerprints = checking.fingerprints(values)
+        ref.fingerprints = fingerprints(values)
         ref.job_id = self.job.pk
         ref.updated_at = self.now
 
@@ -164,7 +165,7 @@ def _people(rows, plan, done, refs, actor, job, request, now):
     for row in rows:
         if row.person_ref in done.people:
             continue
-        values = checking.person_values(row)
+        values = existing.person_values(row)
         ref = known.get(row.person_ref)
         if ref is None:
             person = Person(
@@ -177,26 +178,26 @@ def _people(rows, plan, done, refs, actor, job, request, now):
             numbers.append(row.number)
             done.people[row.person_ref] = person.pk
             refs.save_one(
-                RecordKind.PERSON, row.person_ref, person.pk, checking.person_ref_values(row)
+                RecordKind.PERSON, row.person_ref, person.pk, existing.person_ref_values(row)
             )
             continue
         done.people[row.person_ref] = ref.record_id
-        names = checking.changed_fields(ref, values)
+        names = existing.changed_fields(ref, values)
         if names:
             changed[ref.record_id] = (row, {k: values[k] for k in names})
         # A household or 続柄 the file says anew is kept on the ref, whether or not the
         # database already held it (_households changes the member); a ref without the key
         # gets it when something of the person or their membership changes.
-        restated = not checking.membership_said_before(ref, row)
+        restated = not existing.membership_said_before(ref, row)
         if restated:
             done.restated.add(row.person_ref)
-        if names or (restated and checking.MEMBERSHIP in ref.fingerprints):
+        if names or (restated and existing.MEMBERSHIP in ref.fingerprints):
             refs.save_one(
-                RecordKind.PERSON, row.person_ref, ref.record_id, checking.person_ref_values(row)
+                RecordKind.PERSON, row.person_ref, ref.record_id, existing.person_ref_values(row)
             )
     if new:
         bulk.insert_with_history(new, user=actor)
-        room = checking.MATCH_LIMIT - len(done.created_people)
+        room = MATCH_LIMIT - len(done.created_people)
         done.created_people += list(zip(numbers, new, strict=True))[: max(room, 0)]
         _audit("person.imported", [p.pk for p in new], actor=actor, job=job, request=request)
     if changed:
@@ -240,14 +241,14 @@ def _update_people(changed, actor, job, request, now):
 
 def _households(rows, plan, done, refs, actor, job, request, now):
     known = plan.refs[RecordKind.HOUSEHOLD]
-    existing = {
+    registered = {
         known[r.household_ref].record_id
         for r in rows
         if r.household_ref and r.household_ref not in done.households and r.household_ref in known
     }
-    if existing:
+    if registered:
         for household_id, person_id, relationship in HouseholdMember.objects.filter(
-            household_id__in=existing
+            household_id__in=registered
         ).values_list("household_id", "person_id", "relationship"):
             done.members.setdefault(household_id, {})[person_id] = relationship
     new_households, members, grown, regrouped = {}, [], {}, {}
@@ -268,13 +269,13 @@ def _households(rows, plan, done, refs, actor, job, request, now):
             done.households[row.household_ref] = household_id
         current = done.members.setdefault(household_id, {})
         if person_id in current:
-            # A member's 続柄 the file changed (checking._member_changes): the member edited.
+            # A member's 続柄 the file changed (existing._member_changes): the member edited.
             if current[person_id] != row.relationship and row.person_ref in done.restated:
                 current[person_id] = row.relationship
                 regrouped.setdefault(household_id, {})[person_id] = row
                 grown.setdefault(household_id, [0, row.number])[0] += 1
                 refs.save_one(
-                    RecordKind.PERSON, row.person_ref, person_id, checking.person_ref_values(row)
+                    RecordKind.PERSON, row.person_ref, person_id, existing.person_ref_values(row)
                 )
                 if row.relationship == Relationship.HEAD:
                     done.heads.setdefault(household_id, []).append(row.number)
@@ -367,14 +368,14 @@ def _consultations(rows, plan, done, refs, issues, actor, job, request, now, upd
     new, links, outcomes = [], [], {}
     for row in rows:
         c = row.consultation
-        values = checking.consultation_values(row)
+        values = existing.consultation_values(row)
         person_id = done.people[row.person_ref]
         household_id = (
             done.households[row.household_ref] if row.household_ref else single.get(person_id)
         )
         ref = known.get(row.consultation_ref)
         if ref is not None:
-            changed = checking.changed_fields(ref, values)
+            changed = existing.changed_fields(ref, values)
             if changed:
                 try:
                     update(row, ref.record_id, person_id, household_id, changed)

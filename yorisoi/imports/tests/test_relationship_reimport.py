@@ -7,7 +7,7 @@ for people whose refs were written before the relationship was fingerprinted."""
 import pytest
 
 from yorisoi.audit.models import AuditEvent
-from yorisoi.imports import checking, writing
+from yorisoi.imports import existing, writing
 from yorisoi.imports.models import ExternalRef, ImportStatus
 from yorisoi.imports.services import import_check, import_commit
 from yorisoi.people.models import Household, HouseholdMember, Person
@@ -133,8 +133,8 @@ def test_the_same_file_again_changes_nothing(hana, issues):
 def _forget_relationships():
     """The person refs as an import before this change wrote them: no membership key."""
     for ref in ExternalRef.objects.filter(kind="person"):
-        assert checking.MEMBERSHIP in ref.fingerprints
-        ref.fingerprints.pop(checking.MEMBERSHIP)
+        assert existing.MEMBERSHIP in ref.fingerprints
+        ref.fingerprints.pop(existing.MEMBERSHIP)
         ref.save(update_fields=["fingerprints"])
 
 
@@ -157,7 +157,7 @@ def test_with_an_older_ref_what_the_database_holds_decides(hana, issues):
     import_commit(actor=hana, job=job)
     assert _relationships()["P-3"] == "grandchild"
     # the ref has learnt the key: the corrected file again is unchanged
-    assert checking.MEMBERSHIP in ExternalRef.objects.get(external_id="P-3").fingerprints
+    assert existing.MEMBERSHIP in ExternalRef.objects.get(external_id="P-3").fingerprints
     assert not _check(hana, _rows(**{"P-3": "孫"})).changes_anything
 
 
@@ -209,13 +209,14 @@ def test_the_head_can_be_handed_over_in_one_file_across_chunks(hana, issues):
 
 
 def test_the_writer_refuses_a_second_head_itself(hana, issues, monkeypatch):
-    """checking.check refuses the file first; the writer keeps the rule on its own."""
+    """checking.check refuses the file first; the writer keeps the rule on its own. (The
+    check's member rule is switched off here, a mock, to reach the writer with such a file.)"""
     _import(hana, _rows())
     before = _state()
     monkeypatch.setattr(
-        checking,
+        existing,
         "_member_changes",
-        lambda plan, problems, actor: checking._MemberChanges(columns={}, households=set()),
+        lambda plan, problems, actor: existing._MemberChanges(columns={}, households=set()),
     )
     job = _check(hana, _without_hanako(_rows(**{"P-3": "世帯主"})))
     assert job.status == ImportStatus.CHECKED, job.problems
