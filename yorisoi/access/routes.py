@@ -140,6 +140,8 @@ ROUTES: dict[str, frozenset | str] = {
     "resources:service_deactivate": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "resources:capacity_update": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "resources:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:outside_term_list": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "resources:outside_term_map": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "resources:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     "resources:hsds_datapackage": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # community building (地域づくり): screens — ROUTES-COMMUNITY-PAGES
@@ -255,6 +257,8 @@ ROUTES: dict[str, frozenset | str] = {
     "api:resource_capacity_update": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "api:resource_taxonomy": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     "api:hsds_import": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:outside_term_list": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "api:outside_term_map": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "api:hsds_export": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     "api:hsds_datapackage": frozenset({*CASEWORK_ROLES, Role.ANALYST}),
     # API: the HSDS 3 read API (/api/v1/hsds/…), read as the directory is read

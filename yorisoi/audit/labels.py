@@ -160,6 +160,7 @@ ACTION_LABELS = {
     "resource.updated": _("社会資源の変更"),
     "resource.deactivated": _("社会資源の停止"),
     "resource.capacity_updated": _("社会資源の空き状況の更新"),
+    "resource.outside_term_mapped": _("外部の分類の対応づけ"),
     "resource_organization.created": _("社会資源の運営団体の登録"),
     "resources.imported": _("社会資源の取り込み"),
     "resources.exported": _("社会資源の書き出し"),

@@ -1,8 +1,9 @@
 """Reads of participation support: always from access.visible_participation_needs (R6), and
 the matching (rank_resources) — deterministic, explainable, constant in queries.
 
-Matching reads the directory as plain rows (values_list: services, capacities, categories,
-places, schedules, districts — one query each, whatever the number of resources), scores every
+Matching reads the directory as plain rows (values_list: services, capacities, categories —
+with those carried through outside terms mapped to the city's, issue 17 —, places, schedules,
+districts — one query each, whatever the number of resources), scores every
 candidate in Python and loads the details of the best `limit` only (one more query plus the
 prefetches). 5,000 resources: see bench/matching.py.
 """
@@ -35,7 +36,7 @@ from yorisoi.resources.models import (
     ServiceTaxonomy,
     TaxonomyTerm,
 )
-from yorisoi.resources.selectors import with_details
+from yorisoi.resources.selectors import categories_through_outside_terms, with_details
 
 from .models import (
     FollowUp,
@@ -332,6 +333,20 @@ def _rows(services: QuerySet) -> dict:
     ):
         if service_id in rows:
             rows[service_id].terms.append(term_id)
+    # And those it carries through an outside term mapped to one of the city's (issue 17).
+    through_outside = categories_through_outside_terms()
+    if through_outside:
+        # Ids as text as _ids spells them here (the backend decides: with or without dashes).
+        service_keys = {uuid.UUID(k): k for k in rows}
+        term_keys = {uuid.UUID(k): k for (k,) in _raw(_ids(TaxonomyTerm.objects, "pk"))}
+        for service_id, categories in through_outside.items():
+            row = rows.get(service_keys.get(service_id))
+            if row is None:
+                continue
+            for term_id in categories:
+                key = term_keys[term_id]
+                if key not in row.terms:
+                    row.terms.append(key)
     places = {
         pk: (district, text or "")
         for pk, district, text in _raw(_ids(Location.objects, "pk", "district", "accessibility"))

@@ -13,6 +13,10 @@ The same rules as the screens, through the same functions (selectors, services, 
   in yorisoi/resources/hsds.py); `POST /resources/hsds` imports one — all or nothing: 200 with
   counts, or 422 `hsds_invalid` with every problem per record (`errors[].field` is the record,
   e.g. `services[3]`) and nothing written.
+- Outside terms (taxonomy terms of another taxonomy, kept by the HSDS import as received):
+  `GET /resources/outside-terms` lists them with the city's category each stands for;
+  `PUT /resources/outside-terms/{id}` (the term's HSDS id) maps one, or clears it with
+  `mapped_to: null` — the coordinator and agency managers, R7 `version` (0 = never mapped).
 - Lists are paged like every list route: `?page=1&page_size=25` (yorisoi/http/paging.py).
 """
 
@@ -285,6 +289,39 @@ class CapacityIn(_In):
     )
 
 
+class CityTermOut(Schema):
+    id: UUID
+    code: str
+    name: str
+
+
+class OutsideTermOut(Schema):
+    id: str = Field(description="外部の分類のHSDSのid（GET /hsds/taxonomy_terms と同じ）")
+    taxonomy: str = Field(description="分類体系の名称")
+    code: str
+    name: str
+    services: int = Field(description="この分類の社会資源の数")
+    mapped_to: CityTermOut | None = Field(description="対応する市の分類。なければ null")
+    version: int = Field(description="更新のときに送り返す版番号（まだ対応づけていなければ 0）")
+
+
+class OutsideTermPageOut(Schema):
+    items: list[OutsideTermOut]
+    count: int = Field(description="全件数")
+    page: int
+    page_size: int
+
+
+class OutsideTermMappingIn(_In):
+    mapped_to: UUID | None = Field(
+        description="対応する市の分類のid（GET /hsds/taxonomy_terms の市の分類）。null で解除"
+    )
+    version: int = Field(
+        description="取得したときの version（まだ対応づけていなければ 0）。"
+        "ほかの人が先に変更していれば 409"
+    )
+
+
 class HsdsProblemOut(Schema):
     field: str = Field(description="問題のあった行（例: services[3]）")
     code: str
@@ -527,6 +564,49 @@ def hsds_import(request):
             },
         )
     return outcome.__dict__
+
+
+@router.get(
+    "/resources/outside-terms",
+    response={200: OutsideTermPageOut},
+    url_name="outside_term_list",
+    summary="外部の分類の一覧",
+    description="HSDSファイルから読み込んだ、この市のものではない分類（分類体系、コード、名称、"
+    "社会資源の数、対応する市の分類）。",
+)
+def outside_term_list(request, paging: Query[PageQuery]):
+    page = page_of(selectors.outside_terms(user=request.auth), paging)
+    page["items"] = selectors.described(page["items"])
+    return page
+
+
+@router.put(
+    "/resources/outside-terms/{term_id}",
+    response={200: OutsideTermOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="outside_term_map",
+    summary="外部の分類を市の分類に対応づける",
+    description="対応づけると、その分類の社会資源が市の分類の絞り込み、HSDS読み取りAPIの "
+    "taxonomy_term_id、参加支援のマッチングで見つかります。書き出しの分類は受け取ったまま"
+    "です。`mapped_to: null` で解除。`version` は必須で、ほかの人が先に変更していれば 409 "
+    "`concurrent_edit`。",
+)
+def outside_term_map(request, term_id: str, payload: OutsideTermMappingIn):
+    user = request.auth
+    record = selectors.outside_term(user=user, term_id=term_id)
+    if record is None:
+        raise Http404
+    mapped_to = None
+    if payload.mapped_to is not None:
+        mapped_to = TaxonomyTerm.objects.filter(pk=payload.mapped_to).first()
+        if mapped_to is None:
+            raise_field_errors(
+                {"mapped_to": [ValidationError("市の分類が見つかりません。", code="invalid")]}
+            )
+    services.outside_term_map(
+        actor=user, term=record, mapped_to=mapped_to, version=payload.version, request=request
+    )
+    (term,) = selectors.described([selectors.outside_term(user=user, term_id=term_id)])
+    return term
 
 
 @router.get(

@@ -92,6 +92,21 @@ class CapacityForm(JapaneseMessagesMixin, forms.Form):
         return data
 
 
+class OutsideTermMappingForm(JapaneseMessagesMixin, forms.Form):
+    """Which of the city's categories an outside term stands for (or none)."""
+
+    mapped_to = forms.ModelChoiceField(
+        label=_("対応する市の分類"), queryset=TaxonomyTerm.objects.none(), required=False,
+        empty_label=_("対応する分類なし"),
+        help_text=_("この分類の社会資源が、選んだ分類の絞り込みと参加支援のマッチングで"
+                    "見つかるようになります。書き出すHSDSファイルの分類は受け取ったままです。"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapped_to"].queryset = _terms()
+
+
 class ServiceForm(JapaneseMessagesMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label=_("運営団体"), queryset=Organization.objects.order_by("name"), required=False,

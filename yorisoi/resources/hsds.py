@@ -48,7 +48,7 @@ from django.utils import timezone
 from yorisoi.directory.models import District
 from yorisoi.http.validation import NUL, null_character_paths
 
-from . import hsds_shapes
+from . import hsds_shapes, signals
 from . import services as resource_services  # the module: services imports this one too
 from .models import (
     CapacityUnit,
@@ -799,4 +799,6 @@ def write(parsed, *, actor=None) -> tuple[ImportResult, set]:
         result.count(result.created if rec is None else result.updated, table)
     for service in Service.objects.filter(pk__in=touched):
         resource_services.refresh_search_text(service)
+    if result.changed:
+        signals.bump()  # a kept attribute may link a service to a mapped outside term
     return result, touched

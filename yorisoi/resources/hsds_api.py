@@ -37,7 +37,7 @@ from yorisoi.http.errors import ErrorOut
 from yorisoi.http.validation import raise_field_errors
 from yorisoi.people.names import normalize_for_search
 
-from . import hsds, hsds_shapes
+from . import hsds, hsds_shapes, selectors
 
 router = Router(tags=["HSDS 3（読み取り）"])
 
@@ -114,6 +114,12 @@ class _Directory:
         visible = {str(pk) for pk in access.visible_services(user).values_list("pk", flat=True)}
         self.rows["service"] = [r for r in self.rows["service"] if r["id"] in visible]
         self.by_id["service"] = {r["id"]: r for r in self.rows["service"]}
+        # An outside term mapped to one of the city's categories stands for it in the
+        # taxonomy_term_id filter (issue 17 part 3); the records still show the term received.
+        self.through_outside = {
+            str(service_id): {str(c) for c in categories}
+            for service_id, categories in selectors.categories_through_outside_terms().items()
+        }
 
     def children(self, table: str, parent_table: str, parent_id: str) -> list[dict]:
         if table == "attribute":
@@ -145,7 +151,7 @@ class _Directory:
             a["taxonomy_term_id"]
             for a in self.children("attribute", "service", service_id)
             if a.get("taxonomy_term_id")
-        }
+        } | self.through_outside.get(service_id, set())
 
 
 def _page(rows: list, paging: PageIn, shape=lambda r: r) -> dict:

@@ -470,3 +470,36 @@ class HsdsRecord(models.Model):
 
     def __str__(self):
         return f"{self.table} {self.record_id}"
+
+
+class OutsideTermMapping(models.Model):
+    """Which of the city's categories an outside term stands for (issue 17 part 3).
+
+    An outside term is a taxonomy_term of another taxonomy, kept by the HSDS import as it was
+    received (an HsdsRecord of the table taxonomy_term) instead of refusing the file. Once
+    mapped, a service carrying it is found under the city's category — in the directory's
+    category filter, the HSDS read API's taxonomy_term_id filter and participation matching
+    (selectors.categories_through_outside_terms) — while the export still writes the term the
+    service came with. `mapped_to` empty: not, or no longer, mapped; the row stays with its
+    history (R7), and its version guards against two people mapping at once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    term = models.OneToOneField(
+        HsdsRecord, on_delete=models.PROTECT, related_name="mapping",
+        verbose_name=_("外部の分類"),
+    )  # fmt: skip
+    mapped_to = reference(
+        TaxonomyTerm, _("対応する市の分類"), optional=True, related_name="outside_terms"
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    updated_by = reference(settings.AUTH_USER_MODEL, _("更新者"), optional=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("外部の分類の対応づけ")
+        verbose_name_plural = pgettext_lazy("plural", "外部の分類の対応づけ")
+
+    def __str__(self):
+        return f"{self.term.record_id} → {self.mapped_to_id or '-'}"

@@ -22,14 +22,17 @@ from yorisoi.people.names import normalize_for_search
 from . import hsds
 from .models import (
     CapacityUnit,
+    HsdsRecord,
     Location,
     Organization,
+    OutsideTermMapping,
     Schedule,
     Service,
     ServiceAtLocation,
     ServiceCapacity,
     ServiceStatus,
     ServiceTaxonomy,
+    TaxonomyTerm,
 )
 
 SERVICE_FIELDS = {
@@ -277,6 +280,56 @@ def capacity_update(
         target=service,
         request=request,
         data={"available": available, "maximum": maximum, "unit": str(unit.pk)},
+    )
+    return current
+
+
+@transaction.atomic
+def outside_term_map(
+    *, actor, term: HsdsRecord, mapped_to: TaxonomyTerm | None, version: int, request=None
+) -> OutsideTermMapping:
+    """Say which of the city's categories an outside term (a term of another taxonomy, kept
+        as received by the HSDS import) stands for, or — `mapped_to` None — that it stands for
+        none. Its services are then found under that category (selectors); the export still
+        writes the term they came with.
+
+        R7: `version` is the mapping's version the editor saw, 0 when the term was never mapped;
+        someone else's mapping in between is a ConcurrentEditError. Clearing keeps the row, with
+        its history. Returns the mapping as it stands (unsaved, version 0: a term never mapped, left
+    unmapped)."""
+    _require_manager(actor)
+    conflict = _("ほかの人が先にこの分類の対応づけを変更しました。最新の内容を確認してください。")
+    if term.table != "taxonomy_term" or term.mapped:
+        raise RuleViolation(_("外部の分類ではありません。"), code="invalid")
+    if mapped_to is not None and not mapped_to.active:
+        raise ValidationError({"mapped_to": _("使われていない分類には対応づけられません。")})
+    # The term's row lock makes two first mappings of one term one after the other.
+    HsdsRecord.objects.select_for_update().get(pk=term.pk)
+    found = OutsideTermMapping.objects.filter(term=term).first()
+    if found is None:
+        if version != 0:
+            raise ConcurrentEditError(conflict)
+        current = OutsideTermMapping(term=term, version=0)
+        if mapped_to is None:
+            return current
+    else:
+        current = lock_version(
+            OutsideTermMapping.objects, found.pk, version=version, message=conflict,
+            fields=("mapped_to",), given=found,
+        )  # fmt: skip
+        if current.mapped_to_id == (mapped_to.pk if mapped_to else None):
+            return current
+    current.version += 1
+    current.mapped_to = mapped_to
+    current.updated_by = actor
+    current.full_clean()
+    current.save()
+    record(
+        "resource.outside_term_mapped",
+        actor=actor,
+        target=current,
+        request=request,
+        data={"term": term.record_id, "mapped_to": str(mapped_to.pk) if mapped_to else None},
     )
     return current
 

@@ -1,5 +1,5 @@
 """Screens of the social-resource directory (社会資源): search, detail, the resource form,
-HSDS import and export.
+HSDS import and export, and the mapping of outside terms to the city's categories.
 
 Thin: parse, call a selector or a service, render. Who may open what is access.ROUTES; who may
 change the directory is access.can_manage_resources. The text search is POSTed (it may hold a
@@ -19,11 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yorisoi import access
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.http.forms import form_status, run_service, seen_version
+from yorisoi.http.paging import page_number
 
 from . import hsds, selectors, services
 from .forms import (
     CapacityForm,
     HsdsImportForm,
+    OutsideTermMappingForm,
     ResourceFilterForm,
     ResourceTextForm,
     ServiceForm,
@@ -255,3 +257,52 @@ def hsds_datapackage(request):
     name = f"hsds-{timezone.localdate():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def outside_term_list(request):
+    """The terms of other taxonomies an HSDS import kept, with the city's category each is
+    mapped to (issue 17 part 3)."""
+    page = Paginator(selectors.outside_terms(user=request.user), PAGE_SIZE).get_page(
+        page_number(request)
+    )
+    return render(
+        request,
+        "resources/outside_term_list.html",
+        {"page": page, "terms": selectors.described(page.object_list)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outside_term_map(request, term_id):
+    record = selectors.outside_term(user=request.user, term_id=term_id)
+    if record is None:
+        raise Http404
+    (term,) = selectors.described([record])
+    version = term.version
+    form = OutsideTermMappingForm(
+        request.POST or None, initial={"mapped_to": term.mapped_to.pk if term.mapped_to else None}
+    )
+    conflict = False
+    if request.method == "POST":
+        version = seen_version(request)
+        if form.is_valid():
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.outside_term_map(
+                        actor=request.user, term=record, version=version, request=request,
+                        mapped_to=form.cleaned_data["mapped_to"],
+                    ),
+                )  # fmt: skip
+            except ConcurrentEditError as exc:
+                conflict, saved = True, None
+                form.add_error(None, exc.message)
+            if saved is not None:
+                messages.success(request, gettext("分類の対応づけを保存しました。"))
+                return redirect("resources:outside_term_list")
+    return render(
+        request,
+        "resources/outside_term_form.html",
+        {"form": form, "term": term, "version": version},
+        status=409 if conflict else form_status(request),
+    )

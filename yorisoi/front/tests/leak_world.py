@@ -48,7 +48,7 @@ from yorisoi.participation import tasks as participation_tasks
 from yorisoi.people.identity import services as identity
 from yorisoi.people.identity.models import MatchCandidate
 from yorisoi.people.services import NewMember, household_create
-from yorisoi.resources.models import TaxonomyTerm
+from yorisoi.resources.models import HsdsRecord, TaxonomyTerm
 from yorisoi.testing import AGENCIES, PersonFactory, make_user, resource
 from yorisoi.work.refresh import rebuild_all
 
@@ -722,6 +722,13 @@ def build(p: dict) -> LeakWorld:
         name="ヘルスリーダー養成講座", held_on=day, people_trained=18,
     ))  # fmt: skip
     w.keep("service", service)
+    # A term of another taxonomy an HSDS import kept (issue 17): its mapping page is walked.
+    outside, _new = HsdsRecord.objects.get_or_create(
+        table="taxonomy_term", record_id="5e0c1a2b-0000-4000-8000-00000000f001",
+        defaults={"data": {"id": "5e0c1a2b-0000-4000-8000-00000000f001", "code": "drop-in",
+                           "name": "Drop-in Center", "taxonomy": "Open Eligibility"}},
+    )  # fmt: skip
+    w.ids.setdefault("outside_term", []).append(outside.record_id)  # routes take the HSDS id
 
     # 名寄せ: one pair of registrations by A and X waiting in the coordinator's queue, and one
     # confirmed as one person. A still reads only its own registration (R6).

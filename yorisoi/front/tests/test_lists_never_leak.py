@@ -37,7 +37,7 @@ from yorisoi.accounts.models import ApiToken
 from yorisoi.api import api
 from yorisoi.cases.models import Consent, Involvement, Meeting, ProgressRecord
 from yorisoi.community.models import Activity, Site, Training
-from yorisoi.resources.models import Service
+from yorisoi.resources.models import HsdsRecord, Service
 from yorisoi.testing import client_for
 
 from . import leak_world
@@ -141,6 +141,7 @@ PARAMS = {
     "match_id": "match",
     "identity_id": "identity",
     "job_id": "import_job",
+    "term_id": "outside_term",
 }
 
 # Django admin pages of one object (users, master data): AdminSite registers no model with
@@ -399,7 +400,8 @@ def candidates(world, user, kind) -> list:
     through_case = {"involvement": Involvement, "consent": Consent, "record": ProgressRecord}
     if kind in through_case:
         return _ids(world, kind, through_case[kind].objects.filter(case__in=cases))
-    public = {"service": Service, "site": Site, "activity": Activity, "training": Training}
+    public = {"service": Service, "site": Site, "activity": Activity, "training": Training,
+              "outside_term": HsdsRecord}  # fmt: skip
     if kind in public:  # no personal data: one is enough
         return world.ids.get(kind, [])[:1]
     if kind == "indicator":  # "all" exports every figure of the dashboard

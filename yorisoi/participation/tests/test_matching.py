@@ -164,5 +164,5 @@ def test_a_ranking_reads_the_directory_once_then_one_query_tells_it_is_current(w
         rank_resources(n)
     with CaptureQueriesContext(connection) as again:
         rank_resources(n)
-    # services, capacities, categories, locations, links, schedules
-    assert len(again) == len(first) - 6
+    # services, capacities, categories, outside-term mappings, locations, links, schedules
+    assert len(again) == len(first) - 7
