@@ -539,7 +539,7 @@ def hsds_datapackage(request):
     f"入れ子は{limits.MAX_JSON_DEPTH}段まで（超えると 422 `too_deep`）。",
 )
 def hsds_import(request):
-    # The whole body is the HSDS document (any shape: hsds.check reports what is wrong).
+    # The whole body is the HSDS document (any shape: hsds_importing.check reports what is wrong).
     body = request.body or b"null"
     try:
         payload = (

@@ -2,7 +2,7 @@
 
 Who may change it is access.can_manage_resources (the coordinator and agency managers).
 Nothing is deleted (R7): a resource is deactivated; edits carry the version the editor saw and
-are kept in history. The HSDS import is all or nothing (hsds.py). The directory holds no
+are kept in history. The HSDS import is all or nothing (hsds_importing.py). The directory holds no
 personal data, so the audit events carry no legal basis; they record who changed what.
 """
 
@@ -19,7 +19,7 @@ from yorisoi.concurrency import lock_version
 from yorisoi.errors import ConcurrentEditError, RuleViolation
 from yorisoi.people.names import normalize_for_search
 
-from . import hsds
+from . import hsds, hsds_importing
 from .models import (
     CapacityUnit,
     HsdsRecord,
@@ -348,8 +348,8 @@ def hsds_import(*, actor, data, request=None) -> ImportOutcome:
     hsds.HsdsProblems with every problem per record, and writes nothing, unless the whole
     document is clean. Importing the same document twice changes nothing."""
     _require_manager(actor)
-    parsed = hsds.check(data)
-    result, _touched = hsds.write(parsed, actor=actor)
+    parsed = hsds_importing.check(data)
+    result, _touched = hsds_importing.write(parsed, actor=actor)
     record(
         "resources.imported",
         actor=actor,

@@ -1,7 +1,7 @@
 """Every write to the directory changes DirectoryVersion's token (one UPDATE).
 
 Saves and deletes arrive as signals, whichever path made them (forms, the HSDS import, the
-admin, factories). The HSDS import bumps once itself when it changed anything (hsds.write):
+admin, factories). The HSDS import bumps once itself when it changed anything (hsds_importing.write):
 the rows it keeps as received (HsdsRecord, which is not watched) may link a service to an
 outside term. Writes that send no signal — QuerySet.update() and bulk_create() on these
 tables — must call bump() themselves; today only search_text is written that way, which the
