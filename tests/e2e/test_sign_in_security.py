@@ -55,7 +55,15 @@ def test_enrol_sign_in_with_a_code_and_a_recovery_code_then_replace_a_one_time_p
     expect(page.get_by_role("heading", level=1, name="2要素認証の設定")).to_be_visible()
     qr = page.get_by_role("img", name="認証アプリに登録するQRコード")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.naturalWidth") > 0  # the SVG loaded under the CSP
+    # The SVG loaded under the CSP: its width once it has loaded (or failed: 0). Visible is not
+    # yet loaded on a busy machine, so wait for the one or the other.
+    width = qr.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )
+    assert width > 0
     screen("mfa_setup", phone=True)
     device = TOTPDevice.objects.get(user=hana, confirmed=False)
     page.get_by_label("確認コード").fill(code(device))
