@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`: one per core (CI has 2); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format migrate demo check-deploy bench clean system-deps worker fuzz audit smoke
 
@@ -50,7 +52,7 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=25
 
 # Schemathesis over the whole OpenAPI with a larger budget than `make test` gives it (examples
 # per operation, input mode and caller; about 20 minutes on SQLite). DATABASE_URL picks the database.
