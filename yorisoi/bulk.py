@@ -12,13 +12,27 @@ column goes as it is.
 What it does not do, like `bulk_create`: send signals, run validation or set auto primary keys
 on the instances (an auto pk column is left to the database; yorisoi's records have UUIDs,
 set when the instance is built). `insert_with_history` also writes the django-simple-history
-rows that `bulk_create_with_history` would, in the same way.
+rows that `bulk_create_with_history` would, in the same way. `build` makes the instances to
+insert several times faster than the model's __init__ (which resolves every keyword through
+the field's descriptor and asks each field for its default).
 """
 
+import datetime as dt
+import functools
+import operator
 from types import SimpleNamespace
 
 from django.db import connections, router
-from django.db.models import BooleanField, CharField, DateField, Field, IntegerField, TextField
+from django.db.models import (
+    NOT_PROVIDED,
+    BooleanField,
+    CharField,
+    DateField,
+    Field,
+    IntegerField,
+    TextField,
+)
+from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -31,6 +45,9 @@ _PLAIN_PREP = {
     IntegerField.get_prep_value,
     BooleanField.get_prep_value,
 }
+# IntegerField's adapts an int for a bound parameter (PostgreSQL's typed Int classes); a row
+# that goes by executemany (SQLite's adapt is a no-op) or COPY takes the int as it is.
+_PLAIN_DB_PREP = {Field.get_db_prep_value, IntegerField.get_db_prep_value}
 NATIVE = (str, int, bool, type(None))
 
 
@@ -40,7 +57,7 @@ def _is_plain(field) -> bool:
         return True
     return (
         cls.get_db_prep_save is Field.get_db_prep_save
-        and cls.get_db_prep_value is Field.get_db_prep_value
+        and cls.get_db_prep_value in _PLAIN_DB_PREP
         and cls.get_prep_value in _PLAIN_PREP
     )
 
@@ -60,6 +77,17 @@ def _converter(field, connection):
             else prep(value, connection)
         )  # fmt: skip
     prep = field.get_db_prep_save
+    if (
+        kind == "DateField"
+        and type(target or field).get_db_prep_value is DateField.get_db_prep_value
+    ):
+        # a date is already what DateField.get_prep_value would make of it: only adapted
+        adapt_date = connection.ops.adapt_datefield_value
+        return lambda value: (
+            None if value is None
+            else adapt_date(value) if type(value) is dt.date
+            else prep(value, connection)
+        )  # fmt: skip
     if _is_plain(target or field):
         return lambda value: value if type(value) in NATIVE else prep(value, connection)
     return lambda value: None if value is None else prep(value, connection)
@@ -87,6 +115,49 @@ def _stamps(field) -> bool:
     return True
 
 
+@functools.cache
+def _blueprint(model):
+    """What build needs of `model`, worked out once: the fields by name and by attname, the
+    defaults that are constants (set at once) and those that are called (uuid4, now)."""
+    fields = model._meta.concrete_fields
+    if any(f.db_default is not NOT_PROVIDED for f in fields):
+        return None  # a database default is an expression __init__ sets: left to it
+    constant, called = {}, []
+    for f in fields:
+        if f.has_default() and callable(f.default):
+            called.append((f.attname, f.default))
+        else:
+            constant[f.attname] = f.get_default()
+    by_name = {f.name: f for f in fields} | {f.attname: f for f in fields}
+    return constant, called, by_name
+
+
+def build(model, **values):
+    """model(**values) for insert: an instance with every concrete field set (the given value
+    by name or attname, else the field's default; a related object given by name is cached on
+    the instance, as its descriptor would). Only concrete fields may be given."""
+    plan = _blueprint(model)
+    if plan is None:
+        return model(**values)
+    constant, called, by_name = plan
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    attrs = obj.__dict__
+    attrs.update(constant)
+    for attname, default in called:
+        if attname not in values:
+            attrs[attname] = default()
+    for key, value in values.items():
+        f = by_name[key]
+        if f.is_relation and key == f.name:
+            attrs[f.attname] = None if value is None else value.pk
+            if value is not None:
+                f.set_cached_value(obj, value)
+        else:
+            attrs[f.attname] = value
+    return obj
+
+
 def insert(objs, *, model=None, using=None) -> int:
     """INSERT `objs` (instances of `model`, or objects with its fields' attnames) at once.
     Returns the number of rows."""
@@ -101,8 +172,14 @@ def insert(objs, *, model=None, using=None) -> int:
     for obj in objs:
         for f in stamped:
             f.pre_save(obj, add=True)
-    columns = [(f.attname, _converter(f, connection)) for f in fields]
-    rows = (tuple(convert(getattr(obj, name)) for name, convert in columns) for obj in objs)
+    values_of = operator.attrgetter(*(f.attname for f in fields))
+    if len(fields) == 1:
+        values_of = (lambda get: lambda obj: (get(obj),))(values_of)
+    converters = [_converter(f, connection) for f in fields]
+    rows = (
+        tuple([convert(value) for convert, value in zip(converters, values_of(obj), strict=True)])
+        for obj in objs
+    )
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
@@ -135,7 +212,8 @@ def insert_with_history(objs, *, user, when=None, history_type="+", using=None) 
 
 
 def history(objs, *, user, when=None, history_type="+", using=None) -> int:
-    """The django-simple-history rows of `objs` as they are now ("+" created, "~" changed)."""
+    """The django-simple-history rows of `objs` as they are now ("+" created, "~" changed).
+    Each object holds every tracked field (built or read whole, not with .only())."""
     objs = list(objs)
     if not objs:
         return 0
@@ -150,7 +228,8 @@ def history(objs, *, user, when=None, history_type="+", using=None) -> int:
     related = hasattr(historical, "history_relation")
     rows = []
     for obj in objs:
-        row = SimpleNamespace(**{name: getattr(obj, name) for name in tracked}, **common)
+        attrs = obj.__dict__
+        row = SimpleNamespace(**{name: attrs[name] for name in tracked}, **common)
         if related:
             row.history_relation_id = obj.pk
         rows.append(row)

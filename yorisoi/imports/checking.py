@@ -13,6 +13,8 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,23 +44,43 @@ IMPORTABLE_OUTCOMES = ("", Outcome.RESOLVED, Outcome.CONTINUED)
 DATE_FORMAT_ERROR = _lazy(
     "日付は「2024-04-01」「令和6年4月1日」「R6.4.1」のように入力してください。"
 )
-# A row's fields are checked by the models' own validators; not the table's unique checks and
-# constraints, which Django asks the database for one query each (five a row, most of a
-# 100,000-row check, bench/import_100k.py). A new record's key is a fresh UUID, and the
-# consultation is built here open, with its subject and an allowed outcome, so its constraints
-# hold by construction; the database still enforces them all when the file is written.
-ROW_ONLY = {"validate_unique": False, "validate_constraints": False}
 # A consultation's fields that a row's cells give (its agencies are checked apart, _agency).
 FILE_FIELDS = ("received_at", "channel", "consulter_type", "summary", "urgency", "outcome",
-               "next_action_on", "subject_note")  # fmt: skip
+               "next_action_on")  # fmt: skip
 
 
 @functools.cache
-def _all_but(model, names) -> list[str]:
-    """full_clean's exclude for a row: every field of `model` but `names`, the ones the file
-    gave. The rest (keys, versions, agencies, times) the import sets itself, valid by
-    construction; validating them would be most of the check's time at 100,000 rows."""
-    return [f.name for f in model._meta.fields if f.name not in names]
+def _model_fields(model) -> dict:
+    return {f.name: f for f in model._meta.fields}
+
+
+def field_errors(model, values: dict, *, also=None) -> dict:
+    """What full_clean would say of a row's `values` (field name → value), asked of those
+    fields only: each field's own clean (type, choices, blank, length, validators), as
+    Model.clean_fields asks it, then `also(cleaned)`, the model's own clean(). Not the table's
+    unique checks and constraints, which Django asks the database for one query each (a new
+    record's key is a fresh UUID, and the consultation is built open, with its subject and an
+    allowed outcome, so its constraints hold by construction; the database still enforces
+    them all when the file is written). No instance is built: at 100,000 rows building and
+    cleaning a Person and a Consultation a row was most of the check's time
+    (bench/import_100k.py). {field name: [messages]}, empty when the row is clean."""
+    fields = _model_fields(model)
+    errors, cleaned = {}, {}
+    for name, value in values.items():
+        model_field = fields[name]
+        if model_field.blank and value in model_field.empty_values:
+            cleaned[name] = value
+            continue
+        try:
+            cleaned[name] = model_field.clean(value, None)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if also is not None and not errors:
+        try:
+            also(SimpleNamespace(**cleaned))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return errors
 
 
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
@@ -97,13 +119,10 @@ def date_of(value) -> dt.date:
     return wareki.parse_date(str(value))
 
 
-def _choice(value: str, choices) -> str | None:
-    """A choice by its code (counter) or its Japanese label (窓口); None if neither."""
-    return _choice_in(value, choices, get_language())
-
-
 @functools.lru_cache(maxsize=4096)
-def _choice_in(value: str, choices, language) -> str | None:
+def _choice(value: str, choices, language) -> str | None:
+    """A choice by its code (counter) or its Japanese label (窓口), as read in `language`;
+    None if neither."""
     # A file repeats a few values 100,000 times: each is looked up once (per language, as
     # the labels are read in it).
     folded = unicodedata.normalize("NFKC", value).strip()
@@ -157,6 +176,25 @@ def header_columns(sheet: Sheet, problems: Problems) -> dict[int, str]:
 # --- the whole check --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every row of a check is read against, looked up once for the file."""
+
+    actor: object
+    agencies: dict  # code → Agency (active)
+    issues: dict  # code → IssueCategory (active)
+    today: dt.date = field(default_factory=timezone.localdate)
+    language: str = field(default_factory=get_language)
+
+
+def _context(actor, agencies=None, issues=None) -> _Context:
+    if agencies is None:
+        agencies = {a.code: a for a in Agency.objects.filter(active=True)}
+    if issues is None:
+        issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
+    return _Context(actor, agencies, issues)
+
+
 def check(sheet: Sheet, *, actor, progress=None) -> Plan:
     problems = Problems()
     for row, column, ref in sheet.notes:
@@ -170,17 +208,14 @@ def check(sheet: Sheet, *, actor, progress=None) -> Plan:
     if problems.items:
         return Plan(rows=[], problems=problems.items)
     width = len(sheet.header)
-    agencies = {a.code: a for a in Agency.objects.filter(active=True)}
-    issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
+    context = _context(actor)
     rows = []
-    # The sheet's cells are let go as their row is checked, so that a large file is not held
-    # twice (as cells and as checked rows): a sheet is checked once.
-    cells_of = sheet.rows
-    for n in range(len(cells_of)):
-        (number, cells), cells_of[n] = cells_of[n], None
-        rows.append(_check_row(number, cells, columns, width, problems, actor, agencies, issues))
-        if progress and (n + 1) % 1000 == 0:
-            progress(n + 1)
+    # The sheet's rows are read as they are checked (reading.Sheet), so that a large file is
+    # not held twice (as cells and as checked rows): a sheet is checked once.
+    for n, (number, cells) in enumerate(sheet.rows, start=1):
+        rows.append(_check_row(number, cells, columns, width, problems, context))
+        if progress and n % 1000 == 0:
+            progress(n)
     plan = Plan(rows=rows)
     _across_rows(plan, problems)
     existing.against_existing(plan, problems, actor)
@@ -197,7 +232,7 @@ def _in_reading_order(problem):
     return problem["row"], problem["level"] != "error", _COLUMN_ORDER.get(problem["column"], -1)
 
 
-def _check_row(number, cells, columns, width, problems, actor, agencies, issues) -> Row:
+def _check_row(number, cells, columns, width, problems, context) -> Row:
     before = len(problems.items)
     row = Row(number)
     extra = [c for c in cells[width:] if text_of(c)]
@@ -225,8 +260,8 @@ def _check_row(number, cells, columns, width, problems, actor, agencies, issues)
         if isinstance(value, str) and value.startswith("'") and value[1:].startswith(QUOTED):
             raw[key] = value[1:]
     text = {key: text_of(value) for key, value in raw.items()}
-    _person(row, raw, text, problems)
-    _consultation(row, raw, text, problems, actor, agencies, issues)
+    _person(row, raw, text, problems, context)
+    _consultation(row, raw, text, problems, context)
     row.ok = len([p for p in problems.items[before:] if p["level"] == "error"]) == 0
     return row
 
@@ -235,7 +270,8 @@ def row_as_checked(cells, *, actor, agencies, issues) -> Row:
     """One row in the template's column order, read as check reads it: what importing it
     would say (the export's fingerprints, exporting.py)."""
     columns = {index: column.key for index, column in enumerate(COLUMNS)}
-    return _check_row(0, cells, columns, len(COLUMNS), Problems(), actor, agencies, issues)
+    context = _context(actor, agencies, issues)
+    return _check_row(0, cells, columns, len(COLUMNS), Problems(), context)
 
 
 def _date(row, raw, key, problems):
@@ -252,7 +288,7 @@ def _date(row, raw, key, problems):
         return None
 
 
-def _person(row, raw, text, problems):
+def _person(row, raw, text, problems, context):
     number = row.number
     row.person_ref = text["person_ref"]
     if not row.person_ref:
@@ -276,21 +312,16 @@ def _person(row, raw, text, problems):
     fields["birth_date"] = _date(row, raw, "birth_date", problems)
     fields["sex"] = ""
     if text["sex"]:
-        fields["sex"] = _choice(text["sex"], Sex) or ""
+        fields["sex"] = _choice(text["sex"], Sex, context.language) or ""
         if not fields["sex"]:
             problems.add(number, "sex", _("性別は次のどれかです: %(allowed)s") % {"allowed": _allowed(Sex)})  # fmt: skip
-    person = Person(**fields)
-    exclude = _all_but(Person, PERSON_KEYS)
-    if fields["birth_date"] is None and text["birth_date"]:
-        exclude = [*exclude, "birth_date"]
-    try:
-        person.full_clean(exclude=exclude, **ROW_ONLY)
-    except ValidationError as exc:
-        problems.validation(number, exc)
+    given = {key: fields[key] for key in PERSON_KEYS}  # a date that could not be read: None
+    # Person.clean (a birth date in the future) asked of the cleaned values, as full_clean does
+    problems.validation(number, field_errors(Person, given, also=Person.clean))
     row.person = fields
     row.household_ref = text["household_ref"]
     if text["relationship"]:
-        row.relationship = _choice(text["relationship"], Relationship) or ""
+        row.relationship = _choice(text["relationship"], Relationship, context.language) or ""
         if not row.relationship:
             problems.add(
                 number,
@@ -301,11 +332,11 @@ def _person(row, raw, text, problems):
         problems.add(number, "relationship", _("世帯の外部IDがあるときは続柄を入力してください。"))
 
 
-def _agency(row, text, key, problems, actor, agencies):
-    code = text[key]
+def _agency(row, text, key, problems, context):
+    actor, code = context.actor, text[key]
     if not code:
         return actor.agency_id
-    agency = agencies.get(code)
+    agency = context.agencies.get(code)
     if agency is None:
         problems.add(row.number, key, _("この機関コードは機関の一覧にありません。"))
         return None
@@ -320,26 +351,26 @@ def _agency(row, text, key, problems, actor, agencies):
     return agency.pk
 
 
-def _consultation(row, raw, text, problems, actor, agencies, issues):
+def _consultation(row, raw, text, problems, context):
     number = row.number
     row.consultation_ref = text["consultation_ref"]
     if not row.consultation_ref:
         problems.add(number, "consultation_ref", _("相談の外部IDを入力してください。"))
-    _agency(row, text, "receiving_agency", problems, actor, agencies)
-    _agency(row, text, "responsible_agency", problems, actor, agencies)
+    _agency(row, text, "receiving_agency", problems, context)
+    _agency(row, text, "responsible_agency", problems, context)
     fields = {}
     for key, choices, required in (
         ("channel", Channel, True),
         ("consulter_type", ConsulterType, True),
         ("urgency", Urgency, False),
     ):
-        fields[key] = (_choice(text[key], choices) or "") if text[key] else ""
+        fields[key] = (_choice(text[key], choices, context.language) or "") if text[key] else ""
         if text[key] and not fields[key]:
             problems.add(number, key, _("次のどれかです: %(allowed)s") % {"allowed": _allowed(choices)})  # fmt: skip
         elif required and not text[key]:
             problems.add(number, key, _("入力してください。"))
     fields["urgency"] = fields["urgency"] or Urgency.NORMAL
-    outcome = _choice(text["outcome"], Outcome) if text["outcome"] else ""
+    outcome = _choice(text["outcome"], Outcome, context.language) if text["outcome"] else ""
     if outcome is None or outcome not in IMPORTABLE_OUTCOMES:
         problems.add(
             number,
@@ -373,7 +404,7 @@ def _consultation(row, raw, text, problems, actor, agencies, issues):
         main = codes[0]
     if main and main not in codes:
         codes.insert(0, main)
-    unknown = [c for c in codes if c not in issues]
+    unknown = [c for c in codes if c not in context.issues]
     if unknown:
         problems.add(
             number,
@@ -393,19 +424,11 @@ def _consultation(row, raw, text, problems, actor, agencies, issues):
     for name, messages in errors.items():
         for message in messages:
             problems.add(number, FIELD_COLUMN[name], message.message)
-    consultation = Consultation(
-        **{k: v for k, v in fields.items() if k not in ("issues", "main_issue", "next_action_on")},
-        receiving_agency_id=actor.agency_id,
-        responsible_agency_id=actor.agency_id,
-        next_action_on=fields["next_action_on"] or timezone.localdate(),
-        subject_note="-",  # the person is there (checked above); the constraint needs one
-    )
-    if fields["received_at"] is None:
-        consultation.received_at = timezone.now()
-    try:
-        consultation.full_clean(exclude=_all_but(Consultation, FILE_FIELDS), **ROW_ONLY)
-    except ValidationError as exc:
-        problems.validation(number, exc)
+    given = {key: fields[key] for key in FILE_FIELDS}
+    # Not decided yet: due today (consultation_create); a row without a date said so above.
+    given["next_action_on"] = given["next_action_on"] or context.today
+    given["received_at"] = given["received_at"] or timezone.now()
+    problems.validation(number, field_errors(Consultation, given))
     fields["person_ref"] = row.person_ref
     fields["household_ref"] = row.household_ref
     row.consultation = fields
@@ -447,6 +470,8 @@ def _across_rows(plan: Plan, problems: Problems):
                         _("同じ本人の外部IDの%(row)s行目と内容が違います。")
                         % {"row": first.number},
                     )
+                if not differ:
+                    row.person = first.person  # the same values: held once (memory)
                 if (
                     first.household_ref != row.household_ref
                     or first.relationship != row.relationship

@@ -2,11 +2,11 @@
 the fingerprints that make an import idempotent. checking.py makes a plan from a sheet,
 existing.py compares it with what the database holds, writing.py writes it."""
 
+import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-
-from django.core.exceptions import ValidationError
 
 from .template import BY_KEY
 
@@ -68,7 +68,23 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).enco
 
 def fingerprint(value) -> str:
     """A field's value as last imported, hashed: enough to tell it changed, not what it was."""
+    if type(value) in _REPEATED and (type(value) is not str or len(value) <= 32):
+        return _repeated(type(value), value)
+    return _fingerprint(value)
+
+
+def _fingerprint(value) -> str:
     return hashlib.sha256(_ENCODE(value).encode()).hexdigest()[:16]
+
+
+# A file says the same short values (a channel, an outcome, a date) thousands of times: each
+# is hashed once. Keyed by type too, as True == 1 but encodes otherwise.
+_REPEATED = frozenset({str, int, bool, type(None), dt.date})
+
+
+@functools.lru_cache(maxsize=4096)
+def _repeated(kind, value) -> str:
+    return _fingerprint(value)
 
 
 def fingerprints(values: dict) -> dict:
@@ -91,9 +107,10 @@ class Problems:
             self._cells.add((row, column))
         self.items.append({"row": row, "column": column, "message": str(message), "level": level})
 
-    def validation(self, row, exc: ValidationError):
-        """The model's own errors, for cells the import has not already said something of."""
-        for name, messages in exc.message_dict.items():
+    def validation(self, row, errors: dict):
+        """The model's own errors ({field name: [messages]}, checking.field_errors), for cells
+        the import has not already said something of."""
+        for name, messages in errors.items():
             key = FIELD_COLUMN.get(name, name if name in BY_KEY else "")
             for message in messages:
                 self.add(row, key, message)

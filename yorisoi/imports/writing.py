@@ -168,8 +168,9 @@ def _people(rows, plan, done, refs, actor, job, request, now):
         values = existing.person_values(row)
         ref = known.get(row.person_ref)
         if ref is None:
-            person = Person(
-                **{k: normalised_value(k, v) for k, v in values.items()},
+            person = bulk.build(
+                Person,
+                **values,  # as checking.check stored them: through normalised_value
                 agency_id=actor.agency_id,
                 created_by=actor,
             )
@@ -260,7 +261,7 @@ def _households(rows, plan, done, refs, actor, job, request, now):
         if household_id is None:
             ref = known.get(row.household_ref)
             if ref is None:
-                household = Household(agency_id=actor.agency_id, created_by=actor)
+                household = bulk.build(Household, agency_id=actor.agency_id, created_by=actor)
                 new_households[household.pk] = household
                 household_id = household.pk
                 refs.save_one(RecordKind.HOUSEHOLD, row.household_ref, household_id, {})
@@ -284,7 +285,8 @@ def _households(rows, plan, done, refs, actor, job, request, now):
         if row.relationship == Relationship.HEAD:
             done.heads.setdefault(household_id, []).append(row.number)
         members.append(
-            HouseholdMember(
+            bulk.build(
+                HouseholdMember,
                 household_id=household_id,
                 person_id=person_id,
                 relationship=row.relationship,
@@ -388,7 +390,12 @@ def _consultations(rows, plan, done, refs, issues, actor, job, request, now, upd
         )
         main = c["main_issue"] or None
         links += [
-            ConsultationIssue(consultation=consultation, issue=issues[code], is_main=code == main)
+            bulk.build(
+                ConsultationIssue,
+                consultation=consultation,
+                issue=issues[code],
+                is_main=code == main,
+            )
             for code in _codes(c)
         ]
         new.append(consultation)
@@ -419,7 +426,8 @@ def _codes(c) -> list:
 
 def _new_consultation(c, person_id, household_id, issues, *, actor, now, today) -> Consultation:
     """consultation_create(at_the_door=True) followed by the outcome step the file names."""
-    consultation = Consultation(
+    consultation = bulk.build(
+        Consultation,
         received_at=c["received_at"],
         channel=c["channel"],
         consulter_type=c["consulter_type"],

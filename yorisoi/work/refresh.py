@@ -31,7 +31,7 @@ def _coordinating_agency_id(get_model):
 
 def _insert(rows, get_model=django_apps.get_model):
     WorkItem = get_model("work", "WorkItem")
-    bulk.insert((WorkItem(**row._asdict()) for row in rows), model=WorkItem)
+    bulk.insert((bulk.build(WorkItem, **row._asdict()) for row in rows), model=WorkItem)
 
 
 def _consultation_rows(consultation, get_model=django_apps.get_model, coordinating=None):
