@@ -231,32 +231,47 @@ def meeting_seen_by(user, meeting_id):
     return meeting, seen.case, seen.participant
 
 
-def sharing_basis(case) -> dict:
+def sharing_basis(case, *, consents=None, meetings=None) -> dict:
     """情報共有の根拠 at a glance: each subject's active consents, the active 支援会議 that
-    cover the case (sharing not ended) and one overall word."""
+    cover the case (sharing not ended) and one overall word; `all_consented` is R5's "every
+    subject has an active consent" (cases.services.has_active_consent). A page that has read
+    the case's consents (with their agencies) or meetings (with their kind) already passes
+    them, and they are not read again."""
 
     subjects = list(case.subjects.select_related("person").order_by("pk"))
-    consents = list(
-        case.consents.filter(withdrawn_at__isnull=True)
-        .select_related("obtained_by")
-        .prefetch_related("agencies")
-    )
+    if consents is None:
+        consents = (
+            case.consents.filter(withdrawn_at__isnull=True)
+            .select_related("obtained_by")
+            .prefetch_related("agencies")
+        )
+    active = [c for c in consents if c.withdrawn_at is None]
     rows = []
     for subject in subjects:
-        mine = [c for c in consents if c.person_id == subject.person_id]
+        mine = [c for c in active if c.person_id == subject.person_id]
         rows.append({"person": subject.person, "consents": mine})
-    meetings = list(
-        case.meetings.filter(
+    if meetings is None:
+        meetings = case.meetings.filter(
             kind__legal_type=LegalMeetingType.SUPPORT_MEETING, sharing_ended_at__isnull=True
         ).select_related("kind")
-    )
-    if rows and all(r["consents"] for r in rows):
+    meetings = [
+        m
+        for m in meetings
+        if m.kind.legal_type == LegalMeetingType.SUPPORT_MEETING and m.sharing_ended_at is None
+    ]
+    all_consented = bool(rows) and all(r["consents"] for r in rows)
+    if all_consented:
         overall = "consent"
     elif meetings:
         overall = "support_meeting"
     else:
         overall = "none"
-    return {"subjects": rows, "meetings": meetings, "overall": overall}
+    return {
+        "subjects": rows,
+        "meetings": meetings,
+        "overall": overall,
+        "all_consented": all_consented,
+    }
 
 
 def involvements(case) -> list:

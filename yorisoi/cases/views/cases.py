@@ -208,12 +208,22 @@ def case_detail(request, case_id):
     rights = _rights(user, case)
     timeline = selectors.case_timeline(user=user, case=case) if rights.case_file else []
     involvements = selectors.involvements(case)
+    case_file = {}
+    if rights.case_file:
+        # Read once: the sharing summary below takes its active consents and 支援会議 from them.
+        case_file = {
+            "consents": list(
+                case.consents.select_related("person", "obtained_by").prefetch_related("agencies")
+            ),
+            "meetings": list(case.meetings.select_related("kind").order_by("-held_at")),
+        }
+    sharing = selectors.sharing_basis(case, **case_file)
     context = {
         "case": case,
         "rights": rights,
         "basis_label": selectors.BASIS_LABELS.get(rights.basis, ""),
         "overdue": selectors.is_overdue(case),
-        "sharing": selectors.sharing_basis(case),
+        "sharing": sharing,
         "involvements": involvements,
         # What the reader's own agency does here, at a glance (not for the lead: it steers).
         "own_involvement": next(
@@ -230,19 +240,17 @@ def case_detail(request, case_id):
         "move_form": _move_form(case) if rights.edit else None,
         "can_decide_support": rights.meetings and case.support_decided_on is None,
         # R5: plans, closure and suspension need a 重層的支援会議, which needs consent
-        "has_consent": services.has_active_consent(case),
+        # (services.has_active_consent, as sharing_basis reads it)
+        "has_consent": sharing["all_consented"],
     }
     if rights.case_file:
         context.update(
-            consents=list(
-                case.consents.select_related("person", "obtained_by").prefetch_related("agencies")
-            ),
+            **case_file,
             latest_plan=services.latest_plan(case),
             latest_assessment=services.latest_assessment(case),
             action_items=list(
                 case.action_items.filter(done_at__isnull=True).select_related("owner_agency")
             ),
-            meetings=list(case.meetings.select_related("kind").order_by("-held_at")),
             can_read_scans=rights.scans,
             origin_visible=bool(
                 case.origin_id
