@@ -429,8 +429,8 @@ def _consultation(row, raw, text, problems, context):
     given["next_action_on"] = given["next_action_on"] or context.today
     given["received_at"] = given["received_at"] or timezone.now()
     problems.validation(number, field_errors(Consultation, given))
-    fields["person_ref"] = row.person_ref
-    fields["household_ref"] = row.household_ref
+    # Ten keys at most: a dict of eleven takes twice the memory (40MB at 100,000 rows); the
+    # person's and household's ids are the row's own (existing.consultation_values).
     row.consultation = fields
 
 

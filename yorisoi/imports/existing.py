@@ -67,7 +67,8 @@ def person_ref_values(row: Row) -> dict:
 
 
 def consultation_values(row: Row) -> dict:
-    return {key: row.consultation.get(key) for key in CONSULTATION_KEYS}
+    values = {**row.consultation, "person_ref": row.person_ref, "household_ref": row.household_ref}
+    return {key: values.get(key) for key in CONSULTATION_KEYS}
 
 
 def person_values(row: Row) -> dict:
@@ -227,26 +228,33 @@ def _member_changes(plan: Plan, problems: Problems, actor) -> _MemberChanges:
 # --- 名寄せ: likely duplicates, listed and never merged -----------------------------------------
 
 
+def _same_person_keys(row) -> list:
+    """What makes two people of a file likely the same: the name, or its reading, with the
+    birth date (none without a birth date)."""
+    p = row.person
+    if p.get("birth_date") is None:
+        return []
+    keys = [
+        ("name", normalize_for_search(p["family_name"] + p["given_name"])),
+        ("kana", normalize_for_search(p["family_name_kana"] + p["given_name_kana"])),
+    ]
+    return [(kind, text, p["birth_date"]) for kind, text in keys if text]
+
+
 def likely_duplicates(plan: Plan, actor):
     persons = plan.refs.get(RecordKind.PERSON, {})
     new_people = {}
     for row in plan.rows:
         if row.ok and row.person_ref and row.person_ref not in persons:
             new_people.setdefault(row.person_ref, row)
-    # Within the file: the same name (or reading) and birth date under two external ids.
-    keys = {}
+    # Within the file: the same name (or reading) and birth date under two external ids. Keyed
+    # by the key's hash, not the key (100,000 people's keys held at once: ~25MB at the peak of
+    # a large file's check); two rows under one hash are compared by their keys again.
+    seen = {}
     for row in new_people.values():
-        p = row.person
-        if p.get("birth_date") is None:
-            continue
-        for key in (
-            ("name", normalize_for_search(p["family_name"] + p["given_name"])),
-            ("kana", normalize_for_search(p["family_name_kana"] + p["given_name_kana"])),
-        ):
-            if not key[1]:
-                continue
-            other = keys.setdefault((*key, p["birth_date"]), row)
-            if other is not row:
+        for key in _same_person_keys(row):
+            other = seen.setdefault(hash(key), row)
+            if other is not row and key in _same_person_keys(other):
                 plan.matches.append({"row": row.number, "other_row": other.number})
                 break
     # Against the people already registered: search before create, as the screens do.

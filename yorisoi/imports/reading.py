@@ -14,6 +14,7 @@ what is wrong in one row is for checking.py.
   cell's value stands in its first cell only, so its other cells would read as empty).
 """
 
+import codecs
 import csv
 import hashlib
 import io
@@ -79,59 +80,97 @@ def _filled(value) -> bool:
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def decode(content: bytes) -> tuple[str, str]:
-    """The text and the name of its encoding, as shown to the user."""
+def encoding_of(content: bytes) -> tuple[str, int, str]:
+    """(codec, bytes to skip, the encoding's name as shown to the user): a BOM says UTF-8; a
+    file that decodes as UTF-8 is UTF-8; otherwise charset-normalizer picks among the
+    Japanese encodings. The whole file is decoded once to be sure, a piece at a time."""
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8"), "UTF-8 (BOM)"
-    try:
-        return content.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+        codec, skip, label = "utf-8", 3, "UTF-8 (BOM)"
+    elif _decodes(content, "utf-8"):
+        return "utf-8", 0, "UTF-8"
+    else:
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(content, cp_isolation=JAPANESE_ENCODINGS).best()
-    if best is None:
+        best = from_bytes(content, cp_isolation=JAPANESE_ENCODINGS).best()
+        if best is None:
+            raise FileProblem(
+                _("文字コードがわかりません。UTF-8 か Shift_JIS（CP932）で保存してください。")
+            )
+        # Excel's "CSV" is CP932, a superset of Shift_JIS (①, ㈱, NEC and IBM kanji).
+        codec = "cp932" if best.encoding in ("shift_jis", "cp932") else best.encoding
+        skip, label = 0, codec.upper().replace("_", "-")
+    if not _decodes(content[skip:], codec):
         raise FileProblem(
-            _("文字コードがわかりません。UTF-8 か Shift_JIS（CP932）で保存してください。")
+            _("文字コード（%(encoding)s）として読めないバイトがあります。") % {"encoding": codec}
         )
-    # Excel's "CSV" is CP932, a superset of Shift_JIS (①, ㈱, NEC and IBM kanji): read as that.
-    encoding = "cp932" if best.encoding in ("shift_jis", "cp932") else best.encoding
+    return codec, skip, label
+
+
+# How much of a file is decoded at a time: a 100,000-row CSV (37MB) is never held as one text.
+PIECE = 1 << 20
+
+
+def _pieces(content: bytes, codec: str, skip: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(content)
+    for start in range(skip, len(content), PIECE):
+        yield decoder.decode(view[start : start + PIECE])
+    yield decoder.decode(b"", final=True)
+
+
+def _decodes(content: bytes, codec: str) -> bool:
     try:
-        return content.decode(encoding), encoding.upper().replace("_", "-")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            _("文字コード（%(encoding)s）として読めないバイトがあります。") % {"encoding": encoding}
-        ) from exc
+        for _piece in _pieces(content, codec, 0):
+            pass
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# A line with its end (CRLF, CR or LF), as io.StringIO(text, newline="") hands lines out, which
+# the csv module needs to keep a line end inside a quoted cell.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _lines(content: bytes, codec: str, skip: int) -> Iterator[str]:
+    """The file's lines with their ends, decoded a piece at a time. A CR at the end of a piece
+    waits for the next one, which may begin with the LF of the same CRLF."""
+    rest = ""
+    for piece in _pieces(content, codec, skip):
+        if "\x00" in piece:
+            raise FileProblem(_("CSVとして読めません（NUL文字が含まれています）。"))
+        text = rest + piece
+        end = 0
+        for line in _LINE.finditer(text):
+            if line.end() == len(text) and text.endswith("\r"):
+                break
+            yield line.group()
+            end = line.end()
+        rest = text[end:]
+    if rest:
+        yield rest
 
 
 def _read_csv(content: bytes) -> Sheet:
-    text, encoding = decode(content)
-    if "\x00" in text:
-        raise FileProblem(_("CSVとして読めません（NUL文字が含まれています）。"))
+    codec, skip, encoding = encoding_of(content)
     try:
         # The whole file is parsed once here, so that a malformed CSV is refused before any
-        # row is checked, and again row by row as the check comes to each: 100,000 rows held
-        # as cells would be ~200MB (bench/import_100k.py).
-        records = sum(1 for _n, _cells in _csv_rows(text))
+        # row is checked, and again row by row as the check comes to each: neither its text
+        # nor its cells are ever held whole (100,000 rows as cells: ~200MB, as text: ~35MB;
+        # bench/import_100k.py).
+        records = sum(1 for _n, _cells in _csv_rows(content, codec, skip))
     except csv.Error as exc:
         raise FileProblem(_("CSVとして読めません。")) from exc
     if not records:
         raise FileProblem(_("ファイルが空です。"))
-    rows = _csv_rows(text)
+    rows = _csv_rows(content, codec, skip)
     _n, header = next(rows)
     return Sheet("csv", encoding, header, rows)
 
 
-# A line with its end (CRLF, CR or LF), as io.StringIO(text, newline="") hands lines out, which
-# the csv module needs to keep a line end inside a quoted cell; without StringIO's copy of
-# the text (4 bytes a character: 60MB for a 100,000-row file).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def _csv_rows(text: str) -> Iterator:
+def _csv_rows(content: bytes, codec: str, skip: int) -> Iterator:
     """(record number, cells) of each non-empty record, parsed as it is asked for."""
-    lines = (m.group() for m in _LINE.finditer(text))
-    for n, cells in enumerate(csv.reader(lines), start=1):
+    for n, cells in enumerate(csv.reader(_lines(content, codec, skip)), start=1):
         if any(c.strip() for c in cells):
             yield n, cells
 

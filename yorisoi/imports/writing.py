@@ -78,12 +78,15 @@ def write(plan, *, actor, job, request=None, progress=None, update_consultation=
     rows written after each chunk; `update_consultation(row, pk, person_id, household_id,
     changed)`
     writes a consultation whose fields the file changed. Returns the people created (the first
-    MATCH_LIMIT), for search before create. Raises RowError."""
+    MATCH_LIMIT), for search before create. The plan's rows are let go as they are written.
+    Raises RowError."""
     done = _Written()
     issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
     for start in range(0, len(plan.rows), CHUNK):
         rows = plan.rows[start : start + CHUNK]
         _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
+        # A row written is let go (memory): later chunks find its records through `done`.
+        plan.rows[start : start + CHUNK] = [None] * len(rows)
         if progress:
             progress(start + len(rows))
     _one_head(done)
