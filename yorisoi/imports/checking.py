@@ -54,6 +54,17 @@ def _model_fields(model) -> dict:
     return {f.name: f for f in model._meta.fields}
 
 
+# A file says the same short values (a channel, a date, an outcome) thousands of times: a
+# field's clean, which depends on the value alone, is asked once for each (an error is not
+# kept: it is raised again, in the language of the moment). Keyed by type too (True == 1).
+_REPEATED = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_repeated(model, name, kind, value):
+    return _model_fields(model)[name].clean(value, None)
+
+
 def field_errors(model, values: dict, *, also=None) -> dict:
     """What full_clean would say of a row's `values` (field name → value), asked of those
     fields only: each field's own clean (type, choices, blank, length, validators), as
@@ -72,7 +83,10 @@ def field_errors(model, values: dict, *, also=None) -> dict:
             cleaned[name] = value
             continue
         try:
-            cleaned[name] = model_field.clean(value, None)
+            if type(value) in _REPEATED and (type(value) is not str or len(value) <= 32):
+                cleaned[name] = _clean_repeated(model, name, type(value), value)
+            else:
+                cleaned[name] = model_field.clean(value, None)
         except ValidationError as exc:
             errors[name] = exc.messages
     if also is not None and not errors:
