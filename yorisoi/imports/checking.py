@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from yorisoi import access
+from yorisoi import access, bulk
 from yorisoi.directory.models import Agency, IssueCategory
 from yorisoi.intake.models import Channel, Consultation, ConsulterType, Outcome, Urgency
 from yorisoi.intake.services import intake_errors
@@ -226,10 +226,13 @@ def check(sheet: Sheet, *, actor, progress=None) -> Plan:
     rows = []
     # The sheet's rows are read as they are checked (reading.Sheet), so that a large file is
     # not held twice (as cells and as checked rows): a sheet is checked once.
-    for n, (number, cells) in enumerate(sheet.rows, start=1):
-        rows.append(_check_row(number, cells, columns, width, problems, context))
-        if progress and n % 1000 == 0:
-            progress(n)
+    with bulk.long_lived() as keep:
+        for n, (number, cells) in enumerate(sheet.rows, start=1):
+            rows.append(_check_row(number, cells, columns, width, problems, context))
+            if n % 1000 == 0:
+                keep()  # the rows checked so far stay to the end
+                if progress:
+                    progress(n)
     plan = Plan(rows=rows)
     _across_rows(plan, problems)
     existing.against_existing(plan, problems, actor)

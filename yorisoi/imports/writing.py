@@ -82,13 +82,15 @@ def write(plan, *, actor, job, request=None, progress=None, update_consultation=
     Raises RowError."""
     done = _Written()
     issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
-    for start in range(0, len(plan.rows), CHUNK):
-        rows = plan.rows[start : start + CHUNK]
-        _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
-        # A row written is let go (memory): later chunks find its records through `done`.
-        plan.rows[start : start + CHUNK] = [None] * len(rows)
-        if progress:
-            progress(start + len(rows))
+    with bulk.long_lived() as keep:
+        for start in range(0, len(plan.rows), CHUNK):
+            keep()
+            rows = plan.rows[start : start + CHUNK]
+            _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
+            # A row written is let go (memory): later chunks find its records through `done`.
+            plan.rows[start : start + CHUNK] = [None] * len(rows)
+            if progress:
+                progress(start + len(rows))
     _one_head(done)
     return done.created_people
 
