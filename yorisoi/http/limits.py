@@ -8,8 +8,10 @@ numbers (http/tests/test_limits.py checks that they do).
 - A consent scan (同意書の写し, R4) is up to 5MB: on the screen a file, in the API Base64 in
   JSON (4/3 larger, so 5MB of scan is about 6.7MB of body).
 - An HSDS file (社会資源の一括読み込み) is up to 10MB, on the screen and in the API alike.
-- An import file (既存記録の取り込み, CSV or Excel) is up to 7MB: on the screen and in the API
-  a file, or Base64 in JSON (7MB is about 9.3MB of body, within the 10MB).
+- An import file (既存記録の取り込み, CSV or Excel) is up to 50MB as a file, on the screen and
+  in the API (multipart): a city's ledger of 100,000 consultations is about 37MB. Those two
+  addresses (IMPORT_UPLOAD_PATHS) alone take such a body. As Base64 in JSON it is up to 7MB
+  (about 9.3MB of body, within the 10MB).
 - So a request body is up to 10MB; a screen's upload may add the form's other fields and the
   multipart framing (MULTIPART_SLACK) on top of its file.
 - JSON read from a file or a body the app walks itself (HSDS) nests at most MAX_JSON_DEPTH deep.
@@ -21,11 +23,15 @@ MB = 1024 * 1024
 
 MAX_SCAN_BYTES = 5 * MB
 MAX_HSDS_BYTES = 10 * MB
-MAX_IMPORT_BYTES = 7 * MB
+MAX_IMPORT_BYTES = 50 * MB
+MAX_IMPORT_BASE64_BYTES = 7 * MB
 MAX_BODY_BYTES = 10 * MB
 MULTIPART_SLACK = 256 * 1024
-# The largest request of all: a screen's 10MB upload with its form around it.
+# The largest request but an import's: a screen's 10MB upload with its form around it.
 MAX_REQUEST_BYTES = MAX_BODY_BYTES + MULTIPART_SLACK
+# An import's file upload (the screen 取り込み, POST /api/v1/imports): up to 50MB and its form.
+IMPORT_UPLOAD_PATHS = ("/imports/", "/api/v1/imports")
+MAX_IMPORT_REQUEST_BYTES = MAX_IMPORT_BYTES + MULTIPART_SLACK
 
 # The HSDS bundle nests three deep ({"services": [{…}]}) and no API body more than a few; a
 # document nested deeper is refused (422 too_deep) before anything walks it recursively.
@@ -42,11 +48,12 @@ def base64_size(size: int) -> int:
     return 4 * -(-size // 3)
 
 
-def max_body_bytes(content_type: str) -> int:
-    """The largest body a request of `content_type` may carry: an upload from a screen may
-    wrap its file in the form, anything else (the API's JSON, a form) is a body of 10MB."""
+def max_body_bytes(content_type: str, path: str = "") -> int:
+    """The largest body a request of `content_type` to `path` may carry: an upload may wrap
+    its file in the form (an import's file, at its two addresses, up to 50MB), anything else
+    (the API's JSON, a form) is a body of 10MB."""
     if content_type.startswith("multipart/form-data"):
-        return MAX_REQUEST_BYTES
+        return MAX_IMPORT_REQUEST_BYTES if path in IMPORT_UPLOAD_PATHS else MAX_REQUEST_BYTES
     return MAX_BODY_BYTES
 
 

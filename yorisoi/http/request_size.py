@@ -20,7 +20,7 @@ class RefuseLargeRequests:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads such a body as empty
-        if length > limits.max_body_bytes(request.META.get("CONTENT_TYPE", "")):
+        if length > limits.max_body_bytes(request.META.get("CONTENT_TYPE", ""), request.path_info):
             return too_large(request)
         return self.get_response(request)
 
@@ -30,5 +30,6 @@ def too_large(request):
         "body_limit": limits.megabytes(limits.MAX_BODY_BYTES),
         "scan_limit": limits.megabytes(limits.MAX_SCAN_BYTES),
         "hsds_limit": limits.megabytes(limits.MAX_HSDS_BYTES),
+        "import_limit": limits.megabytes(limits.MAX_IMPORT_BYTES),
     }
     return render(request, "413.html", context, status=413)

@@ -35,6 +35,7 @@ from .models import ImportStatus
 router = Router(tags=["取り込み"])
 
 LIMIT = limits.megabytes(limits.MAX_IMPORT_BYTES)
+BASE64_LIMIT = limits.megabytes(limits.MAX_IMPORT_BASE64_BYTES)
 
 
 class ProblemOut(Schema):
@@ -74,7 +75,7 @@ class ProblemsOut(Schema):
 
 class Base64In(Schema):
     file_name: str = Field(max_length=200)
-    content_base64: str = Field(description=f"ファイルの中身（Base64、{LIMIT}まで）")
+    content_base64: str = Field(description=f"ファイルの中身（Base64、{BASE64_LIMIT}まで）")
 
 
 def job_out(job) -> dict:
@@ -87,7 +88,7 @@ def job_out(job) -> dict:
 
 DESCRIPTION = (
     "CSV（UTF-8 か Shift_JIS）か Excel（.xlsx）を確認します。まだ何も登録しません。"
-    f"ファイルは{LIMIT}まで。問題は GET /imports/{{id}}/errors で行・項目ごとに取得できます。"
+    "ファイルは%sまで。問題は GET /imports/{id}/errors で行・項目ごとに取得できます。"
 )
 
 
@@ -96,7 +97,7 @@ DESCRIPTION = (
     response={201: ImportJobOut, 409: ErrorOut, 422: ErrorOut},
     url_name="import_upload",
     summary="ファイルを確認する（取り込みの準備）",
-    description=DESCRIPTION,
+    description=DESCRIPTION % LIMIT,
 )
 def import_upload(request, file: File[UploadedFile]):
     job = services.import_check(
@@ -110,7 +111,8 @@ def import_upload(request, file: File[UploadedFile]):
     response={201: ImportJobOut, 409: ErrorOut, 422: ErrorOut},
     url_name="import_upload_base64",
     summary="ファイルを確認する（Base64のJSONで送る）",
-    description=DESCRIPTION,
+    description=DESCRIPTION % BASE64_LIMIT
+    + f"（それより大きいファイルは POST /imports で{LIMIT}まで）",
 )
 def import_upload_base64(request, payload: Base64In):
     try:
@@ -119,6 +121,9 @@ def import_upload_base64(request, payload: Base64In):
         raise ValidationError(
             {"content_base64": ValidationError("Base64 の形式が正しくありません。", code="invalid")}
         ) from exc
+    if len(content) > limits.MAX_IMPORT_BASE64_BYTES:
+        message = f"Base64 で送れるのは{BASE64_LIMIT}までです。POST /imports でファイルとして送ってください（{LIMIT}まで）。"
+        raise ValidationError({"content_base64": ValidationError(message, code="too_large")})
     job = services.import_check(
         actor=request.auth, file_name=payload.file_name, content=content, request=request
     )

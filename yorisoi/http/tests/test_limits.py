@@ -249,3 +249,26 @@ def test_the_readme_and_the_proxy_name_the_same_limits():
     # The proxy lets through what the app accepts (a whole upload with its envelope), so that
     # the app, not nginx, answers the refusal in the documented shape.
     assert proxy_mb * limits.MB >= limits.MAX_BODY_BYTES + limits.MULTIPART_SLACK
+    # An import's two upload addresses, and they alone, take a file of up to 50MB.
+    assert limits.megabytes(limits.MAX_IMPORT_BYTES) in readme
+    for path in limits.IMPORT_UPLOAD_PATHS:
+        block = re.search(rf"location = {re.escape(path)} \{{(.*?)\}}", nginx, re.S)
+        assert block, path
+        import_mb = int(re.search(r"client_max_body_size (\d+)m;", block.group(1)).group(1))
+        assert import_mb * limits.MB >= limits.MAX_IMPORT_REQUEST_BYTES
+
+
+def test_only_an_imports_upload_takes_a_body_over_10mb(client, hana):
+    """The middleware's limit by address: 12MB of multipart is refused with 413 everywhere but
+    at an import's two upload addresses, where it reaches the view."""
+    headers = {
+        "CONTENT_TYPE": "multipart/form-data; boundary=x",
+        "CONTENT_LENGTH": str(12 * limits.MB),
+    }
+    for path in ("/cases/", "/api/v1/resources/hsds", "/imports/export/"):
+        assert limits.max_body_bytes(headers["CONTENT_TYPE"], path) < 12 * limits.MB
+    for path in limits.IMPORT_UPLOAD_PATHS:
+        assert limits.max_body_bytes(headers["CONTENT_TYPE"], path) > 12 * limits.MB
+    assert limits.max_body_bytes("application/json", "/api/v1/imports") == limits.MAX_BODY_BYTES
+    refused = client.generic("POST", "/cases/", b"", **headers)
+    assert refused.status_code == 413

@@ -81,7 +81,7 @@ def test_bad_base64_is_a_field_error(hana):
 def test_a_file_at_the_limit_fits_as_base64_json(hana, issues):
     """7MB of file is about 9.3MB of Base64: within the 10MB a body may carry."""
     content = csv_bytes([row()])
-    content += b"\r\n" * ((limits.MAX_IMPORT_BYTES - len(content)) // 2)
+    content += b"\r\n" * ((limits.MAX_IMPORT_BASE64_BYTES - len(content)) // 2)
     body = {"file_name": "a.csv", "content_base64": base64.b64encode(content).decode()}
     assert len(json.dumps(body)) <= limits.MAX_BODY_BYTES
     response = _post_json(api_client(hana), f"{API}/imports/base64", body)
@@ -91,6 +91,32 @@ def test_a_file_at_the_limit_fits_as_base64_json(hana, issues):
     assert job["status"] == "checking"
     tasks.check_import.call(job["id"])
     assert api_client(hana).get(f"{API}/imports/{job['id']}").json()["status"] == "checked"
+
+
+def test_base64_over_its_limit_says_to_send_a_file(hana, issues):
+    content = csv_bytes([row()]) + b"\r\n" * (limits.MAX_IMPORT_BASE64_BYTES // 2)
+    body = {"file_name": "a.csv", "content_base64": base64.b64encode(content).decode()}
+    response = _post_json(api_client(hana), f"{API}/imports/base64", body)
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "content_base64" and "POST /imports" in error["message"]
+
+
+def test_a_file_over_the_body_limit_goes_as_multipart(hana, issues):
+    """A ledger larger than any other body (12MB > 10MB) is taken at the import's address,
+    and checked by the background task."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = csv_bytes([row()]) + b"\r\n" * (6 * limits.MB)
+    assert limits.MAX_BODY_BYTES < len(content) < limits.MAX_IMPORT_BYTES
+    response = api_client(hana).post(
+        f"{API}/imports", {"file": SimpleUploadedFile("a.csv", content)}
+    )
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["status"] == "checking"
+    tasks.check_import.call(response.json()["id"])
+    job = api_client(hana).get(f"{API}/imports/{response.json()['id']}").json()
+    assert job["status"] == "checked" and job["rows"] == 1
 
 
 def test_over_the_limit_is_a_failed_check(hana, issues):
@@ -124,3 +150,4 @@ def test_a_volunteer_may_not_import(kazuko):
 def test_the_api_description_names_the_limit(client):
     schema = client.get(f"{API}/openapi.json").json()
     assert "7MB" in schema["paths"][f"{API}/imports/base64"]["post"]["description"]
+    assert "50MB" in schema["paths"][f"{API}/imports"]["post"]["description"]

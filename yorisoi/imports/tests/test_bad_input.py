@@ -144,7 +144,7 @@ def test_an_empty_file_is_refused(hana, issues, content, says):
 def test_a_file_over_the_limit_is_refused(hana, issues):
     content = csv_bytes([row()]) + b"#" * limits.MAX_IMPORT_BYTES
     problems = _refused(_check(hana, content))
-    assert "7MB" in problems[0][2]
+    assert "50MB" in problems[0][2]
 
 
 def test_problems_never_quote_the_cell(hana, issues):

@@ -57,7 +57,7 @@ def test_an_oversize_file_is_refused_by_the_form(hana, issues, settings):
 
     response = _upload(client_for(hana), b"x" * (limits.MAX_IMPORT_BYTES + 1))
     assert response.status_code == 422
-    assert "ファイルが大きすぎます（7MBまで）" in response.content.decode()
+    assert "ファイルが大きすぎます（50MBまで）" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
