@@ -34,6 +34,7 @@ from yorisoi.reports.sheets import FORMULA_STARTS as QUOTED
 
 from . import existing
 from .plan import FIELD_COLUMN, PERSON_KEYS, Plan, Problems, Row
+from .plan import forget_values as forget_fingerprints
 from .reading import Sheet
 from .template import ALIASES, COLUMNS, HEADERS
 
@@ -238,7 +239,15 @@ def check(sheet: Sheet, *, actor, progress=None) -> Plan:
     existing.against_existing(plan, problems, actor)
     existing.likely_duplicates(plan, actor)
     plan.problems = sorted(problems.items, key=_in_reading_order)
+    forget_values()
     return plan
+
+
+def forget_values():
+    """Nothing of a file stays in the process's caches once it is checked or written."""
+    _clean_repeated.cache_clear()
+    _choice.cache_clear()
+    forget_fingerprints()
 
 
 _COLUMN_ORDER = {c.header: n for n, c in enumerate(COLUMNS)}

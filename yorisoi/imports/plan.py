@@ -104,6 +104,12 @@ def _repeated(kind, value) -> str:
     return _fingerprint(value)
 
 
+def forget_values():
+    """Empty the caches of a file's values (a short name is as short as a channel): nothing
+    of a file stays in the process once it is checked or written."""
+    _repeated.cache_clear()
+
+
 def fingerprints(values: dict) -> dict:
     return {key: fingerprint(value) for key, value in values.items()}
 

@@ -44,6 +44,7 @@ from yorisoi.people.services import normalised_value
 from yorisoi.work import refresh as work
 
 from . import existing
+from .checking import forget_values
 from .models import ExternalRef, RecordKind
 from .plan import MATCH_LIMIT, fingerprints
 
@@ -76,22 +77,24 @@ class _Written:
 def write(plan, *, actor, job, request=None, progress=None, update_consultation=None) -> list:
     """Write `plan` (checking.check, no errors) for `actor`'s agency. `progress(n)` is told the
     rows written after each chunk; `update_consultation(row, pk, person_id, household_id,
-    changed)`
-    writes a consultation whose fields the file changed. Returns the people created (the first
-    MATCH_LIMIT), for search before create. The plan's rows are let go as they are written.
-    Raises RowError."""
+    changed)` writes a consultation whose fields the file changed. Returns the people created
+    (the first MATCH_LIMIT), for search before create. The plan's rows are let go as they are
+    written. Raises RowError."""
     done = _Written()
     issues = {i.code: i for i in IssueCategory.objects.filter(active=True)}
-    with bulk.long_lived() as keep:
-        for start in range(0, len(plan.rows), CHUNK):
-            keep()
-            rows = plan.rows[start : start + CHUNK]
-            _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
-            # A row written is let go (memory): later chunks find its records through `done`.
-            plan.rows[start : start + CHUNK] = [None] * len(rows)
-            if progress:
-                progress(start + len(rows))
-    _one_head(done)
+    try:
+        with bulk.long_lived() as keep:
+            for start in range(0, len(plan.rows), CHUNK):
+                keep()
+                rows = plan.rows[start : start + CHUNK]
+                _chunk(rows, plan, done, issues, actor, job, request, update_consultation)
+                # A row written is let go (memory): later chunks find its records in `done`.
+                plan.rows[start : start + CHUNK] = [None] * len(rows)
+                if progress:
+                    progress(start + len(rows))
+        _one_head(done)
+    finally:
+        forget_values()
     return done.created_people
 
 

@@ -50,3 +50,28 @@ def test_a_fingerprint_is_the_one_json_dumps_gives(value):
 
 def test_true_and_one_differ_though_equal():
     assert plan.fingerprint(True) != plan.fingerprint(1)
+
+
+def test_nothing_of_a_file_stays_in_the_caches(hana, issues):
+    """The caches that spare a large file's repeated values hold names too (a short name is as
+    short as a channel): they are emptied once the file is checked and once it is written."""
+    from django.db import transaction
+
+    from yorisoi.imports import checking, reading, services
+    from yorisoi.imports.models import ImportJob
+
+    from .conftest import csv_bytes, row
+
+    content = csv_bytes([row()])
+    checked = checking.check(reading.read(content, "a.csv"), actor=hana)
+    assert not checked.errors
+    for cache in (checking._clean_repeated, checking._choice, plan._repeated):
+        assert cache.cache_info().currsize == 0, cache
+    job = ImportJob.objects.create(
+        created_by=hana, agency=hana.agency, file_name="a.csv", sha256="0" * 64,
+        file_format="csv", rows=1,
+    )  # fmt: skip
+    with transaction.atomic():
+        services._write(checked, actor=hana, job=job, request=None)
+    for cache in (checking._clean_repeated, checking._choice, plan._repeated):
+        assert cache.cache_info().currsize == 0, cache
