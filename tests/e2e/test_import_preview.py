@@ -1,6 +1,10 @@
 """既存記録の取り込み in the browser: a file with problems is previewed row by row and nothing
 is written; a clean one is committed from its preview (issue 15)."""
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -61,3 +65,43 @@ def test_a_clean_file_is_committed_from_its_preview(page, login, hana, screen):
     expect(page.get_by_text("取り込みました。")).to_be_visible()
     screen("import_committed")
     assert Person.objects.count() == 1
+
+
+def test_from_the_template_to_the_today_list_and_the_persons_page(page, login, hana, screen):
+    """Issue 15's journey: download the CSV template, fill it, import it broken (the problems
+    said row by row, nothing written), fix it, import it, and find the consultation in 今日やること
+    and the person on their own page."""
+    page.set_default_timeout(20_000)  # the first page of a session is slow on a busy machine
+    login("hana")
+    page.goto("/imports/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSVの様式").click()
+    template = Path(download.value.path()).read_bytes()
+    assert template.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, so that Excel reads it
+    headers = next(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
+    assert "本人の外部ID" in headers and "相談の外部ID" in headers
+
+    broken = csv_bytes([row(birth_date="令和6年2月30日", next_action_on="")], headers=headers)
+    _upload(page, "相談台帳.csv", broken)
+    expect(page.get_by_role("alert")).to_contain_text("件の問題があるため、何も登録しません")
+    problems = page.get_by_role("region", name="行ごとの問題")
+    expect(problems).to_contain_text("生年月日")
+    expect(problems.get_by_role("cell", name="2", exact=True)).to_be_visible()  # its line
+    expect(page.get_by_role("button", name="この内容で登録する")).to_have_count(0)
+    assert not Person.objects.exists()
+
+    fixed = csv_bytes([row(birth_date="昭和25年4月1日", next_action_on="")], headers=headers)
+    _upload(page, "相談台帳（修正）.csv", fixed)
+    expect(page.get_by_text("確認済み（未登録）")).to_be_visible()
+    page.get_by_role("button", name="この内容で登録する").click()
+    expect(page.get_by_text("取り込みました。")).to_be_visible()
+
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1, name="今日やること")).to_be_visible()
+    expect(page.get_by_role("link", name="山田 花子")).to_be_visible()
+    screen("import_today")
+    page.goto("/people/")
+    page.get_by_role("link", name="山田 花子").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("山田 花子")
+    expect(page.get_by_text("1950")).to_be_visible()  # 昭和25年 read as 1950
+    screen("import_person")
