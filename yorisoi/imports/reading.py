@@ -135,20 +135,24 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 def _lines(content: bytes, codec: str, skip: int) -> Iterator[str]:
     """The file's lines with their ends, decoded a piece at a time. A CR at the end of a piece
     waits for the next one, which may begin with the LF of the same CRLF."""
-    rest = ""
+    rest = []  # the pieces of a line not ended yet (a line may span many pieces)
     for piece in _pieces(content, codec, skip):
         if "\x00" in piece:
             raise FileProblem(_("CSVとして読めません（NUL文字が含まれています）。"))
-        text = rest + piece
+        held_cr = bool(rest) and rest[-1].endswith("\r")
+        if "\n" not in piece and "\r" not in piece and not held_cr:
+            rest.append(piece)  # no line ends here: not scanned again and again
+            continue
+        text = "".join([*rest, piece])
         end = 0
         for line in _LINE.finditer(text):
             if line.end() == len(text) and text.endswith("\r"):
                 break
             yield line.group()
             end = line.end()
-        rest = text[end:]
-    if rest:
-        yield rest
+        rest = [text[end:]]
+    if tail := "".join(rest):
+        yield tail
 
 
 def _read_csv(content: bytes) -> Sheet:

@@ -59,3 +59,10 @@ def test_a_nul_anywhere_refuses_the_file(monkeypatch):
     content = (TEXT + "\r\nP5,名前\x00,x").encode()
     with pytest.raises(reading.FileProblem, match="NUL"):
         reading._read_csv(content)
+
+
+def test_a_line_longer_than_many_pieces_is_read_whole(monkeypatch):
+    monkeypatch.setattr(reading, "PIECE", 3)
+    text = "h1,h2\r\n" + "長い" * 200 + ',"x\r\ny"\r\nz,w'
+    sheet = reading._read_csv(text.encode())
+    assert [(1, sheet.header), *sheet.rows] == _as_stringio_reads(text)
