@@ -33,7 +33,7 @@ from yorisoi.people.services import normalised_value
 from yorisoi.reports.sheets import FORMULA_STARTS as QUOTED
 
 from . import existing
-from .plan import FIELD_COLUMN, PERSON_KEYS, Plan, Problems, Row
+from .plan import FIELD_COLUMN, PERSON_KEYS, Plan, Problems, Row, repeats
 from .plan import forget_values as forget_fingerprints
 from .reading import Sheet
 from .template import ALIASES, COLUMNS, HEADERS
@@ -55,12 +55,8 @@ def _model_fields(model) -> dict:
     return {f.name: f for f in model._meta.fields}
 
 
-# A file says the same short values (a channel, a date, an outcome) thousands of times: a
-# field's clean, which depends on the value alone, is asked once for each (an error is not
-# kept: it is raised again, in the language of the moment). Keyed by type too (True == 1).
-_REPEATED = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
-
-
+# A field's clean depends on the value alone: asked once per repeated value (plan.repeats; an
+# error is not kept: it is raised again, in the language of the moment).
 @functools.lru_cache(maxsize=8192)
 def _clean_repeated(model, name, kind, value):
     return _model_fields(model)[name].clean(value, None)
@@ -84,7 +80,7 @@ def field_errors(model, values: dict, *, also=None) -> dict:
             cleaned[name] = value
             continue
         try:
-            if type(value) in _REPEATED and (type(value) is not str or len(value) <= 32):
+            if repeats(value):
                 cleaned[name] = _clean_repeated(model, name, type(value), value)
             else:
                 cleaned[name] = model_field.clean(value, None)

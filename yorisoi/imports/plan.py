@@ -68,7 +68,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).enco
 
 def fingerprint(value) -> str:
     """A field's value as last imported, hashed: enough to tell it changed, not what it was."""
-    if type(value) in _REPEATED and (type(value) is not str or len(value) <= 32):
+    if repeats(value):
         return _repeated(type(value), value)
     return _fingerprint(value)
 
@@ -94,9 +94,15 @@ def _json(value) -> str:
     return _ENCODE(value)
 
 
-# A file says the same short values (a channel, an outcome, a date) thousands of times: each
-# is hashed once. Keyed by type too, as True == 1 but encodes otherwise.
-_REPEATED = frozenset({str, int, bool, type(None), dt.date})
+# A file says the same short values (a channel, an outcome, a date) thousands of times: what
+# depends on the value alone (its fingerprint, a field's clean) is worked out once for each.
+# Cached by type too, as True == 1 but encodes otherwise.
+_REPEATED = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
+
+
+def repeats(value) -> bool:
+    """A value worth caching: short and hashable."""
+    return type(value) in _REPEATED and (type(value) is not str or len(value) <= 32)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -99,7 +99,7 @@ def encoding_of(content: bytes) -> tuple[str, int, str]:
         # Excel's "CSV" is CP932, a superset of Shift_JIS (①, ㈱, NEC and IBM kanji).
         codec = "cp932" if best.encoding in ("shift_jis", "cp932") else best.encoding
         skip, label = 0, codec.upper().replace("_", "-")
-    if not _decodes(content[skip:], codec):
+    if not _decodes(content, codec, skip):
         raise FileProblem(
             _("文字コード（%(encoding)s）として読めないバイトがあります。") % {"encoding": codec}
         )
@@ -118,9 +118,9 @@ def _pieces(content: bytes, codec: str, skip: int) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
-def _decodes(content: bytes, codec: str) -> bool:
+def _decodes(content: bytes, codec: str, skip: int = 0) -> bool:
     try:
-        for _piece in _pieces(content, codec, 0):
+        for _piece in _pieces(content, codec, skip):
             pass
     except UnicodeDecodeError:
         return False
